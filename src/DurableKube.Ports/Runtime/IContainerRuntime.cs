@@ -1,0 +1,81 @@
+namespace DurableKube.Ports.Runtime;
+
+/// <summary>
+/// A worker node's container runtime, in the shape of Kubernetes' CRI: sandboxes (pods) holding
+/// container runs. Local processes implement it here; Docker and Azure Container Instances later.
+/// </summary>
+/// <remarks>
+/// Every operation is idempotent, because activities that call it may be retried: starting a run
+/// that exists returns it, stopping or removing what is gone does nothing.
+/// </remarks>
+public interface IContainerRuntime
+{
+    /// <summary>Gets the runtime's name, the scheme of the container ids it makes (e.g. <c>process</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Creates the pod's sandbox, or returns the one that exists.</summary>
+    /// <param name="spec">The sandbox.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The sandbox's addresses.</returns>
+    Task<SandboxInfo> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a run of a container, or returns the run with that id if it was already started.</summary>
+    /// <param name="launch">What to run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// The run: running, or already exited (with reason <c>StartError</c> and exit code 128 when the
+    /// command could not be started at all).
+    /// </returns>
+    Task<ContainerRunStatus> StartContainerAsync(ContainerLaunch launch, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops a run; does nothing if it has already exited or is unknown.</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="mode">Ask it to stop, or end it now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the signal is sent (not when the run has exited: its exit is reported like any other).</returns>
+    Task StopContainerAsync(ContainerRunId id, StopMode mode, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends whatever still runs in the pod's sandbox and removes the sandbox, its runs and their logs.</summary>
+    /// <param name="podUid">The pod's uid.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once nothing of the pod is left.</returns>
+    Task RemoveSandboxAsync(string podUid, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one run's state.</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run, or <see langword="null"/> if the runtime has no such run.</returns>
+    Task<ContainerRunStatus?> GetContainerAsync(ContainerRunId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the state of every run the runtime holds (the node agent's resync).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The runs.</returns>
+    Task<IReadOnlyList<ContainerRunStatus>> ListContainersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams runs as they exit, until cancelled. A runtime that cannot push may poll; an exit may be
+    /// reported more than once, and one missed here is still found by <see cref="ListContainersAsync"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The exited runs.</returns>
+    IAsyncEnumerable<ContainerRunStatus> WatchExitsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records that a run's exit has reached the pod's workflow, so resyncs stop reporting it.</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once recorded.</returns>
+    Task AcknowledgeExitAsync(ContainerRunId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a run's log.</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="options">Which lines.</param>
+    /// <param name="cancellationToken">Ends the read (and a follow).</param>
+    /// <returns>The lines, oldest first; with <see cref="LogReadOptions.Follow"/>, new lines until the run exits.</returns>
+    /// <exception cref="ContainerRuntimeException">The runtime has no log for that run.</exception>
+    IAsyncEnumerable<LogLine> ReadLogAsync(ContainerRunId id, LogReadOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Describes the node: addresses, capacity, operating system.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The description.</returns>
+    Task<NodeDescription> DescribeNodeAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,23 @@
+namespace DurableKube.Ports.Store;
+
+/// <summary>Why a store operation failed; each maps to one Kubernetes status reason.</summary>
+public enum StoreErrorKind
+{
+    /// <summary>The object does not exist (404 NotFound).</summary>
+    NotFound,
+
+    /// <summary>An object with that name already exists (409 AlreadyExists).</summary>
+    AlreadyExists,
+
+    /// <summary>The object changed since it was read: stale resource version or uid (409 Conflict).</summary>
+    Conflict,
+
+    /// <summary>The requested resource version is older than the change log reaches (410 Gone / Expired).</summary>
+    Expired,
+
+    /// <summary>The object is larger than the store can hold (413 RequestEntityTooLarge).</summary>
+    TooLarge,
+
+    /// <summary>A continue token is malformed or for another list (400 BadRequest).</summary>
+    InvalidContinue,
+}

@@ -1,0 +1,145 @@
+using Xunit;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DurableKube.Testing.Azurite;
+
+/// <summary>
+/// Azure Storage for tests. Uses, in order: the connection string in <c>DURABLEKUBE_TEST_STORAGE</c>
+/// (scripts/test.sh starts one Azurite for the whole run and sets it); an Azurite already listening on
+/// the default ports; or an Azurite this fixture starts from the repository's node_modules on free
+/// ports and stops again (TERM, then KILL) when disposed.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    /// <summary>The environment variable scripts/test.sh sets to the connection string of its Azurite.</summary>
+    public const string ConnectionStringVariable = "DURABLEKUBE_TEST_STORAGE";
+
+    private const string WellKnownAccount = "devstoreaccount1";
+    private const string WellKnownKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private Process? _azurite;
+    private string? _dataDirectory;
+
+    /// <summary>Gets the connection string tests use.</summary>
+    public string ConnectionString { get; private set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>Gets a name no other test in this run uses, for tables, queues and task hubs (letters and digits, starting with a letter).</summary>
+    /// <param name="prefix">A short lowercase prefix naming the test area.</param>
+    /// <returns>The name.</returns>
+    public static string UniqueName(string prefix) =>
+        prefix + Guid.NewGuid().ToString("N")[..12];
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            ConnectionString = configured;
+            return;
+        }
+
+        if (await IsListeningAsync(10000) && await IsListeningAsync(10001) && await IsListeningAsync(10002))
+        {
+            ConnectionString = "UseDevelopmentStorage=true";
+            return;
+        }
+
+        await StartOwnAzuriteAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (_azurite is { HasExited: false } azurite)
+        {
+            await ProcessStopper.StopAsync(azurite, TimeSpan.FromSeconds(10));
+        }
+
+        _azurite?.Dispose();
+        if (_dataDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temp folder left behind is harmless.
+            }
+        }
+    }
+
+    private async Task StartOwnAzuriteAsync()
+    {
+        var executable = Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite");
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException(
+                $"These tests need Azure Storage. Set {ConnectionStringVariable}, start Azurite on 127.0.0.1:10000-10002, "
+                + "or run 'npm ci' in the repository so the tests can start it themselves (scripts/test.sh does all of this).");
+        }
+
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        _dataDirectory = Directory.CreateTempSubdirectory("durablekube-azurite-").FullName;
+        var start = new ProcessStartInfo(executable)
+        {
+            ArgumentList =
+            {
+                "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
+                "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+                "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
+                "--location", _dataDirectory, "--skipApiVersionCheck", "--loose", "--silent",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _azurite = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        _azurite.OutputDataReceived += (_, _) => { };
+        _azurite.ErrorDataReceived += (_, _) => { };
+        _azurite.BeginOutputReadLine();
+        _azurite.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await IsListeningAsync(blob) && await IsListeningAsync(queue) && await IsListeningAsync(table)))
+        {
+            if (_azurite.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"Azurite did not start listening on ports {blob}, {queue}, {table}.");
+            }
+
+            await Task.Delay(200);
+        }
+
+        ConnectionString =
+            $"DefaultEndpointsProtocol=http;AccountName={WellKnownAccount};AccountKey={WellKnownKey};"
+            + $"BlobEndpoint=http://127.0.0.1:{blob}/{WellKnownAccount};"
+            + $"QueueEndpoint=http://127.0.0.1:{queue}/{WellKnownAccount};"
+            + $"TableEndpoint=http://127.0.0.1:{table}/{WellKnownAccount};";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> IsListeningAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Serialization;
+using DurableKube.Ports.Queue;
+using DurableKube.Ports.Store;
+using k8s;
+using k8s.Models;
+
+namespace DurableKube.Testing.Store;
+
+/// <summary>
+/// An <see cref="IObjectStore"/> in memory, for tests of the layers above the store. It keeps the
+/// same contract as the Azure Table store (the contract tests run against both): one global resource
+/// version counter, copies in and out, a change log for watches, and changes of dispatched types
+/// put on the work queue.
+/// </summary>
+public sealed class InMemoryObjectStore : IObjectStore
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, (ResourceType Type, string Json)> _objects = new(StringComparer.Ordinal);
+    private readonly List<(long Rv, ResourceType Type, string? Namespace, WatchEventType Event, string Json)> _log = [];
+    private readonly IWorkQueue? _queue;
+    private long _revision;
+    private long _compactedThrough;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Initializes a new instance of the <see cref="InMemoryObjectStore"/> class.</summary>
+    /// <param name="queue">Where changes of dispatched types go, if anywhere.</param>
+    public InMemoryObjectStore(IWorkQueue? queue = null) => _queue = queue;
+
+    /// <summary>Drops the change log up to and including <paramref name="resourceVersion"/>, as compaction would.</summary>
+    /// <param name="resourceVersion">The last resource version to drop.</param>
+    public void Compact(long resourceVersion)
+    {
+        lock (_gate)
+        {
+            _log.RemoveAll(e => e.Rv <= resourceVersion);
+            _compactedThrough = Math.Max(_compactedThrough, resourceVersion);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IKubernetesObject<V1ObjectMeta>?> GetAsync(ObjectKey key, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_objects.TryGetValue(StorageKey(key), out var entry) ? Deserialize(entry.Type, entry.Json) : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ObjectList> ListAsync(ResourceType type, string? @namespace, ListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(query);
+        lock (_gate)
+        {
+            var prefix = type.GroupResource + "/" + (@namespace is null ? string.Empty : @namespace + "/");
+            var after = DecodeContinue(query.Continue, prefix);
+            var matches = _objects
+                .Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && string.CompareOrdinal(p.Key, after) > 0)
+                .Select(p => (p.Key, Object: Deserialize(p.Value.Type, p.Value.Json)))
+                .Where(p => query.Filter is null || query.Filter(p.Object))
+                .ToList();
+            var limit = query.Limit is > 0 ? query.Limit.Value : int.MaxValue;
+            var page = matches.Take(limit).ToList();
+            var more = matches.Count > page.Count;
+            return Task.FromResult(new ObjectList(
+                page.Select(p => p.Object).ToList(),
+                _revision.ToString(CultureInfo.InvariantCulture),
+                more ? EncodeContinue(page[^1].Key) : null,
+                more ? matches.Count - page.Count : null));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IKubernetesObject<V1ObjectMeta>> CreateAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(obj);
+        IKubernetesObject<V1ObjectMeta> stored;
+        lock (_gate)
+        {
+            var key = KeyOf(type, obj);
+            if (_objects.ContainsKey(StorageKey(key)))
+            {
+                throw StoreException.AlreadyExists(key);
+            }
+
+            stored = Commit(type, key, obj, WatchEventType.Added);
+        }
+
+        await NotifyAsync(type, stored, ObjectChangeType.Added, cancellationToken);
+        return stored;
+    }
+
+    /// <inheritdoc />
+    public async Task<IKubernetesObject<V1ObjectMeta>> UpdateAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(obj);
+        IKubernetesObject<V1ObjectMeta> stored;
+        lock (_gate)
+        {
+            var key = KeyOf(type, obj);
+            if (!_objects.TryGetValue(StorageKey(key), out var current))
+            {
+                throw StoreException.NotFound(key);
+            }
+
+            var expected = obj.Metadata.ResourceVersion;
+            if (!string.IsNullOrEmpty(expected) && expected != Deserialize(type, current.Json).Metadata.ResourceVersion)
+            {
+                throw StoreException.Conflict(key);
+            }
+
+            stored = Commit(type, key, obj, WatchEventType.Modified);
+        }
+
+        await NotifyAsync(type, stored, ObjectChangeType.Modified, cancellationToken);
+        return stored;
+    }
+
+    /// <inheritdoc />
+    public async Task<IKubernetesObject<V1ObjectMeta>> DeleteAsync(ObjectKey key, Preconditions? preconditions = null, CancellationToken cancellationToken = default)
+    {
+        IKubernetesObject<V1ObjectMeta> removed;
+        lock (_gate)
+        {
+            if (!_objects.TryGetValue(StorageKey(key), out var current))
+            {
+                throw StoreException.NotFound(key);
+            }
+
+            removed = Deserialize(key.Type, current.Json);
+            if ((preconditions?.Uid is { } uid && uid != removed.Metadata.Uid)
+                || (preconditions?.ResourceVersion is { } rv && rv != removed.Metadata.ResourceVersion))
+            {
+                throw StoreException.Conflict(key);
+            }
+
+            _objects.Remove(StorageKey(key));
+            removed.Metadata.ResourceVersion = (++_revision).ToString(CultureInfo.InvariantCulture);
+            _log.Add((_revision, key.Type, key.Namespace, WatchEventType.Deleted, KubernetesJson.Serialize(removed)));
+            Signal();
+        }
+
+        await NotifyAsync(key.Type, removed, ObjectChangeType.Deleted, cancellationToken);
+        return removed;
+    }
+
+    /// <inheritdoc />
+    public Task<string> GetResourceVersionAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_revision.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ObjectChangeEvent> WatchAsync(
+        ResourceType type, string? @namespace, string afterResourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var position = long.Parse(afterResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            List<ObjectChangeEvent> batch;
+            Task changed;
+            lock (_gate)
+            {
+                if (position < _compactedThrough)
+                {
+                    throw new StoreException(StoreErrorKind.Expired, null, $"too old resource version: {position} ({_compactedThrough + 1})");
+                }
+
+                batch = _log
+                    .Where(e => e.Rv > position && e.Type == type && (@namespace is null || e.Namespace == @namespace))
+                    .Select(e => new ObjectChangeEvent(e.Event, Deserialize(e.Type, e.Json), e.Rv.ToString(CultureInfo.InvariantCulture)))
+                    .ToList();
+                position = Math.Max(position, _revision);
+                changed = _changed.Task;
+            }
+
+            foreach (var change in batch)
+            {
+                yield return change;
+            }
+
+            try
+            {
+                await changed.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static ObjectKey KeyOf(ResourceType type, IKubernetesObject<V1ObjectMeta> obj) =>
+        new(type, type.Namespaced ? obj.Metadata.NamespaceProperty : null, obj.Metadata.Name);
+
+    private static string StorageKey(ObjectKey key) =>
+        key.Type.GroupResource + "/" + (key.Namespace is null ? string.Empty : key.Namespace + "/") + key.Name;
+
+    private static IKubernetesObject<V1ObjectMeta> Deserialize(ResourceType type, string json) =>
+        (IKubernetesObject<V1ObjectMeta>)KubeJson.Deserialize(json, type.ObjectType)!;
+
+    private static string EncodeContinue(string lastKey) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(lastKey));
+
+    private static string DecodeContinue(string? token, string prefix)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return string.Empty;
+        }
+
+        try
+        {
+            var key = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return key;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new StoreException(StoreErrorKind.InvalidContinue, null, "continue key is not valid for this list");
+    }
+
+    private IKubernetesObject<V1ObjectMeta> Commit(ResourceType type, ObjectKey key, IKubernetesObject<V1ObjectMeta> obj, WatchEventType change)
+    {
+        var copy = Deserialize(type, KubernetesJson.Serialize(obj));
+        copy.Metadata.ResourceVersion = (++_revision).ToString(CultureInfo.InvariantCulture);
+        var json = KubernetesJson.Serialize(copy);
+        _objects[StorageKey(key)] = (type, json);
+        _log.Add((_revision, type, key.Namespace, change, json));
+        Signal();
+        return Deserialize(type, json);
+    }
+
+    private void Signal()
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
+    }
+
+    private async Task NotifyAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, ObjectChangeType change, CancellationToken cancellationToken)
+    {
+        if (type.Dispatched && _queue is not null)
+        {
+            await _queue.EnqueueAsync(
+                new ObjectChange(type.GroupResource, obj.Metadata.NamespaceProperty, obj.Metadata.Name, obj.Metadata.Uid ?? string.Empty, change, obj.Metadata.ResourceVersion),
+                cancellationToken);
+        }
+    }
+}
