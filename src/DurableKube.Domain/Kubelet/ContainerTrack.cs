@@ -1,0 +1,36 @@
+namespace DurableKube.Domain.Kubelet;
+
+/// <summary>What the kubelet knows and intends about one container of its pod.</summary>
+/// <param name="Name">The container's name.</param>
+/// <param name="Role">Init, sidecar or app.</param>
+/// <param name="Run">The current run, or the most recent one once it has exited; <see langword="null"/> before the first start.</param>
+/// <param name="PreviousRun">The run before <paramref name="Run"/>.</param>
+/// <param name="Backoff">
+/// The delay the next crash will wait before its restart (client-go's back-off entry);
+/// <see langword="null"/> until the first restart.
+/// </param>
+/// <param name="RestartAt">When a pending restart is due; <see langword="null"/> when none is pending.</param>
+/// <param name="ConfigError">Why the container cannot be created (CreateContainerConfigError), if it cannot.</param>
+/// <param name="StopRequested">The strongest stop signal already sent to the current run, if any.</param>
+public sealed record ContainerTrack(
+    string Name,
+    ContainerRole Role,
+    ContainerRun? Run = null,
+    ContainerRun? PreviousRun = null,
+    TimeSpan? Backoff = null,
+    DateTimeOffset? RestartAt = null,
+    string? ConfigError = null,
+    StopSignal? StopRequested = null)
+{
+    /// <summary>Gets the container's restart count: the attempt number of its latest run.</summary>
+    public int RestartCount => Run?.Attempt ?? 0;
+
+    /// <summary>Gets a value indicating whether the current run is alive.</summary>
+    public bool IsRunning => Run is { Exited: false };
+
+    /// <summary>Gets the attempt number the next start will use.</summary>
+    public int NextAttempt => Run is null ? 0 : Run.Attempt + 1;
+
+    /// <summary>Gets a value indicating whether the container has never been started.</summary>
+    public bool NeverStarted => Run is null;
+}

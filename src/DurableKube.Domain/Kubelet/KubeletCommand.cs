@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace DurableKube.Domain.Kubelet;
+
+/// <summary>
+/// Something the kubelet workflow asks an activity to do. A plan's commands run in order, and the
+/// activity stops at the first that fails, since later ones depend on earlier ones (no container
+/// starts without its sandbox).
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$command")]
+[JsonDerivedType(typeof(BindPod), "bind")]
+[JsonDerivedType(typeof(CreateSandbox), "createSandbox")]
+[JsonDerivedType(typeof(StartContainer), "start")]
+[JsonDerivedType(typeof(StopContainer), "stop")]
+[JsonDerivedType(typeof(RemoveSandbox), "removeSandbox")]
+[JsonDerivedType(typeof(RemovePod), "removePod")]
+public abstract record KubeletCommand;
+
+/// <summary>Choose a node for the pod and bind it there (the scheduler's work, done by the pod's own workflow).</summary>
+public sealed record BindPod : KubeletCommand;
+
+/// <summary>Create the pod's sandbox on its node.</summary>
+public sealed record CreateSandbox : KubeletCommand;
+
+/// <summary>Start a run of a container.</summary>
+/// <param name="Name">The container.</param>
+/// <param name="Attempt">The attempt number of the run (its restart count).</param>
+public sealed record StartContainer(string Name, int Attempt) : KubeletCommand;
+
+/// <summary>Signal a run to stop.</summary>
+/// <param name="Name">The container.</param>
+/// <param name="Attempt">The run's attempt number.</param>
+/// <param name="Signal">SIGTERM or SIGKILL.</param>
+public sealed record StopContainer(string Name, int Attempt, StopSignal Signal) : KubeletCommand;
+
+/// <summary>Remove the pod's sandbox and everything in it (runs, logs).</summary>
+public sealed record RemoveSandbox : KubeletCommand;
+
+/// <summary>Remove the pod's object from the store: the end of a graceful deletion.</summary>
+public sealed record RemovePod : KubeletCommand;

@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+
+namespace DurableKube.Domain.Kubelet;
+
+/// <summary>What came of a <see cref="KubeletCommand"/>; the workflow folds outcomes into its state with <see cref="PodLifecycle.Apply"/>.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$outcome")]
+[JsonDerivedType(typeof(PodBound), "bound")]
+[JsonDerivedType(typeof(PodUnschedulable), "unschedulable")]
+[JsonDerivedType(typeof(SandboxCreated), "sandboxCreated")]
+[JsonDerivedType(typeof(ContainerStarted), "started")]
+[JsonDerivedType(typeof(ContainerNotCreated), "notCreated")]
+[JsonDerivedType(typeof(StopSent), "stopSent")]
+[JsonDerivedType(typeof(SandboxRemoved), "sandboxRemoved")]
+[JsonDerivedType(typeof(PodRemoved), "podRemoved")]
+public abstract record KubeletOutcome;
+
+/// <summary>The pod is bound to a node.</summary>
+/// <param name="NodeName">The node.</param>
+public sealed record PodBound(string NodeName) : KubeletOutcome;
+
+/// <summary>No node can take the pod now.</summary>
+/// <param name="Message">Why, in the scheduler's words.</param>
+/// <param name="RetryAt">When to try again.</param>
+public sealed record PodUnschedulable(string Message, DateTimeOffset RetryAt) : KubeletOutcome;
+
+/// <summary>The sandbox exists.</summary>
+/// <param name="Addresses">Its addresses.</param>
+public sealed record SandboxCreated(SandboxAddresses Addresses) : KubeletOutcome;
+
+/// <summary>A run was started. If it could not even start (StartError), it comes back already exited.</summary>
+/// <param name="Name">The container.</param>
+/// <param name="Run">The run.</param>
+public sealed record ContainerStarted(string Name, ContainerRun Run) : KubeletOutcome;
+
+/// <summary>The container cannot be created from its spec (CreateContainerConfigError): no run was made.</summary>
+/// <param name="Name">The container.</param>
+/// <param name="Message">Why.</param>
+public sealed record ContainerNotCreated(string Name, string Message) : KubeletOutcome;
+
+/// <summary>A stop signal was sent to a run.</summary>
+/// <param name="Name">The container.</param>
+/// <param name="Attempt">The run's attempt number.</param>
+/// <param name="Signal">The signal.</param>
+public sealed record StopSent(string Name, int Attempt, StopSignal Signal) : KubeletOutcome;
+
+/// <summary>The sandbox is gone.</summary>
+public sealed record SandboxRemoved : KubeletOutcome;
+
+/// <summary>The pod's object is gone from the store.</summary>
+public sealed record PodRemoved : KubeletOutcome;

@@ -1,0 +1,475 @@
+using k8s.Models;
+
+namespace DurableKube.Domain.Kubelet;
+
+/// <summary>
+/// The kubelet's decisions for one pod, as pure functions. The pod's workflow only loops:
+/// <see cref="Plan"/> says what to do now; an activity does it and its outcomes are folded in with
+/// <see cref="Apply"/>; signals from outside are folded in with <see cref="Observe"/>; then it waits
+/// for the next signal or for <see cref="KubeletPlan.WakeAt"/>.
+/// </summary>
+/// <remarks>
+/// Times come in with the signals and outcomes (or as <c>now</c>, the workflow's replay-safe clock),
+/// so the same inputs always give the same state: the functions can run inside an orchestrator.
+/// </remarks>
+public static class PodLifecycle
+{
+    /// <summary>Builds the starting state of a pod's lifecycle from its object.</summary>
+    /// <param name="pod">The pod as stored.</param>
+    /// <param name="settings">The kubelet settings in force.</param>
+    /// <returns>The state: nothing scheduled, nothing started; terminating if the pod is already being deleted.</returns>
+    public static PodLifecycleState Initialize(V1Pod pod, KubeletSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(settings);
+        var spec = pod.Spec ?? throw new ArgumentException("The pod has no spec.", nameof(pod));
+        var tracks = new List<ContainerTrack>();
+        foreach (var init in spec.InitContainers ?? [])
+        {
+            tracks.Add(new ContainerTrack(init.Name, init.RestartPolicy == "Always" ? ContainerRole.Sidecar : ContainerRole.Init));
+        }
+
+        foreach (var app in spec.Containers ?? [])
+        {
+            tracks.Add(new ContainerTrack(app.Name, ContainerRole.App));
+        }
+
+        var terminal = pod.Status?.Phase is "Succeeded" or "Failed";
+        var state = new PodLifecycleState(
+            new PodIdentity(pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid),
+            ParseRestartPolicy(spec.RestartPolicy),
+            tracks,
+            settings.Normalize(),
+            TimeSpan.FromSeconds(Math.Max(0, spec.TerminationGracePeriodSeconds ?? 30)),
+            Terminal: terminal);
+        if (pod.Metadata.DeletionTimestamp is { } deletion)
+        {
+            state = state with { Termination = new PodTermination(new DateTimeOffset(DateTime.SpecifyKind(deletion, DateTimeKind.Utc)), ObjectGone: false) };
+        }
+
+        return state;
+    }
+
+    /// <summary>Parses <c>spec.restartPolicy</c> (defaulted by the API to Always).</summary>
+    /// <param name="value">The spec value.</param>
+    /// <returns>The policy.</returns>
+    public static PodRestartPolicy ParseRestartPolicy(string? value) => value switch
+    {
+        "Never" => PodRestartPolicy.Never,
+        "OnFailure" => PodRestartPolicy.OnFailure,
+        _ => PodRestartPolicy.Always,
+    };
+
+    /// <summary>Decides what to do now.</summary>
+    /// <param name="state">The pod's state.</param>
+    /// <param name="now">The workflow's current time.</param>
+    /// <returns>
+    /// The plan. Its commands assume each earlier command succeeds (bind, then create the sandbox, then
+    /// start containers), so a new pod starts in a single activity; after the outcomes are applied the
+    /// workflow plans again.
+    /// </returns>
+    public static KubeletPlan Plan(PodLifecycleState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Removed)
+        {
+            return new KubeletPlan([], WriteStatus: false, WakeAt: null, Done: true);
+        }
+
+        if (state.Termination is { } termination)
+        {
+            return PlanTermination(state, termination, now);
+        }
+
+        var commands = new List<KubeletCommand>();
+        var wake = new WakeTime();
+        if (state.Terminal)
+        {
+            PlanTerminalStop(state, now, commands, wake);
+            return Finish(state, commands, wake);
+        }
+
+        if (state.NodeName is null)
+        {
+            if (state.ScheduleRetryAt is { } retry && retry > now)
+            {
+                wake.Add(retry);
+                return Finish(state, commands, wake);
+            }
+
+            commands.Add(new BindPod());
+        }
+
+        if (state.Sandbox is null)
+        {
+            commands.Add(new CreateSandbox());
+        }
+
+        var initialized = PlanInitContainers(state, now, commands, wake);
+        if (initialized)
+        {
+            PlanAppContainers(state, now, commands, wake);
+        }
+
+        return Finish(state, commands, wake);
+    }
+
+    /// <summary>Folds the outcomes of a plan's commands into the state.</summary>
+    /// <param name="state">The state the plan was made from.</param>
+    /// <param name="outcomes">The outcomes, in command order.</param>
+    /// <returns>The new state.</returns>
+    public static PodLifecycleState Apply(PodLifecycleState state, IEnumerable<KubeletOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        foreach (var outcome in outcomes)
+        {
+            state = ApplyOne(state, outcome);
+        }
+
+        return state;
+    }
+
+    /// <summary>Folds a signal from outside (an exit, a deletion) into the state.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="signal">The signal; repeated or stale signals change nothing.</param>
+    /// <returns>The new state.</returns>
+    public static PodLifecycleState Observe(PodLifecycleState state, PodSignal signal)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(signal);
+        switch (signal)
+        {
+            case ContainerExited exited:
+                var track = state.Find(exited.Name);
+                if (track?.Run is not { Exited: false } run || run.Attempt != exited.Attempt)
+                {
+                    return state;
+                }
+
+                return OnExit(state, track, run.Exit(exited.FinishedAt, exited.ExitCode, exited.Reason, exited.Message));
+
+            case PodDeletionRequested deletion:
+                if (state.Termination is { } current)
+                {
+                    var shorter = deletion.KillAt < current.KillAt ? deletion.KillAt : current.KillAt;
+                    var gone = current.ObjectGone || deletion.ObjectGone;
+                    return shorter == current.KillAt && gone == current.ObjectGone
+                        ? state
+                        : state with { Termination = new PodTermination(shorter, gone) };
+                }
+
+                return state.Changed() with
+                {
+                    Termination = new PodTermination(deletion.KillAt, deletion.ObjectGone),
+                    Containers = state.Containers.Select(c => c with { RestartAt = null }).ToList(),
+                };
+
+            default:
+                throw new ArgumentException($"Unknown signal {signal.GetType().Name}.", nameof(signal));
+        }
+    }
+
+    /// <summary>Whether the pod has reached the end of its life on the node (phase Succeeded or Failed is due).</summary>
+    /// <param name="state">The state.</param>
+    /// <returns><see langword="true"/> if no container will start again.</returns>
+    public static bool IsFinished(PodLifecycleState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Containers.Any(c => c.Role == ContainerRole.Init && c.Run is { Exited: true, Succeeded: false } && c.RestartAt is null))
+        {
+            return true;
+        }
+
+        var apps = state.Containers.Where(c => c.Role == ContainerRole.App).ToList();
+        return apps.Count > 0 && apps.All(c => c.Run is { Exited: true } && c.RestartAt is null);
+    }
+
+    private static KubeletPlan PlanTermination(PodLifecycleState state, PodTermination termination, DateTimeOffset now)
+    {
+        var commands = new List<KubeletCommand>();
+        var wake = new WakeTime();
+        var running = state.Containers.Where(c => c.IsRunning).ToList();
+        if (running.Count == 0)
+        {
+            if (!state.SandboxRemoved)
+            {
+                commands.Add(new RemoveSandbox());
+            }
+
+            if (!termination.ObjectGone)
+            {
+                commands.Add(new RemovePod());
+            }
+
+            if (commands.Count == 0)
+            {
+                return new KubeletPlan([], WriteStatus: false, WakeAt: null, Done: true);
+            }
+
+            return new KubeletPlan(commands, WriteStatus: false, WakeAt: null, Done: false);
+        }
+
+        var kill = now >= termination.KillAt;
+        // Sidecars are stopped after the app and init containers (KEP-753), unless the grace period is over.
+        var othersRunning = running.Any(c => c.Role != ContainerRole.Sidecar);
+        foreach (var track in running)
+        {
+            if (kill)
+            {
+                if (track.StopRequested != StopSignal.Kill)
+                {
+                    commands.Add(new StopContainer(track.Name, track.Run!.Attempt, StopSignal.Kill));
+                }
+            }
+            else if (track.StopRequested is null && (track.Role != ContainerRole.Sidecar || !othersRunning))
+            {
+                commands.Add(new StopContainer(track.Name, track.Run!.Attempt, StopSignal.Terminate));
+            }
+        }
+
+        if (!kill)
+        {
+            wake.Add(termination.KillAt);
+        }
+
+        return Finish(state, commands, wake);
+    }
+
+    private static void PlanTerminalStop(PodLifecycleState state, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
+    {
+        var deadline = state.StopDeadline ?? now;
+        foreach (var track in state.Containers.Where(c => c.IsRunning))
+        {
+            if (now >= deadline)
+            {
+                if (track.StopRequested != StopSignal.Kill)
+                {
+                    commands.Add(new StopContainer(track.Name, track.Run!.Attempt, StopSignal.Kill));
+                }
+            }
+            else
+            {
+                if (track.StopRequested is null)
+                {
+                    commands.Add(new StopContainer(track.Name, track.Run!.Attempt, StopSignal.Terminate));
+                }
+
+                wake.Add(deadline);
+            }
+        }
+    }
+
+    /// <summary>Plans init containers and sidecars, in order; returns whether the app containers may start.</summary>
+    private static bool PlanInitContainers(PodLifecycleState state, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
+    {
+        var appsStarted = state.Containers.Any(c => c.Role == ContainerRole.App && !c.NeverStarted);
+        foreach (var track in state.Containers.Where(c => c.Role != ContainerRole.App))
+        {
+            if (track.ConfigError is not null)
+            {
+                return false;
+            }
+
+            if (track.NeverStarted)
+            {
+                commands.Add(new StartContainer(track.Name, 0));
+                return false;
+            }
+
+            if (track.IsRunning)
+            {
+                if (track.Role == ContainerRole.Init)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            // The run has exited.
+            if (track.Role == ContainerRole.Init && track.Run!.Succeeded)
+            {
+                continue;
+            }
+
+            if (track.RestartAt is not { } restartAt)
+            {
+                // A failed init container that will not be retried: the pod has failed.
+                return false;
+            }
+
+            if (restartAt <= now)
+            {
+                commands.Add(new StartContainer(track.Name, track.NextAttempt));
+            }
+            else
+            {
+                wake.Add(restartAt);
+            }
+
+            // A sidecar restarting after the app containers started does not hold them back.
+            if (!(track.Role == ContainerRole.Sidecar && appsStarted))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void PlanAppContainers(PodLifecycleState state, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
+    {
+        foreach (var track in state.Containers.Where(c => c.Role == ContainerRole.App))
+        {
+            if (track.ConfigError is not null || track.IsRunning)
+            {
+                continue;
+            }
+
+            if (track.NeverStarted)
+            {
+                commands.Add(new StartContainer(track.Name, 0));
+            }
+            else if (track.RestartAt is { } restartAt)
+            {
+                if (restartAt <= now)
+                {
+                    commands.Add(new StartContainer(track.Name, track.NextAttempt));
+                }
+                else
+                {
+                    wake.Add(restartAt);
+                }
+            }
+        }
+    }
+
+    private static KubeletPlan Finish(PodLifecycleState state, List<KubeletCommand> commands, WakeTime wake) =>
+        new(commands, WriteStatus: state.Revision != state.WrittenRevision, WakeAt: wake.Earliest, Done: false);
+
+    private static PodLifecycleState ApplyOne(PodLifecycleState state, KubeletOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case PodBound bound:
+                return state.NodeName == bound.NodeName
+                    ? state
+                    : state.Changed() with { NodeName = bound.NodeName, Unschedulable = null, ScheduleRetryAt = null };
+
+            case PodUnschedulable unschedulable:
+                var changed = state.Unschedulable != unschedulable.Message;
+                state = state with { Unschedulable = unschedulable.Message, ScheduleRetryAt = unschedulable.RetryAt };
+                return changed ? state.Changed() : state;
+
+            case SandboxCreated created:
+                return state.Sandbox == created.Addresses ? state : state.Changed() with { Sandbox = created.Addresses };
+
+            case ContainerStarted started:
+                return OnStarted(state, started);
+
+            case ContainerNotCreated notCreated:
+                var track = state.Find(notCreated.Name);
+                return track is null || track.ConfigError == notCreated.Message
+                    ? state
+                    : state.With(track with { ConfigError = notCreated.Message });
+
+            case StopSent sent:
+                var stopped = state.Find(sent.Name);
+                if (stopped?.Run is not { } run || run.Attempt != sent.Attempt || run.Exited || stopped.StopRequested == StopSignal.Kill)
+                {
+                    return state;
+                }
+
+                // A stop request is not shown in the status: no revision bump.
+                return state with
+                {
+                    Containers = state.Containers.Select(c => c.Name == sent.Name ? c with { StopRequested = sent.Signal } : c).ToList(),
+                };
+
+            case SandboxRemoved:
+                return state with { SandboxRemoved = true };
+
+            case PodRemoved:
+                return state with { Removed = true };
+
+            default:
+                throw new ArgumentException($"Unknown outcome {outcome.GetType().Name}.", nameof(outcome));
+        }
+    }
+
+    private static PodLifecycleState OnStarted(PodLifecycleState state, ContainerStarted started)
+    {
+        var track = state.Find(started.Name);
+        if (track is null)
+        {
+            return state;
+        }
+
+        if (track.Run is { } current && current.Attempt >= started.Run.Attempt)
+        {
+            // A repeated outcome for a run already known; it may only add an exit we had not seen.
+            if (current.Attempt == started.Run.Attempt && !current.Exited && started.Run.Exited)
+            {
+                return OnExit(state, track, current.Exit(started.Run.FinishedAt!.Value, started.Run.ExitCode ?? 128, started.Run.Reason, started.Run.Message));
+            }
+
+            return state;
+        }
+
+        var backoff = track.Run is { } previous
+            ? CrashLoopBackoff.Next(track.Backoff, previous, state.Settings)
+            : track.Backoff;
+        var startedTrack = track with
+        {
+            PreviousRun = track.Run,
+            Run = started.Run.Exited ? started.Run with { FinishedAt = null, ExitCode = null, Reason = null, Message = null } : started.Run,
+            Backoff = backoff,
+            RestartAt = null,
+            ConfigError = null,
+            StopRequested = null,
+        };
+        state = state.With(startedTrack);
+        return started.Run.Exited
+            ? OnExit(state, startedTrack, started.Run)
+            : state;
+    }
+
+    private static PodLifecycleState OnExit(PodLifecycleState state, ContainerTrack track, ContainerRun exited)
+    {
+        DateTimeOffset? restartAt = null;
+        if (state.Termination is null && !state.Terminal
+            && RestartRules.ShouldRestart(state.RestartPolicy, track.Role, exited.ExitCode ?? 0))
+        {
+            restartAt = exited.FinishedAt!.Value + CrashLoopBackoff.DelayAfter(track.Backoff, exited, state.Settings);
+        }
+
+        state = state.With(track with { Run = exited, RestartAt = restartAt, StopRequested = null });
+        if (!state.Terminal && state.Termination is null && IsFinished(state))
+        {
+            // The pod is done: nothing restarts, and sidecars still running are stopped within the grace period.
+            state = state with
+            {
+                Terminal = true,
+                StopDeadline = exited.FinishedAt!.Value + state.GracePeriod,
+                Containers = state.Containers.Select(c => c with { RestartAt = null }).ToList(),
+            };
+        }
+
+        return state;
+    }
+
+    /// <summary>Collects the earliest of several wake-up times.</summary>
+    private sealed class WakeTime
+    {
+        public DateTimeOffset? Earliest { get; private set; }
+
+        public void Add(DateTimeOffset time)
+        {
+            if (Earliest is null || time < Earliest)
+            {
+                Earliest = time;
+            }
+        }
+    }
+}

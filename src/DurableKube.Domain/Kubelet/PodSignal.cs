@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace DurableKube.Domain.Kubelet;
+
+/// <summary>
+/// An event raised to a pod's workflow from outside: the node agent reporting an exit, the dispatcher
+/// reporting a deletion. Signals may arrive more than once and out of order; the lifecycle ignores what it already knows.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$signal")]
+[JsonDerivedType(typeof(ContainerExited), "exited")]
+[JsonDerivedType(typeof(PodDeletionRequested), "deleting")]
+public abstract record PodSignal
+{
+    /// <summary>The name of the external event that carries every signal to a pod's workflow.</summary>
+    public const string EventName = "kubelet";
+}
+
+/// <summary>A run exited.</summary>
+/// <param name="Name">The container.</param>
+/// <param name="Attempt">The run's attempt number.</param>
+/// <param name="FinishedAt">When it exited.</param>
+/// <param name="ExitCode">Its exit code.</param>
+/// <param name="Reason">The runtime's reason, if it knows more than the exit code.</param>
+/// <param name="Message">The runtime's message, if any.</param>
+public sealed record ContainerExited(string Name, int Attempt, DateTimeOffset FinishedAt, int ExitCode, string? Reason = null, string? Message = null) : PodSignal;
+
+/// <summary>The pod is being deleted (it got a deletionTimestamp, or its object was removed outright).</summary>
+/// <param name="KillAt">When its grace period ends.</param>
+/// <param name="ObjectGone">Whether the object is already gone from the store.</param>
+public sealed record PodDeletionRequested(DateTimeOffset KillAt, bool ObjectGone) : PodSignal;

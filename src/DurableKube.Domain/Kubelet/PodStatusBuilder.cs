@@ -1,0 +1,227 @@
+using k8s.Models;
+
+namespace DurableKube.Domain.Kubelet;
+
+/// <summary>
+/// Writes a pod's <c>status</c> from the kubelet's state, as the kubelet's <c>generateAPIPodStatus</c>
+/// does: container states with their reasons, restart counts and last terminations; the phase; the
+/// conditions the kubelet owns; addresses and start time.
+/// </summary>
+public static class PodStatusBuilder
+{
+    private static readonly HashSet<string> KubeletConditions =
+        ["PodScheduled", "PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready"];
+
+    /// <summary>Builds the status.</summary>
+    /// <param name="pod">The pod as stored: its spec, and its current status, whose transition times and foreign conditions are kept.</param>
+    /// <param name="state">The kubelet's state of the pod.</param>
+    /// <param name="runtimeName">The container runtime's name, the scheme of container ids.</param>
+    /// <param name="now">The current time, for conditions that change now.</param>
+    /// <returns>The new status.</returns>
+    public static V1PodStatus Build(V1Pod pod, PodLifecycleState state, string runtimeName, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(state);
+        var spec = pod.Spec;
+        var old = pod.Status ?? new V1PodStatus();
+        var hasInit = (spec.InitContainers?.Count ?? 0) > 0;
+
+        var initStatuses = (spec.InitContainers ?? [])
+            .Select(c => ContainerStatus(c, state.Find(c.Name), state, hasInit, runtimeName))
+            .ToList();
+        var statuses = (spec.Containers ?? [])
+            .Select(c => ContainerStatus(c, state.Find(c.Name), state, hasInit, runtimeName))
+            .ToList();
+
+        var anyRunning = state.Containers.Any(c => c.IsRunning);
+        var podIsTerminal = (state.Terminal || state.Termination is not null) && !anyRunning;
+        var phase = PodPhases.Compute(spec, initStatuses, statuses, podIsTerminal);
+        if (PodPhases.IsTerminal(old.Phase))
+        {
+            // A pod never leaves Succeeded or Failed.
+            phase = old.Phase;
+        }
+
+        var status = new V1PodStatus
+        {
+            Phase = phase,
+            Conditions = Conditions(pod, state, initStatuses, statuses, phase, now),
+            InitContainerStatuses = hasInit ? initStatuses : null,
+            ContainerStatuses = statuses,
+            QosClass = old.QosClass,
+            NominatedNodeName = old.NominatedNodeName,
+            Reason = old.Phase == phase ? old.Reason : null,
+            Message = old.Phase == phase ? old.Message : null,
+            StartTime = old.StartTime ?? (state.NodeName is null ? null : Utc(now)),
+            EphemeralContainerStatuses = old.EphemeralContainerStatuses,
+        };
+
+        if (state.Sandbox is { } sandbox)
+        {
+            status.HostIP = sandbox.HostIP;
+            status.HostIPs = [new V1HostIP { Ip = sandbox.HostIP }];
+            status.PodIP = sandbox.PodIP;
+            status.PodIPs = [new V1PodIP { Ip = sandbox.PodIP }];
+        }
+        else
+        {
+            status.HostIP = old.HostIP;
+            status.HostIPs = old.HostIPs;
+            status.PodIP = old.PodIP;
+            status.PodIPs = old.PodIPs;
+        }
+
+        return status;
+    }
+
+    private static V1ContainerStatus ContainerStatus(V1Container container, ContainerTrack? track, PodLifecycleState state, bool hasInit, string runtimeName)
+    {
+        var status = new V1ContainerStatus
+        {
+            Name = container.Name,
+            Image = container.Image,
+            ImageID = string.Empty,
+            RestartCount = track?.RestartCount ?? 0,
+            Ready = false,
+            Started = false,
+            State = new V1ContainerState(),
+        };
+
+        if (track is null)
+        {
+            status.State.Waiting = new V1ContainerStateWaiting { Reason = hasInit ? "PodInitializing" : "ContainerCreating" };
+            return status;
+        }
+
+        var run = track.Run;
+        if (run is null)
+        {
+            status.State.Waiting = track.ConfigError is { } error
+                ? new V1ContainerStateWaiting { Message = error, Reason = "CreateContainerConfigError" }
+                : new V1ContainerStateWaiting { Reason = hasInit ? "PodInitializing" : "ContainerCreating" };
+            return status;
+        }
+
+        var containerId = ContainerId(state, track.Name, run.Attempt, runtimeName);
+        status.ContainerID = containerId;
+        if (!run.Exited)
+        {
+            status.State.Running = new V1ContainerStateRunning { StartedAt = Utc(run.StartedAt) };
+            status.Ready = true;
+            status.Started = true;
+            if (track.PreviousRun is { Exited: true } previous)
+            {
+                status.LastState = new V1ContainerState { Terminated = Terminated(previous, ContainerId(state, track.Name, previous.Attempt, runtimeName)) };
+            }
+
+            return status;
+        }
+
+        if (track.RestartAt is { } restartAt && restartAt > run.FinishedAt)
+        {
+            // Waiting out the back-off before the restart: CrashLoopBackOff, with the run that crashed as the last state.
+            status.State.Waiting = new V1ContainerStateWaiting
+            {
+                Message = CrashLoopBackoff.Message(restartAt - run.FinishedAt!.Value, track.Name, state.Pod),
+                Reason = "CrashLoopBackOff",
+            };
+            status.LastState = new V1ContainerState { Terminated = Terminated(run, containerId) };
+            return status;
+        }
+
+        status.State.Terminated = Terminated(run, containerId);
+        if (track.PreviousRun is { Exited: true } before)
+        {
+            status.LastState = new V1ContainerState { Terminated = Terminated(before, ContainerId(state, track.Name, before.Attempt, runtimeName)) };
+        }
+
+        return status;
+    }
+
+    private static V1ContainerStateTerminated Terminated(ContainerRun run, string containerId) => new()
+    {
+        ExitCode = run.ExitCode ?? 0,
+        ContainerID = containerId,
+        FinishedAt = run.FinishedAt is { } finished ? Utc(finished) : null,
+        Message = run.Message,
+        Reason = run.TerminatedReason,
+        StartedAt = Utc(run.StartedAt),
+    };
+
+    private static string ContainerId(PodLifecycleState state, string container, int attempt, string runtimeName) =>
+        $"{runtimeName}://{state.Pod.Uid}/{container}/{attempt}";
+
+    private static List<V1PodCondition> Conditions(
+        V1Pod pod,
+        PodLifecycleState state,
+        List<V1ContainerStatus> initStatuses,
+        List<V1ContainerStatus> statuses,
+        string phase,
+        DateTimeOffset now)
+    {
+        var old = pod.Status?.Conditions ?? [];
+        var conditions = old.Where(c => !KubeletConditions.Contains(c.Type)).ToList();
+
+        if (state.NodeName is null && string.IsNullOrEmpty(pod.Spec.NodeName))
+        {
+            if (state.Unschedulable is { } why)
+            {
+                conditions.Add(Condition(old, "PodScheduled", "False", now, "Unschedulable", why));
+            }
+
+            return conditions;
+        }
+
+        var completed = phase == PodPhases.Succeeded;
+        conditions.Add(Condition(
+            old, "PodReadyToStartContainers", state.Sandbox is not null && !state.SandboxRemoved ? "True" : "False", now));
+
+        var incomplete = (pod.Spec.InitContainers ?? [])
+            .Where(c => !InitDone(c, initStatuses.First(s => s.Name == c.Name)))
+            .Select(c => c.Name)
+            .ToList();
+        conditions.Add(incomplete.Count == 0 || completed
+            ? Condition(old, "Initialized", "True", now, completed && incomplete.Count > 0 ? "PodCompleted" : null)
+            : Condition(old, "Initialized", "False", now, "ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incomplete)}]"));
+
+        var unready = statuses.Where(s => !s.Ready).Select(s => s.Name).ToList();
+        var (readyStatus, readyReason, readyMessage) = unready.Count == 0
+            ? ("True", (string?)null, (string?)null)
+            : completed
+                ? ("False", "PodCompleted", (string?)null)
+                : ("False", "ContainersNotReady", $"containers with unready status: [{string.Join(' ', unready)}]");
+        conditions.Add(Condition(old, "ContainersReady", readyStatus, now, readyReason, readyMessage));
+
+        var gates = (pod.Spec.ReadinessGates ?? [])
+            .Select(g => g.ConditionType)
+            .Where(t => old.FirstOrDefault(c => c.Type == t)?.Status != "True")
+            .ToList();
+        if (readyStatus == "True" && gates.Count > 0)
+        {
+            conditions.Add(Condition(old, "Ready", "False", now, "ReadinessGatesNotReady", $"corresponding condition of pod readiness gate \"{gates[0]}\" does not exist."));
+        }
+        else
+        {
+            conditions.Add(Condition(old, "Ready", readyStatus, now, readyReason, readyMessage));
+        }
+
+        conditions.Add(Condition(old, "PodScheduled", "True", now));
+        return conditions;
+    }
+
+    private static bool InitDone(V1Container init, V1ContainerStatus status) =>
+        init.RestartPolicy == "Always"
+            ? status.Started == true || status.LastState?.Terminated is not null
+            : status.State.Terminated?.ExitCode == 0;
+
+    private static V1PodCondition Condition(
+        IList<V1PodCondition> old, string type, string status, DateTimeOffset now, string? reason = null, string? message = null)
+    {
+        var previous = old.FirstOrDefault(c => c.Type == type);
+        var transition = previous is not null && previous.Status == status ? previous.LastTransitionTime : Utc(now);
+        return new V1PodCondition { Status = status, Type = type, LastTransitionTime = transition, Message = message, Reason = reason };
+    }
+
+    private static DateTime Utc(DateTimeOffset time) =>
+        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+}
