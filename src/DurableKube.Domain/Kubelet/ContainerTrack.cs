@@ -10,7 +10,7 @@ namespace DurableKube.Domain.Kubelet;
 /// <see langword="null"/> until the first restart.
 /// </param>
 /// <param name="RestartAt">When a pending restart is due; <see langword="null"/> when none is pending.</param>
-/// <param name="ConfigError">Why the container cannot be created (CreateContainerConfigError), if it cannot.</param>
+/// <param name="CreateError">Why the container could not be created, if it could not.</param>
 /// <param name="StopRequested">The strongest stop signal already sent to the current run, if any.</param>
 public sealed record ContainerTrack(
     string Name,
@@ -19,7 +19,7 @@ public sealed record ContainerTrack(
     ContainerRun? PreviousRun = null,
     TimeSpan? Backoff = null,
     DateTimeOffset? RestartAt = null,
-    string? ConfigError = null,
+    ContainerCreateError? CreateError = null,
     StopSignal? StopRequested = null)
 {
     /// <summary>Gets the container's restart count: the attempt number of its latest run.</summary>

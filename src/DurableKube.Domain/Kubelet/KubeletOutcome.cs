@@ -32,10 +32,10 @@ public sealed record SandboxCreated(SandboxAddresses Addresses) : KubeletOutcome
 /// <param name="Run">The run.</param>
 public sealed record ContainerStarted(string Name, ContainerRun Run) : KubeletOutcome;
 
-/// <summary>The container cannot be created from its spec (CreateContainerConfigError): no run was made.</summary>
+/// <summary>The container could not be created: no run was made, and it waits with the reason.</summary>
 /// <param name="Name">The container.</param>
-/// <param name="Message">Why.</param>
-public sealed record ContainerNotCreated(string Name, string Message) : KubeletOutcome;
+/// <param name="Error">Why: CreateContainerConfigError for a spec that cannot run, CreateContainerError when the runtime refused.</param>
+public sealed record ContainerNotCreated(string Name, ContainerCreateError Error) : KubeletOutcome;
 
 /// <summary>A stop signal was sent to a run.</summary>
 /// <param name="Name">The container.</param>

@@ -266,7 +266,7 @@ public static class PodLifecycle
         var appsStarted = state.Containers.Any(c => c.Role == ContainerRole.App && !c.NeverStarted);
         foreach (var track in state.Containers.Where(c => c.Role != ContainerRole.App))
         {
-            if (track.ConfigError is not null)
+            if (track.CreateError is not null)
             {
                 return false;
             }
@@ -322,7 +322,7 @@ public static class PodLifecycle
     {
         foreach (var track in state.Containers.Where(c => c.Role == ContainerRole.App))
         {
-            if (track.ConfigError is not null || track.IsRunning)
+            if (track.CreateError is not null || track.IsRunning)
             {
                 continue;
             }
@@ -370,9 +370,9 @@ public static class PodLifecycle
 
             case ContainerNotCreated notCreated:
                 var track = state.Find(notCreated.Name);
-                return track is null || track.ConfigError == notCreated.Message
+                return track is null || track.CreateError == notCreated.Error
                     ? state
-                    : state.With(track with { ConfigError = notCreated.Message });
+                    : state.With(track with { CreateError = notCreated.Error });
 
             case StopSent sent:
                 var stopped = state.Find(sent.Name);
@@ -426,7 +426,7 @@ public static class PodLifecycle
             Run = started.Run.Exited ? started.Run with { FinishedAt = null, ExitCode = null, Reason = null, Message = null } : started.Run,
             Backoff = backoff,
             RestartAt = null,
-            ConfigError = null,
+            CreateError = null,
             StopRequested = null,
         };
         state = state.With(startedTrack);

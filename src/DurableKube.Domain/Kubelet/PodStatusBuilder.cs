@@ -96,8 +96,8 @@ public static class PodStatusBuilder
         var run = track.Run;
         if (run is null)
         {
-            status.State.Waiting = track.ConfigError is { } error
-                ? new V1ContainerStateWaiting { Message = error, Reason = "CreateContainerConfigError" }
+            status.State.Waiting = track.CreateError is { } error
+                ? new V1ContainerStateWaiting { Message = error.Message, Reason = error.Reason }
                 : new V1ContainerStateWaiting { Reason = hasInit ? "PodInitializing" : "ContainerCreating" };
             return status;
         }

@@ -166,12 +166,12 @@ public class PodLifecycleTests
     public void A_container_that_cannot_be_created_waits_and_holds_nothing_else_back()
     {
         var state = TestPods.State(apps: ["a", "b"]).Placed();
-        state = PodLifecycle.Apply(state, [new ContainerNotCreated("a", "no command"), new ContainerStarted("b", new ContainerRun(0, T0))]);
+        state = PodLifecycle.Apply(state, [new ContainerNotCreated("a", ContainerCreateError.Config("no command")), new ContainerStarted("b", new ContainerRun(0, T0))]);
 
         var plan = PodLifecycle.Plan(state, T0.AddMinutes(1));
 
         Assert.Empty(plan.Commands);
-        Assert.Equal("no command", state.Find("a")!.ConfigError);
+        Assert.Equal("no command", state.Find("a")!.CreateError!.Message);
     }
 
     [Fact]

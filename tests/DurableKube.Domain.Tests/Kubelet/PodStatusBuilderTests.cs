@@ -138,7 +138,7 @@ public class PodStatusBuilderTests
     public void A_container_that_cannot_be_created_says_why()
     {
         var pod = TestPods.Pod();
-        var state = PodLifecycle.Apply(PodLifecycle.Initialize(pod, TestPods.Scaled).Placed(), [new ContainerNotCreated("app", "container has no command")]);
+        var state = PodLifecycle.Apply(PodLifecycle.Initialize(pod, TestPods.Scaled).Placed(), [new ContainerNotCreated("app", ContainerCreateError.Config("container has no command"))]);
 
         var waiting = PodStatusBuilder.Build(pod, state, "process", T0).ContainerStatuses.Single().State.Waiting;
 
