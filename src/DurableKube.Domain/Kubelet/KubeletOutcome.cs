@@ -12,6 +12,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(StopSent), "stopSent")]
 [JsonDerivedType(typeof(SandboxRemoved), "sandboxRemoved")]
 [JsonDerivedType(typeof(PodRemoved), "podRemoved")]
+[JsonDerivedType(typeof(DeletionObserved), "deletionObserved")]
 public abstract record KubeletOutcome;
 
 /// <summary>The pod is bound to a node.</summary>
@@ -48,3 +49,11 @@ public sealed record SandboxRemoved : KubeletOutcome;
 
 /// <summary>The pod's object is gone from the store.</summary>
 public sealed record PodRemoved : KubeletOutcome;
+
+/// <summary>
+/// The activity found the pod being deleted (a deletionTimestamp) or gone, which the workflow had not
+/// been told: the pod's own sync notices what a lost signal would have said.
+/// </summary>
+/// <param name="KillAt">When the grace period ends.</param>
+/// <param name="ObjectGone">Whether the object is gone from the store.</param>
+public sealed record DeletionObserved(DateTimeOffset KillAt, bool ObjectGone) : KubeletOutcome;

@@ -393,6 +393,9 @@ public static class PodLifecycle
             case PodRemoved:
                 return state with { Removed = true };
 
+            case DeletionObserved observed:
+                return Observe(state, new PodDeletionRequested(observed.KillAt, observed.ObjectGone));
+
             default:
                 throw new ArgumentException($"Unknown outcome {outcome.GetType().Name}.", nameof(outcome));
         }

@@ -1,0 +1,35 @@
+using DurableKube.Domain.Kubelet;
+using DurableKube.Workflows.Namespaces;
+using DurableKube.Workflows.Pods;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DurableKube.Workflows.Hosting;
+
+/// <summary>
+/// Every orchestrator and activity, in one list, so each host registers the same set: the local host
+/// and the test host through <see cref="Register"/>, the Functions app through its [Function] wrappers
+/// (a test checks they match this list).
+/// </summary>
+public static class WorkflowCatalog
+{
+    /// <summary>Gets the names of the orchestrators.</summary>
+    public static IReadOnlyList<string> Orchestrators { get; } = [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name];
+
+    /// <summary>Gets the names of the activities.</summary>
+    public static IReadOnlyList<string> Activities { get; } = [SyncPodActivity.Name, NamespaceActivities.EmptyName, NamespaceActivities.RemoveName];
+
+    /// <summary>Registers every orchestrator and activity.</summary>
+    /// <param name="registrar">What to register them with.</param>
+    public static void Register(IWorkflowRegistrar registrar)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.AddOrchestrator<PodLifecycleState, string?>(PodLifecycleOrchestrator.Name, PodLifecycleOrchestrator.RunAsync);
+        registrar.AddOrchestrator<NamespaceRef, string?>(NamespaceTerminationOrchestrator.Name, NamespaceTerminationOrchestrator.RunAsync);
+        registrar.AddActivity<SyncPodRequest, SyncPodResult>(
+            SyncPodActivity.Name, (services, input, ct) => services.GetRequiredService<SyncPodActivity>().RunAsync(input, ct));
+        registrar.AddActivity<NamespaceRef, int>(
+            NamespaceActivities.EmptyName, (services, input, ct) => services.GetRequiredService<NamespaceActivities>().EmptyAsync(input, ct));
+        registrar.AddActivity<NamespaceRef, bool>(
+            NamespaceActivities.RemoveName, (services, input, ct) => services.GetRequiredService<NamespaceActivities>().RemoveAsync(input, ct));
+    }
+}

@@ -1,0 +1,202 @@
+using DurableKube.Domain.Kubelet;
+using DurableKube.Domain.Resources;
+using DurableKube.Ports.Runtime;
+using DurableKube.Ports.Store;
+using DurableKube.Ports.Workflows;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DurableKube.Workflows.Nodes;
+
+/// <summary>
+/// The part of a kubelet that watches its node: registers the Node object and keeps its Ready
+/// condition fresh, and turns the runtime's container exits into signals to the pods' workflows. It
+/// observes the runtime in bulk (one exit stream, one list per resync), so its cost grows with
+/// nodes, not with pods times polls.
+/// </summary>
+public sealed class NodeAgent : BackgroundService
+{
+    private readonly IObjectStore _store;
+    private readonly IContainerRuntime _runtime;
+    private readonly IWorkflowClient _workflows;
+    private readonly IOptions<NodeOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NodeAgent> _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="NodeAgent"/> class.</summary>
+    /// <param name="store">The object store.</param>
+    /// <param name="runtime">The node's container runtime.</param>
+    /// <param name="workflows">Signals the pods' workflows.</param>
+    /// <param name="options">The node options.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    public NodeAgent(IObjectStore store, IContainerRuntime runtime, IWorkflowClient workflows, IOptions<NodeOptions> options, TimeProvider time, ILogger<NodeAgent> logger)
+    {
+        _store = store;
+        _runtime = runtime;
+        _workflows = workflows;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Creates the Node object, or refreshes it if it exists.</summary>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes once the node is stored.</returns>
+    public async Task HeartbeatAsync(CancellationToken cancellationToken = default)
+    {
+        var name = _options.Value.Name;
+        var description = await _runtime.DescribeNodeAsync(cancellationToken);
+        var now = _time.GetUtcNow();
+        var updated = await _store.UpdateAsync<V1Node>(new ObjectKey(ResourceTypes.Nodes, null, name), node =>
+        {
+            NodeObject.Refresh(node, description, now);
+            return true;
+        }, cancellationToken);
+        if (updated is not null)
+        {
+            return;
+        }
+
+        var created = NodeObject.Create(name, description, now);
+        created.Metadata.Uid = Guid.NewGuid().ToString();
+        created.Metadata.CreationTimestamp = new DateTime(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        try
+        {
+            await _store.CreateAsync(ResourceTypes.Nodes, created, cancellationToken);
+            Log.NodeRegistered(_logger, name);
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
+        {
+            // Another agent of the same node registered it between our read and write; the next heartbeat refreshes it.
+        }
+    }
+
+    /// <summary>
+    /// Reports every exit the pods' workflows have not acknowledged, and stops runs whose pod is gone
+    /// (the kubelet's orphan clean-up).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes once every run has been looked at.</returns>
+    public async Task ResyncAsync(CancellationToken cancellationToken = default)
+    {
+        var runs = await _runtime.ListContainersAsync(cancellationToken);
+        foreach (var run in runs.Where(r => r.State == ContainerRunState.Exited && !r.Acknowledged))
+        {
+            await ReportExitAsync(run, cancellationToken);
+        }
+
+        var podUids = runs.Where(r => r.State == ContainerRunState.Running).Select(r => r.Id.PodUid).ToHashSet(StringComparer.Ordinal);
+        if (podUids.Count == 0)
+        {
+            return;
+        }
+
+        var pods = await _store.ListAsync(ResourceTypes.Pods, null, ListQuery.All, cancellationToken);
+        var live = pods.Items.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+        foreach (var orphan in podUids.Where(uid => !live.Contains(uid)))
+        {
+            var instanceId = PodIdentity.WorkflowInstanceIdFor(orphan);
+            if (await _workflows.GetStateAsync(instanceId, cancellationToken) == WorkflowInstanceState.Running)
+            {
+                await _workflows.RaiseEventAsync(
+                    instanceId, PodSignal.EventName, new PodEvent(new PodDeletionRequested(_time.GetUtcNow(), ObjectGone: true)), cancellationToken);
+            }
+            else
+            {
+                // No workflow owns these runs any more: nothing would ever stop them.
+                await _runtime.RemoveSandboxAsync(orphan, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Sends one exit to its pod's workflow, then acknowledges it to the runtime.</summary>
+    /// <param name="run">The exited run.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes once the exit is delivered and acknowledged.</returns>
+    public async Task ReportExitAsync(ContainerRunStatus run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.State != ContainerRunState.Exited)
+        {
+            return;
+        }
+
+        var exited = new ContainerExited(
+            run.Id.ContainerName, run.Id.Attempt, run.FinishedAt ?? _time.GetUtcNow(), run.ExitCode ?? 137, run.Reason, run.Message);
+        await _workflows.RaiseEventAsync(PodIdentity.WorkflowInstanceIdFor(run.Id.PodUid), PodSignal.EventName, new PodEvent(exited), cancellationToken);
+        await _runtime.AcknowledgeExitAsync(run.Id, cancellationToken);
+        Log.ExitReported(_logger, run.Id.ToString(), exited.ExitCode);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.WhenAll(ForwardExitsAsync(stoppingToken), HeartbeatLoopAsync(stoppingToken), ResyncLoopAsync(stoppingToken));
+    }
+
+    private async Task ForwardExitsAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var run in _runtime.WatchExitsAsync(stoppingToken))
+                {
+                    await ReportExitAsync(run, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The resync loop reports what this missed; carry on watching.
+                Log.NodeAgentError(_logger, e, e.Message);
+                await DelayAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private Task HeartbeatLoopAsync(CancellationToken stoppingToken) =>
+        EveryAsync(_options.Value.HeartbeatInterval, HeartbeatAsync, stoppingToken);
+
+    private Task ResyncLoopAsync(CancellationToken stoppingToken) =>
+        EveryAsync(_options.Value.ExitResyncInterval, ResyncAsync, stoppingToken);
+
+    private async Task EveryAsync(TimeSpan interval, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await work(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.NodeAgentError(_logger, e, e.Message);
+            }
+
+            await DelayAsync(interval, stoppingToken);
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+using DurableKube.Domain.Kubelet;
+
+namespace DurableKube.Workflows.Pods;
+
+/// <summary>
+/// The kubelet's timings (configuration section <c>Kubelet</c>, e.g. <c>Kubelet__BackoffMax=00:00:04</c>),
+/// with Kubernetes' values as defaults.
+/// </summary>
+public sealed class KubeletOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Kubelet";
+
+    /// <summary>Gets or sets the delay before the second restart of a crashing container (Kubernetes: 10 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan BackoffInitial { get; set; } = KubeletSettings.Kubernetes.BackoffInitial;
+
+    /// <summary>Gets or sets the cap of the doubling back-off (Kubernetes: 300 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan BackoffMax { get; set; } = KubeletSettings.Kubernetes.BackoffMax;
+
+    /// <summary>Gets or sets how long a run must last for its back-off to start over (Kubernetes: 10 min).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan BackoffReset { get; set; } = KubeletSettings.Kubernetes.BackoffReset;
+
+    /// <summary>Gets or sets how long an unschedulable pod waits before it is tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ScheduleRetry { get; set; } = KubeletSettings.Kubernetes.ScheduleRetry;
+
+    /// <summary>Gets the settings a pod's lifecycle carries.</summary>
+    /// <returns>The normalised settings.</returns>
+    public KubeletSettings ToSettings() => new KubeletSettings(BackoffInitial, BackoffMax, BackoffReset, ScheduleRetry).Normalize();
+}

@@ -1,0 +1,289 @@
+using DurableKube.Domain.Kubelet;
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Scheduling;
+using DurableKube.Domain.Serialization;
+using DurableKube.Ports.Runtime;
+using DurableKube.Ports.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DurableKube.Workflows.Pods;
+
+/// <summary>
+/// The kubelet's hands: runs a plan's commands against the store and the container runtime, then
+/// writes the pod's status, all in one activity so a pod reaches Running in one round trip.
+/// </summary>
+/// <remarks>
+/// Idempotent, because the workflow retries it: binding keeps an existing binding, a sandbox or run
+/// that exists is returned as it is, stops and removals of what is gone do nothing, and the status
+/// written is computed from the state, not accumulated.
+/// </remarks>
+public sealed class SyncPodActivity
+{
+    /// <summary>The activity's name.</summary>
+    public const string Name = "SyncPod";
+
+    private readonly IObjectStore _store;
+    private readonly IContainerRuntime _runtime;
+    private readonly IOptionsMonitor<KubeletOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SyncPodActivity> _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="SyncPodActivity"/> class.</summary>
+    /// <param name="store">The object store.</param>
+    /// <param name="runtime">The node's container runtime.</param>
+    /// <param name="options">The kubelet options.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    public SyncPodActivity(IObjectStore store, IContainerRuntime runtime, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger)
+    {
+        _store = store;
+        _runtime = runtime;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the commands and writes the status.</summary>
+    /// <param name="request">The state and commands.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The outcomes.</returns>
+    public async Task<SyncPodResult> RunAsync(SyncPodRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var state = request.State;
+        var key = new ObjectKey(ResourceTypes.Pods, state.Pod.Namespace, state.Pod.Name);
+        var pod = await ReadPodAsync(key, state.Pod.Uid, cancellationToken);
+        var outcomes = new List<KubeletOutcome>();
+        var statusWritten = false;
+        if (state.Termination is null && (pod is null || pod.Metadata.DeletionTimestamp is not null))
+        {
+            // The pod is going or gone and the workflow was not told (a lost signal): tell it now, and
+            // let it plan its termination instead of running a plan made for a live pod.
+            var killAt = pod?.Metadata.DeletionTimestamp is { } deletion
+                ? new DateTimeOffset(DateTime.SpecifyKind(deletion, DateTimeKind.Utc))
+                : _time.GetUtcNow();
+            return new SyncPodResult([new DeletionObserved(killAt, ObjectGone: pod is null)], _options.CurrentValue.ToSettings());
+        }
+
+        foreach (var command in request.Commands)
+        {
+            var current = PodLifecycle.Apply(state, outcomes);
+            if (command is RemovePod)
+            {
+                // The last word on a pod is its final status, then it goes.
+                if (pod is not null)
+                {
+                    await WriteStatusAsync(key, current, cancellationToken);
+                    statusWritten = true;
+                }
+
+                outcomes.Add(await RemovePodAsync(key, state.Pod.Uid, cancellationToken));
+                continue;
+            }
+
+            var outcome = await ExecuteAsync(command, current, pod, cancellationToken);
+            if (outcome is null)
+            {
+                break;
+            }
+
+            outcomes.Add(outcome);
+            if (outcome is PodBound bound && pod is not null)
+            {
+                pod.Spec.NodeName = bound.NodeName;
+            }
+
+            if (outcome is PodUnschedulable)
+            {
+                break;
+            }
+        }
+
+        if (!statusWritten && pod is not null)
+        {
+            await WriteStatusAsync(key, PodLifecycle.Apply(state, outcomes), cancellationToken);
+        }
+
+        return new SyncPodResult(outcomes, _options.CurrentValue.ToSettings());
+    }
+
+    private async Task<V1Pod?> ReadPodAsync(ObjectKey key, string uid, CancellationToken cancellationToken)
+    {
+        var pod = await _store.GetAsync<V1Pod>(key.Type, key.Namespace, key.Name, cancellationToken);
+        return pod?.Metadata.Uid == uid ? pod : null;
+    }
+
+    private async Task<KubeletOutcome?> ExecuteAsync(KubeletCommand command, PodLifecycleState state, V1Pod? pod, CancellationToken cancellationToken)
+    {
+        switch (command)
+        {
+            case BindPod:
+                return pod is null ? null : await BindAsync(pod, cancellationToken);
+
+            case CreateSandbox:
+                if (pod is null || (state.NodeName ?? pod.Spec.NodeName) is not { } node)
+                {
+                    return null;
+                }
+
+                var sandbox = await _runtime.CreateSandboxAsync(new SandboxSpec(state.Pod.Uid, state.Pod.Namespace, state.Pod.Name, node), cancellationToken);
+                return new SandboxCreated(new SandboxAddresses(sandbox.PodIP, sandbox.HostIP));
+
+            case StartContainer start:
+                return pod is null ? null : await StartAsync(pod, state, start, cancellationToken);
+
+            case StopContainer stop:
+                await _runtime.StopContainerAsync(
+                    new ContainerRunId(state.Pod.Uid, stop.Name, stop.Attempt),
+                    stop.Signal == StopSignal.Kill ? StopMode.Kill : StopMode.Graceful,
+                    cancellationToken);
+                Log.StopSent(_logger, state.Pod.Namespace, state.Pod.Name, stop.Name, stop.Attempt, stop.Signal);
+                return new StopSent(stop.Name, stop.Attempt, stop.Signal);
+
+            case RemoveSandbox:
+                await _runtime.RemoveSandboxAsync(state.Pod.Uid, cancellationToken);
+                return new SandboxRemoved();
+
+            default:
+                throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command));
+        }
+    }
+
+    private async Task<KubeletOutcome> BindAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        var settings = _options.CurrentValue.ToSettings();
+        var retryAt = _time.GetUtcNow() + settings.ScheduleRetry;
+        var nodes = (await _store.ListAsync(ResourceTypes.Nodes, null, ListQuery.All, cancellationToken)).Items.Cast<V1Node>().ToList();
+        if (!string.IsNullOrEmpty(pod.Spec.NodeName))
+        {
+            // Bound already: by the user (spec.nodeName) or by an earlier try of this activity.
+            var node = nodes.FirstOrDefault(n => n.Metadata.Name == pod.Spec.NodeName);
+            return node is null
+                ? new PodUnschedulable($"node \"{pod.Spec.NodeName}\" not found", retryAt)
+                : new PodBound(node.Metadata.Name);
+        }
+
+        var choice = NodeSelection.Choose(pod, nodes);
+        if (choice.NodeName is not { } chosen)
+        {
+            Log.Unschedulable(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, choice.Message!);
+            return new PodUnschedulable(choice.Message!, retryAt);
+        }
+
+        var key = new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+        var bound = await _store.UpdateAsync<V1Pod>(key, p =>
+        {
+            if (p.Metadata.Uid != pod.Metadata.Uid || !string.IsNullOrEmpty(p.Spec.NodeName))
+            {
+                return false;
+            }
+
+            p.Spec.NodeName = chosen;
+            return true;
+        }, cancellationToken);
+        Log.Bound(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, bound?.Spec.NodeName ?? chosen);
+        return new PodBound(bound?.Spec.NodeName ?? chosen);
+    }
+
+    private async Task<KubeletOutcome> StartAsync(V1Pod pod, PodLifecycleState state, StartContainer start, CancellationToken cancellationToken)
+    {
+        var container = (pod.Spec.InitContainers ?? []).Concat(pod.Spec.Containers ?? []).FirstOrDefault(c => c.Name == start.Name);
+        if (container is null)
+        {
+            return new ContainerNotCreated(start.Name, ContainerCreateError.Config($"container \"{start.Name}\" is not in the pod spec"));
+        }
+
+        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error))
+        {
+            Log.NotCreated(_logger, state.Pod.Namespace, state.Pod.Name, start.Name, error!.Message);
+            return new ContainerNotCreated(start.Name, error);
+        }
+
+        var launch = new ContainerLaunch(
+            new ContainerRunId(state.Pod.Uid, start.Name, start.Attempt),
+            state.Pod.Namespace,
+            state.Pod.Name,
+            container.Image ?? string.Empty,
+            resolved!.Command,
+            resolved.Environment,
+            resolved.WorkingDirectory);
+        ContainerRunStatus run;
+        try
+        {
+            run = await _runtime.StartContainerAsync(launch, cancellationToken);
+        }
+        catch (ContainerRuntimeException e) when (!e.Transient)
+        {
+            return new ContainerNotCreated(start.Name, new ContainerCreateError(ContainerCreateError.RuntimeErrorReason, e.Message));
+        }
+
+        Log.Started(_logger, state.Pod.Namespace, state.Pod.Name, start.Name, start.Attempt);
+        return new ContainerStarted(start.Name, new ContainerRun(
+            start.Attempt,
+            run.StartedAt,
+            run.State == ContainerRunState.Exited ? run.FinishedAt ?? run.StartedAt : null,
+            run.State == ContainerRunState.Exited ? run.ExitCode ?? 128 : null,
+            run.State == ContainerRunState.Exited ? run.Reason : null,
+            run.State == ContainerRunState.Exited ? run.Message : null));
+    }
+
+    private async Task<KubeletOutcome> RemovePodAsync(ObjectKey key, string uid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pod = await _store.GetAsync<V1Pod>(key.Type, key.Namespace, key.Name, cancellationToken);
+            if (pod is null || pod.Metadata.Uid != uid)
+            {
+                return new PodRemoved();
+            }
+
+            if (pod.Metadata.Finalizers is { Count: > 0 })
+            {
+                // Others still hold the pod: it stays, terminating, until they let go; the kubelet is done with it.
+                await _store.UpdateAsync<V1Pod>(key, p =>
+                {
+                    if (p.Metadata.Uid != uid || p.Metadata.DeletionGracePeriodSeconds == 0)
+                    {
+                        return false;
+                    }
+
+                    p.Metadata.DeletionGracePeriodSeconds = 0;
+                    return true;
+                }, cancellationToken);
+                return new PodRemoved();
+            }
+
+            await _store.DeleteAsync(key, new Preconditions(Uid: uid), cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
+        {
+            // Already gone, or replaced by a new pod of the same name: either way this one is gone.
+        }
+
+        Log.Removed(_logger, key.Namespace!, key.Name);
+        return new PodRemoved();
+    }
+
+    private async Task WriteStatusAsync(ObjectKey key, PodLifecycleState state, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await _store.UpdateAsync<V1Pod>(key, pod =>
+        {
+            if (pod.Metadata.Uid != state.Pod.Uid)
+            {
+                return false;
+            }
+
+            var status = PodStatusBuilder.Build(pod, state, _runtime.Name, now);
+            if (KubeJson.Serialize(status) == KubeJson.Serialize(pod.Status))
+            {
+                return false;
+            }
+
+            pod.Status = status;
+            return true;
+        }, cancellationToken);
+    }
+}

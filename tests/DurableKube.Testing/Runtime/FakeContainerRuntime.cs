@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using DurableKube.Ports.Runtime;
+
+namespace DurableKube.Testing.Runtime;
+
+/// <summary>
+/// A container runtime in memory for tests of the layers above it. Runs do what <see cref="Behavior"/>
+/// says (exit after a delay with a code, run until stopped, fail to start); tests can also end runs
+/// themselves with <see cref="Exit"/>. Exits are pushed to <see cref="WatchExitsAsync"/> as a real
+/// runtime pushes them.
+/// </summary>
+public sealed class FakeContainerRuntime : IContainerRuntime
+{
+    private readonly ConcurrentDictionary<ContainerRunId, FakeRun> _runs = new();
+    private readonly ConcurrentQueue<ContainerLaunch> _launches = new();
+    private readonly ConcurrentQueue<string> _removedSandboxes = new();
+    private readonly Channel<ContainerRunStatus> _exits = Channel.CreateUnbounded<ContainerRunStatus>();
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="FakeContainerRuntime"/> class.</summary>
+    /// <param name="time">The clock start and finish times come from.</param>
+    public FakeContainerRuntime(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+
+    /// <inheritdoc />
+    public string Name => "fake";
+
+    /// <summary>Gets or sets what each started run does; by default it runs until stopped, and exits on SIGTERM.</summary>
+    public Func<ContainerLaunch, FakeBehavior> Behavior { get; set; } = _ => FakeBehavior.RunUntilStopped;
+
+    /// <summary>Gets every launch, in the order runs were started.</summary>
+    public IReadOnlyList<ContainerLaunch> Launches => _launches.ToList();
+
+    /// <summary>Gets the uids of the pods whose sandboxes were removed.</summary>
+    public IReadOnlyList<string> RemovedSandboxes => _removedSandboxes.ToList();
+
+    /// <summary>Gets the status of every run.</summary>
+    public IReadOnlyList<ContainerRunStatus> Runs => _runs.Values.Select(r => r.Status).ToList();
+
+    /// <summary>Ends a running run with an exit code, as if its process exited.</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="exitCode">The exit code.</param>
+    /// <param name="reason">The runtime's reason, if any.</param>
+    /// <returns>Whether the run was running.</returns>
+    public bool Exit(ContainerRunId id, int exitCode, string? reason = null)
+    {
+        if (!_runs.TryGetValue(id, out var run))
+        {
+            return false;
+        }
+
+        ContainerRunStatus exited;
+        lock (run)
+        {
+            if (run.Status.State == ContainerRunState.Exited)
+            {
+                return false;
+            }
+
+            exited = run.Status with { State = ContainerRunState.Exited, FinishedAt = _time.GetUtcNow(), ExitCode = exitCode, Reason = reason };
+            run.Status = exited;
+        }
+
+        _exits.Writer.TryWrite(exited);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task<SandboxInfo> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new SandboxInfo("127.0.0.1", "127.0.0.1"));
+
+    /// <inheritdoc />
+    public Task<ContainerRunStatus> StartContainerAsync(ContainerLaunch launch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var behavior = Behavior(launch);
+        var now = _time.GetUtcNow();
+        var created = false;
+        var run = _runs.GetOrAdd(launch.Id, id =>
+        {
+            created = true;
+            return new FakeRun(
+                behavior.FailsToStart
+                    ? new ContainerRunStatus(id, ContainerRunState.Exited, now, now, 128, "StartError", $"exec: \"{launch.Command[0]}\": executable file not found in $PATH")
+                    : new ContainerRunStatus(id, ContainerRunState.Running, now),
+                behavior);
+        });
+
+        if (created)
+        {
+            _launches.Enqueue(launch);
+            if (behavior.ExitAfter is { } delay)
+            {
+                _ = ExitLaterAsync(launch.Id, delay, behavior.ExitCode);
+            }
+        }
+
+        return Task.FromResult(run.Status);
+    }
+
+    /// <inheritdoc />
+    public Task StopContainerAsync(ContainerRunId id, StopMode mode, CancellationToken cancellationToken = default)
+    {
+        if (_runs.TryGetValue(id, out var run) && run.Status.State == ContainerRunState.Running)
+        {
+            if (mode == StopMode.Kill)
+            {
+                Exit(id, 137);
+            }
+            else if (!run.Behavior.IgnoresSigterm)
+            {
+                _ = ExitLaterAsync(id, TimeSpan.FromMilliseconds(20), 143);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task RemoveSandboxAsync(string podUid, CancellationToken cancellationToken = default)
+    {
+        foreach (var id in _runs.Keys.Where(k => k.PodUid == podUid).ToList())
+        {
+            _runs.TryRemove(id, out _);
+        }
+
+        _removedSandboxes.Enqueue(podUid);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<ContainerRunStatus?> GetContainerAsync(ContainerRunId id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_runs.TryGetValue(id, out var run) ? run.Status : null);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ContainerRunStatus>> ListContainersAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ContainerRunStatus>>(Runs);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ContainerRunStatus> WatchExitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var exit in _exits.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return exit;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task AcknowledgeExitAsync(ContainerRunId id, CancellationToken cancellationToken = default)
+    {
+        if (_runs.TryGetValue(id, out var run))
+        {
+            lock (run)
+            {
+                run.Status = run.Status with { Acknowledged = true };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<LogLine> ReadLogAsync(ContainerRunId id, LogReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!_runs.TryGetValue(id, out var run))
+        {
+            throw new ContainerRuntimeException($"no log for {id}", transient: false);
+        }
+
+        foreach (var line in run.Behavior.Log)
+        {
+            await Task.Yield();
+            yield return new LogLine(run.Status.StartedAt, "stdout", line, Complete: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<NodeDescription> DescribeNodeAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new NodeDescription(
+            "fake-host", "127.0.0.1",
+            new Dictionary<string, string> { ["cpu"] = "2", ["memory"] = "4096Mi", ["pods"] = "110", ["ephemeral-storage"] = "10Gi" },
+            "linux", "amd64", "6.1.0", "Fake OS", "fake://1.0.0"));
+
+    private async Task ExitLaterAsync(ContainerRunId id, TimeSpan delay, int exitCode)
+    {
+        await Task.Delay(delay, _time);
+        Exit(id, exitCode);
+    }
+
+    private sealed class FakeRun(ContainerRunStatus status, FakeBehavior behavior)
+    {
+        public ContainerRunStatus Status { get; set; } = status;
+
+        public FakeBehavior Behavior { get; } = behavior;
+    }
+}

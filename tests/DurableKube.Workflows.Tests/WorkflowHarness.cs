@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Sockets;
+using DurableKube.Domain.Pods;
+using DurableKube.Domain.Resources;
+using DurableKube.Ports.Runtime;
+using DurableKube.Ports.Store;
+using DurableKube.Ports.Workflows;
+using DurableKube.Testing.Runtime;
+using DurableKube.Testing.Store;
+using DurableKube.Workflows.Dispatch;
+using DurableKube.Workflows.Hosting;
+using DurableKube.Workflows.Nodes;
+using k8s.Models;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DurableKube.Workflows.Tests;
+
+/// <summary>
+/// The workflows running for real on the in-process Durable Task test host, over the in-memory store
+/// and queue and a fake runtime, with the dispatcher reading the queue and the node agent forwarding
+/// exits, as a host wires them.
+/// </summary>
+public sealed class WorkflowHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly DurableTaskTestHost _host;
+    private readonly ServiceProvider _services;
+    private readonly Task _pump;
+
+    private WorkflowHarness(DurableTaskTestHost host, ServiceProvider services, InMemoryObjectStore store, InMemoryWorkQueue queue, FakeContainerRuntime runtime, bool runNodeAgent)
+    {
+        _host = host;
+        _services = services;
+        Store = store;
+        Queue = queue;
+        Runtime = runtime;
+        Workflows = services.GetRequiredService<IWorkflowClient>();
+        Dispatcher = services.GetRequiredService<QueueDispatcherService>();
+        NodeAgent = services.GetRequiredService<NodeAgent>();
+        _pump = Task.Run(() => PumpAsync(runNodeAgent));
+    }
+
+    public InMemoryObjectStore Store { get; }
+
+    public InMemoryWorkQueue Queue { get; }
+
+    public FakeContainerRuntime Runtime { get; }
+
+    public IWorkflowClient Workflows { get; }
+
+    public QueueDispatcherService Dispatcher { get; }
+
+    public NodeAgent NodeAgent { get; }
+
+    /// <param name="settings">Configuration on top of the harness's (scaled-down kubelet timings).</param>
+    /// <param name="runNodeAgent">Whether the node agent runs (registering the node at once, forwarding exits).</param>
+    public static async Task<WorkflowHarness> StartAsync(Dictionary<string, string?>? settings = null, bool runNodeAgent = true)
+    {
+        var queue = new InMemoryWorkQueue();
+        var store = new InMemoryObjectStore(queue);
+        var runtime = new FakeContainerRuntime();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kubelet:BackoffInitial"] = "00:00:00.200",
+            ["Kubelet:BackoffMax"] = "00:00:00.800",
+            ["Kubelet:ScheduleRetry"] = "00:00:00.300",
+            ["Node:Name"] = "node-1",
+            ["Node:HeartbeatInterval"] = "00:00:00.500",
+            ["Node:ExitResyncInterval"] = "00:00:01",
+            ["Dispatcher:MinPollInterval"] = "00:00:00.020",
+            ["Dispatcher:MaxPollInterval"] = "00:00:00.050",
+        }.Concat(settings ?? []).GroupBy(p => p.Key).Select(g => g.Last())).Build();
+
+        var services = new ServiceCollection()
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<IObjectStore>(store)
+            .AddSingleton<DurableKube.Ports.Queue.IWorkQueue>(queue)
+            .AddSingleton<IContainerRuntime>(runtime)
+            .AddDurableKubeWorkflows(configuration)
+            .AddSingleton<QueueDispatcherService>()
+            .AddSingleton<NodeAgent>();
+
+        ServiceProvider? provider = null;
+        var host = await DurableTaskTestHost.StartAsync(
+            registry => WorkflowCatalog.Register(new Registrar(registry, () => provider!)),
+            new DurableTaskTestHostOptions { Port = FreePort(), LoggerFactory = NullLoggerFactory.Instance });
+        services.AddSingleton<IWorkflowClient>(new DurableTaskClientWorkflowClient(host.Client));
+        provider = services.BuildServiceProvider(validateScopes: true);
+
+        var harness = new WorkflowHarness(host, provider, store, queue, runtime, runNodeAgent);
+        if (runNodeAgent)
+        {
+            await harness.NodeAgent.HeartbeatAsync();
+        }
+
+        return harness;
+    }
+
+    /// <summary>Creates a pod as the API would (uid, timestamps, defaults that matter here).</summary>
+    public async Task<V1Pod> CreatePodAsync(V1Pod pod)
+    {
+        pod.ApiVersion = "v1";
+        pod.Kind = "Pod";
+        pod.Metadata.NamespaceProperty ??= "default";
+        pod.Metadata.Uid = Guid.NewGuid().ToString();
+        pod.Metadata.CreationTimestamp = DateTime.UtcNow;
+        pod.Spec.RestartPolicy ??= "Always";
+        pod.Spec.TerminationGracePeriodSeconds ??= 30;
+        pod.Status = new V1PodStatus { Phase = "Pending" };
+        return (V1Pod)await Store.CreateAsync(ResourceTypes.Pods, pod);
+    }
+
+    /// <summary>Deletes a pod as the API does: gracefully, or at once when nothing runs it.</summary>
+    public async Task DeletePodAsync(string name, long? gracePeriodSeconds = null)
+    {
+        var key = new ObjectKey(ResourceTypes.Pods, "default", name);
+        var pod = await Store.GetAsync<V1Pod>(ResourceTypes.Pods, "default", name) ?? throw new InvalidOperationException($"no pod {name}");
+        var decision = PodDeletion.Decide(pod, gracePeriodSeconds, DateTimeOffset.UtcNow);
+        if (decision.Action == PodDeletionAction.RemoveNow)
+        {
+            await Store.DeleteAsync(key);
+            return;
+        }
+
+        await Store.UpdateAsync<V1Pod>(key, p =>
+        {
+            p.Metadata.DeletionTimestamp = decision.DeletionTimestamp!.Value.UtcDateTime;
+            p.Metadata.DeletionGracePeriodSeconds = decision.GracePeriodSeconds;
+            return true;
+        });
+    }
+
+    public Task<V1Pod?> GetPodAsync(string name) => Store.GetAsync<V1Pod>(ResourceTypes.Pods, "default", name);
+
+    /// <summary>Waits until the pod satisfies the condition, or fails with what it last was.</summary>
+    public async Task<V1Pod> WaitForPodAsync(string name, Func<V1Pod, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        V1Pod? pod = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            pod = await GetPodAsync(name);
+            if (pod is not null && condition(pod))
+            {
+                return pod;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException($"pod {name} did not get there; last status: {(pod is null ? "<gone>" : DurableKube.Domain.Serialization.KubeJson.Serialize(pod.Status))}");
+    }
+
+    public async Task WaitForPodGoneAsync(string name, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await GetPodAsync(name) is null)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException($"pod {name} is still there");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _pump;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _host.DisposeAsync();
+        await _services.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private async Task PumpAsync(bool runNodeAgent)
+    {
+        // The dispatcher's and node agent's loops, as a host runs them.
+        await Dispatcher.StartAsync(_stop.Token);
+        if (runNodeAgent)
+        {
+            await NodeAgent.StartAsync(_stop.Token);
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, _stop.Token);
+        }
+        finally
+        {
+            await Dispatcher.StopAsync(CancellationToken.None);
+            if (runNodeAgent)
+            {
+                await NodeAgent.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class Registrar(DurableTaskRegistry registry, Func<IServiceProvider> services) : IWorkflowRegistrar
+    {
+        public void AddOrchestrator<TInput, TOutput>(string name, Func<TaskOrchestrationContext, TInput, Task<TOutput>> run) =>
+            registry.AddOrchestratorFunc<TInput, TOutput>(name, (context, input) => run(context, input!));
+
+        public void AddActivity<TInput, TOutput>(string name, Func<IServiceProvider, TInput, CancellationToken, Task<TOutput>> run) =>
+            registry.AddActivityFunc<TInput, TOutput>(name, (context, input) => run(services(), input!, CancellationToken.None));
+    }
+}
