@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Helpers shared by scripts/up.sh, scripts/down.sh and scripts/test.sh. Sourced, not run.
+
+say() { printf '%s\n' "$*"; }
+
+fail() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+require_command() {
+  command -v "$1" >/dev/null 2>&1 || fail "$1 is not installed. $2"
+}
+
+durablekube_run_dir() {
+  local dir="${DURABLEKUBE_RUN_DIR:-$1/.run}"
+  mkdir -p "$dir"
+  (cd "$dir" && pwd)
+}
+
+# Installs Azurite into the repository's node_modules from package-lock.json, if it is not there.
+ensure_azurite_installed() {
+  local root="$1"
+  if [[ ! -x "$root/node_modules/.bin/azurite" ]]; then
+    say "Installing Azurite from npm (once)..."
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm could not install Azurite."
+  fi
+}
+
+# pid_alive FILE PATTERN: the pid in FILE is a live process whose command line contains PATTERN
+# (a reused pid belonging to something else does not count).
+pid_alive() {
+  local file="$1" pattern="$2" pid
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file" 2>/dev/null)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ -r "/proc/$pid/cmdline" ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$pattern"
+}
+
+# start_background PIDFILE LOGFILE COMMAND...: starts COMMAND in its own session, detached from this
+# shell, appending its output to LOGFILE, and records its pid.
+start_background() {
+  local pidfile="$1" logfile="$2"
+  shift 2
+  setsid "$@" </dev/null >>"$logfile" 2>&1 &
+  echo $! >"$pidfile"
+}
+
+# stop_pid PIDFILE PATTERN GRACE NAME: TERM, wait up to GRACE seconds, then KILL; only if the pid is still ours.
+stop_pid() {
+  local pidfile="$1" pattern="$2" grace="$3" name="$4" pid waited=0
+  if ! pid_alive "$pidfile" "$pattern"; then
+    rm -f "$pidfile"
+    return 0
+  fi
+  pid="$(cat "$pidfile")"
+  say "Stopping $name (pid $pid)..."
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((waited < grace * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "$name did not stop within ${grace}s; killing it."
+    kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  rm -f "$pidfile"
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# wait_for_port PORT SECONDS PIDFILE LOGFILE
+wait_for_port() {
+  local port="$1" seconds="$2" pidfile="$3" logfile="$4" i
+  for ((i = 0; i < seconds * 10; i++)); do
+    port_open "$port" && return 0
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      tail -n 20 "$logfile" >&2 || true
+      fail "the process in $pidfile exited before listening on port $port."
+    fi
+    sleep 0.1
+  done
+  fail "nothing listens on port $port after ${seconds}s."
+}
+
+# http_get URL: prints the body of a GET to URL (bash /dev/tcp, so curl is not needed), fails on error.
+http_get() {
+  local url="$1" hostport path host port
+  hostport="${url#http://}"
+  path="/${hostport#*/}"
+  hostport="${hostport%%/*}"
+  host="${hostport%:*}"
+  port="${hostport##*:}"
+  exec 3<>"/dev/tcp/$host/$port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$hostport" >&3
+  local status
+  IFS= read -r status <&3 || { exec 3>&-; return 1; }
+  cat <&3 >/dev/null
+  exec 3>&-
+  [[ "$status" == *" 200 "* ]]
+}
+
+# wait_for_ready URL SECONDS PIDFILE: true once URL answers 200; false if the process dies or time runs out.
+wait_for_ready() {
+  local url="$1" seconds="$2" pidfile="$3" i
+  for ((i = 0; i < seconds * 4; i++)); do
+    if http_get "$url" 2>/dev/null; then
+      return 0
+    fi
+    if ! kill -0 "$(cat "$pidfile" 2>/dev/null || echo 0)" 2>/dev/null; then
+      return 1
+    fi
+    sleep 0.25
+  done
+  return 1
+}

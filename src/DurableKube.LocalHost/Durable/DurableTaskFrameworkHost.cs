@@ -1,0 +1,72 @@
+using DurableKube.Workflows.Hosting;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Microsoft.DurableTask.Converters;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Shims;
+using Microsoft.Extensions.Options;
+
+namespace DurableKube.LocalHost.Durable;
+
+/// <summary>
+/// Runs the workflow catalog on the Durable Task Framework with its Azure Storage provider (Azurite
+/// locally): the same orchestrators and activities the Functions app runs, without the Functions host.
+/// </summary>
+internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposable
+{
+    private readonly IServiceProvider _services;
+    private readonly ILoggerFactory _loggers;
+    private readonly Lazy<AzureStorageOrchestrationService> _service;
+    private readonly Lazy<TaskHubClient> _client;
+    private TaskHubWorker? _worker;
+
+    public DurableTaskFrameworkHost(IServiceProvider services, IOptions<DurableTaskOptions> options, StorageConnection storage, ILoggerFactory loggers)
+    {
+        _services = services;
+        _loggers = loggers;
+        var settings = options.Value;
+        _service = new Lazy<AzureStorageOrchestrationService>(() => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = storage.ForDurableTask(),
+            TaskHubName = settings.TaskHub,
+            WorkerId = settings.WorkerId,
+            PartitionCount = settings.PartitionCount,
+            MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
+            MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestrations,
+            LoggerFactory = loggers,
+        }));
+        _client = new Lazy<TaskHubClient>(() => new TaskHubClient(_service.Value, new ShimDataConverter(JsonDataConverter.Default), loggers));
+    }
+
+    /// <summary>Gets the client that starts and signals orchestrations in this task hub.</summary>
+    public TaskHubClient Client => _client.Value;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _service.Value.CreateIfNotExistsAsync();
+        var worker = new TaskHubWorker(_service.Value, _loggers);
+        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = JsonDataConverter.Default }, _loggers);
+        WorkflowCatalog.Register(new ShimRegistrar(worker, shims, _services));
+        await worker.StartAsync();
+        _worker = worker;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_worker is { } worker)
+        {
+            _worker = null;
+            await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_worker is { } worker)
+        {
+            await worker.StopAsync(isForced: true);
+            worker.Dispose();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using DurableKube.Ports.Workflows;
+using DurableTask.Core;
+using DurableTask.Core.Exceptions;
+
+namespace DurableKube.LocalHost.Durable;
+
+/// <summary>The workflow port over the Durable Task Framework's <see cref="TaskHubClient"/>.</summary>
+internal sealed class TaskHubWorkflowClient : IWorkflowClient
+{
+    private static readonly OrchestrationStatus[] AnyStatus = Enum.GetValues<OrchestrationStatus>();
+
+    private readonly DurableTaskFrameworkHost _host;
+
+    public TaskHubWorkflowClient(DurableTaskFrameworkHost host) => _host = host;
+
+    public async Task<bool> StartIfAbsentAsync(string workflowName, string instanceId, object input, CancellationToken cancellationToken = default)
+    {
+        if (await _host.Client.GetOrchestrationStateAsync(instanceId) is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await _host.Client.CreateOrchestrationInstanceAsync(workflowName, string.Empty, instanceId, input, tags: null, dedupeStatuses: AnyStatus);
+            return true;
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    public Task RaiseEventAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken = default) =>
+        _host.Client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, payload);
+
+    public async Task<WorkflowInstanceState?> GetStateAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var state = await _host.Client.GetOrchestrationStateAsync(instanceId);
+        return state?.OrchestrationStatus switch
+        {
+            null => null,
+            OrchestrationStatus.Completed => WorkflowInstanceState.Completed,
+            OrchestrationStatus.Failed => WorkflowInstanceState.Failed,
+            OrchestrationStatus.Terminated or OrchestrationStatus.Canceled => WorkflowInstanceState.Terminated,
+            _ => WorkflowInstanceState.Running,
+        };
+    }
+}
