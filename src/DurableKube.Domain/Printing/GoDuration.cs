@@ -3,65 +3,69 @@ using System.Text;
 
 namespace DurableKube.Domain.Printing;
 
-/// <summary>Formats durations the way Go's <c>time.Duration.String()</c> does (<c>10s</c>, <c>1m20s</c>, <c>5m0s</c>, <c>1.5s</c>, <c>300ms</c>), as Kubernetes messages show them.</summary>
+/// <summary>
+/// A duration the way Go's <c>time.Duration.String()</c> writes it, e.g. <c>10s</c>, <c>1m20s</c>, <c>5m0s</c>,
+/// <c>1h0m0s</c>, <c>1.5s</c>, <c>300ms</c>, <c>0s</c>. The kubelet's messages use it
+/// (<c>back-off 5m0s restarting failed container=...</c>).
+/// </summary>
 public static class GoDuration
 {
-    /// <summary>Formats a duration.</summary>
+    private const long NanosPerMicro = 1_000;
+    private const long NanosPerMilli = 1_000_000;
+    private const long NanosPerSecond = 1_000_000_000;
+
+    /// <summary>Formats a duration (to the 100 ns precision of <see cref="TimeSpan"/>).</summary>
     /// <param name="duration">The duration.</param>
-    /// <returns>The text Go would print.</returns>
+    /// <returns>The text.</returns>
     public static string Format(TimeSpan duration)
     {
-        // Go prints whole units down to nanoseconds; .NET ticks are 100 ns.
-        var ns = duration.Ticks * 100;
-        if (ns == 0)
+        var negative = duration < TimeSpan.Zero;
+        var nanos = (ulong)Math.Abs((decimal)duration.Ticks * 100);
+        var text = new StringBuilder();
+        if (negative)
         {
-            return "0s";
+            text.Append('-');
         }
 
-        var sign = ns < 0 ? "-" : string.Empty;
-        var abs = (ulong)Math.Abs(ns);
-        if (abs < 1_000_000_000UL)
+        if (nanos < NanosPerSecond)
         {
-            // Below one second Go picks the largest unit that keeps the integer part non-zero.
-            var (unit, scale) = abs switch
+            // Below a second: one unit with a fraction, as in 1.5ms or 300ns.
+            return nanos switch
             {
-                < 1_000UL => ("ns", 1UL),
-                < 1_000_000UL => ("µs", 1_000UL),
-                _ => ("ms", 1_000_000UL),
+                0 => "0s",
+                < NanosPerMicro => text.Append(nanos.ToString(CultureInfo.InvariantCulture)).Append("ns").ToString(),
+                < NanosPerMilli => AppendFraction(text, nanos, NanosPerMicro).Append("µs").ToString(),
+                _ => AppendFraction(text, nanos, NanosPerMilli).Append("ms").ToString(),
             };
-            return sign + Fraction(abs, scale) + unit;
         }
 
-        var builder = new StringBuilder(sign);
-        var hours = abs / 3_600_000_000_000UL;
-        var rest = abs % 3_600_000_000_000UL;
-        var minutes = rest / 60_000_000_000UL;
-        var seconds = rest % 60_000_000_000UL;
+        var totalSeconds = nanos / NanosPerSecond;
+        var hours = totalSeconds / 3600;
+        var minutes = totalSeconds / 60 % 60;
         if (hours > 0)
         {
-            builder.Append(hours.ToString(CultureInfo.InvariantCulture)).Append('h');
+            text.Append(hours.ToString(CultureInfo.InvariantCulture)).Append('h');
         }
 
         if (hours > 0 || minutes > 0)
         {
-            builder.Append(minutes.ToString(CultureInfo.InvariantCulture)).Append('m');
+            text.Append(minutes.ToString(CultureInfo.InvariantCulture)).Append('m');
         }
 
-        builder.Append(Fraction(seconds, 1_000_000_000UL)).Append('s');
-        return builder.ToString();
+        return AppendFraction(text, nanos % (60 * NanosPerSecond), NanosPerSecond).Append('s').ToString();
     }
 
-    private static string Fraction(ulong value, ulong scale)
+    private static StringBuilder AppendFraction(StringBuilder text, ulong value, long unit)
     {
-        var whole = value / scale;
-        var fraction = value % scale;
-        if (fraction == 0)
+        var whole = value / (ulong)unit;
+        var fraction = value % (ulong)unit;
+        text.Append(whole.ToString(CultureInfo.InvariantCulture));
+        if (fraction != 0)
         {
-            return whole.ToString(CultureInfo.InvariantCulture);
+            var digits = unit.ToString(CultureInfo.InvariantCulture).Length - 1;
+            text.Append('.').Append(fraction.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0'));
         }
 
-        var digits = scale.ToString(CultureInfo.InvariantCulture).Length - 1;
-        var text = fraction.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
-        return whole.ToString(CultureInfo.InvariantCulture) + "." + text;
+        return text;
     }
 }
