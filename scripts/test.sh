@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit, orchestration, store (on Azurite) and end-to-end tests (the local
+# host started by scripts/up.sh, driven by the real kubectl and the official C# client).
+#
+# Needs only the .NET SDK and Node.js: installs Azurite from npm (and kubectl, if the machine has
+# none), restores and builds, starts one Azurite for the run and stops it again, and prints a last
+# line "N passed, N failed". Exits non-zero if anything failed.
+#
+# Arguments are passed to every `dotnet test`, e.g. scripts/test.sh --filter "FullyQualifiedName~Pods".
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
+
+run_dir="$root/.run/test"
+results="$run_dir/results"
+configuration="${DURABLEKUBE_CONFIGURATION:-Release}"
+rm -rf "$results" "$run_dir/azurite"
+mkdir -p "$results" "$run_dir/azurite"
+
+require_command dotnet "Install the .NET SDK 10: https://dotnet.microsoft.com/download"
+require_command node "Install Node.js 20 or later: https://nodejs.org"
+require_command npm "Install Node.js 20 or later (npm comes with it): https://nodejs.org"
+ensure_azurite_installed "$root"
+ensure_kubectl "$root"
+
+say "Building ($configuration)..."
+if ! dotnet build "$root/Functions.sln" -c "$configuration" -nologo -v quiet >"$run_dir/build.log" 2>&1; then
+  tail -n 40 "$run_dir/build.log"
+  say "The build failed; the whole log is in $run_dir/build.log."
+  say "0 passed, 1 failed"
+  exit 1
+fi
+
+# One Azurite for the whole run, on free ports, with fresh data; stopped whatever happens.
+read -r blob queue table < <(free_ports 3)
+azurite_pid=""
+stop_azurite() {
+  if [[ -n "$azurite_pid" ]] && kill -0 "$azurite_pid" 2>/dev/null; then
+    kill -TERM "$azurite_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$azurite_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$azurite_pid" 2>/dev/null || true
+  fi
+}
+trap stop_azurite EXIT
+"$root/node_modules/.bin/azurite" --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
+  --tableHost 127.0.0.1 --tablePort "$table" --location "$run_dir/azurite" --skipApiVersionCheck --loose --silent \
+  >"$run_dir/azurite.log" 2>&1 &
+azurite_pid=$!
+echo "$azurite_pid" >"$run_dir/azurite.pid"
+wait_for_port "$table" 60 "$run_dir/azurite.pid" "$run_dir/azurite.log"
+account="devstoreaccount1"
+key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+export DURABLEKUBE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
+export DURABLEKUBE_CONFIGURATION="$configuration"
+
+passed=0
+failed=0
+for project in "$root"/tests/*.Tests/*.Tests.csproj; do
+  name="$(basename "$project" .csproj)"
+  say ""
+  say "== $name"
+  dotnet test "$project" -c "$configuration" --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" \
+    >"$results/$name.log" 2>&1
+  code=$?
+  grep -E '^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|error' "$results/$name.log" | grep -vE '^\s+Passed ' | tail -n 60
+  counters="$(grep -o '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null | head -n 1)"
+  if [[ -z "$counters" ]]; then
+    say "$name did not run to the end (exit code $code); its output is in $results/$name.log:"
+    tail -n 30 "$results/$name.log"
+    failed=$((failed + 1))
+    continue
+  fi
+  p="$(trx_count "$counters" passed)"
+  f=$(($(trx_count "$counters" failed) + $(trx_count "$counters" error) + $(trx_count "$counters" timeout) + $(trx_count "$counters" aborted)))
+  if ((code != 0 && f == 0)); then
+    say "$name exited with code $code although no test failed; counting it as a failure. Output: $results/$name.log"
+    f=1
+  fi
+  say "$name: $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
+done
+
+say ""
+say "Results and logs are in $results."
+say "$passed passed, $failed failed"
+((failed == 0))
