@@ -1,0 +1,33 @@
+namespace DurableKube.LocalHost.Tests;
+
+/// <summary>Waits for something that happens asynchronously in the control plane.</summary>
+internal static class Eventually
+{
+    /// <summary>Polls <paramref name="probe"/> until it returns a value <paramref name="done"/> accepts.</summary>
+    public static async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        T last = default!;
+        Exception? error = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = await probe();
+                error = null;
+                if (done(last))
+                {
+                    return last;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                error = e;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{what} did not happen within {timeout}; last seen: {last}", error);
+    }
+}

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using DurableKube.Testing;
+using DurableKube.Testing.Azurite;
+using k8s;
+
+namespace DurableKube.LocalHost.Tests;
+
+/// <summary>
+/// The local host started exactly as a user starts it: <c>scripts/up.sh</c>, in a run directory and on
+/// a port of its own, against the test run's Azurite with its own task hub, table and queue; stopped
+/// with <c>scripts/down.sh</c>. The kubelet's back-off is scaled down (1 s doubling to 4 s).
+/// </summary>
+public sealed class LocalHostFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>Gets the run directory (state, logs, kubeconfig).</summary>
+    public string RunDirectory { get; } = Directory.CreateTempSubdirectory("durablekube-e2e-").FullName;
+
+    /// <summary>Gets the API port.</summary>
+    public int Port { get; } = FreePort();
+
+    /// <summary>Gets the node name the host registers.</summary>
+    public string NodeName => "e2e-" + _suffix;
+
+    /// <summary>Gets the kubeconfig up.sh wrote.</summary>
+    public string Kubeconfig => Path.Combine(RunDirectory, "kubeconfig");
+
+    /// <summary>Gets the API's base address.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>Gets a folder tests may give to containers to write into (absolute: containers are host processes).</summary>
+    public string Scratch => Directory.CreateDirectory(Path.Combine(RunDirectory, "scratch")).FullName;
+
+    /// <summary>Gets the pid of the running host.</summary>
+    public int HostPid => int.Parse(File.ReadAllText(Path.Combine(RunDirectory, "host.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        var result = await UpAsync();
+        Assert.True(result.ExitCode == 0, $"scripts/up.sh failed ({result.ExitCode}):\n{result.Output}\n{HostLog()}");
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        await RunScriptAsync("down.sh", TimeSpan.FromMinutes(2));
+        await _azurite.DisposeAsync();
+        try
+        {
+            Directory.Delete(RunDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Best effort.
+        }
+    }
+
+    /// <summary>Runs scripts/up.sh with this fixture's environment.</summary>
+    /// <returns>Its exit code and output.</returns>
+    public Task<CommandResult> UpAsync() => RunScriptAsync("up.sh", TimeSpan.FromMinutes(8));
+
+    /// <summary>Kills the host with SIGKILL, as a crash would, and waits until it is gone.</summary>
+    /// <returns>A task that completes once the host process is gone.</returns>
+    public async Task KillHostAsync()
+    {
+        using var host = Process.GetProcessById(HostPid);
+        host.Kill(entireProcessTree: false);
+        await host.WaitForExitAsync();
+    }
+
+    /// <summary>Gets the host's log so far.</summary>
+    /// <returns>The log text.</returns>
+    public string HostLog()
+    {
+        var path = Path.Combine(RunDirectory, "host.log");
+        return File.Exists(path) ? File.ReadAllText(path) : "<no host log>";
+    }
+
+    /// <summary>Runs the machine's kubectl against the host.</summary>
+    /// <param name="arguments">kubectl's arguments.</param>
+    /// <returns>Its exit code and output (stdout then stderr).</returns>
+    public Task<CommandResult> KubectlAsync(params string[] arguments) =>
+        RunAsync("kubectl", ["--kubeconfig", Kubeconfig, .. arguments], TimeSpan.FromMinutes(2));
+
+    /// <summary>Runs kubectl and fails the test if it fails.</summary>
+    /// <param name="arguments">kubectl's arguments.</param>
+    /// <returns>Its standard output.</returns>
+    public async Task<string> KubectlOkAsync(params string[] arguments)
+    {
+        var result = await KubectlAsync(arguments);
+        Assert.True(result.ExitCode == 0, $"kubectl {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Output}");
+        return result.StandardOutput;
+    }
+
+    /// <summary>Creates an official C# client from the kubeconfig up.sh wrote.</summary>
+    /// <returns>The client.</returns>
+    public Kubernetes CreateClient() =>
+        new(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
+
+    private Task<CommandResult> RunScriptAsync(string script, TimeSpan timeout) =>
+        RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "scripts", script)], timeout, Environment());
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["DURABLEKUBE_RUN_DIR"] = RunDirectory,
+        ["DURABLEKUBE_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["DURABLEKUBE_STORAGE"] = _azurite.ConnectionString,
+        ["Durable__TaskHub"] = "e2e" + _suffix,
+        ["Durable__WorkerId"] = "e2e-" + _suffix,
+        ["Storage__ObjectsTable"] = "e2eobjects" + _suffix,
+        ["Storage__ChangeQueue"] = "e2e-changes-" + _suffix,
+        ["Node__Name"] = NodeName,
+        ["Kubelet__BackoffInitial"] = "00:00:01",
+        ["Kubelet__BackoffMax"] = "00:00:04",
+    };
+
+    /// <summary>Runs a command to completion.</summary>
+    /// <param name="file">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="timeout">How long it may take before it is killed and the test fails.</param>
+    /// <param name="environment">Variables to add to its environment.</param>
+    /// <returns>Its exit code and output.</returns>
+    public static async Task<CommandResult> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} did not finish within {timeout}: {stdout}{stderr}");
+        }
+
+        return new CommandResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
