@@ -68,7 +68,7 @@ internal sealed partial class ProcessContainerRuntime
             return;
         }
 
-        SignalRun(id, paths, mode == StopMode.Kill ? Signals.Kill : Signals.Terminate);
+        await SignalRunAsync(id, paths, mode == StopMode.Kill ? Signals.Kill : Signals.Terminate);
     }
 
     /// <inheritdoc />
@@ -192,9 +192,11 @@ internal sealed partial class ProcessContainerRuntime
             return failed!;
         }
 
-        // Wait until the container process exists, so a stop right after this returns has a pid to signal.
+        // Wait until the container process runs the command (not the shim's subshell, setsid or env, which
+        // still ignore what the shim ignores), so a stop right after this returns is not lost.
         var deadline = _time.GetUtcNow() + StartTimeout;
-        while (RunFiles.ReadPid(paths.Pid) is null && !File.Exists(paths.Exit) && !shim.HasExited && _time.GetUtcNow() < deadline)
+        while (!File.Exists(paths.Exit) && !shim.HasExited && _time.GetUtcNow() < deadline
+            && (RunFiles.ReadPid(paths.Pid) is not { } pid || IsLaunching(paths, pid)))
         {
             await Task.Delay(ShortPoll / 2, _time);
         }
@@ -249,6 +251,7 @@ internal sealed partial class ProcessContainerRuntime
         start.ArgumentList.Add(paths.Directory);
         start.Environment.Clear();
         start.Environment["PATH"] = ShimSearchPath;
+        InheritedDescriptors.MarkCloseOnExec();
         return System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("The shim did not start.");
     }
 
@@ -377,6 +380,9 @@ internal sealed partial class ProcessContainerRuntime
         }
     }
 
+    private bool IsLaunching(RunPaths paths, int pid) =>
+        ShimScript.IsLaunching(ProcFs.ReadCommandLine(pid), paths.Directory, _tools!);
+
     private static bool IsShimAlive(RunPaths paths, out int shimPid)
     {
         shimPid = RunFiles.ReadPid(paths.ShimPid) ?? 0;
@@ -428,7 +434,7 @@ internal sealed partial class ProcessContainerRuntime
     /// Signals the container's process group (the container and everything it spawned), and any process that
     /// left the group but not the container's session. The shim is not signalled: it records the exit.
     /// </summary>
-    private bool SignalRun(ContainerRunId id, RunPaths paths, int signal)
+    private async Task<bool> SignalRunAsync(ContainerRunId id, RunPaths paths, int signal)
     {
         try
         {
@@ -450,13 +456,20 @@ internal sealed partial class ProcessContainerRuntime
             var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
             while ((pid = RunFiles.ReadPid(paths.Pid)) is null && _time.GetUtcNow() < deadline && IsShimAlive(paths, out _))
             {
-                Thread.Sleep(ShortPoll);
+                await Task.Delay(ShortPoll, _time);
             }
         }
 
         if (pid is not { } group || File.Exists(paths.Exit))
         {
             return false;
+        }
+
+        var launching = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
+        while (IsLaunching(paths, group) && _time.GetUtcNow() < launching)
+        {
+            // Started by an earlier runtime a moment before it died: wait for the command, as a start does.
+            await Task.Delay(ShortPoll, _time);
         }
 
         if (!IsOurContainer(paths, group, shimAlive ? shimPid : null))
@@ -499,7 +512,7 @@ internal sealed partial class ProcessContainerRuntime
             foreach (var (id, paths) in alive)
             {
                 // Again each time: a process may have forked between the scan and the signal.
-                SignalRun(id, paths, Signals.Kill);
+                await SignalRunAsync(id, paths, Signals.Kill);
             }
 
             await Task.Delay(ShortPoll * 5, _time, cancellationToken);

@@ -32,7 +32,7 @@ internal sealed partial class ProcessContainerRuntime
                     if (await GetStatusCoreAsync(id, paths, drain: false, gateHeld: false, CancellationToken.None) is { State: ContainerRunState.Running })
                     {
                         running.Add((id, paths));
-                        SignalRun(id, paths, Signals.Terminate);
+                        await SignalRunAsync(id, paths, Signals.Terminate);
                     }
                 }
                 catch (IOException)
@@ -54,7 +54,7 @@ internal sealed partial class ProcessContainerRuntime
                     Log.ShutdownKilling(_logger, remaining.Count);
                     foreach (var (id, paths) in remaining)
                     {
-                        SignalRun(id, paths, Signals.Kill);
+                        await SignalRunAsync(id, paths, Signals.Kill);
                     }
 
                     try

@@ -114,6 +114,35 @@ internal static class ShimScript
         return commandLine[2] == runDirectory || Tail(commandLine[2]) == Tail(runDirectory);
     }
 
+    /// <summary>
+    /// Tells whether a container process has not yet executed the container's command: it is still the shim's
+    /// forked subshell, or setsid, or env. Until env has run, the shim's ignored signals are still ignored, so a
+    /// signal sent then would be lost.
+    /// </summary>
+    /// <param name="commandLine">The container process's arguments now.</param>
+    /// <param name="runDirectory">The run's folder.</param>
+    /// <param name="tools">The host programs the shim runs.</param>
+    /// <returns>Whether the process is still on its way to the command.</returns>
+    public static bool IsLaunching(IReadOnlyList<string>? commandLine, string runDirectory, HostTools tools)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        if (commandLine is not { Count: > 0 })
+        {
+            return false;
+        }
+
+        if (IsShimOf(commandLine, runDirectory))
+        {
+            return true;
+        }
+
+        var offset = commandLine[0] == tools.Setsid && commandLine.Count > 1 && commandLine[1] == tools.Env ? 1
+            : commandLine[0] == tools.Env ? 0
+            : -1;
+        return offset >= 0 && commandLine.Count > offset + 3
+            && commandLine[offset + 1] == "-i" && commandLine[offset + 2] == "--default-signal" && commandLine[offset + 3] == "--";
+    }
+
     private static string Tail(string path)
     {
         var segments = path.TrimEnd('/').Split('/');
