@@ -21,7 +21,7 @@ namespace DurableKube.Runtime.Process;
 /// the host ends them through <see cref="ShutdownAsync"/>, which the hosted service calls.
 /// </remarks>
 [SupportedOSPlatform("linux")]
-internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyncDisposable
+internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyncDisposable, IDisposable
 {
     /// <summary>The runtime's name, the scheme of its container ids.</summary>
     public const string RuntimeName = "process";
@@ -172,6 +172,9 @@ internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyn
         _lifetime.Dispose();
         _initGate.Dispose();
     }
+
+    /// <summary>Detaches as <see cref="DisposeAsync"/> does, for containers that dispose synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private Task EnsureInitializedAsync(CancellationToken cancellationToken)
     {
