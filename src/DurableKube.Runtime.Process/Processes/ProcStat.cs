@@ -1,0 +1,14 @@
+namespace DurableKube.Runtime.Process.Processes;
+
+/// <summary>The fields of <c>/proc/&lt;pid&gt;/stat</c> the runtime needs.</summary>
+/// <param name="Pid">The process id.</param>
+/// <param name="State">The state letter: R, S, D, T, Z (zombie), X (dead) ...</param>
+/// <param name="ParentPid">The parent's pid.</param>
+/// <param name="ProcessGroup">The process group id.</param>
+/// <param name="Session">The session id.</param>
+/// <param name="StartTime">When the process started, in clock ticks after boot: with the pid, it names one process for good.</param>
+internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int ProcessGroup, int Session, ulong StartTime)
+{
+    /// <summary>Gets a value indicating whether the process still runs (a zombie has ended; only its parent has not reaped it).</summary>
+    public bool IsAlive => State is not ('Z' or 'X' or 'x');
+}

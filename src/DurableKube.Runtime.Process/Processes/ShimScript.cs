@@ -1,0 +1,151 @@
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Text;
+using DurableKube.Runtime.Process.State;
+
+namespace DurableKube.Runtime.Process.Processes;
+
+/// <summary>
+/// The POSIX <c>sh</c> script every run is started through: <c>setsid /bin/sh shim-&lt;hash&gt;.sh &lt;run dir&gt;</c>.
+/// It is the container's parent for the container's whole life, so the exit code is recorded even
+/// when the runtime that started it is gone. See README.md of this project for why each line is there.
+/// </summary>
+[SupportedOSPlatform("linux")]
+internal static class ShimScript
+{
+    /// <summary>The shell that runs the shim (dash on Debian).</summary>
+    public const string Shell = "/bin/sh";
+
+    /// <summary>The script. It reads its run directory from <c>$1</c> and the container's argv from <c>argv.sh</c> there.</summary>
+    public const string Text = """
+        # DurableKube process runtime shim: runs one container and records how it ended.
+        # Started as `setsid /bin/sh <this file> <run dir>`: in a session and process group of its own, so
+        # nothing sent to the runtime's process group or terminal reaches it, and it outlives the runtime.
+        #
+        # Only SIGKILL ends the shim. The container does not inherit these dispositions: `env --default-signal`
+        # resets every signal to its default just before the container's command is executed.
+        trap '' HUP INT QUIT TERM PIPE USR1 USR2 ALRM TSTP TTIN TTOU
+        dir=$1
+        # Nothing of the runtime is kept open: a dead runtime's pipes must not stop or signal anything here.
+        exec </dev/null >/dev/null 2>>"$dir/shim.err"
+        printf '%s\n' "$$" >"$dir/shim.pid"
+        # Sets the positional parameters to:
+        #   setsid env -i --default-signal -- NAME=VALUE... COMMAND ARG...
+        # setsid: the container becomes the leader of a new session and process group, whose id is its pid,
+        #   so the runtime can signal it and everything it spawns at once (kill -- -pid).
+        # env -i: the environment is exactly the container's (this shell's own is not passed on).
+        . "$dir/argv.sh"
+        # Output goes straight to files: no pipe to any process that could die before the container.
+        "$@" >"$dir/stdout" 2>"$dir/stderr" &
+        child=$!
+        printf '%s\n' "$child" >"$dir/pid"
+        wait "$child"
+        code=$?
+        # Like the end of a container's PID namespace: what the container left in its group goes with it.
+        kill -s KILL -- "-$child" 2>/dev/null
+        printf '%s\n' "$code" >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"
+
+        """;
+
+    /// <summary>Gets the script's file name, which changes with its content so a running shim's script is never rewritten.</summary>
+    public static string FileName { get; } =
+        $"shim-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text)).AsSpan(0, 6))}.sh";
+
+    /// <summary>Writes the script into the root unless it is there.</summary>
+    /// <param name="root">The state root.</param>
+    /// <returns>The script's path.</returns>
+    public static string Install(string root)
+    {
+        var path = Path.Combine(root, FileName);
+        if (!File.Exists(path))
+        {
+            RunFiles.WriteAtomic(path, Text);
+        }
+
+        return path;
+    }
+
+    /// <summary>Builds <c>argv.sh</c>: a <c>set --</c> line the shim sources.</summary>
+    /// <param name="setsid">The path of util-linux <c>setsid</c>.</param>
+    /// <param name="env">The path of GNU coreutils <c>env</c>.</param>
+    /// <param name="environment">The container's environment.</param>
+    /// <param name="command">The container's command and arguments.</param>
+    /// <returns>The script text.</returns>
+    public static string BuildArgv(
+        string setsid,
+        string env,
+        IEnumerable<KeyValuePair<string, string>> environment,
+        IEnumerable<string> command)
+    {
+        var text = new StringBuilder("set --");
+        foreach (var word in new[] { setsid, env, "-i", "--default-signal", "--" }
+            .Concat(environment.Select(pair => $"{pair.Key}={pair.Value}"))
+            .Concat(command))
+        {
+            text.Append(" \\\n  ").Append(Quote(word));
+        }
+
+        return text.Append('\n').ToString();
+    }
+
+    /// <summary>Quotes a word for sh: single quotes, with each <c>'</c> written as <c>'\''</c>.</summary>
+    /// <param name="word">The word.</param>
+    /// <returns>The quoted word.</returns>
+    public static string Quote(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        return $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+    }
+
+    /// <summary>Tells whether a process's arguments are those of the shim of a given run.</summary>
+    /// <param name="commandLine">The process's arguments.</param>
+    /// <param name="runDirectory">The run's folder.</param>
+    /// <returns>Whether the process is that run's shim.</returns>
+    public static bool IsShimOf(IReadOnlyList<string>? commandLine, string runDirectory)
+    {
+        if (commandLine is not { Count: 3 } || commandLine[0] != Shell
+            || !Path.GetFileName(commandLine[1]).StartsWith("shim-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // The same run folder, even if the root was spelled differently by the runtime that started it:
+        // the last five segments (pods/<uid>/containers/<name>/<attempt>) name a run uniquely.
+        return commandLine[2] == runDirectory || Tail(commandLine[2]) == Tail(runDirectory);
+    }
+
+    /// <summary>
+    /// Tells whether a container process has not yet executed the container's command: it is still the shim's
+    /// forked subshell, or setsid, or env. Until env has run, the shim's ignored signals are still ignored, so a
+    /// signal sent then would be lost.
+    /// </summary>
+    /// <param name="commandLine">The container process's arguments now.</param>
+    /// <param name="runDirectory">The run's folder.</param>
+    /// <param name="tools">The host programs the shim runs.</param>
+    /// <returns>Whether the process is still on its way to the command.</returns>
+    public static bool IsLaunching(IReadOnlyList<string>? commandLine, string runDirectory, HostTools tools)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        if (commandLine is not { Count: > 0 })
+        {
+            return false;
+        }
+
+        if (IsShimOf(commandLine, runDirectory))
+        {
+            return true;
+        }
+
+        var offset = commandLine[0] == tools.Setsid && commandLine.Count > 1 && commandLine[1] == tools.Env ? 1
+            : commandLine[0] == tools.Env ? 0
+            : -1;
+        return offset >= 0 && commandLine.Count > offset + 3
+            && commandLine[offset + 1] == "-i" && commandLine[offset + 2] == "--default-signal" && commandLine[offset + 3] == "--";
+    }
+
+    private static string Tail(string path)
+    {
+        var segments = path.TrimEnd('/').Split('/');
+        return segments.Length < 5 ? path : string.Join('/', segments[^5..]);
+    }
+}

@@ -1,0 +1,9 @@
+namespace DurableKube.Runtime.Process.State;
+
+/// <summary>A pod's sandbox as created.</summary>
+/// <param name="PodUid">The pod's uid.</param>
+/// <param name="Namespace">The pod's namespace.</param>
+/// <param name="PodName">The pod's name.</param>
+/// <param name="NodeName">The node.</param>
+/// <param name="CreatedAt">When the sandbox was created.</param>
+internal sealed record SandboxRecord(string PodUid, string Namespace, string PodName, string NodeName, DateTimeOffset CreatedAt);

@@ -1,0 +1,116 @@
+using DurableKube.Ports.Runtime;
+using DurableKube.Runtime.Process.Node;
+using DurableKube.Runtime.Process.Processes;
+
+namespace DurableKube.Runtime.Process.Tests;
+
+public sealed class NodeAndSandboxTests
+{
+    [Fact]
+    public async Task Sandboxes_share_the_hosts_loopback_address_and_are_created_once()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+        var spec = new SandboxSpec("p1", "default", "web", "node-1");
+
+        var first = await runtime.CreateSandboxAsync(spec);
+        var sandboxFile = Path.Combine(root.Path, "pods", "p1", "sandbox.json");
+        var written = File.ReadAllText(sandboxFile);
+        var second = await runtime.CreateSandboxAsync(spec);
+
+        Assert.Equal(new SandboxInfo("127.0.0.1", "127.0.0.1"), first);
+        Assert.Equal(first, second);
+        Assert.Equal(written, File.ReadAllText(sandboxFile));
+        Assert.True(Directory.Exists(Path.Combine(root.Path, "pods", "p1", "sandbox")));
+    }
+
+    [Fact]
+    public async Task Removing_an_unknown_sandbox_does_nothing()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+
+        await runtime.RemoveSandboxAsync("never-created");
+    }
+
+    [Fact]
+    public async Task Ids_that_are_not_single_path_segments_are_refused()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => runtime.RemoveSandboxAsync(".."));
+        await Assert.ThrowsAsync<ArgumentException>(() => runtime.GetContainerAsync(new ContainerRunId("p1", "../x", 0)));
+    }
+
+    [Fact]
+    public async Task The_node_is_described_in_Kubernetes_words()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+
+        var node = await runtime.DescribeNodeAsync();
+
+        Assert.Equal("127.0.0.1", node.InternalIP);
+        Assert.Equal("linux", node.OperatingSystem);
+        Assert.Contains(node.Architecture, new[] { "amd64", "arm64" });
+        Assert.Equal(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), node.Capacity["cpu"]);
+        Assert.Matches("^[0-9]+Ki$", node.Capacity["memory"]);
+        Assert.Matches("^[0-9]+Ki$", node.Capacity["ephemeral-storage"]);
+        Assert.Equal("110", node.Capacity["pods"]);
+        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), node.KernelVersion);
+        Assert.False(string.IsNullOrWhiteSpace(node.OsImage));
+        Assert.DoesNotContain("\"", node.OsImage, StringComparison.Ordinal);
+        Assert.Matches(@"^process://\d+\.\d+\.\d+$", node.ContainerRuntimeVersion);
+        Assert.False(string.IsNullOrWhiteSpace(node.Hostname));
+    }
+
+    [Fact]
+    public void Node_files_are_parsed()
+    {
+        Assert.Equal(24576000, NodeFacts.ParseMemTotalKibibytes("MemTotal:       24576000 kB\nMemFree: 1 kB\n"));
+        Assert.Equal("Debian GNU/Linux 12 (bookworm)", NodeFacts.ParsePrettyName("NAME=\"Debian\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"));
+        Assert.Equal("amd64", NodeFacts.GoArchitecture(System.Runtime.InteropServices.Architecture.X64));
+        Assert.Equal("arm64", NodeFacts.GoArchitecture(System.Runtime.InteropServices.Architecture.Arm64));
+    }
+
+    [Fact]
+    public void Stat_lines_are_parsed_from_the_last_parenthesis()
+    {
+        var line = "4242 (we ird) (name) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1234 56\n";
+
+        var stat = ProcFs.ParseStat(4242, line);
+
+        Assert.Equal(new ProcStat(4242, 'S', 1, 4242, 4242, 987654), stat);
+        Assert.Null(ProcFs.ParseStat(1, "garbage"));
+    }
+
+    [Fact]
+    public void Shell_words_are_quoted_safely()
+    {
+        Assert.Equal("'it'\\''s $HOME `x`'", ShimScript.Quote("it's $HOME `x`"));
+        Assert.True(ShimScript.IsShimOf(["/bin/sh", "/a/shim-abc.sh", "/a/pods/u/containers/c/0"], "/b/pods/u/containers/c/0"));
+        Assert.False(ShimScript.IsShimOf(["/bin/sh", "/a/shim-abc.sh", "/a/pods/u/containers/c/1"], "/a/pods/u/containers/c/0"));
+        Assert.False(ShimScript.IsShimOf(["sleep", "300"], "/a/pods/u/containers/c/0"));
+        var tools = new HostTools("/usr/bin/setsid", "/usr/bin/env");
+        Assert.True(ShimScript.IsLaunching(["/usr/bin/setsid", "/usr/bin/env", "-i", "--default-signal", "--", "A=b", "sleep", "1"], "/r", tools));
+        Assert.True(ShimScript.IsLaunching(["/usr/bin/env", "-i", "--default-signal", "--", "sleep", "1"], "/r", tools));
+        Assert.False(ShimScript.IsLaunching(["/usr/bin/env", "FOO=1", "sleep"], "/r", tools));
+        Assert.False(ShimScript.IsLaunching(["sleep", "1"], "/r", tools));
+    }
+
+    [Fact]
+    public void Executables_are_found_like_runc_finds_them()
+    {
+        var plain = Path.GetTempFileName();
+        File.SetUnixFileMode(plain, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        Assert.Null(LaunchCheck.FindExecutable("sh", LaunchCheck.DefaultPath, "/"));
+        Assert.Null(LaunchCheck.FindExecutable("/bin/sh", "", "/"));
+        Assert.Equal("exec: \"nope\": executable file not found in $PATH", LaunchCheck.FindExecutable("nope", "/bin", "/"));
+        Assert.Equal("exec: \"/nope\": stat /nope: no such file or directory", LaunchCheck.FindExecutable("/nope", "/bin", "/"));
+        Assert.Equal($"exec: \"{plain}\": permission denied", LaunchCheck.FindExecutable(plain, "/bin", "/"));
+        Assert.Equal("exec: \"/tmp\": is a directory", LaunchCheck.FindExecutable("/tmp", "/bin", "/"));
+        File.Delete(plain);
+    }
+}
