@@ -88,8 +88,10 @@ internal sealed class StorageQueueWorkQueue : IWorkQueue
         {
             await _queue.DeleteMessageAsync(change.MessageId, change.PopReceipt, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status == 404 || e.ErrorCode == "PopReceiptMismatch")
         {
+            // Gone (404), or its visibility timeout passed and another reader holds it now (400 PopReceiptMismatch):
+            // at-least-once delivery, that reader handles it again.
             Log.CompletedMessageMissing(_logger, change.MessageId);
         }
     }
