@@ -6,7 +6,7 @@ using DurableKube.Testing.Azurite;
 
 namespace DurableKube.Store.AzureStorage.Tests;
 
-/// <summary>The work queue on an Azure Storage queue, and that its messages are what the Functions queue trigger reads.</summary>
+/// <summary>The Storage queue beyond the work queue contract: its messages are what the Functions queue trigger reads, and unreadable ones go.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class StorageQueueWorkQueueTests(AzuriteFixture azurite) : IAsyncLifetime
 {
@@ -50,47 +50,6 @@ public sealed class StorageQueueWorkQueueTests(AzuriteFixture azurite) : IAsyncL
 
         Assert.Equal(removal, received.Change);
         Assert.Equal(1, received.DequeueCount);
-    }
-
-    [Fact]
-    public async Task Receive_HidesWhatItTook_AndCompleteRemovesIt()
-    {
-        await _harness.WorkQueue.EnqueueAsync(Change);
-        await _harness.WorkQueue.EnqueueAsync(Change with { Name = "db" });
-
-        var first = Assert.Single(await _harness.WorkQueue.ReceiveAsync(1, TimeSpan.FromMinutes(1)));
-        var second = Assert.Single(await _harness.WorkQueue.ReceiveAsync(32, TimeSpan.FromMinutes(1)));
-        var none = await _harness.WorkQueue.ReceiveAsync(32, TimeSpan.FromMinutes(1));
-        await _harness.WorkQueue.CompleteAsync(first);
-        await _harness.WorkQueue.CompleteAsync(second);
-        await _harness.WorkQueue.CompleteAsync(second);
-
-        Assert.Equal(["web", "db"], new[] { first, second }.Select(c => c.Change.Name));
-        Assert.Empty(none);
-        Assert.Empty((await RawQueue.PeekMessagesAsync(32)).Value);
-    }
-
-    [Fact]
-    public async Task Receive_ChangeNotCompletedInTime_ComesBack_AndTheStaleReceiptNoLongerCompletesIt()
-    {
-        await _harness.WorkQueue.EnqueueAsync(Change);
-        var taken = Assert.Single(await _harness.WorkQueue.ReceiveAsync(1, TimeSpan.FromSeconds(1)));
-
-        QueuedChange? again = null;
-        using var limit = new CancellationTokenSource(TestObjects.WaitLimit);
-        while (again is null && !limit.IsCancellationRequested)
-        {
-            await Task.Delay(250, CancellationToken.None);
-            again = (await _harness.WorkQueue.ReceiveAsync(1, TimeSpan.FromMinutes(1), CancellationToken.None)).SingleOrDefault();
-        }
-
-        Assert.NotNull(again);
-        Assert.Equal(Change, again.Change);
-        Assert.Equal(2, again.DequeueCount);
-        await _harness.WorkQueue.CompleteAsync(taken);
-        Assert.Single(await StillThereAsync());
-        await _harness.WorkQueue.CompleteAsync(again);
-        Assert.Empty(await StillThereAsync());
     }
 
     [Fact]

@@ -30,8 +30,8 @@ namespace DurableKube.Store.AzureStorage.Tables;
 /// Writes of this process go through one committer at a time and are grouped: writes that arrive
 /// while a transaction is in flight are numbered together in the next one (up to 49 per transaction,
 /// the 100-operation limit). So one process commits as fast as transactions round-trip, while
-/// several processes contend for the counter row optimistically. See the design notes in the
-/// repository for the throughput this gives.
+/// several processes contend for the counter row optimistically. README.md in this project gives
+/// the throughput this allows.
 /// </para>
 /// <para>
 /// After a write of a type whose <see cref="ResourceType.Dispatched"/> is set commits, an
