@@ -98,6 +98,27 @@ public abstract partial class ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task Watch_WhenCancelled_EndsWithoutAnError()
+    {
+        await Store.CreateAsync(Pods, Pod("default", "a"));
+        using var stop = new CancellationTokenSource();
+        var delivered = 0;
+
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var change in Store.WatchAsync(Pods, null, "0", stop.Token))
+            {
+                // Cancelled a little later, while the watch waits for the next change.
+                delivered++;
+                stop.CancelAfter(TimeSpan.FromMilliseconds(300));
+            }
+        });
+
+        Assert.Null(error);
+        Assert.Equal(1, delivered);
+    }
+
+    [Fact]
     public async Task Watch_FromBeforeACompaction_ThrowsExpired_WithTheKubernetesMessage()
     {
         var first = await Store.CreateAsync(Pods, Pod("default", "a"));
