@@ -18,7 +18,11 @@ namespace DurableKube.Ports.Store;
 /// Every successful write of a type whose <see cref="ResourceType.Dispatched"/> is set also puts an
 /// <see cref="Queue.ObjectChange"/> on the work queue, after the write has committed.
 /// </para>
-/// <para>Failures are <see cref="StoreException"/>s carrying a <see cref="StoreErrorKind"/>.</para>
+/// <para>
+/// Failures the caller can act on are <see cref="StoreException"/>s carrying a <see cref="StoreErrorKind"/>.
+/// When the storage behind the store is unavailable (after its own retries), its exception surfaces
+/// as it is: the write may or may not have happened, and the caller treats it as a server error.
+/// </para>
 /// </remarks>
 public interface IObjectStore
 {
@@ -70,7 +74,7 @@ public interface IObjectStore
 
     /// <summary>
     /// Streams the changes to objects of one type made after a resource version, in resource version
-    /// order, until cancelled.
+    /// order, until cancelled; cancelling ends the stream without an exception.
     /// </summary>
     /// <param name="type">The resource type.</param>
     /// <param name="namespace">The namespace, or <see langword="null"/> for all.</param>

@@ -17,6 +17,15 @@ namespace DurableKube.Testing.Store;
 /// </summary>
 public sealed class InMemoryObjectStore : IObjectStore
 {
+    /// <summary>
+    /// The largest object JSON kept, in bytes: the Azure Table store's limit, so that code tested
+    /// on this store meets the limit it will meet in Azure.
+    /// </summary>
+    public const int MaxObjectBytes = 704 * 1024;
+
+    /// <summary>Separates the parts of a storage key; it sorts below every character a name can hold, so keys sort by namespace, then name.</summary>
+    private const char Separator = '\u0001';
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, (ResourceType Type, string Json)> _objects = new(StringComparer.Ordinal);
     private readonly List<(long Rv, ResourceType Type, string? Namespace, WatchEventType Event, string Json)> _log = [];
@@ -56,8 +65,8 @@ public sealed class InMemoryObjectStore : IObjectStore
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
-            var prefix = type.GroupResource + "/" + (@namespace is null ? string.Empty : @namespace + "/");
-            var after = DecodeContinue(query.Continue, prefix);
+            var prefix = type.GroupResource + Separator + (@namespace is null ? string.Empty : @namespace + Separator);
+            var (revision, after) = DecodeContinue(query.Continue, prefix);
             var matches = _objects
                 .Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && string.CompareOrdinal(p.Key, after) > 0)
                 .Select(p => (p.Key, Object: Deserialize(p.Value.Type, p.Value.Json)))
@@ -66,10 +75,13 @@ public sealed class InMemoryObjectStore : IObjectStore
             var limit = query.Limit is > 0 ? query.Limit.Value : int.MaxValue;
             var page = matches.Take(limit).ToList();
             var more = matches.Count > page.Count;
+            // Later pages report the first page's version: a change made while paging is newer than it,
+            // so a watch from the list's version still delivers it.
+            revision ??= _revision;
             return Task.FromResult(new ObjectList(
                 page.Select(p => p.Object).ToList(),
-                _revision.ToString(CultureInfo.InvariantCulture),
-                more ? EncodeContinue(page[^1].Key) : null,
+                revision.Value.ToString(CultureInfo.InvariantCulture),
+                more ? EncodeContinue(revision.Value, page[^1].Key) : null,
                 more ? matches.Count - page.Count : null));
         }
     }
@@ -173,7 +185,7 @@ public sealed class InMemoryObjectStore : IObjectStore
             {
                 if (position < _compactedThrough)
                 {
-                    throw new StoreException(StoreErrorKind.Expired, null, $"too old resource version: {position} ({_compactedThrough + 1})");
+                    throw new StoreException(StoreErrorKind.Expired, null, $"too old resource version: {position} ({_compactedThrough})");
                 }
 
                 batch = _log
@@ -204,26 +216,29 @@ public sealed class InMemoryObjectStore : IObjectStore
         new(type, type.Namespaced ? obj.Metadata.NamespaceProperty : null, obj.Metadata.Name);
 
     private static string StorageKey(ObjectKey key) =>
-        key.Type.GroupResource + "/" + (key.Namespace is null ? string.Empty : key.Namespace + "/") + key.Name;
+        key.Type.GroupResource + Separator + (key.Namespace is null ? string.Empty : key.Namespace + Separator) + key.Name;
 
     private static IKubernetesObject<V1ObjectMeta> Deserialize(ResourceType type, string json) =>
         (IKubernetesObject<V1ObjectMeta>)KubeJson.Deserialize(json, type.ObjectType)!;
 
-    private static string EncodeContinue(string lastKey) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(lastKey));
+    private static string EncodeContinue(long revision, string lastKey) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(revision.ToString(CultureInfo.InvariantCulture) + "|" + lastKey));
 
-    private static string DecodeContinue(string? token, string prefix)
+    private static (long? Revision, string After) DecodeContinue(string? token, string prefix)
     {
         if (string.IsNullOrEmpty(token))
         {
-            return string.Empty;
+            return (null, string.Empty);
         }
 
         try
         {
-            var key = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            var parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|', 2);
+            if (parts.Length == 2
+                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
+                && parts[1].StartsWith(prefix, StringComparison.Ordinal))
             {
-                return key;
+                return (revision, parts[1]);
             }
         }
         catch (FormatException)
@@ -236,8 +251,16 @@ public sealed class InMemoryObjectStore : IObjectStore
     private IKubernetesObject<V1ObjectMeta> Commit(ResourceType type, ObjectKey key, IKubernetesObject<V1ObjectMeta> obj, WatchEventType change)
     {
         var copy = Deserialize(type, KubernetesJson.Serialize(obj));
-        copy.Metadata.ResourceVersion = (++_revision).ToString(CultureInfo.InvariantCulture);
+        copy.Metadata.ResourceVersion = (_revision + 1).ToString(CultureInfo.InvariantCulture);
         var json = KubernetesJson.Serialize(copy);
+        var size = System.Text.Encoding.UTF8.GetByteCount(json);
+        if (size > MaxObjectBytes)
+        {
+            throw new StoreException(StoreErrorKind.TooLarge, key,
+                $"Request entity too large: {key.Type.GroupResource} \"{key.Name}\" is {size} bytes of JSON, and the limit is {MaxObjectBytes} bytes");
+        }
+
+        _revision++;
         _objects[StorageKey(key)] = (type, json);
         _log.Add((_revision, type, key.Namespace, change, json));
         Signal();

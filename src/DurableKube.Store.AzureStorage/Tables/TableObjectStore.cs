@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Serialization;
+using DurableKube.Ports.Queue;
+using DurableKube.Ports.Store;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace DurableKube.Store.AzureStorage.Tables;
+
+/// <summary>
+/// <see cref="IObjectStore"/> on Azure Table storage: objects, the resource version counter and the
+/// change log in one table partition, and every write one entity group transaction.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A write is one transaction of three operations: replace the counter row under the ETag it was
+/// read with (so the counter moves by exactly the writes it numbers, and a writer elsewhere that
+/// read the same counter fails and tries again), insert, replace or delete the object row (under
+/// its ETag where a precondition asks for one), and insert the change-log row keyed by the
+/// zero-padded resource version. All or nothing commits, and a commit can only follow the commit
+/// that moved the counter before it, so change-log order is commit order: a watcher that has read
+/// the log up to N never sees a later commit with a resource version of N or less.
+/// </para>
+/// <para>
+/// Writes of this process go through one committer at a time and are grouped: writes that arrive
+/// while a transaction is in flight are numbered together in the next one (up to 49 per transaction,
+/// the 100-operation limit). So one process commits as fast as transactions round-trip, while
+/// several processes contend for the counter row optimistically. README.md in this project gives
+/// the throughput this allows.
+/// </para>
+/// <para>
+/// After a write of a type whose <see cref="ResourceType.Dispatched"/> is set commits, an
+/// <see cref="ObjectChange"/> is put on the work queue. A crash (or a queue failure) between the
+/// commit and the enqueue loses that change; the controllers' periodic resync covers it, so the
+/// failure is logged, not thrown at a caller whose write did commit.
+/// </para>
+/// </remarks>
+internal sealed partial class TableObjectStore : IObjectStore, IDisposable
+{
+    private const string ResourceProperty = "Resource";
+    private const string NamespaceProperty = "Namespace";
+    private const string NameProperty = "Name";
+    private const string ResourceVersionProperty = "ResourceVersion";
+    private const string ValueProperty = "Value";
+    private const string BatchProperty = "Batch";
+    private const string TypeProperty = "Type";
+    private const string CommittedAtProperty = "CommittedAt";
+
+    private readonly TableClient _table;
+    private readonly IWorkQueue _workQueue;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _watchPollInterval;
+    private readonly AsyncOnce _createTable;
+
+    /// <summary>Initializes a new instance of the <see cref="TableObjectStore"/> class.</summary>
+    /// <param name="table">The table; it is created on first use.</param>
+    /// <param name="workQueue">Where changes of dispatched types go.</param>
+    /// <param name="options">The poll interval of watches.</param>
+    /// <param name="time">The clock change-log entries are stamped with (compaction measures retention on it).</param>
+    /// <param name="logger">The logger.</param>
+    public TableObjectStore(TableClient table, IWorkQueue workQueue, AzureStorageOptions options, TimeProvider time, ILogger<TableObjectStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(workQueue);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _table = table;
+        _workQueue = workQueue;
+        _time = time;
+        _logger = logger;
+        _watchPollInterval = options.WatchPollInterval;
+        _createTable = new AsyncOnce(() => _table.CreateIfNotExistsAsync());
+    }
+
+    /// <inheritdoc />
+    public async Task<IKubernetesObject<V1ObjectMeta>?> GetAsync(ObjectKey key, CancellationToken cancellationToken = default)
+    {
+        key = CheckKey(key);
+        await _createTable.RunAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Partition, TableKeys.ObjectRow(key), cancellationToken: cancellationToken);
+        return row.HasValue ? Deserialize(key.Type, ObjectPayload.Read(row.Value!)) : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The list's resource version is the counter read before the objects. Every write numbered at
+    /// or below it had committed when the counter was read (the counter moves in the same
+    /// transaction), so the objects read afterwards include it; every write numbered above it comes
+    /// through a watch from it. A watch from the list's version may therefore repeat a change the
+    /// list already showed, but never misses one. Later pages keep the first page's version (it is
+    /// in the continue token): pages are read live, not as a snapshot, and a change to an object on
+    /// an earlier page made while paging is after that version, so a watch from it still delivers it.
+    /// </remarks>
+    public async Task<ObjectList> ListAsync(ResourceType type, string? @namespace, ListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "The limit cannot be negative.");
+        }
+
+        var prefix = TableKeys.ListPrefix(type, @namespace);
+        long resourceVersion;
+        string after;
+        if (string.IsNullOrEmpty(query.Continue))
+        {
+            await _createTable.RunAsync(cancellationToken);
+            (resourceVersion, _) = await ReadCounterAsync(cancellationToken);
+            after = prefix;
+        }
+        else
+        {
+            (resourceVersion, after) = ContinueToken.Decode(query.Continue, prefix);
+            await _createTable.RunAsync(cancellationToken);
+        }
+
+        var limit = query.Limit is > 0 ? query.Limit.Value : int.MaxValue;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {TableKeys.Partition} and RowKey gt {after} and RowKey lt {TableKeys.UpperBound(prefix)}");
+        var pageSize = query.Filter is null && limit < 1000 ? limit + 1 : 1000;
+        var items = new List<IKubernetesObject<V1ObjectMeta>>();
+        string? lastRowKey = null;
+        var more = false;
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken))
+        {
+            var item = Deserialize(type, ObjectPayload.Read(row));
+            if (query.Filter is not null && !query.Filter(item))
+            {
+                continue;
+            }
+
+            if (items.Count == limit)
+            {
+                // One match beyond the page: there is a next page.
+                more = true;
+                break;
+            }
+
+            items.Add(item);
+            lastRowKey = row.RowKey;
+        }
+
+        return new ObjectList(
+            items,
+            resourceVersion.ToString(CultureInfo.InvariantCulture),
+            more ? ContinueToken.Encode(resourceVersion, lastRowKey!) : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> GetResourceVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await _createTable.RunAsync(cancellationToken);
+        var (value, _) = await ReadCounterAsync(cancellationToken);
+        return value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _commitLock.Dispose();
+
+    private static IKubernetesObject<V1ObjectMeta> Deserialize(ResourceType type, byte[] json) =>
+        (IKubernetesObject<V1ObjectMeta>)(JsonSerializer.Deserialize(json, type.ObjectType, KubeJson.Options)
+            ?? throw new InvalidDataException($"A stored {type.GroupResource} object is JSON null."));
+
+    private static ObjectKey CheckKey(ObjectKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key.Type);
+        if (string.IsNullOrEmpty(key.Name))
+        {
+            throw new ArgumentException("The object has no name.", nameof(key));
+        }
+
+        if (!key.Type.Namespaced)
+        {
+            return key with { Namespace = null };
+        }
+
+        return !string.IsNullOrEmpty(key.Namespace)
+            ? key
+            : throw new ArgumentException($"{key.Type.GroupResource} are namespaced: the object needs a namespace.", nameof(key));
+    }
+
+    private static ObjectKey KeyOf(ResourceType type, IKubernetesObject<V1ObjectMeta> obj)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(obj);
+        if (obj.Metadata is null)
+        {
+            throw new ArgumentException("The object has no metadata.", nameof(obj));
+        }
+
+        return CheckKey(new ObjectKey(type, obj.Metadata.NamespaceProperty, obj.Metadata.Name));
+    }
+
+    private async Task<(long Value, ETag? ETag)> ReadCounterAsync(CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.Partition, TableKeys.CounterRow, [ValueProperty], cancellationToken);
+        return row.HasValue ? (row.Value!.GetInt64(ValueProperty) ?? 0, row.Value.ETag) : (0, null);
+    }
+
+    private async Task<(long Value, ETag? ETag)> ReadCompactionMarkAsync(CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.Partition, TableKeys.CompactionRow, [ValueProperty], cancellationToken);
+        return row.HasValue ? (row.Value!.GetInt64(ValueProperty) ?? 0, row.Value.ETag) : (0, null);
+    }
+}

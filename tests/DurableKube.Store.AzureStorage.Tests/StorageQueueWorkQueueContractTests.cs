@@ -1,0 +1,18 @@
+using DurableKube.Ports.Queue;
+using DurableKube.Testing.Azurite;
+using DurableKube.Testing.Store;
+
+namespace DurableKube.Store.AzureStorage.Tests;
+
+/// <summary>The work queue contract on an Azure Storage queue (Azurite), where time is real.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageQueueWorkQueueContractTests(AzuriteFixture azurite) : WorkQueueContractTests
+{
+    private readonly AzureStoreHarness _harness = new(azurite);
+
+    protected override Task<IWorkQueue> CreateQueueAsync() => Task.FromResult<IWorkQueue>(_harness.WorkQueue);
+
+    protected override Task PassTimeAsync(TimeSpan duration) => Task.Delay(duration);
+
+    protected override Task DisposeQueueAsync() => _harness.DeleteAsync();
+}

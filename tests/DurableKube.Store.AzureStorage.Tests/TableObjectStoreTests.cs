@@ -1,0 +1,273 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using DurableKube.Domain.Resources;
+using DurableKube.Ports.Store;
+using DurableKube.Store.AzureStorage.Tables;
+using DurableKube.Testing.Azurite;
+using Microsoft.Extensions.Time.Testing;
+using ResourceType = DurableKube.Domain.Resources.ResourceType;
+using static DurableKube.Store.AzureStorage.Tests.TestObjects;
+
+namespace DurableKube.Store.AzureStorage.Tests;
+
+/// <summary>What the Table store does beyond the contract: its rows, restarts, several processes, lost responses, compaction.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class TableObjectStoreTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly ResourceType Pods = ResourceTypes.Pods;
+    private static readonly ResourceType Nodes = ResourceTypes.Nodes;
+
+    private readonly AzureStoreHarness _harness = new(azurite);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _harness.DeleteAsync();
+
+    [Fact]
+    public async Task LargeObject_IsSplitIntoChunksOfAtMost64KiB_InItsRowAndItsChangeLogEntry()
+    {
+        var store = _harness.CreateStore();
+        var created = await store.CreateAsync(Pods, Pod("default", "big", annotationBytes: 600 * 1024));
+
+        var objectRow = (await _harness.Table.GetEntityAsync<TableEntity>(TableKeys.Partition, TableKeys.ObjectRow(new ObjectKey(Pods, "default", "big")))).Value;
+        var logRow = (await _harness.Table.GetEntityAsync<TableEntity>(TableKeys.Partition, TableKeys.LogRow(Rv(created)))).Value;
+
+        foreach (var row in new[] { objectRow, logRow })
+        {
+            var chunks = row.GetInt32(ObjectPayload.ChunkCountProperty)!.Value;
+            Assert.Equal(10, chunks);
+            var sizes = Enumerable.Range(0, chunks).Select(i => row.GetBinary(ObjectPayload.ChunkProperty(i))!.Length).ToList();
+            Assert.All(sizes, size => Assert.InRange(size, 1, 64 * 1024));
+            Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(Json(created)), sizes.Sum());
+        }
+
+        var watched = await CollectAsync(store, Pods, "default", "0", 1);
+        Assert.Equal(Json(created), Json(watched[0].Object));
+    }
+
+    [Fact]
+    public async Task ObjectOfExactlyTheLimit_Fits_AndOneByteMore_IsTooLarge()
+    {
+        var store = _harness.CreateStore();
+        var probe = Pod("default", "edge", annotationBytes: 1);
+        var overhead = System.Text.Encoding.UTF8.GetByteCount(Json(WithVersion(probe, long.MaxValue))) - 1;
+
+        var fits = await store.CreateAsync(Pods, Pod("default", "edge", annotationBytes: ObjectPayload.MaxBytes - overhead));
+        var error = await Assert.ThrowsAsync<StoreException>(() => store.CreateAsync(Pods, Pod("default", "over", annotationBytes: ObjectPayload.MaxBytes - overhead + 1)));
+
+        Assert.Equal(Json(fits), Json(await store.GetAsync(new ObjectKey(Pods, "default", "edge"))));
+        Assert.Equal(StoreErrorKind.TooLarge, error.Kind);
+        Assert.Contains($"the limit is {ObjectPayload.MaxBytes} bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NewStoreOverTheSameTable_ContinuesWhereTheOldOneLeftOff()
+    {
+        var before = _harness.CreateStore();
+        var a = await before.CreateAsync(Pods, Pod("default", "a"));
+        var node = await before.CreateAsync(Nodes, Node("node-1"));
+
+        var after = _harness.CreateStore();
+        var read = await after.GetAsync(new ObjectKey(Pods, "default", "a"));
+        var version = await after.GetResourceVersionAsync();
+        var b = await after.CreateAsync(Pods, Pod("default", "b"));
+        var a2 = await after.UpdateAsync(Pods, WithLabel(a, "step", "2"));
+
+        // The first store's view of the counter is stale now; its next write must still be numbered after everything.
+        var c = await before.CreateAsync(Pods, Pod("default", "c"));
+
+        Assert.Equal(Json(a), Json(read));
+        Assert.Equal(node.Metadata.ResourceVersion, version);
+        Assert.Equal(Rv(node) + 1, Rv(b));
+        Assert.Equal(Rv(b) + 1, Rv(a2));
+        Assert.Equal(Rv(a2) + 1, Rv(c));
+        var events = await CollectAsync(after, Pods, null, "0", 4);
+        Assert.Equal(["a", "b", "a", "c"], events.Select(e => e.Object.Metadata.Name));
+        Assert.Equal(["a", "b", "c"], (await after.ListAsync(Pods, "default", ListQuery.All)).Items.Select(i => i.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task TwoStoresOverOneTable_ContendForTheCounter_AndEveryWriteCommitsOnce_Densely()
+    {
+        // Two stores stand for two processes: they share nothing but the table.
+        var stores = new[] { _harness.CreateStore(), _harness.CreateStore() };
+        const int TasksPerStore = 4;
+        const int WritesPerTask = 15;
+
+        var writers = stores.SelectMany((store, s) => Enumerable.Range(0, TasksPerStore).Select(t => Task.Run(async () =>
+        {
+            var name = $"writer-{s}-{t}";
+            var versions = new List<long> { Rv(await store.CreateAsync(Pods, Pod("default", name))) };
+            for (var i = 1; i < WritesPerTask; i++)
+            {
+                // Every third write to the writer's own pod, the others to two pods all writers share.
+                var target = i % 3 == 0 ? Pod("default", name) : Pod("default", "shared-" + (i % 2));
+                versions.Add(Rv(await CreateOrUpdateAsync(store, target)));
+            }
+
+            return versions;
+        }))).ToList();
+        var written = (await Task.WhenAll(writers)).SelectMany(v => v).Order().ToList();
+
+        var total = stores.Length * TasksPerStore * WritesPerTask;
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), written);
+        var events = await CollectAsync(stores[1], Pods, null, "0", total);
+        Assert.Equal(written, events.Select(e => Rv(e.ResourceVersion)));
+        Assert.Equal(total.ToString(System.Globalization.CultureInfo.InvariantCulture), await stores[0].GetResourceVersionAsync());
+    }
+
+    [Fact]
+    public async Task WatchOfOneStore_SeesTheWritesOfAnother_ByPolling()
+    {
+        var watcher = _harness.CreateStore();
+        var writer = _harness.CreateStore();
+        var start = await watcher.GetResourceVersionAsync();
+        var watching = CollectAsync(watcher, Pods, "default", start, 2);
+
+        var a = await writer.CreateAsync(Pods, Pod("default", "a"));
+        var b = await writer.CreateAsync(Pods, Pod("default", "b"));
+
+        Assert.Equal([a.Metadata.ResourceVersion, b.Metadata.ResourceVersion], (await watching).Select(e => e.ResourceVersion));
+    }
+
+    [Fact]
+    public async Task TransactionWhoseResponseIsLost_IsRetriedByTheSdk_AndCommitsExactlyOnce()
+    {
+        var loseOne = new LoseOneTransactionResponse();
+        var store = _harness.CreateStore(table: _harness.NewTableClient(o => o.AddPolicy(loseOne, HttpPipelinePosition.PerRetry)));
+        await store.CreateAsync(Nodes, Node("node-0"));
+
+        loseOne.Arm();
+        var created = await store.CreateAsync(Pods, Pod("default", "web"));
+        var next = await store.CreateAsync(Pods, Pod("default", "next"));
+
+        Assert.Equal(1, loseOne.Lost);
+        Assert.Equal(2, Rv(created));
+        Assert.Equal(3, Rv(next));
+        var events = await CollectAsync(store, Pods, null, "0", 2);
+        Assert.Equal(["web", "next"], events.Select(e => e.Object.Metadata.Name));
+        Assert.Equal("3", await _harness.CreateStore().GetResourceVersionAsync());
+    }
+
+    [Fact]
+    public async Task Compaction_RemovesOnlyEntriesPastTheRetention_AndNeverTheNewest()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = _harness.CreateStore(time);
+        var old = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            old.Add(Rv(await store.CreateAsync(Pods, Pod("default", $"old-{i}"))));
+        }
+
+        time.Advance(TimeSpan.FromMinutes(10));
+        var recent = await store.CreateAsync(Pods, Pod("default", "recent"));
+        var newest = await store.CreateAsync(Pods, Pod("default", "newest"));
+
+        var through = await store.CompactChangeLogAsync(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(old[^1], through);
+        var expired = await WatchErrorAsync(store, Pods, old[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal($"too old resource version: {old[1]} ({old[^1]})", expired?.Message);
+        var kept = await CollectAsync(store, Pods, null, old[^1].ToString(System.Globalization.CultureInfo.InvariantCulture), 2);
+        Assert.Equal([recent.Metadata.ResourceVersion, newest.Metadata.ResourceVersion], kept.Select(e => e.ResourceVersion));
+
+        // With no retention at all, everything but the newest entry goes.
+        Assert.Equal(Rv(recent), await store.CompactChangeLogAsync(TimeSpan.Zero));
+        Assert.Equal(Rv(recent), await store.CompactChangeLogAsync(TimeSpan.Zero));
+        Assert.Equal([TableKeys.LogRow(Rv(newest))], await LogRowsAsync());
+        Assert.Equal(5, (await store.ListAsync(Pods, "default", ListQuery.All)).Items.Count);
+    }
+
+    [Fact]
+    public async Task Compaction_RunFromTwoStoresAtOnce_EndsInTheSamePlace()
+    {
+        var stores = new[] { _harness.CreateStore(), _harness.CreateStore() };
+        for (var i = 0; i < 150; i++)
+        {
+            await stores[i % 2].CreateAsync(Nodes, Node($"node-{i}"));
+        }
+
+        var results = await Task.WhenAll(stores.Select(s => s.CompactChangeLogAsync(TimeSpan.Zero)));
+
+        Assert.Equal([149L, 149L], results);
+        Assert.Equal([TableKeys.LogRow(150)], await LogRowsAsync());
+        Assert.Equal(StoreErrorKind.Expired, (await WatchErrorAsync(stores[0], Nodes, "148"))?.Kind);
+        Assert.Equal("node-149", (await CollectAsync(stores[1], Nodes, null, "149", 1))[0].Object.Metadata.Name);
+    }
+
+    private static k8s.Models.V1Pod WithVersion(k8s.Models.V1Pod pod, long resourceVersion)
+    {
+        var copy = Domain.Serialization.KubeJson.Clone(pod);
+        copy.Metadata.ResourceVersion = resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return copy;
+    }
+
+    private static async Task<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> CreateOrUpdateAsync(IObjectStore store, k8s.Models.V1Pod pod)
+    {
+        try
+        {
+            return await store.UpdateAsync(Pods, pod);
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
+        {
+            try
+            {
+                return await store.CreateAsync(Pods, pod);
+            }
+            catch (StoreException lost) when (lost.Kind == StoreErrorKind.AlreadyExists)
+            {
+                return await store.UpdateAsync(Pods, pod);
+            }
+        }
+    }
+
+    private async Task<List<string>> LogRowsAsync()
+    {
+        var rows = new List<string>();
+        await foreach (var row in _harness.Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Partition} and RowKey gt {TableKeys.LogPrefix} and RowKey lt {TableKeys.UpperBound(TableKeys.LogPrefix)}"),
+            select: ["RowKey"]))
+        {
+            rows.Add(row.RowKey);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Lets one transaction reach the service, then drops its response as a broken connection would.</summary>
+    private sealed class LoseOneTransactionResponse : HttpPipelinePolicy
+    {
+        private int _armed;
+        private int _lost;
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public void Arm() => Volatile.Write(ref _armed, 1);
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            Drop(message);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            Drop(message);
+        }
+
+        private void Drop(HttpMessage message)
+        {
+            var uri = message.Request.Uri.ToString();
+            if ((uri.Contains("$batch", StringComparison.Ordinal) || uri.Contains("%24batch", StringComparison.Ordinal))
+                && message.Response.Status == 202
+                && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                Interlocked.Increment(ref _lost);
+                throw new IOException("The connection dropped before the response arrived (test).");
+            }
+        }
+    }
+}
