@@ -1,3 +1,4 @@
+using DurableKube.Store.AzureStorage;
 using DurableKube.Workflows.Hosting;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
@@ -20,14 +21,14 @@ internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposabl
     private readonly Lazy<TaskHubClient> _client;
     private TaskHubWorker? _worker;
 
-    public DurableTaskFrameworkHost(IServiceProvider services, IOptions<DurableTaskOptions> options, StorageConnection storage, ILoggerFactory loggers)
+    public DurableTaskFrameworkHost(IServiceProvider services, IOptions<DurableTaskOptions> options, IOptions<AzureStorageOptions> storage, ILoggerFactory loggers)
     {
         _services = services;
         _loggers = loggers;
         var settings = options.Value;
         _service = new Lazy<AzureStorageOrchestrationService>(() => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
-            StorageAccountClientProvider = storage.ForDurableTask(),
+            StorageAccountClientProvider = StorageAccount.ForDurableTask(storage.Value),
             TaskHubName = settings.TaskHub,
             WorkerId = settings.WorkerId,
             PartitionCount = settings.PartitionCount,

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Net;
+using DurableKube.Api;
+using DurableKube.Hosting;
+using DurableKube.LocalHost.Durable;
+using DurableKube.Workflows.Dispatch;
+using DurableKube.Workflows.Nodes;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+// The local host: the Kubernetes API on 127.0.0.1 (port DURABLEKUBE_PORT, default 7071) and the same
+// workflows the Functions app runs, on the Durable Task Framework against Azure Storage (Azurite).
+var builder = WebApplication.CreateBuilder(args);
+var port = int.TryParse(Environment.GetEnvironmentVariable("DURABLEKUBE_PORT"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 7071;
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+builder.Logging.AddSimpleConsole(console =>
+{
+    console.SingleLine = true;
+    console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+    console.UseUtcTimestamp = true;
+});
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(40));
+
+// The workflow engine first: hosted services start in registration order, and the ones below use its client.
+builder.Services.AddDurableTaskFramework(builder.Configuration);
+builder.Services.AddDurableKube(builder.Configuration);
+builder.Services.AddHostedService<NodeAgent>();
+builder.Services.AddHostedService<QueueDispatcherService>();
+
+// Traces and metrics go out over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+{
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService("durablekube"))
+        .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource("DurableTask.Core"))
+        .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation())
+        .UseOtlpExporter();
+}
+
+var app = builder.Build();
+var api = app.Services.GetRequiredService<KubernetesApi>();
+app.Run(api.HandleAsync);
+await app.RunAsync();
