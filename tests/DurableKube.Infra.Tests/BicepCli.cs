@@ -15,9 +15,6 @@ internal static class BicepCli
     // A guard against a hung process, not a performance expectation: a build takes seconds.
     private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(5);
 
-    /// <summary>Gets the full path of the bicep executable, or throws saying why it cannot be used here.</summary>
-    public static string ExecutablePath { get; } = Locate();
-
     /// <summary>Runs bicep with the arguments in the working directory, with a private extraction folder.</summary>
     public static async Task<BicepRun> RunAsync(string workingDirectory, params string[] arguments)
     {
@@ -25,7 +22,7 @@ internal static class BicepCli
         Directory.CreateDirectory(extractDir);
         try
         {
-            var start = new ProcessStartInfo(ExecutablePath)
+            var start = new ProcessStartInfo(Locate())
             {
                 WorkingDirectory = workingDirectory,
                 RedirectStandardOutput = true,
@@ -78,7 +75,8 @@ internal static class BicepCli
         }
     }
 
-    private static string Locate()
+    /// <summary>Gets the full path of the bicep executable, or throws saying why it cannot be used here.</summary>
+    public static string Locate()
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64)
         {

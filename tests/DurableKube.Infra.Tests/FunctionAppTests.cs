@@ -88,7 +88,9 @@ public sealed class FunctionAppTests(InfraFixture infra)
         var (_, api, site) = await AppAsync();
         var policies = api.ResourcesOfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
 
-        Assert.Equal(["ftp", "scm"], policies.Select(p => api.Resolve(p["name"]).Split('\'')[^2]).Order());
+        Assert.Equal(
+            ["[format('{0}/{1}', parameters('name'), 'ftp')]", "[format('{0}/{1}', parameters('name'), 'scm')]"],
+            policies.Select(p => (string?)p["name"]).Order(StringComparer.Ordinal));
         Assert.All(policies, p => Assert.False((bool?)p["properties"]?["allow"] ?? true));
         Assert.Equal("Disabled", (string?)site["properties"]?["siteConfig"]?["ftpsState"]);
     }
