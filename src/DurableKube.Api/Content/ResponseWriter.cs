@@ -34,7 +34,7 @@ internal static class ResponseWriter
     public static Task WriteStatusAsync(HttpContext context, V1Status status, CancellationToken cancellationToken)
     {
         var format = context.Items[typeof(ResponseFormat)] is ResponseFormat f && f.Yaml ? f : ResponseFormat.Json;
-        return WriteAsync(context, status.Code ?? 500, status, format with { Shape = ResponseShape.Object }, cancellationToken);
+        return WriteNodeAsync(context, status.Code ?? 500, Errors.StatusJson.ToNode(status), format with { Shape = ResponseShape.Object }, cancellationToken);
     }
 
     public static Task WriteTextAsync(HttpContext context, int code, string text, CancellationToken cancellationToken)

@@ -112,7 +112,7 @@ internal sealed partial class ResourceHandler
     private static (int, JsonNode) RemovedAnswer(ResourceRequest request, IKubernetesObject<V1ObjectMeta> removed) =>
         request.Strategy.ReturnsDeletedObject
             ? (200, KubeJson.ToNode(removed)!)
-            : (200, KubeJson.ToNode(StatusErrors.Success(request.Type, removed.Metadata.Name, removed.Metadata.Uid))!);
+            : (200, StatusJson.ToNode(StatusErrors.Success(request.Type, removed.Metadata.Name, removed.Metadata.Uid)));
 
     private static void CheckPreconditions(ResourceRequest request, string name, IKubernetesObject<V1ObjectMeta> existing, V1Preconditions? preconditions)
     {

@@ -234,7 +234,7 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
             return SendAsync("BOOKMARK", body, token);
         }
 
-        public Task WriteStatusAsync(V1Status status, CancellationToken token) => SendAsync("ERROR", KubeJson.ToNode(status)!, token);
+        public Task WriteStatusAsync(V1Status status, CancellationToken token) => SendAsync("ERROR", StatusJson.ToNode(status), token);
 
         private async Task SendAsync(string eventType, JsonNode body, CancellationToken token)
         {
