@@ -77,8 +77,8 @@ internal sealed partial class ResourceHandler
 
     /// <summary>
     /// Reads the stored object, builds the new one from it, applies the type's rules and writes it
-    /// under the stored resource version; on a conflict that the client did not ask for (no
-    /// resourceVersion of its own), starts again from a fresh read (GuaranteedUpdate).
+    /// under the stored resource version; when another writer got there first, starts again from a
+    /// fresh read (GuaranteedUpdate), where a resourceVersion the client asked for no longer matches.
     /// </summary>
     private async Task WriteUpdateAsync(ResourceRequest request, UpdateKind kind, bool dryRun, Func<IKubernetesObject<V1ObjectMeta>, Task<IKubernetesObject<V1ObjectMeta>>> build)
     {
@@ -125,8 +125,9 @@ internal sealed partial class ResourceHandler
                     await WriteObjectAsync(request, 200, removed);
                     return;
                 }
-                catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && string.IsNullOrEmpty(wanted) && attempt < MaxUpdateAttempts)
+                catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && attempt < MaxUpdateAttempts)
                 {
+                    // Read again: the next round refuses it if the client asked for the version that was lost.
                     continue;
                 }
             }
@@ -145,7 +146,8 @@ internal sealed partial class ResourceHandler
             }
             catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict)
             {
-                if (!string.IsNullOrEmpty(wanted) || attempt >= MaxUpdateAttempts)
+                // Read again: the next round refuses it if the client asked for the version that was lost.
+                if (attempt >= MaxUpdateAttempts)
                 {
                     throw ConflictError(request);
                 }
