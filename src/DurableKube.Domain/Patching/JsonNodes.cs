@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -37,35 +36,7 @@ internal static class JsonNodes
     /// <param name="left">One value.</param>
     /// <param name="right">The other.</param>
     /// <returns>Whether they are equal.</returns>
-    public static bool Equal(JsonNode? left, JsonNode? right)
-    {
-        var kind = KindOf(left);
-        if (kind != KindOf(right))
-        {
-            return false;
-        }
-
-        switch (kind)
-        {
-            case JsonValueKind.Null:
-                return true;
-            case JsonValueKind.Object:
-                var leftObject = left!.AsObject();
-                var rightObject = right!.AsObject();
-                return leftObject.Count == rightObject.Count && leftObject.All(pair =>
-                    rightObject.TryGetPropertyValue(pair.Key, out var other) && Equal(pair.Value, other));
-            case JsonValueKind.Array:
-                var leftArray = left!.AsArray();
-                var rightArray = right!.AsArray();
-                return leftArray.Count == rightArray.Count && leftArray.Zip(rightArray).All(pair => Equal(pair.First, pair.Second));
-            case JsonValueKind.Number:
-                return NumbersEqual(left!.AsValue(), right!.AsValue());
-            case JsonValueKind.String:
-                return string.Equals(left!.GetValue<string>(), right!.GetValue<string>(), StringComparison.Ordinal);
-            default:
-                return left!.GetValueKind() == right!.GetValueKind();
-        }
-    }
+    public static bool Equal(JsonNode? left, JsonNode? right) => JsonNode.DeepEquals(left, right);
 
     /// <summary>Parses JSON text, turning a syntax error into a 400 <see cref="PatchException"/>.</summary>
     /// <param name="json">The text.</param>
@@ -94,25 +65,4 @@ internal static class JsonNodes
     /// <returns>The string, or <see langword="null"/>.</returns>
     public static string? AsString(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
-
-    private static bool NumbersEqual(JsonValue left, JsonValue right)
-    {
-        var leftText = left.ToJsonString();
-        var rightText = right.ToJsonString();
-        if (leftText == rightText)
-        {
-            return true;
-        }
-
-        const NumberStyles style = NumberStyles.Float;
-        if (decimal.TryParse(leftText, style, CultureInfo.InvariantCulture, out var leftDecimal) &&
-            decimal.TryParse(rightText, style, CultureInfo.InvariantCulture, out var rightDecimal))
-        {
-            return leftDecimal == rightDecimal;
-        }
-
-        return double.TryParse(leftText, style, CultureInfo.InvariantCulture, out var leftDouble) &&
-            double.TryParse(rightText, style, CultureInfo.InvariantCulture, out var rightDouble) &&
-            leftDouble.Equals(rightDouble);
-    }
 }

@@ -56,7 +56,7 @@ public static partial class StrategicMergePatch
             }
             else if (!foundOriginal && foundPatch)
             {
-                merged = [.. ((JsonArray)Clean(patchArray)!).Select(node => node?.DeepClone())];
+                merged = CleanItems(patchArray!);
             }
             else if (foundOriginal && foundPatch)
             {
@@ -96,7 +96,7 @@ public static partial class StrategicMergePatch
             return MergeList(original, patch, elementShape, rule.MergeKey ?? string.Empty, isDeleteList, path);
         }
 
-        return [.. ((JsonArray)Clean(patch)!).Select(node => node?.DeepClone())];
+        return CleanItems(patch);
     }
 
     private static List<JsonNode?> MergeList(
@@ -289,48 +289,33 @@ public static partial class StrategicMergePatch
         }
 
         // A stable insertion sort with Kubernetes' "less": by position in the order when both are in it,
-        // otherwise the later element moves first.
-        var sorted = new List<JsonNode?>(toSort);
+        // otherwise the later element moves first. Positions are looked up once.
+        var sorted = toSort.Select(item => (Item: item, Position: IndexOf(order, item, mergeKey, kind))).ToList();
         for (var i = 1; i < sorted.Count; i++)
         {
-            for (var j = i; j > 0 && Less(sorted[j], sorted[j - 1]); j--)
+            for (var j = i; j > 0 && Less(sorted[j].Position, sorted[j - 1].Position); j--)
             {
                 (sorted[j], sorted[j - 1]) = (sorted[j - 1], sorted[j]);
             }
         }
 
-        sorted.AddRange(toDelete);
-        return sorted;
+        return [.. sorted.Select(entry => entry.Item), .. toDelete];
 
-        bool Less(JsonNode? left, JsonNode? right)
-        {
-            var leftIndex = IndexOf(order, left, mergeKey, kind);
-            var rightIndex = IndexOf(order, right, mergeKey, kind);
-            return leftIndex < 0 || rightIndex < 0 || leftIndex < rightIndex;
-        }
+        static bool Less(int left, int right) => left < 0 || right < 0 || left < right;
     }
 
     private static List<JsonNode?> MergeSortedSlice(
         List<JsonNode?> left, List<JsonNode?> right, IList<JsonNode?> serverOrder, string mergeKey, JsonValueKind kind)
     {
+        var leftPositions = left.Select(item => IndexOf(serverOrder, item, mergeKey, kind)).ToList();
+        var rightPositions = right.Select(item => IndexOf(serverOrder, item, mergeKey, kind)).ToList();
         var result = new List<JsonNode?>(left.Count + right.Count);
         int i = 0, j = 0;
         while (i < left.Count || j < right.Count)
         {
-            if (i >= left.Count)
-            {
-                result.Add(right[j++]);
-            }
-            else if (j >= right.Count)
-            {
-                result.Add(left[i++]);
-            }
-            else
-            {
-                var leftIndex = IndexOf(serverOrder, left[i], mergeKey, kind);
-                var rightIndex = IndexOf(serverOrder, right[j], mergeKey, kind);
-                result.Add(leftIndex >= 0 && rightIndex >= 0 && leftIndex < rightIndex ? left[i++] : right[j++]);
-            }
+            var takeLeft = j >= right.Count ||
+                (i < left.Count && leftPositions[i] >= 0 && rightPositions[j] >= 0 && leftPositions[i] < rightPositions[j]);
+            result.Add(takeLeft ? left[i++] : right[j++]);
         }
 
         return result;
@@ -451,6 +436,21 @@ public static partial class StrategicMergePatch
         }
 
         return unique;
+    }
+
+    /// <summary>Copies the elements of a list from the patch, cleaned as <see cref="Clean"/> does.</summary>
+    private static List<JsonNode?> CleanItems(JsonArray list)
+    {
+        var items = new List<JsonNode?>(list.Count);
+        foreach (var item in list)
+        {
+            if (IsKept(item, out var cleaned))
+            {
+                items.Add(cleaned);
+            }
+        }
+
+        return items;
     }
 
     /// <summary>Takes the elements out of a JSON array so they can be put in another.</summary>

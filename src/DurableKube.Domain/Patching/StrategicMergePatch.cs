@@ -130,7 +130,7 @@ public static partial class StrategicMergePatch
                 case JsonObject patchMap:
                     var mapField = LookupField(schema, fieldKey);
                     var merged = mapField.Rule.Replaces
-                        ? (JsonObject)Clean(patchMap)!
+                        ? Clean(patchMap) as JsonObject ?? new JsonObject()
                         : MergeMap(originalValue!.AsObject(), patchMap, mapField.Shape, fieldPath);
                     Set(original, fieldKey, merged);
                     break;
