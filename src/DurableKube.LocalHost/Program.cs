@@ -5,7 +5,9 @@ using DurableKube.Hosting;
 using DurableKube.LocalHost.Durable;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Nodes;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 // The local host: the Kubernetes API on 127.0.0.1 (port DURABLEKUBE_PORT, default 7071) and the same
