@@ -96,7 +96,11 @@ contexts:
 current-context: durablekube
 users:
 - name: durablekube
-  user: {}
+  user:
+    # DurableKube does not authenticate requests yet (a later release adds it). The official clients
+    # refuse a user without credentials, so this placeholder token is here for them; kubectl sends no
+    # token to a plain-http server at all.
+    token: durablekube-local-no-auth
 EOF
 
 cat <<EOF

@@ -33,6 +33,8 @@ internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposabl
             WorkerId = settings.WorkerId,
             PartitionCount = settings.PartitionCount,
             MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = settings.VisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = settings.VisibilityTimeout,
             MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestrations,
             LoggerFactory = loggers,

@@ -31,6 +31,15 @@ public sealed class DurableTaskOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Gets or sets how long a message a worker took stays hidden from other workers (both the control
+    /// and the work-item queues). A worker that dies (<c>kill -9</c>) holds what it was working on this
+    /// long before anyone can pick it up again; the provider's default of 5 minutes would stall a pod that
+    /// long after a crash. Workers renew the messages of long activities, so this can be short.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Gets or sets the most activities run at once.</summary>
     [Range(1, 1000)]
     public int MaxConcurrentActivities { get; set; } = 32;
