@@ -1,0 +1,202 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using DurableKube.Domain.Resources;
+
+namespace DurableKube.Api.Discovery;
+
+/// <summary>
+/// The discovery documents kubectl reads before every command: <c>/version</c>, the legacy
+/// <c>/api</c>, <c>/apis</c>, <c>/apis/{group}</c>, <c>/api/v1</c> and <c>/apis/{group}/{version}</c>
+/// documents, and the aggregated <c>APIGroupDiscoveryList</c> (v2 and v2beta1), all from the registry.
+/// </summary>
+internal static class DiscoveryDocuments
+{
+    public const string AggregatedGroup = "apidiscovery.k8s.io";
+
+    public static JsonObject Version() => new()
+    {
+        ["major"] = "1",
+        ["minor"] = "33",
+        ["emulationMajor"] = "1",
+        ["emulationMinor"] = "33",
+        ["minCompatibilityMajor"] = "1",
+        ["minCompatibilityMinor"] = "32",
+        ["gitVersion"] = "v1.33.0",
+        ["gitCommit"] = "60a317eadfcb839692a68eab88b2096f4d708f4f",
+        ["gitTreeState"] = "clean",
+        ["buildDate"] = "2025-04-23T13:07:27Z",
+        ["goVersion"] = "go1.24.2",
+        ["compiler"] = "gc",
+        ["platform"] = "linux/" + (RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64"),
+    };
+
+    public static JsonObject CoreVersions(string serverAddress) => new()
+    {
+        ["kind"] = "APIVersions",
+        ["versions"] = new JsonArray("v1"),
+        ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
+    };
+
+    public static JsonObject Groups() => new()
+    {
+        ["kind"] = "APIGroupList",
+        ["apiVersion"] = "v1",
+        ["groups"] = new JsonArray([.. GroupNames().Select(g => (JsonNode)GroupBody(g))]),
+    };
+
+    public static JsonObject Group(string group)
+    {
+        var body = GroupBody(group);
+        var result = new JsonObject { ["kind"] = "APIGroup", ["apiVersion"] = "v1" };
+        foreach (var (key, value) in body.ToList())
+        {
+            body.Remove(key);
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    public static JsonObject ResourceList(string group, string version)
+    {
+        var resources = new JsonArray();
+        foreach (var type in TypesOf(group, version))
+        {
+            var entry = new JsonObject
+            {
+                ["name"] = type.Plural,
+                ["singularName"] = type.Singular,
+                ["namespaced"] = type.Namespaced,
+                ["kind"] = type.Kind,
+                ["verbs"] = Array(ResourceCatalog.Verbs),
+            };
+            if (type.ShortNames.Count > 0)
+            {
+                entry["shortNames"] = Array(type.ShortNames);
+            }
+
+            if (ResourceCatalog.Categories(type) is { Count: > 0 } categories)
+            {
+                entry["categories"] = Array(categories);
+            }
+
+            entry["storageVersionHash"] = StorageVersionHash(type);
+            resources.Add(entry);
+            foreach (var sub in ResourceCatalog.Subresources(type))
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = type.Plural + "/" + sub.Name,
+                    ["singularName"] = string.Empty,
+                    ["namespaced"] = type.Namespaced,
+                    ["kind"] = type.Kind,
+                    ["verbs"] = Array(sub.Verbs),
+                });
+            }
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = group.Length == 0 ? version : group + "/" + version,
+            ["resources"] = resources,
+        };
+    }
+
+    /// <summary>The aggregated discovery document of <c>/api</c> (core) or <c>/apis</c> (named groups).</summary>
+    public static JsonObject Aggregated(bool core, string discoveryVersion)
+    {
+        var items = new JsonArray();
+        foreach (var group in core ? new[] { string.Empty } : GroupNames())
+        {
+            var versions = new JsonArray();
+            foreach (var version in VersionsOf(group))
+            {
+                var resources = new JsonArray();
+                foreach (var type in TypesOf(group, version))
+                {
+                    var kind = new JsonObject { ["group"] = type.Group, ["version"] = type.Version, ["kind"] = type.Kind };
+                    var entry = new JsonObject
+                    {
+                        ["resource"] = type.Plural,
+                        ["responseKind"] = kind,
+                        ["scope"] = type.Namespaced ? "Namespaced" : "Cluster",
+                        ["singularResource"] = type.Singular,
+                        ["verbs"] = Array(ResourceCatalog.Verbs),
+                    };
+                    if (type.ShortNames.Count > 0)
+                    {
+                        entry["shortNames"] = Array(type.ShortNames);
+                    }
+
+                    if (ResourceCatalog.Categories(type) is { Count: > 0 } categories)
+                    {
+                        entry["categories"] = Array(categories);
+                    }
+
+                    var subresources = ResourceCatalog.Subresources(type);
+                    if (subresources.Count > 0)
+                    {
+                        entry["subresources"] = new JsonArray([.. subresources.Select(s => (JsonNode)new JsonObject
+                        {
+                            ["subresource"] = s.Name,
+                            ["responseKind"] = kind.DeepClone(),
+                            ["verbs"] = Array(s.Verbs),
+                        })]);
+                    }
+
+                    resources.Add(entry);
+                }
+
+                versions.Add(new JsonObject { ["version"] = version, ["resources"] = resources, ["freshness"] = "Current" });
+            }
+
+            var metadata = new JsonObject { ["creationTimestamp"] = null };
+            if (group.Length > 0)
+            {
+                metadata["name"] = group;
+            }
+
+            items.Add(new JsonObject { ["metadata"] = metadata, ["versions"] = versions });
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "APIGroupDiscoveryList",
+            ["apiVersion"] = AggregatedGroup + "/" + discoveryVersion,
+            ["metadata"] = new JsonObject(),
+            ["items"] = items,
+        };
+    }
+
+    public static IEnumerable<string> GroupNames() =>
+        ResourceTypes.All.Select(t => t.Group).Where(g => g.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
+    public static IEnumerable<string> VersionsOf(string group) =>
+        ResourceTypes.All.Where(t => t.Group == group).Select(t => t.Version).Distinct(StringComparer.Ordinal);
+
+    public static IEnumerable<ResourceType> TypesOf(string group, string version) =>
+        ResourceTypes.All.Where(t => t.Group == group && t.Version == version).OrderBy(t => t.Plural, StringComparer.Ordinal);
+
+    private static JsonObject GroupBody(string group)
+    {
+        var versions = new JsonArray([.. VersionsOf(group).Select(v => (JsonNode)new JsonObject { ["groupVersion"] = group + "/" + v, ["version"] = v })]);
+        return new JsonObject
+        {
+            ["name"] = group,
+            ["versions"] = versions,
+            ["preferredVersion"] = versions[0]!.DeepClone(),
+        };
+    }
+
+    private static JsonArray Array(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+
+    private static string StorageVersionHash(ResourceType type)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{type.Group}/{type.Version}/{type.Kind}"));
+        return Convert.ToBase64String(hash, 0, 8);
+    }
+}

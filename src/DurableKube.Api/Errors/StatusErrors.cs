@@ -1,0 +1,100 @@
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Validation;
+using k8s.Models;
+
+namespace DurableKube.Api.Errors;
+
+/// <summary>The API server's error statuses (apimachinery's <c>api/errors</c>), worded as it words them.</summary>
+internal static class StatusErrors
+{
+    public static ApiException NotFound(ResourceType type, string name) => NotFound(type.Group, type.Plural, name);
+
+    public static ApiException NotFound(string group, string resource, string name) =>
+        Failure(404, "NotFound", $"{Qualified(group, resource)} \"{name}\" not found", new V1StatusDetails { Name = name, Group = NullIfEmpty(group), Kind = resource });
+
+    public static ApiException AlreadyExists(ResourceType type, string name) =>
+        Failure(409, "AlreadyExists", $"{type.GroupResource} \"{name}\" already exists", Details(type, name));
+
+    public static ApiException Conflict(ResourceType type, string name, string detail) =>
+        Failure(409, "Conflict", $"Operation cannot be fulfilled on {type.GroupResource} \"{name}\": {detail}", Details(type, name));
+
+    public static ApiException Forbidden(ResourceType type, string name, string detail, string? causeReason = null) =>
+        Failure(403, "Forbidden", $"{type.GroupResource} \"{name}\" is forbidden: {detail}", Details(type, name, causeReason is null ? null : [new V1StatusCause { Reason = causeReason, Message = detail }]));
+
+    public static ApiException BadRequest(string message) => Failure(400, "BadRequest", message, null);
+
+    public static ApiException Unprocessable(string message) => Failure(422, "Invalid", message, null);
+
+    public static ApiException MethodNotAllowed() =>
+        Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null);
+
+    public static ApiException RouteNotFound() =>
+        Failure(404, "NotFound", "the server could not find the requested resource", new V1StatusDetails
+        {
+            Causes = [new V1StatusCause { Reason = "UnexpectedServerResponse", Message = "404 page not found" }],
+        });
+
+    public static ApiException TooLarge(long limit) =>
+        Failure(413, "RequestEntityTooLarge", $"Request entity too large: limit is {limit}", null);
+
+    public static ApiException UnsupportedMediaType(string message) => Failure(415, "UnsupportedMediaType", message, null);
+
+    public static ApiException NotAcceptable(string message) => Failure(406, "NotAcceptable", message, null);
+
+    public static ApiException Expired(string message) => Failure(410, "Expired", message, null);
+
+    public static ApiException Gone(string message) => Failure(410, "Gone", message, null);
+
+    public static ApiException InternalError(string message) =>
+        Failure(500, "InternalError", "Internal error occurred: " + message, new V1StatusDetails
+        {
+            Causes = [new V1StatusCause { Message = message }],
+        });
+
+    public static ApiException ServiceUnavailable(string message) => Failure(503, "ServiceUnavailable", message, null);
+
+    public static ApiException Invalid(string group, string kind, string name, IReadOnlyList<FieldError> errors)
+    {
+        var qualified = group.Length == 0 ? kind : kind + "." + group;
+        var messages = errors.Select(e => e.ToString()).Distinct(StringComparer.Ordinal).ToList();
+        var aggregate = messages.Count == 1 ? messages[0] : "[" + string.Join(", ", messages) + "]";
+        return Failure(422, "Invalid", $"{qualified} \"{name}\" is invalid: {aggregate}", new V1StatusDetails
+        {
+            Name = name,
+            Group = NullIfEmpty(group),
+            Kind = kind,
+            Causes = errors.Select(e => new V1StatusCause { Reason = e.Reason, Message = e.Body, Field = e.Field }).ToList(),
+        });
+    }
+
+    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<FieldError> errors) =>
+        Invalid(type.Group, type.Kind, name, errors);
+
+    public static V1Status Success(ResourceType type, string name, string? uid) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Status",
+        Metadata = new V1ListMeta(),
+        Status = "Success",
+        Details = new V1StatusDetails { Name = name, Group = NullIfEmpty(type.Group), Kind = type.Plural, Uid = uid },
+    };
+
+    private static ApiException Failure(int code, string reason, string message, V1StatusDetails? details) => new(new V1Status
+    {
+        ApiVersion = "v1",
+        Kind = "Status",
+        Metadata = new V1ListMeta(),
+        Status = "Failure",
+        Message = message,
+        Reason = reason,
+        Details = details,
+        Code = code,
+    });
+
+    private static V1StatusDetails Details(ResourceType type, string name, IList<V1StatusCause>? causes = null) =>
+        new() { Name = name, Group = NullIfEmpty(type.Group), Kind = type.Plural, Causes = causes };
+
+    private static string Qualified(string group, string resource) => group.Length == 0 ? resource : resource + "." + group;
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

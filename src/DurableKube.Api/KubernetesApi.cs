@@ -1,0 +1,180 @@
+using DurableKube.Api.Content;
+using DurableKube.Api.Discovery;
+using DurableKube.Api.Errors;
+using DurableKube.Api.Health;
+using DurableKube.Api.Logging;
+using DurableKube.Api.OpenApi;
+using DurableKube.Api.Resources;
+using DurableKube.Api.Routing;
+using DurableKube.Domain.Selectors;
+using DurableKube.Ports.Store;
+using k8s.Models;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace DurableKube.Api;
+
+/// <summary>
+/// The Kubernetes REST API as one handler over <see cref="HttpContext"/>: the Functions host calls it
+/// from its catch-all HTTP trigger and the local host maps it as terminal middleware. It routes by
+/// itself, from the resource registry, as the API server's installer does.
+/// </summary>
+public sealed class KubernetesApi
+{
+    private readonly ResourceHandler _resources;
+    private readonly HealthHandler _health;
+    private readonly ILogger<KubernetesApi> _logger;
+
+    internal KubernetesApi(ResourceHandler resources, HealthHandler health, ILogger<KubernetesApi> logger)
+    {
+        _resources = resources;
+        _health = health;
+        _logger = logger;
+    }
+
+    /// <summary>Serves one request, writing a Kubernetes <c>Status</c> for any failure.</summary>
+    /// <param name="context">The request and its response.</param>
+    /// <returns>A task that completes when the response is written.</returns>
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await DispatchAsync(context);
+        }
+        catch (ApiException e)
+        {
+            await FailAsync(context, e.Status);
+        }
+        catch (StoreException e)
+        {
+            await FailAsync(context, FromStore(e).Status);
+        }
+        catch (SelectorParseException e)
+        {
+            await FailAsync(context, StatusErrors.BadRequest(e.Message).Status);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.RequestFailed(_logger, context.Request.Method, context.Request.Path.Value ?? "/", e);
+            await FailAsync(context, StatusErrors.InternalError(e.Message).Status);
+        }
+    }
+
+    private static ApiException FromStore(StoreException e) => e.Kind switch
+    {
+        StoreErrorKind.NotFound when e.Key is { } key => StatusErrors.NotFound(key.Type, key.Name),
+        StoreErrorKind.AlreadyExists when e.Key is { } key => StatusErrors.AlreadyExists(key.Type, key.Name),
+        StoreErrorKind.Conflict when e.Key is { } key => StatusErrors.Conflict(key.Type, key.Name, "the object has been modified; please apply your changes to the latest version and try again"),
+        StoreErrorKind.Expired => StatusErrors.Expired(e.Message),
+        StoreErrorKind.TooLarge => new ApiException(new V1Status
+        {
+            ApiVersion = "v1", Kind = "Status", Metadata = new V1ListMeta(), Status = "Failure",
+            Message = "Request entity too large: " + e.Message, Reason = "RequestEntityTooLarge", Code = 413,
+        }),
+        StoreErrorKind.InvalidContinue => StatusErrors.BadRequest(e.Message),
+        _ => StatusErrors.InternalError(e.Message),
+    };
+
+    private async Task DispatchAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var route = ApiRouter.Route(request.Path.Value);
+        var accept = MediaType.ParseAccept(request.Headers.Accept);
+        var format = ResponseFormat.Negotiate(accept, allowTransform: route.Kind == RouteKind.Resource);
+        context.Items[typeof(ResponseFormat)] = format;
+        var aborted = context.RequestAborted;
+        if (route.Kind is not (RouteKind.Resource or RouteKind.NotFound) && request.Method is not ("GET" or "HEAD"))
+        {
+            throw StatusErrors.MethodNotAllowed();
+        }
+
+        switch (route.Kind)
+        {
+            case RouteKind.Version:
+                await ResponseWriter.WriteNodeAsync(context, 200, DiscoveryDocuments.Version(), ResponseFormat.Json, aborted);
+                break;
+            case RouteKind.Health:
+                await _health.HandleAsync(context, route.Check!, route.Name);
+                break;
+            case RouteKind.CoreVersions:
+                if (!await TryAggregatedAsync(context, accept, core: true))
+                {
+                    await ResponseWriter.WriteNodeAsync(context, 200, DiscoveryDocuments.CoreVersions(request.Host.Value ?? "localhost"), ResponseFormat.Json, aborted);
+                }
+
+                break;
+            case RouteKind.Groups:
+                if (!await TryAggregatedAsync(context, accept, core: false))
+                {
+                    await ResponseWriter.WriteNodeAsync(context, 200, DiscoveryDocuments.Groups(), ResponseFormat.Json, aborted);
+                }
+
+                break;
+            case RouteKind.Group:
+                await ResponseWriter.WriteNodeAsync(context, 200, DiscoveryDocuments.Group(route.Group!), ResponseFormat.Json, aborted);
+                break;
+            case RouteKind.CoreResources or RouteKind.GroupResources:
+                await ResponseWriter.WriteNodeAsync(context, 200, DiscoveryDocuments.ResourceList(route.Group!, route.Version!), ResponseFormat.Json, aborted);
+                break;
+            case RouteKind.OpenApiIndex:
+                await ResponseWriter.WriteNodeAsync(context, 200, OpenApiDocuments.Index(), ResponseFormat.Json, aborted);
+                break;
+            case RouteKind.OpenApiDocument:
+                if (request.Query.ContainsKey("hash"))
+                {
+                    context.Response.Headers.CacheControl = "public, immutable";
+                }
+
+                await ResponseWriter.WriteNodeAsync(context, 200, OpenApiDocuments.Document(route.Group!, route.Version!), ResponseFormat.Json, aborted);
+                break;
+            case RouteKind.Resource:
+                await _resources.HandleAsync(new ResourceRequest(context, route, format));
+                break;
+            default:
+                throw StatusErrors.RouteNotFound();
+        }
+    }
+
+    /// <summary>Answers with aggregated discovery when the client asks for it, echoing the media type it asked for.</summary>
+    private static async Task<bool> TryAggregatedAsync(HttpContext context, IReadOnlyList<MediaType> accept, bool core)
+    {
+        foreach (var media in accept)
+        {
+            if (media.Type == MediaType.Json && media.Parameter("g") == DiscoveryDocuments.AggregatedGroup
+                && media.Parameter("as") == "APIGroupDiscoveryList" && media.Parameter("v") is "v2" or "v2beta1")
+            {
+                var document = DiscoveryDocuments.Aggregated(core, media.Parameter("v")!);
+                await ResponseWriter.WriteNodeAsync(context, 200, document, new ResponseFormat(ResponseShape.Object, false, media.Text, "v1"), context.RequestAborted);
+                return true;
+            }
+
+            if (media.Type is MediaType.Json or "*/*" or "application/*" && media.Parameter("as") is null)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task FailAsync(HttpContext context, V1Status status)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.RequestRefused(_logger, context.Request.Method, context.Request.Path.Value ?? "/", status.Code ?? 500, status.Message);
+        }
+
+        context.Response.Clear();
+        await ResponseWriter.WriteStatusAsync(context, status, CancellationToken.None);
+    }
+}

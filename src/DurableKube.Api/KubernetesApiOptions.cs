@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DurableKube.Api;
+
+/// <summary>
+/// Settings of the Kubernetes API, bound from the configuration section <see cref="SectionName"/>.
+/// </summary>
+/// <remarks>
+/// Serverless HTTP has a hard limit on how long one response may last (about 230 seconds behind
+/// Azure's front end, whatever the Functions timeout says), so long watches and log follows are cut
+/// by the platform. Set <see cref="MaxWatchTimeoutSeconds"/> under that limit in Azure: the server
+/// then ends each watch itself, with a final bookmark, and clients (kubectl, the C# client) re-list
+/// and watch again as they do against a real API server.
+/// </remarks>
+public sealed class KubernetesApiOptions
+{
+    /// <summary>The configuration section the options are read from.</summary>
+    public const string SectionName = "KubernetesApi";
+
+    /// <summary>Gets or sets how long a watch lasts when the client does not say (<c>timeoutSeconds</c>). Default 300.</summary>
+    [Range(1, 86400)]
+    public int WatchTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Gets or sets the longest a watch may last, whatever the client asks. Default 300; use about 220 in Azure.</summary>
+    [Range(1, 86400)]
+    public int MaxWatchTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Gets or sets how often a watch that allows bookmarks gets one. Default 60.</summary>
+    [Range(1, 3600)]
+    public int BookmarkIntervalSeconds { get; set; } = 60;
+
+    /// <summary>Gets or sets the largest request body accepted; the API server's limit is 3 MiB.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 3 * 1024 * 1024;
+
+    /// <summary>Gets or sets the longest a <c>kubectl logs -f</c> stream lasts before the server ends it. Default 3600.</summary>
+    [Range(1, 86400)]
+    public int MaxLogFollowSeconds { get; set; } = 3600;
+
+    /// <summary>Gets or sets how many times create retries a generated name that is taken. Default 8.</summary>
+    [Range(1, 100)]
+    public int GenerateNameRetries { get; set; } = 8;
+}

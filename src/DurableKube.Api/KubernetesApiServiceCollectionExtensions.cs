@@ -1,0 +1,46 @@
+using DurableKube.Api.Health;
+using DurableKube.Api.Namespaces;
+using DurableKube.Api.Pods;
+using DurableKube.Api.Resources;
+using DurableKube.Api.Watch;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DurableKube.Api;
+
+/// <summary>Registers the Kubernetes API.</summary>
+public static class KubernetesApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="KubernetesApi"/>, its options (section <see cref="KubernetesApiOptions.SectionName"/>)
+    /// and the hosted service that creates the system namespaces. The host provides
+    /// <c>IObjectStore</c> and <c>IContainerRuntime</c>; <see cref="TimeProvider.System"/> is used unless
+    /// another <see cref="TimeProvider"/> is registered.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration holding the <c>KubernetesApi</c> section (the root or the section itself).</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddKubernetesApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(KubernetesApiOptions.SectionName);
+        services.AddOptions<KubernetesApiOptions>()
+            .Bind(section.Exists() ? section : configuration)
+            .ValidateDataAnnotations()
+            .Validate(o => o.WatchTimeoutSeconds <= o.MaxWatchTimeoutSeconds || o.MaxWatchTimeoutSeconds > 0, "WatchTimeoutSeconds must be positive")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WatchHandler>();
+        services.TryAddSingleton<PodLogHandler>();
+        services.TryAddSingleton<ResourceHandler>();
+        services.TryAddSingleton<HealthHandler>();
+        services.TryAddSingleton(sp => new KubernetesApi(
+            sp.GetRequiredService<ResourceHandler>(),
+            sp.GetRequiredService<HealthHandler>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KubernetesApi>>()));
+        services.AddHostedService<SystemNamespaces>();
+        return services;
+    }
+}

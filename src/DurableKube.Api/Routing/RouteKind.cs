@@ -1,0 +1,17 @@
+namespace DurableKube.Api.Routing;
+
+/// <summary>What a request path addresses.</summary>
+internal enum RouteKind
+{
+    NotFound,
+    Version,
+    Health,
+    CoreVersions,
+    CoreResources,
+    Groups,
+    Group,
+    GroupResources,
+    OpenApiIndex,
+    OpenApiDocument,
+    Resource,
+}

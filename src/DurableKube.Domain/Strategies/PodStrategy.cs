@@ -1,0 +1,84 @@
+using DurableKube.Domain.Defaulting;
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Validation;
+using k8s;
+using k8s.Models;
+
+namespace DurableKube.Domain.Strategies;
+
+/// <summary>The API server's rules for Pods (pkg/registry/core/pod/strategy.go).</summary>
+public sealed class PodStrategy : ObjectStrategy
+{
+    /// <summary>Initializes a new instance of the <see cref="PodStrategy"/> class.</summary>
+    public PodStrategy()
+        : base(ResourceTypes.Pods)
+    {
+    }
+
+    /// <inheritdoc />
+    public override bool ReturnsDeletedObject => true;
+
+    /// <inheritdoc />
+    public override void Default(IKubernetesObject<V1ObjectMeta> obj) => PodDefaults.Apply((V1Pod)obj);
+
+    /// <inheritdoc />
+    public override void PrepareForCreate(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        base.PrepareForCreate(obj);
+        var pod = (V1Pod)obj;
+        PodDefaults.ApplyOnCreate(pod);
+        pod.Status = new V1PodStatus { Phase = "Pending", QosClass = PodQos.Compute(pod) };
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<FieldError> Validate(IKubernetesObject<V1ObjectMeta> obj) =>
+        [.. base.Validate(obj), .. PodValidation.ValidateSpec((V1Pod)obj)];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<FieldError> ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        [.. base.ValidateUpdate(obj, old), .. PodValidation.ValidateSpec((V1Pod)obj), .. PodUpdateValidation.Validate((V1Pod)obj, (V1Pod)old)];
+
+    /// <inheritdoc />
+    public override IKubernetesObject<V1ObjectMeta> PrepareForStatusUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
+    {
+        var result = (V1Pod)base.PrepareForStatusUpdate(obj, old);
+        result.Status ??= new V1PodStatus();
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<FieldError> ValidateStatusUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(old);
+        var phase = ((V1Pod)obj).Status?.Phase;
+        var oldPhase = ((V1Pod)old).Status?.Phase;
+        if (oldPhase is "Succeeded" or "Failed" && phase != oldPhase)
+        {
+            return [FieldError.Forbidden("status.phase", $"cannot transition from terminal phase {FieldError.GoQuote(oldPhase)} to {FieldError.GoQuote(phase ?? string.Empty)}")];
+        }
+
+        return phase is null or "" or "Pending" or "Running" or "Succeeded" or "Failed" or "Unknown"
+            ? []
+            : [FieldError.NotSupported("status.phase", phase, ["Failed", "Pending", "Running", "Succeeded", "Unknown"])];
+    }
+
+    /// <summary>
+    /// A pod is deleted gracefully: with the request's grace, else its terminationGracePeriodSeconds;
+    /// at once (0) if it was never bound to a node or has already finished.
+    /// </summary>
+    /// <param name="obj">The stored pod.</param>
+    /// <param name="requestedGracePeriod">The request's grace period, if any.</param>
+    /// <returns>The grace period in seconds.</returns>
+    public override long? GracefulDeletePeriod(IKubernetesObject<V1ObjectMeta> obj, long? requestedGracePeriod)
+    {
+        var pod = (V1Pod)obj;
+        var period = requestedGracePeriod ?? pod.Spec?.TerminationGracePeriodSeconds ?? 30;
+        if (string.IsNullOrEmpty(pod.Spec?.NodeName) || pod.Status?.Phase is "Succeeded" or "Failed")
+        {
+            period = 0;
+        }
+
+        return period;
+    }
+}

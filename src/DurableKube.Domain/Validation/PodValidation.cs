@@ -1,0 +1,311 @@
+using k8s.Models;
+
+namespace DurableKube.Domain.Validation;
+
+/// <summary>The API server's checks of a Pod (pkg/apis/core/validation: <c>ValidatePodCreate</c>, <c>ValidatePodSpec</c>), for the fields this control plane uses.</summary>
+public static class PodValidation
+{
+    /// <summary>The restart policies a pod may have, sorted as the API server lists them.</summary>
+    public static readonly IReadOnlyList<string> RestartPolicies = ["Always", "Never", "OnFailure"];
+
+    private static readonly string[] DnsPolicies = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
+    private static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
+    private static readonly string[] Protocols = ["SCTP", "TCP", "UDP"];
+    private static readonly string[] TerminationMessagePolicies = ["FallbackToLogsOnError", "File"];
+    private static readonly string[] CpuAndMemory = ["cpu", "memory"];
+
+    /// <summary>Checks a pod's spec (metadata is checked by <see cref="ObjectMetaValidation"/>).</summary>
+    /// <param name="pod">The pod, defaulted.</param>
+    /// <returns>The errors.</returns>
+    public static IReadOnlyList<FieldError> ValidateSpec(V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var errors = new List<FieldError>();
+        var spec = pod.Spec;
+        const string path = "spec";
+        if (spec is null)
+        {
+            errors.Add(FieldError.Required(path.Child("containers")));
+            return errors;
+        }
+
+        var volumes = ValidateVolumes(spec.Volumes, path.Child("volumes"), errors);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        ValidateContainers(spec.InitContainers, path.Child("initContainers"), init: true, names, volumes, errors);
+        if (spec.Containers is null || spec.Containers.Count == 0)
+        {
+            errors.Add(FieldError.Required(path.Child("containers")));
+        }
+        else
+        {
+            ValidateContainers(spec.Containers, path.Child("containers"), init: false, names, volumes, errors);
+        }
+
+        if (string.IsNullOrEmpty(spec.RestartPolicy))
+        {
+            errors.Add(FieldError.Required(path.Child("restartPolicy")));
+        }
+        else if (!RestartPolicies.Contains(spec.RestartPolicy, StringComparer.Ordinal))
+        {
+            errors.Add(FieldError.NotSupported(path.Child("restartPolicy"), spec.RestartPolicy, RestartPolicies));
+        }
+
+        if (!string.IsNullOrEmpty(spec.DnsPolicy) && !DnsPolicies.Contains(spec.DnsPolicy, StringComparer.Ordinal))
+        {
+            errors.Add(FieldError.NotSupported(path.Child("dnsPolicy"), spec.DnsPolicy, DnsPolicies));
+        }
+
+        if (spec.ActiveDeadlineSeconds is { } deadline && deadline is < 1 or > int.MaxValue)
+        {
+            errors.Add(FieldError.Invalid(path.Child("activeDeadlineSeconds"), deadline, NameValidation.InclusiveRangeError(1, int.MaxValue)));
+        }
+
+        if (!string.IsNullOrEmpty(spec.NodeName))
+        {
+            errors.AddRange(NameValidation.IsDns1123Subdomain(spec.NodeName).Select(m => FieldError.Invalid(path.Child("nodeName"), spec.NodeName, m)));
+        }
+
+        if (!string.IsNullOrEmpty(spec.ServiceAccountName))
+        {
+            errors.AddRange(NameValidation.IsDns1123Subdomain(spec.ServiceAccountName).Select(m => FieldError.Invalid(path.Child("serviceAccountName"), spec.ServiceAccountName, m)));
+        }
+
+        ValidateTolerations(spec.Tolerations, path.Child("tolerations"), errors);
+        return errors;
+    }
+
+    /// <summary>Checks tolerations: operator and effect values, and that <c>Exists</c> has no value.</summary>
+    /// <param name="tolerations">The tolerations.</param>
+    /// <param name="path">Their field path.</param>
+    /// <param name="errors">Where errors go.</param>
+    internal static void ValidateTolerations(IList<V1Toleration>? tolerations, string path, List<FieldError> errors)
+    {
+        var i = 0;
+        foreach (var toleration in tolerations ?? [])
+        {
+            var at = path.Index(i++);
+            if (!string.IsNullOrEmpty(toleration.Key))
+            {
+                errors.AddRange(NameValidation.IsQualifiedName(toleration.Key).Select(m => FieldError.Invalid(at.Child("key"), toleration.Key, m)));
+            }
+
+            if (string.IsNullOrEmpty(toleration.Key) && toleration.OperatorProperty != "Exists")
+            {
+                errors.Add(FieldError.Invalid(at.Child("operator"), toleration.OperatorProperty ?? string.Empty, "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
+            }
+
+            if (toleration.TolerationSeconds is not null && toleration.Effect != "NoExecute")
+            {
+                errors.Add(FieldError.Invalid(at.Child("effect"), toleration.Effect ?? string.Empty, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+            }
+
+            switch (toleration.OperatorProperty)
+            {
+                case null or "" or "Equal":
+                    errors.AddRange(NameValidation.IsValidLabelValue(toleration.Value ?? string.Empty).Select(m => FieldError.Invalid(at.Child("operator"), toleration.Value, m)));
+                    break;
+                case "Exists":
+                    if (!string.IsNullOrEmpty(toleration.Value))
+                    {
+                        errors.Add(FieldError.Invalid(at.Child("operator"), toleration, "value must be empty when `operator` is 'Exists'"));
+                    }
+
+                    break;
+                default:
+                    errors.Add(FieldError.NotSupported(at.Child("operator"), toleration.OperatorProperty, ["Equal", "Exists"]));
+                    break;
+            }
+
+            if (!string.IsNullOrEmpty(toleration.Effect) && toleration.Effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
+            {
+                errors.Add(FieldError.NotSupported(at.Child("effect"), toleration.Effect, ["NoExecute", "NoSchedule", "PreferNoSchedule"]));
+            }
+        }
+    }
+
+    private static HashSet<string> ValidateVolumes(IList<V1Volume>? volumes, string path, List<FieldError> errors)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var volume in volumes ?? [])
+        {
+            var at = path.Index(i++).Child("name");
+            if (string.IsNullOrEmpty(volume.Name))
+            {
+                errors.Add(FieldError.Required(at));
+            }
+            else if (NameValidation.IsDns1123Label(volume.Name) is { Count: > 0 } messages)
+            {
+                errors.AddRange(messages.Select(m => FieldError.Invalid(at, volume.Name, m)));
+            }
+            else if (!names.Add(volume.Name))
+            {
+                errors.Add(FieldError.Duplicate(at, volume.Name));
+            }
+        }
+
+        return names;
+    }
+
+    private static void ValidateContainers(IList<V1Container>? containers, string path, bool init, HashSet<string> names, HashSet<string> volumes, List<FieldError> errors)
+    {
+        var i = 0;
+        foreach (var container in containers ?? [])
+        {
+            var at = path.Index(i++);
+            if (string.IsNullOrEmpty(container.Name))
+            {
+                errors.Add(FieldError.Required(at.Child("name")));
+            }
+            else
+            {
+                errors.AddRange(NameValidation.IsDns1123Label(container.Name).Select(m => FieldError.Invalid(at.Child("name"), container.Name, m)));
+            }
+
+            if (!string.IsNullOrEmpty(container.Name) && !names.Add(container.Name))
+            {
+                errors.Add(FieldError.Duplicate(at.Child("name"), container.Name));
+            }
+
+            if (string.IsNullOrEmpty(container.Image))
+            {
+                errors.Add(FieldError.Required(at.Child("image")));
+            }
+
+            if (init)
+            {
+                if (container.RestartPolicy is { } policy && policy != "Always")
+                {
+                    errors.Add(FieldError.NotSupported(at.Child("restartPolicy"), policy, ["Always"]));
+                }
+            }
+            else if (container.RestartPolicy is not null)
+            {
+                errors.Add(FieldError.Forbidden(at.Child("restartPolicy"), "may not be set for non-init containers"));
+            }
+
+            if (string.IsNullOrEmpty(container.TerminationMessagePolicy))
+            {
+                errors.Add(FieldError.Required(at.Child("terminationMessagePolicy"), "must be 'File' or 'FallbackToLogsOnError'"));
+            }
+            else if (!TerminationMessagePolicies.Contains(container.TerminationMessagePolicy, StringComparer.Ordinal))
+            {
+                errors.Add(FieldError.NotSupported(at.Child("terminationMessagePolicy"), container.TerminationMessagePolicy, TerminationMessagePolicies));
+            }
+
+            if (string.IsNullOrEmpty(container.ImagePullPolicy))
+            {
+                errors.Add(FieldError.Required(at.Child("imagePullPolicy")));
+            }
+            else if (!PullPolicies.Contains(container.ImagePullPolicy, StringComparer.Ordinal))
+            {
+                errors.Add(FieldError.NotSupported(at.Child("imagePullPolicy"), container.ImagePullPolicy, PullPolicies));
+            }
+
+            ValidatePorts(container.Ports, at.Child("ports"), errors);
+            ValidateEnv(container.Env, at.Child("env"), errors);
+            ValidateMounts(container.VolumeMounts, at.Child("volumeMounts"), volumes, errors);
+            ValidateResources(container.Resources, at.Child("resources"), errors);
+        }
+    }
+
+    private static void ValidatePorts(IList<V1ContainerPort>? ports, string path, List<FieldError> errors)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var port in ports ?? [])
+        {
+            var at = path.Index(i++);
+            if (!string.IsNullOrEmpty(port.Name))
+            {
+                if (NameValidation.IsValidPortName(port.Name) is { Count: > 0 } messages)
+                {
+                    errors.AddRange(messages.Select(m => FieldError.Invalid(at.Child("name"), port.Name, m)));
+                }
+                else if (!names.Add(port.Name))
+                {
+                    errors.Add(FieldError.Duplicate(at.Child("name"), port.Name));
+                }
+            }
+
+            if (port.ContainerPort == 0)
+            {
+                errors.Add(FieldError.Required(at.Child("containerPort")));
+            }
+            else
+            {
+                errors.AddRange(NameValidation.IsValidPortNumber(port.ContainerPort).Select(m => FieldError.Invalid(at.Child("containerPort"), port.ContainerPort, m)));
+            }
+
+            if (port.HostPort is { } hostPort and not 0)
+            {
+                errors.AddRange(NameValidation.IsValidPortNumber(hostPort).Select(m => FieldError.Invalid(at.Child("hostPort"), hostPort, m)));
+            }
+
+            if (string.IsNullOrEmpty(port.Protocol))
+            {
+                errors.Add(FieldError.Required(at.Child("protocol")));
+            }
+            else if (!Protocols.Contains(port.Protocol, StringComparer.Ordinal))
+            {
+                errors.Add(FieldError.NotSupported(at.Child("protocol"), port.Protocol, Protocols));
+            }
+        }
+    }
+
+    private static void ValidateEnv(IList<V1EnvVar>? env, string path, List<FieldError> errors)
+    {
+        var i = 0;
+        foreach (var variable in env ?? [])
+        {
+            var at = path.Index(i++).Child("name");
+            if (string.IsNullOrEmpty(variable.Name))
+            {
+                errors.Add(FieldError.Required(at));
+            }
+            else if (variable.Name.Any(c => c is < ' ' or > '~' or '='))
+            {
+                errors.Add(FieldError.Invalid(at, variable.Name, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
+            }
+        }
+    }
+
+    private static void ValidateMounts(IList<V1VolumeMount>? mounts, string path, HashSet<string> volumes, List<FieldError> errors)
+    {
+        var i = 0;
+        foreach (var mount in mounts ?? [])
+        {
+            var at = path.Index(i++);
+            if (string.IsNullOrEmpty(mount.Name))
+            {
+                errors.Add(FieldError.Required(at.Child("name")));
+            }
+            else if (!volumes.Contains(mount.Name))
+            {
+                errors.Add(FieldError.NotFound(at.Child("name"), mount.Name));
+            }
+
+            if (string.IsNullOrEmpty(mount.MountPath))
+            {
+                errors.Add(FieldError.Required(at.Child("mountPath")));
+            }
+        }
+    }
+
+    private static void ValidateResources(V1ResourceRequirements? resources, string path, List<FieldError> errors)
+    {
+        if (resources?.Requests is null)
+        {
+            return;
+        }
+
+        foreach (var name in CpuAndMemory)
+        {
+            if (resources.Requests.TryGetValue(name, out var request) && resources.Limits is not null
+                && resources.Limits.TryGetValue(name, out var limit) && request.ToDecimal() > limit.ToDecimal())
+            {
+                errors.Add(FieldError.Invalid(path.Child("requests"), request.ToString(), $"must be less than or equal to {name} limit of {limit}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using DurableKube.Domain.Resources;
+using DurableKube.Ports.Runtime;
+using DurableKube.Ports.Store;
+using DurableKube.Testing.Store;
+using k8s;
+using k8s.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DurableKube.Api.Tests.Support;
+
+/// <summary>The API on a test server over the in-memory store, a fake runtime and a fake clock.</summary>
+internal sealed class ApiHost : IAsyncDisposable
+{
+    public const string TableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+    private readonly IHost _host;
+
+    private ApiHost(IHost host, InMemoryObjectStore store, FakeTimeProvider time, FakeContainerRuntime runtime)
+    {
+        _host = host;
+        Store = store;
+        Time = time;
+        Runtime = runtime;
+        Client = host.GetTestClient();
+    }
+
+    public InMemoryObjectStore Store { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public FakeContainerRuntime Runtime { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var store = new InMemoryObjectStore();
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var runtime = new FakeContainerRuntime();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
+        var host = await new HostBuilder()
+            .ConfigureWebHost(web => web
+                .UseTestServer()
+                .ConfigureServices(services =>
+                {
+                    services.AddSingleton<IObjectStore>(store);
+                    services.AddSingleton<IContainerRuntime>(runtime);
+                    services.AddSingleton<TimeProvider>(time);
+                    services.AddKubernetesApi(configuration);
+                })
+                .Configure(app => app.Run(context => context.RequestServices.GetRequiredService<KubernetesApi>().HandleAsync(context))))
+            .StartAsync();
+        return new ApiHost(host, store, time, runtime);
+    }
+
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string url, string? body = null, string? contentType = "application/json", string? accept = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var mediaType = response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
+        return new ApiResponse(response.StatusCode, text, mediaType, response.Headers);
+    }
+
+    /// <summary>Calls the handler directly with a raw context, so headers reach it exactly as written.</summary>
+    public async Task<(int Code, string? ContentType, string Body)> InvokeAsync(string path, string accept)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = _host.Services };
+        context.Request.Method = "GET";
+        context.Request.Path = path;
+        context.Request.Headers.Accept = accept;
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await _host.Services.GetRequiredService<KubernetesApi>().HandleAsync(context);
+        return (context.Response.StatusCode, context.Response.ContentType, Encoding.UTF8.GetString(body.ToArray()));
+    }
+
+    public Task<ApiResponse> GetAsync(string url, string? accept = null) => SendAsync(HttpMethod.Get, url, accept: accept);
+
+    public Task<ApiResponse> PostAsync(string url, object body, string contentType = "application/json") =>
+        SendAsync(HttpMethod.Post, url, body as string ?? KubernetesJson.Serialize(body), contentType);
+
+    public Task<ApiResponse> PutAsync(string url, object body, string contentType = "application/json") =>
+        SendAsync(HttpMethod.Put, url, body as string ?? KubernetesJson.Serialize(body), contentType);
+
+    public Task<ApiResponse> PatchAsync(string url, string body, string contentType) => SendAsync(HttpMethod.Patch, url, body, contentType);
+
+    public Task<ApiResponse> DeleteAsync(string url, string? body = null) => SendAsync(HttpMethod.Delete, url, body);
+
+    /// <summary>Creates a pod through the API and returns it as stored.</summary>
+    public async Task<V1Pod> CreatePodAsync(string name, string ns = "default", Action<V1Pod>? change = null)
+    {
+        var pod = Pod(name, ns);
+        change?.Invoke(pod);
+        var response = (await PostAsync($"/api/v1/namespaces/{ns}/pods", pod)).AssertOk(201);
+        return KubernetesJson.Deserialize<V1Pod>(response.Body);
+    }
+
+    /// <summary>Writes a pod's status straight to the store, as the kubelet workflow would.</summary>
+    public async Task<V1Pod> SetPodAsync(string name, Action<V1Pod> change, string ns = "default")
+    {
+        var pod = (V1Pod)(await Store.GetAsync(new ObjectKey(ResourceTypes.Pods, ns, name)))!;
+        change(pod);
+        return (V1Pod)await Store.UpdateAsync(ResourceTypes.Pods, pod);
+    }
+
+    public async Task<int> CountAsync(ResourceType type, string? ns = null) => (await Store.ListAsync(type, ns, ListQuery.All)).Items.Count;
+
+    public static V1Pod Pod(string name, string ns = "default") => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Pod",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["app"] = name } },
+        Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "nginx:1.27" }] },
+    };
+
+    public static JsonObject PodJson(string name) => JsonNode.Parse(KubernetesJson.Serialize(Pod(name)))!.AsObject();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
