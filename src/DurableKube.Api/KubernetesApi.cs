@@ -124,6 +124,19 @@ public sealed class KubernetesApi
             case RouteKind.OpenApiIndex:
                 await ResponseWriter.WriteNodeAsync(context, 200, OpenApiDocuments.Index(), ResponseFormat.Json, aborted);
                 break;
+            case RouteKind.OpenApiV2:
+                if (accept.Any(m => m.Type == OpenApiV2Document.ProtobufMediaType))
+                {
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = OpenApiV2Document.ProtobufContentType;
+                    await context.Response.Body.WriteAsync(OpenApiV2Document.Protobuf(), aborted);
+                }
+                else
+                {
+                    await ResponseWriter.WriteNodeAsync(context, 200, OpenApiV2Document.Json(), ResponseFormat.Json, aborted);
+                }
+
+                break;
             case RouteKind.OpenApiDocument:
                 if (request.Query.ContainsKey("hash"))
                 {

@@ -29,7 +29,6 @@ public static class KubernetesApiServiceCollectionExtensions
         services.AddOptions<KubernetesApiOptions>()
             .Bind(section.Exists() ? section : configuration)
             .ValidateDataAnnotations()
-            .Validate(o => o.WatchTimeoutSeconds <= o.MaxWatchTimeoutSeconds || o.MaxWatchTimeoutSeconds > 0, "WatchTimeoutSeconds must be positive")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WatchHandler>();

@@ -5,12 +5,15 @@ using DurableKube.Hosting;
 using DurableKube.LocalHost.Durable;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Nodes;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 // The local host: the Kubernetes API on 127.0.0.1 (port DURABLEKUBE_PORT, default 7071) and the same
 // workflows the Functions app runs, on the Durable Task Framework against Azure Storage (Azurite).
-var builder = WebApplication.CreateBuilder(args);
+// Its settings files sit beside it, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var port = int.TryParse(Environment.GetEnvironmentVariable("DURABLEKUBE_PORT"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 7071;
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
 builder.Logging.AddSimpleConsole(console =>

@@ -59,6 +59,10 @@ internal static class BodyReader
                 }
 
                 return YamlConverter.ToJson(text);
+            case MediaType.Protobuf:
+                return new ParsedBody(
+                    Protobuf.ProtobufBodyDecoder.Decode(body) ?? throw StatusErrors.UnsupportedMediaType(UnsupportedBodyMessage + " (protobuf is decoded for Namespaces only)"),
+                    []);
             default:
                 throw StatusErrors.UnsupportedMediaType(UnsupportedBodyMessage);
         }

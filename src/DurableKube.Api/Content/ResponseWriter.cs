@@ -9,12 +9,6 @@ namespace DurableKube.Api.Content;
 /// <summary>Writes answers as JSON (or YAML when asked), with the status code and Content-Type.</summary>
 internal static class ResponseWriter
 {
-    public static Task WriteAsync(HttpContext context, int code, object? value, ResponseFormat format, CancellationToken cancellationToken)
-    {
-        var node = value as JsonNode ?? KubeJson.ToNode(value);
-        return WriteNodeAsync(context, code, node, format, cancellationToken);
-    }
-
     public static async Task WriteNodeAsync(HttpContext context, int code, JsonNode? node, ResponseFormat format, CancellationToken cancellationToken)
     {
         var response = context.Response;

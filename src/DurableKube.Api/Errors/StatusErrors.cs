@@ -39,19 +39,13 @@ internal static class StatusErrors
 
     public static ApiException UnsupportedMediaType(string message) => Failure(415, "UnsupportedMediaType", message, null);
 
-    public static ApiException NotAcceptable(string message) => Failure(406, "NotAcceptable", message, null);
-
     public static ApiException Expired(string message) => Failure(410, "Expired", message, null);
-
-    public static ApiException Gone(string message) => Failure(410, "Gone", message, null);
 
     public static ApiException InternalError(string message) =>
         Failure(500, "InternalError", "Internal error occurred: " + message, new V1StatusDetails
         {
             Causes = [new V1StatusCause { Message = message }],
         });
-
-    public static ApiException ServiceUnavailable(string message) => Failure(503, "ServiceUnavailable", message, null);
 
     public static ApiException Invalid(string group, string kind, string name, IReadOnlyList<FieldError> errors)
     {

@@ -63,6 +63,11 @@ internal static class ApiRouter
 
     private static ApiRoute RouteOpenApi(string[] segments)
     {
+        if (segments is ["openapi", "v2"])
+        {
+            return new ApiRoute(RouteKind.OpenApiV2);
+        }
+
         if (segments.Length < 2 || segments[1] != "v3")
         {
             return ApiRoute.NotFound;

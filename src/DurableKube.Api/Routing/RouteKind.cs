@@ -12,6 +12,7 @@ internal enum RouteKind
     Group,
     GroupResources,
     OpenApiIndex,
+    OpenApiV2,
     OpenApiDocument,
     Resource,
 }

@@ -150,4 +150,25 @@ public class DiscoveryTests
 
         (await api.SendAsync(HttpMethod.Post, "/version", "{}")).AssertStatus(405, "MethodNotAllowed");
     }
+
+    [Fact]
+    public async Task Openapi_v2_is_served_as_protobuf_for_older_kubectl()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
+        request.Headers.TryAddWithoutValidation("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+        using var response = await api.Client.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        var json = (await api.GetAsync("/openapi/v2")).AssertOk().Json;
+
+        Assert.Equal("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(new byte[] { 0x0a, 0x03, (byte)'2', (byte)'.', (byte)'0' }, bytes[..5]);
+        Assert.Contains("/api/v1/namespaces/{namespace}/pods/{name}", text, StringComparison.Ordinal);
+        Assert.Contains("fieldValidation", text, StringComparison.Ordinal);
+        Assert.Contains("x-kubernetes-group-version-kind", text, StringComparison.Ordinal);
+        Assert.Contains("kind: Pod", text, StringComparison.Ordinal);
+        Assert.Equal("Pod", json["paths"]!["/api/v1/namespaces/{namespace}/pods/{name}"]!["patch"]!["x-kubernetes-group-version-kind"]!["kind"]!.GetValue<string>());
+    }
 }

@@ -115,4 +115,58 @@ public class NamespaceTests
         Assert.Equal($"namespaces \"{name}\" is forbidden: this namespace may not be deleted", response.Message);
         Assert.Null((await NamespaceAsync(api, name))!.Metadata.DeletionTimestamp);
     }
+
+    [Fact]
+    public async Task Kubectl_create_namespace_sends_protobuf_and_it_is_understood()
+    {
+        await using var api = await ApiHost.StartAsync();
+        byte[] body =
+        [
+            0x6b, 0x38, 0x73, 0x00, 0x0a, 0x0f, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x09, 0x4e, 0x61, 0x6d, 0x65,
+            0x73, 0x70, 0x61, 0x63, 0x65, 0x12, 0x1d, 0x0a, 0x15, 0x0a, 0x05, 0x74, 0x65, 0x61, 0x6d, 0x33,
+            0x12, 0x00, 0x1a, 0x00, 0x22, 0x00, 0x2a, 0x00, 0x32, 0x00, 0x38, 0x00, 0x42, 0x00, 0x12, 0x00,
+            0x1a, 0x02, 0x0a, 0x00, 0x1a, 0x00, 0x22, 0x00,
+        ];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/namespaces?fieldManager=kubectl-create&fieldValidation=Strict")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/vnd.kubernetes.protobuf");
+        request.Headers.TryAddWithoutValidation("Accept", "application/vnd.kubernetes.protobuf, */*");
+
+        using var response = await api.Client.SendAsync(request);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Equal("team3", json["metadata"]!["name"]!.GetValue<string>());
+        Assert.Null(json["metadata"]!["generateName"]);
+        Assert.NotNull(await NamespaceAsync(api, "team3"));
+    }
+
+    [Fact]
+    public async Task Protobuf_of_a_type_not_decoded_yet_is_415()
+    {
+        await using var api = await ApiHost.StartAsync();
+        byte[] body = [0x6b, 0x38, 0x73, 0x00, 0x0a, 0x09, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x03, 0x50, 0x6f, 0x64, 0x12, 0x00];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/namespaces/default/pods") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/vnd.kubernetes.protobuf");
+
+        using var response = await api.Client.SendAsync(request);
+
+        Assert.Equal(415, (int)response.StatusCode);
+        Assert.Equal(0, await api.CountAsync(ResourceTypes.Pods));
+    }
+
+    [Fact]
+    public async Task Garbage_protobuf_is_400()
+    {
+        await using var api = await ApiHost.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/namespaces") { Content = new ByteArrayContent([0x6b, 0x38, 0x73, 0x00, 0x0a, 0xff, 0xff]) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/vnd.kubernetes.protobuf");
+
+        using var response = await api.Client.SendAsync(request);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal(4, await api.CountAsync(ResourceTypes.Namespaces));
+    }
 }

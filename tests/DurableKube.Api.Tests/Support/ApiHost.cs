@@ -95,6 +95,10 @@ internal sealed class ApiHost : IAsyncDisposable
         return (context.Response.StatusCode, context.Response.ContentType, Encoding.UTF8.GetString(body.ToArray()));
     }
 
+    /// <summary>Creates the official C# client talking to this host.</summary>
+    public Kubernetes CreateClient() =>
+        new(new KubernetesClientConfiguration { Host = "http://localhost" }, new TestServerForwarder(_host.GetTestServer().CreateHandler()));
+
     public Task<ApiResponse> GetAsync(string url, string? accept = null) => SendAsync(HttpMethod.Get, url, accept: accept);
 
     public Task<ApiResponse> PostAsync(string url, object body, string contentType = "application/json") =>

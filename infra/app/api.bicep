@@ -1,0 +1,154 @@
+// The Functions app on a Flex Consumption plan (FC1, Linux), running as the user-assigned identity,
+// with identity-based connections only (no keys or connection strings with secrets in its settings).
+
+@description('Name of the function app.')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Region of the plan and the app.')
+param location string
+
+@description('Tags for the plan and the app.')
+param tags object
+
+@description('Name of the service in azure.yaml: azd finds the app to deploy by the tag azd-service-name with this value, and it must be the only resource so tagged.')
+param serviceName string
+
+@description('Name of the user-assigned identity the app runs as.')
+param identityName string
+
+@description('Name of the storage account (AzureWebJobsStorage, object store, deployment container).')
+param storageAccountName string
+
+@description('Blob container Flex Consumption deploys the app package from.')
+param deploymentContainerName string
+
+@description('Name of the Application Insights component.')
+param applicationInsightsName string
+
+@description('Memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the app may scale out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
+          }
+        }
+      }
+      runtime: {
+        // The Bicep types (Microsoft.Web/sites@2024-11-01) type the version as a free string; 10.0 is
+        // the .NET 10 isolated worker as the Flex Consumption runtime list and the Functions quickstarts give it.
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+    }
+  }
+
+  // Flex Consumption takes no FUNCTIONS_WORKER_RUNTIME or FUNCTIONS_EXTENSION_VERSION settings:
+  // functionAppConfig.runtime says both.
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      // Functions host and Durable Task hub storage (queues, tables, blobs), as the identity.
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identity.properties.clientId
+      AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+      AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+      AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      // Telemetry with Entra ID: the component has local authentication off.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+      // DefaultAzureCredential in our code picks the user-assigned identity by this.
+      AZURE_CLIENT_ID: identity.properties.clientId
+      // Our object store (tables) and change queue: with service URIs set, it uses DefaultAzureCredential.
+      Storage__TableServiceUri: storage.properties.primaryEndpoints.table
+      Storage__QueueServiceUri: storage.properties.primaryEndpoints.queue
+      // Containers run as local processes of the Functions instance for now: the Azure Container
+      // Instances runtime (and its node resource group and role) arrives in a later issue.
+      Runtime__Kind: 'process'
+    }
+  }
+
+  // No basic (user name and password) publishing: azd deploys with an Entra ID token.
+  resource ftpCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource scmCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+}
+
+output name string = functionApp.name
+output uri string = 'https://${functionApp.properties.defaultHostName}'

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using DurableKube.Api.Discovery;
+using DurableKube.Domain.Resources;
+
+namespace DurableKube.Api.OpenApi;
+
+/// <summary>
+/// The smallest OpenAPI v2 document (<c>/openapi/v2</c>) that lets kubectl 1.27 and 1.28 validate
+/// on the server: per type, a <c>patch</c> operation tagged <c>x-kubernetes-group-version-kind</c>
+/// taking <c>fieldValidation</c> in the query. Those kubectl versions read it only as protobuf
+/// (gnostic's <c>openapi.v2.Document</c>), so it is served both ways.
+/// </summary>
+internal static class OpenApiV2Document
+{
+    /// <summary>What kubectl asks for.</summary>
+    public const string ProtobufMediaType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+    /// <summary>What the API server answers with ('@' is not a valid media type character, so Go clients need this form).</summary>
+    public const string ProtobufContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+    public static byte[] Protobuf()
+    {
+        var document = new ProtobufWriter()
+            .String(1, "2.0")
+            .Message(2, info => info.String(1, "Kubernetes").String(2, "v1.33.0"))
+            .Message(8, paths =>
+            {
+                foreach (var (path, type) in Paths())
+                {
+                    paths.Message(2, named => named
+                        .String(1, path)
+                        .Message(2, item => item.Message(8, operation => Operation(operation, type))));
+                }
+            });
+        return document.ToArray();
+    }
+
+    public static JsonObject Json()
+    {
+        var paths = new JsonObject();
+        foreach (var (path, type) in Paths())
+        {
+            paths[path] = new JsonObject
+            {
+                ["patch"] = new JsonObject
+                {
+                    ["operationId"] = "patch" + type.Kind,
+                    ["parameters"] = new JsonArray(new JsonObject { ["uniqueItems"] = true, ["type"] = "string", ["name"] = "fieldValidation", ["in"] = "query" }),
+                    ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
+                    ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = type.Group, ["kind"] = type.Kind, ["version"] = type.Version },
+                },
+            };
+        }
+
+        return new JsonObject
+        {
+            ["swagger"] = "2.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = "v1.33.0" },
+            ["paths"] = paths,
+        };
+    }
+
+    private static IEnumerable<(string Path, ResourceType Type)> Paths()
+    {
+        foreach (var type in ResourceTypes.All.OrderBy(t => t.Group, StringComparer.Ordinal).ThenBy(t => t.Plural, StringComparer.Ordinal))
+        {
+            var prefix = type.Group.Length == 0 ? "/api/" + type.Version : $"/apis/{type.Group}/{type.Version}";
+            yield return ((type.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{type.Plural}" : $"{prefix}/{type.Plural}") + "/{name}", type);
+            if (ResourceCatalog.Serves(type, "status", "patch"))
+            {
+                yield return ((type.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{type.Plural}" : $"{prefix}/{type.Plural}") + "/{name}/status", type);
+            }
+        }
+    }
+
+    private static void Operation(ProtobufWriter operation, ResourceType type)
+    {
+        operation
+            .String(5, "patch" + type.Kind)
+            .Message(8, item => item.Message(1, parameter => parameter.Message(2, nonBody => nonBody.Message(3, query => query
+                .String(2, "query")
+                .String(4, "fieldValidation")
+                .String(6, "string")
+                .Bool(20, true)))))
+            .Message(9, responses => responses.Message(1, code => code
+                .String(1, "200")
+                .Message(2, value => value.Message(1, response => response.String(1, "OK")))))
+            .Message(13, extension => extension
+                .String(1, "x-kubernetes-group-version-kind")
+                .Message(2, any => any.String(2, $"group: \"{type.Group}\"\nkind: {type.Kind}\nversion: {type.Version}\n")));
+    }
+}
