@@ -35,6 +35,14 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
     }
 });
 
+// The process runtime keeps its state under Runtime:Process:Root, by default relative to the working
+// directory: in Azure that is the deployment package, which is read-only. Unless configured, use the
+// temp folder, which every Functions plan can write.
+if (string.IsNullOrEmpty(builder.Configuration["Runtime:Process:Root"]))
+{
+    builder.Configuration["Runtime:Process:Root"] = Path.Combine(Path.GetTempPath(), "durablekube", "runtime");
+}
+
 // Store and queue (Azure Storage, AzureWebJobsStorage's account unless Storage__* says otherwise), the
 // container runtime (Runtime__Kind), the workflows' services and the Kubernetes API. The node agent and
 // the dispatcher are not hosted services here: timers and the queue trigger run them (see Nodes/, Dispatch/).
