@@ -24,7 +24,7 @@ builder.Services
     .ConfigureFunctionsApplicationInsights();
 
 // The Application Insights logger provider comes with a rule that drops everything below Warning; the
-// Logging section of the configuration and host.json decide the levels instead.
+// worker's Logging configuration (Logging__LogLevel__*) decides the levels instead.
 builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 {
     var warningsOnly = options.Rules.FirstOrDefault(rule =>
@@ -36,8 +36,8 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 });
 
 // The process runtime keeps its state under Runtime:Process:Root, by default relative to the working
-// directory: in Azure that is the deployment package, which is read-only. Unless configured, use the
-// temp folder, which every Functions plan can write.
+// directory: in Azure that is the deployment package, read-only when run from a package (as Flex
+// Consumption does). Unless configured, use the temp folder, which every Functions plan can write.
 if (string.IsNullOrEmpty(builder.Configuration["Runtime:Process:Root"]))
 {
     builder.Configuration["Runtime:Process:Root"] = Path.Combine(Path.GetTempPath(), "durablekube", "runtime");
