@@ -1,0 +1,76 @@
+using DurableKube.Ports.Queue;
+using DurableKube.Workflows.Dispatch;
+using DurableKube.Workflows.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DurableKube.Functions.Dispatch;
+
+/// <summary>
+/// The dispatcher: the queue trigger on the change queue and the periodic resync, both handing the
+/// work to the shared <see cref="ChangeDispatcher"/> over this invocation's Durable Task client (what
+/// <see cref="QueueDispatcherService"/> does in the local host).
+/// </summary>
+public static class ChangeFunctions
+{
+    /// <summary>The queue trigger's name.</summary>
+    public const string DispatchName = "DispatchChange";
+
+    /// <summary>The resync timer's name.</summary>
+    public const string ResyncName = "ResyncChanges";
+
+    /// <summary>
+    /// The change queue: the store's default (<c>Storage:ChangeQueue</c>, <c>kube-changes</c>). A trigger's
+    /// queue name is fixed at build time, so a deployment that renames the queue must change it here too.
+    /// </summary>
+    public const string ChangeQueue = "kube-changes";
+
+    /// <summary>The connection of the change queue: the host's own storage account, with a connection string
+    /// locally or identity-based in Azure (<c>AzureWebJobsStorage__credential</c>, <c>__clientId</c>,
+    /// <c>__queueServiceUri</c>, as infra/ sets them).</summary>
+    public const string Connection = "AzureWebJobsStorage";
+
+    /// <summary>Every five minutes: the dispatcher's resync interval (<c>Dispatcher:ResyncInterval</c> in the local host).</summary>
+    public const string ResyncSchedule = "0 */5 * * * *";
+
+    /// <summary>
+    /// Starts or signals the workflow of one changed object. Messages are the base64 JSON of an
+    /// <see cref="ObjectChange"/> (the Functions default encoding, and host.json's). A message that keeps
+    /// failing goes to <c>kube-changes-poison</c> after host.json's maxDequeueCount; the resync makes up for it.
+    /// </summary>
+    /// <param name="change">The change.</param>
+    /// <param name="client">This invocation's Durable Task client.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>A task that completes once the workflow has been started or signalled.</returns>
+    [Function(DispatchName)]
+    public static Task DispatchAsync(
+        [QueueTrigger(ChangeQueue, Connection = Connection)] ObjectChange change,
+        [DurableClient] DurableTaskClient client,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Dispatcher(client, context).DispatchAsync(change, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// Makes sure every pod has its workflow and every terminating namespace its own: covers a change
+    /// lost between a store write and its queue message, and messages given up as poison.
+    /// </summary>
+    /// <param name="timer">The timer (unused beyond triggering).</param>
+    /// <param name="client">This invocation's Durable Task client.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>A task that completes once every object has been looked at.</returns>
+    [Function(ResyncName)]
+    public static Task ResyncAsync(
+        [TimerTrigger(ResyncSchedule)] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Dispatcher(client, context).ResyncAsync(context.CancellationToken);
+    }
+
+    private static ChangeDispatcher Dispatcher(DurableTaskClient client, FunctionContext context) =>
+        ActivatorUtilities.CreateInstance<ChangeDispatcher>(context.InstanceServices, new DurableTaskClientWorkflowClient(client));
+}

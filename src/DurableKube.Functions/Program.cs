@@ -1,0 +1,51 @@
+using DurableKube.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// The Functions app: the same composition as the local host (AddDurableKube), served by the Functions
+// host. The [Function] wrappers in Api/, Workflows/, Dispatch/ and Nodes/ are the only other code here.
+var builder = FunctionsApplication.CreateBuilder(args);
+
+// ASP.NET Core integration: the HTTP trigger gets the real HttpContext, so the API handler writes
+// (and streams) the response itself, as it does in the local host.
+builder.ConfigureFunctionsWebApplication();
+
+// Application Insights rather than OpenTelemetry: this package reads APPLICATIONINSIGHTS_CONNECTION_STRING
+// and APPLICATIONINSIGHTS_AUTHENTICATION_STRING ("ClientId=...;Authorization=AAD") and signs in with that
+// managed identity, which is what infra/ sets (the component has local, key-based auth off), and the host
+// keeps its default telemetry mode (host.json logging.applicationInsights). The OpenTelemetry route would
+// need telemetryMode "OpenTelemetry" in host.json and an Azure Monitor exporter given a credential by hand.
+// Without a connection string (func start on a laptop) nothing is sent.
+builder.Services
+    .AddApplicationInsightsTelemetryWorkerService()
+    .ConfigureFunctionsApplicationInsights();
+
+// The Application Insights logger provider comes with a rule that drops everything below Warning; the
+// worker's Logging configuration (Logging__LogLevel__*) decides the levels instead.
+builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
+{
+    var warningsOnly = options.Rules.FirstOrDefault(rule =>
+        rule.ProviderName == "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider");
+    if (warningsOnly is not null)
+    {
+        options.Rules.Remove(warningsOnly);
+    }
+});
+
+// The process runtime keeps its state under Runtime:Process:Root, by default relative to the working
+// directory: in Azure that is the deployment package, read-only when run from a package (as Flex
+// Consumption does). Unless configured, use the temp folder, which every Functions plan can write.
+if (string.IsNullOrEmpty(builder.Configuration["Runtime:Process:Root"]))
+{
+    builder.Configuration["Runtime:Process:Root"] = Path.Combine(Path.GetTempPath(), "durablekube", "runtime");
+}
+
+// Store and queue (Azure Storage, AzureWebJobsStorage's account unless Storage__* says otherwise), the
+// container runtime (Runtime__Kind), the workflows' services and the Kubernetes API. The node agent and
+// the dispatcher are not hosted services here: timers and the queue trigger run them (see Nodes/, Dispatch/).
+builder.Services.AddDurableKube(builder.Configuration);
+
+await builder.Build().RunAsync();

@@ -1,0 +1,48 @@
+using DurableKube.Workflows.Hosting;
+using DurableKube.Workflows.Namespaces;
+using DurableKube.Workflows.Pods;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DurableKube.Functions.Workflows;
+
+/// <summary>
+/// The activities of the <see cref="WorkflowCatalog"/>, as activity triggers with their real input
+/// types, each delegating to its activity class resolved from the invocation's services (as
+/// <see cref="WorkflowCatalog.Register"/> does for the other hosts).
+/// </summary>
+public static class ActivityFunctions
+{
+    /// <summary>Runs a pod's plan: bind, sandbox, start, stop, remove, and writes its status.</summary>
+    /// <param name="request">The pod's state and the commands.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>The outcomes.</returns>
+    [Function(SyncPodActivity.Name)]
+    public static Task<SyncPodResult> SyncPodAsync([ActivityTrigger] SyncPodRequest request, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<SyncPodActivity>().RunAsync(request, context.CancellationToken);
+    }
+
+    /// <summary>Deletes what a terminating namespace holds.</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>How many objects remain.</returns>
+    [Function(NamespaceActivities.EmptyName)]
+    public static Task<int> EmptyNamespaceAsync([ActivityTrigger] NamespaceRef ns, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<NamespaceActivities>().EmptyAsync(ns, context.CancellationToken);
+    }
+
+    /// <summary>Removes an emptied namespace.</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns><see langword="true"/> once it is gone.</returns>
+    [Function(NamespaceActivities.RemoveName)]
+    public static Task<bool> RemoveNamespaceAsync([ActivityTrigger] NamespaceRef ns, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<NamespaceActivities>().RemoveAsync(ns, context.CancellationToken);
+    }
+}

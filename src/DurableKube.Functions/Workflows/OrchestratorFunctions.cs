@@ -1,0 +1,40 @@
+using DurableKube.Domain.Kubelet;
+using DurableKube.Workflows.Hosting;
+using DurableKube.Workflows.Namespaces;
+using DurableKube.Workflows.Pods;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace DurableKube.Functions.Workflows;
+
+/// <summary>
+/// The orchestrators of the <see cref="WorkflowCatalog"/>, as orchestration triggers. Each reads its
+/// input with its real type and runs the shared orchestrator body; a test checks every catalog name has one.
+/// </summary>
+public static class OrchestratorFunctions
+{
+    /// <summary>The kubelet of one pod.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The pod's name once it is gone, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(PodLifecycleOrchestrator.Name)]
+    public static Task<string?> PodLifecycleAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return PodLifecycleOrchestrator.RunAsync(context, InputOf<PodLifecycleState>(context));
+    }
+
+    /// <summary>The termination of one namespace.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The namespace's name once removed, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(NamespaceTerminationOrchestrator.Name)]
+    public static Task<string?> NamespaceTerminationAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return NamespaceTerminationOrchestrator.RunAsync(context, InputOf<NamespaceRef>(context));
+    }
+
+    private static T InputOf<T>(TaskOrchestrationContext context)
+        where T : class =>
+        context.GetInput<T>()
+        ?? throw new InvalidOperationException($"Orchestration {context.Name} ({context.InstanceId}) has no {typeof(T).Name} input.");
+}

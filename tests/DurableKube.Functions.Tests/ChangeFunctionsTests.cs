@@ -1,0 +1,108 @@
+using DurableKube.Domain.Kubelet;
+using DurableKube.Domain.Resources;
+using DurableKube.Functions.Dispatch;
+using DurableKube.Functions.Tests.Support;
+using DurableKube.Ports.Queue;
+using DurableKube.Store.AzureStorage;
+using DurableKube.Workflows.Pods;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace DurableKube.Functions.Tests;
+
+/// <summary>The queue trigger and the resync timer, with a mocked Durable Task client.</summary>
+public sealed class ChangeFunctionsTests : IDisposable
+{
+    private readonly FunctionHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    private static ObjectChange Change(string name, string uid, ObjectChangeType type) =>
+        new(ResourceTypes.Pods.GroupResource, "default", name, uid, type, "1");
+
+    private List<(TaskName Name, object? Input, StartOrchestrationOptions? Options)> ExpectStarts()
+    {
+        var starts = new List<(TaskName, object?, StartOrchestrationOptions?)>();
+        _harness.Client
+            .Setup(c => c.GetInstanceAsync(It.IsAny<string>(), false, It.IsAny<CancellationToken>()))
+            .ReturnsAsync((OrchestrationMetadata?)null);
+        _harness.Client
+            .Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((name, input, options, _) => starts.Add((name, input, options)))
+            .ReturnsAsync((TaskName _, object? _, StartOrchestrationOptions? options, CancellationToken _) => options!.InstanceId!);
+        return starts;
+    }
+
+    [Fact]
+    public async Task A_pod_change_starts_the_pods_lifecycle_with_its_uid_as_instance_id()
+    {
+        var pod = await _harness.StorePodAsync("web");
+        var starts = ExpectStarts();
+
+        await ChangeFunctions.DispatchAsync(Change("web", pod.Metadata.Uid, ObjectChangeType.Added), _harness.Client.Object, _harness.Context);
+
+        var (name, input, options) = Assert.Single(starts);
+        Assert.Equal(PodLifecycleOrchestrator.Name, name.Name);
+        Assert.Equal("pod-" + pod.Metadata.Uid, options!.InstanceId);
+        var state = Assert.IsType<PodLifecycleState>(input);
+        Assert.Equal(new PodIdentity("default", "web", pod.Metadata.Uid), state.Pod);
+    }
+
+    [Fact]
+    public async Task A_change_for_a_pod_already_gone_raises_the_deletion_to_its_running_workflow()
+    {
+        var uid = Guid.NewGuid().ToString();
+        var instanceId = "pod-" + uid;
+        _harness.Client
+            .Setup(c => c.GetInstanceAsync(instanceId, false, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new OrchestrationMetadata(PodLifecycleOrchestrator.Name, instanceId) { RuntimeStatus = OrchestrationRuntimeStatus.Running });
+        object? raised = null;
+        _harness.Client
+            .Setup(c => c.RaiseEventAsync(instanceId, PodSignal.EventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()))
+            .Callback<string, string, object?, CancellationToken>((_, _, payload, _) => raised = payload)
+            .Returns(Task.CompletedTask);
+
+        await ChangeFunctions.DispatchAsync(Change("gone", uid, ObjectChangeType.Deleted), _harness.Client.Object, _harness.Context);
+
+        var deletion = Assert.IsType<PodDeletionRequested>(Assert.IsType<PodEvent>(raised).Signal);
+        Assert.True(deletion.ObjectGone);
+        _harness.Client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_change_for_a_pod_whose_workflow_finished_raises_nothing()
+    {
+        var uid = Guid.NewGuid().ToString();
+        _harness.Client
+            .Setup(c => c.GetInstanceAsync("pod-" + uid, false, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new OrchestrationMetadata(PodLifecycleOrchestrator.Name, "pod-" + uid) { RuntimeStatus = OrchestrationRuntimeStatus.Completed });
+
+        await ChangeFunctions.DispatchAsync(Change("gone", uid, ObjectChangeType.Deleted), _harness.Client.Object, _harness.Context);
+
+        // The strict mock would have thrown on any start or event.
+        _harness.Client.VerifyAll();
+    }
+
+    [Fact]
+    public async Task The_resync_timer_starts_a_workflow_for_every_pod_that_has_none()
+    {
+        var web = await _harness.StorePodAsync("web");
+        var db = await _harness.StorePodAsync("db");
+        var starts = ExpectStarts();
+
+        await ChangeFunctions.ResyncAsync(new TimerInfo(), _harness.Client.Object, _harness.Context);
+
+        Assert.Equal(
+            new[] { "pod-" + web.Metadata.Uid, "pod-" + db.Metadata.Uid }.Order(),
+            starts.Select(s => s.Options!.InstanceId!).Order());
+        Assert.All(starts, s => Assert.Equal(PodLifecycleOrchestrator.Name, s.Name.Name));
+    }
+
+    [Fact]
+    public void The_trigger_reads_the_queue_the_store_writes_to_with_the_hosts_storage_connection()
+    {
+        Assert.Equal(ChangeFunctions.ChangeQueue, new AzureStorageOptions().ChangeQueue);
+        Assert.Equal(ChangeFunctions.Connection, AzureStorageServiceCollectionExtensions.WebJobsStorageSetting);
+    }
+}

@@ -1,0 +1,67 @@
+using DurableKube.Functions.Api;
+using DurableKube.Hosting;
+using DurableKube.Workflows.Dispatch;
+using DurableKube.Workflows.Hosting;
+using DurableKube.Workflows.Namespaces;
+using DurableKube.Workflows.Nodes;
+using DurableKube.Workflows.Pods;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DurableKube.Functions.Tests;
+
+/// <summary>
+/// The services Program.cs composes (AddDurableKube, as in the local host) give every wrapper what it
+/// resolves, the way the worker resolves it: nothing here reaches storage, so no Azurite is needed.
+/// </summary>
+public sealed class CompositionTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "durablekube-functions-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly ServiceProvider _services;
+
+    public CompositionTests()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                ["Runtime:Kind"] = "process",
+                ["Runtime:Process:Root"] = _root,
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDurableKube(configuration);
+        _services = services.BuildServiceProvider();
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Every_wrapper_finds_its_services_in_the_composition()
+    {
+        var client = new DurableTaskClientWorkflowClient(new Mock<DurableTaskClient>(MockBehavior.Strict, "durablekube").Object);
+
+        Assert.NotNull(ActivatorUtilities.CreateInstance<KubernetesApiFunction>(_services));
+        Assert.NotNull(_services.GetRequiredService<SyncPodActivity>());
+        Assert.NotNull(_services.GetRequiredService<NamespaceActivities>());
+        Assert.NotNull(ActivatorUtilities.CreateInstance<ChangeDispatcher>(_services, client));
+        using var agent = ActivatorUtilities.CreateInstance<NodeAgent>(_services, client);
+        Assert.NotNull(agent);
+    }
+
+    [Fact]
+    public void The_composition_leaves_the_workflow_client_to_the_host()
+    {
+        // The Functions host has one only per invocation ([DurableClient]); a registered one would be a local host's.
+        Assert.Null(_services.GetService<Ports.Workflows.IWorkflowClient>());
+    }
+}

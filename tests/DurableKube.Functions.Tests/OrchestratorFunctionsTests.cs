@@ -1,0 +1,87 @@
+using DurableKube.Domain.Kubelet;
+using DurableKube.Functions.Tests.Support;
+using DurableKube.Functions.Workflows;
+using DurableKube.Workflows.Namespaces;
+using DurableKube.Workflows.Pods;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DurableKube.Functions.Tests;
+
+/// <summary>The orchestration triggers, over a strict <see cref="TaskOrchestrationContext"/> mock: input read with its real type, the plan's activity called.</summary>
+public sealed class OrchestratorFunctionsTests
+{
+    private static readonly DateTime Now = new(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    private static Mock<TaskOrchestrationContext> StrictContext(string name, string instanceId)
+    {
+        var context = new Mock<TaskOrchestrationContext>(MockBehavior.Strict);
+        context.SetupGet(c => c.Name).Returns(new TaskName(name));
+        context.SetupGet(c => c.InstanceId).Returns(instanceId);
+        context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        context.Setup(c => c.CreateReplaySafeLogger(It.IsAny<Type>())).Returns(NullLogger.Instance);
+        return context;
+    }
+
+    [Fact]
+    public async Task PodLifecycle_reads_its_state_and_calls_SyncPod_with_the_plan_for_a_new_pod()
+    {
+        var pod = FunctionHarness.Pod("web");
+        pod.Metadata.Uid = "u-1";
+        var state = PodLifecycle.Initialize(pod, new KubeletOptions().ToSettings());
+        var context = StrictContext(PodLifecycleOrchestrator.Name, state.Pod.WorkflowInstanceId);
+        context.Setup(c => c.GetInput<PodLifecycleState>()).Returns(state);
+        object? sent = null;
+        var activity = new TaskCompletionSource<SyncPodResult>();
+        context
+            .Setup(c => c.CallActivityAsync<SyncPodResult>(It.Is<TaskName>(n => n.Name == SyncPodActivity.Name), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Callback<TaskName, object?, TaskOptions?>((_, input, _) => sent = input)
+            .Returns(activity.Task);
+
+        var run = OrchestratorFunctions.PodLifecycleAsync(context.Object);
+        if (run.IsFaulted)
+        {
+            await run;
+        }
+
+        // It awaits the activity: the first step of a new pod's life is bind, sandbox, start in one round trip.
+        Assert.False(run.IsCompleted);
+        var request = Assert.IsType<SyncPodRequest>(sent);
+        Assert.Same(state, request.State);
+        Assert.Equal(PodLifecycle.Plan(state, new DateTimeOffset(Now)).Commands, request.Commands);
+        Assert.IsType<BindPod>(request.Commands[0]);
+        Assert.Contains(request.Commands, c => c is StartContainer { Name: "app", Attempt: 0 });
+        context.Verify(c => c.GetInput<PodLifecycleState>(), Times.Once);
+    }
+
+    [Fact]
+    public async Task NamespaceTermination_reads_its_namespace_empties_it_and_removes_it()
+    {
+        var ns = new NamespaceRef("doomed", "u-2");
+        var context = StrictContext(NamespaceTerminationOrchestrator.Name, ns.WorkflowInstanceId);
+        context.Setup(c => c.GetInput<NamespaceRef>()).Returns(ns);
+        context
+            .Setup(c => c.CallActivityAsync<int>(It.Is<TaskName>(n => n.Name == NamespaceActivities.EmptyName), ns, It.IsAny<TaskOptions?>()))
+            .ReturnsAsync(0);
+        context
+            .Setup(c => c.CallActivityAsync<bool>(It.Is<TaskName>(n => n.Name == NamespaceActivities.RemoveName), ns, It.IsAny<TaskOptions?>()))
+            .ReturnsAsync(true);
+
+        var result = await OrchestratorFunctions.NamespaceTerminationAsync(context.Object);
+
+        Assert.Equal("doomed", result);
+        context.Verify(c => c.GetInput<NamespaceRef>(), Times.Once);
+        context.Verify(c => c.CallActivityAsync<bool>(It.IsAny<TaskName>(), ns, It.IsAny<TaskOptions?>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task An_orchestration_without_input_fails_with_a_clear_message()
+    {
+        var context = StrictContext(PodLifecycleOrchestrator.Name, "pod-x");
+        context.Setup(c => c.GetInput<PodLifecycleState>()).Returns((PodLifecycleState?)null);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OrchestratorFunctions.PodLifecycleAsync(context.Object));
+
+        Assert.Contains("PodLifecycleState", error.Message, StringComparison.Ordinal);
+    }
+}

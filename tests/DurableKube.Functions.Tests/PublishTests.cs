@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using DurableKube.Functions.Tests.Support;
+using DurableKube.Testing;
+using DurableKube.Workflows.Hosting;
+using Xunit.Abstractions;
+
+namespace DurableKube.Functions.Tests;
+
+/// <summary>
+/// Publishes the Functions app as azd would deploy it and reads what the Functions host would read:
+/// functions.metadata, worker.config.json, host.json and the host extensions the SDK built.
+/// </summary>
+public sealed class PublishTests : IClassFixture<PublishTests.Published>
+{
+    private readonly Published _published;
+
+    public PublishTests(Published published, ITestOutputHelper output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _published = published;
+        output.WriteLine($"dotnet publish -c {Published.Configuration} -> {published.Folder} (exit {published.ExitCode})");
+    }
+
+    private JsonArray Metadata => JsonNode.Parse(File.ReadAllText(_published.PathOf("functions.metadata")))!.AsArray();
+
+    private JsonObject Function(string name)
+    {
+        var function = Assert.Single(Metadata, f => (string?)f!["name"] == name);
+        return function!.AsObject();
+    }
+
+    private static List<string> BindingTypes(JsonObject function) =>
+        function["bindings"]!.AsArray().Select(b => (string)b!["type"]!).ToList();
+
+    [Fact]
+    public void Publish_succeeds()
+    {
+        Assert.True(_published.ExitCode == 0, $"dotnet publish exited with {_published.ExitCode}:\n{_published.Output}");
+    }
+
+    [Fact]
+    public void Functions_metadata_lists_exactly_the_functions_in_the_code()
+    {
+        Assert.Equal(FunctionCatalog.All.Select(f => f.Name).Order(), Metadata.Select(f => (string)f!["name"]!).Order());
+    }
+
+    [Fact]
+    public void Orchestrators_and_activities_are_bound_to_their_durable_triggers()
+    {
+        Assert.All(WorkflowCatalog.Orchestrators, name => Assert.Equal(["orchestrationTrigger"], BindingTypes(Function(name))));
+        Assert.All(WorkflowCatalog.Activities, name => Assert.Equal(["activityTrigger"], BindingTypes(Function(name))));
+    }
+
+    [Fact]
+    public void The_api_is_an_anonymous_catch_all_http_trigger()
+    {
+        var api = Function("KubernetesApi");
+        var trigger = api["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "httpTrigger")!;
+
+        Assert.Equal(["httpTrigger", "http"], BindingTypes(api));
+        Assert.Equal("{*path}", (string?)trigger["route"]);
+        Assert.Equal("anonymous", ((string?)trigger["authLevel"])?.ToLowerInvariant());
+        Assert.Equal(
+            new[] { "delete", "get", "head", "options", "patch", "post", "put" },
+            trigger["methods"]!.AsArray().Select(m => ((string)m!).ToLowerInvariant()).Order());
+    }
+
+    [Fact]
+    public void The_dispatcher_and_the_node_agent_have_their_triggers_and_a_durable_client()
+    {
+        var dispatch = Function("DispatchChange");
+        var queue = dispatch["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "queueTrigger")!;
+
+        Assert.Equal(["queueTrigger", "durableClient"], BindingTypes(dispatch));
+        Assert.Equal("kube-changes", (string?)queue["queueName"]);
+        Assert.Equal("AzureWebJobsStorage", (string?)queue["connection"]);
+        Assert.Equal(["timerTrigger", "durableClient"], BindingTypes(Function("ResyncChanges")));
+        Assert.Equal(["timerTrigger", "durableClient"], BindingTypes(Function("NodeAgentTick")));
+    }
+
+    [Fact]
+    public void The_worker_config_starts_the_isolated_worker()
+    {
+        var description = JsonNode.Parse(File.ReadAllText(_published.PathOf("worker.config.json")))!["description"]!;
+
+        Assert.Equal("dotnet-isolated", (string?)description["language"]);
+        Assert.Equal("DurableKube.Functions.dll", (string?)description["defaultWorkerPath"]);
+        Assert.True(File.Exists(_published.PathOf("DurableKube.Functions.dll")));
+    }
+
+    [Fact]
+    public void The_published_host_json_is_the_root_one()
+    {
+        var hostJson = JsonNode.Parse(File.ReadAllText(_published.PathOf("host.json")))!;
+
+        Assert.Equal("", (string?)hostJson["extensions"]!["http"]!["routePrefix"]);
+        Assert.Equal("durablekube", (string?)hostJson["extensions"]!["durableTask"]!["hubName"]);
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")), File.ReadAllText(_published.PathOf("host.json")));
+    }
+
+    [Fact]
+    public void The_host_extensions_for_durable_and_queues_are_there()
+    {
+        var extensions = JsonNode.Parse(File.ReadAllText(_published.PathOf("extensions.json")))!["extensions"]!.AsArray();
+        var names = extensions.Select(e => (string)e!["name"]!).ToList();
+
+        Assert.Contains("DurableTask", names);
+        Assert.Contains("AzureStorageQueues", names);
+        Assert.All(extensions, e =>
+        {
+            var hint = (string)e!["hintPath"]!;
+            Assert.True(File.Exists(_published.PathOf(hint)), $"{hint} is missing from the publish output");
+        });
+    }
+
+    [Fact]
+    public void Local_settings_are_not_published()
+    {
+        Assert.False(File.Exists(_published.PathOf("local.settings.json")));
+        Assert.False(File.Exists(_published.PathOf("local.settings.example.json")));
+    }
+
+    /// <summary>Runs <c>dotnet publish</c> once for the class, into a temporary folder.</summary>
+    public sealed class Published : IDisposable
+    {
+        private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
+
+        public Published()
+        {
+            Folder = Path.Combine(Path.GetTempPath(), "durablekube-publish-" + Guid.NewGuid().ToString("N"));
+            (ExitCode, Output) = Run(
+                "publish", Path.Combine(RepositoryRoot.Path, "src", "DurableKube.Functions", "DurableKube.Functions.csproj"),
+                "-c", Configuration, "-o", Folder, "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        }
+
+        /// <summary>Gets the configuration these tests were built with, so the publish reuses that build.</summary>
+        public static string Configuration { get; } =
+            typeof(PublishTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration is { Length: > 0 } configuration
+                ? configuration
+                : "Release";
+
+        public string Folder { get; }
+
+        public int ExitCode { get; }
+
+        public string Output { get; }
+
+        public string PathOf(string relative) => Path.Combine(Folder, relative.StartsWith("./", StringComparison.Ordinal) ? relative[2..] : relative);
+
+        public void Dispose()
+        {
+            if (Directory.Exists(Folder))
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
+        }
+
+        private static (int ExitCode, string Output) Run(params string[] arguments)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot.Path };
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            // Not the test host's settings: the runsettings' DOTNET_PROCESSOR_COUNT=64 would make MSBuild start
+            // 64 nodes on a 2-core machine, and MSBuild variables of an outer build would steer this one.
+            start.Environment.Remove("DOTNET_PROCESSOR_COUNT");
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                start.Environment.Remove(name);
+            }
+
+            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+            start.Environment["DOTNET_NOLOGO"] = "1";
+
+            var output = new StringBuilder();
+            using var process = new Process { StartInfo = start };
+            process.OutputDataReceived += (_, e) => Append(output, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (!process.WaitForExit(Timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+                return (-1, $"dotnet publish did not finish within {Timeout}:\n{output}");
+            }
+
+            process.WaitForExit();
+            return (process.ExitCode, output.ToString());
+        }
+
+        private static void Append(StringBuilder output, string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+}
