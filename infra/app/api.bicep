@@ -131,6 +131,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       // Containers run as local processes of the Functions instance for now: the Azure Container
       // Instances runtime (and its node resource group and role) arrives in a later issue.
       Runtime__Kind: 'process'
+      // Azure cuts an HTTP response at about 230 s: watches end before that, and clients re-watch.
+      KubernetesApi__MaxWatchTimeoutSeconds: '220'
     }
   }
 

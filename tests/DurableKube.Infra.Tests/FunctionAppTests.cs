@@ -122,7 +122,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
                 "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_CLIENT_ID",
                 "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential",
                 "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
-                "Runtime__Kind", "Storage__QueueServiceUri", "Storage__TableServiceUri",
+                "KubernetesApi__MaxWatchTimeoutSeconds", "Runtime__Kind", "Storage__QueueServiceUri", "Storage__TableServiceUri",
             }.Order(StringComparer.Ordinal),
             settings.Select(s => s.Key).Order(StringComparer.Ordinal));
     }
@@ -152,6 +152,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
         "[reference(resourceId('Microsoft.Insights/components', parameters('applicationInsightsName')), '2020-02-02').ConnectionString]")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "[format('ClientId={0};Authorization=AAD', " + ClientIdExpression + ")]")]
     [InlineData("Runtime__Kind", "process")]
+    [InlineData("KubernetesApi__MaxWatchTimeoutSeconds", "220")]
     public async Task App_setting_has_its_value(string name, string expected)
     {
         var settings = await AppSettingsAsync();

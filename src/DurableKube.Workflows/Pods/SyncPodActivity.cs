@@ -277,7 +277,7 @@ public sealed class SyncPodActivity
             }
 
             var status = PodStatusBuilder.Build(pod, state, _runtime.Name, now);
-            if (KubeJson.Serialize(status) == KubeJson.Serialize(pod.Status))
+            if (pod.Status is not null && KubeJson.Serialize(status) == KubeJson.Serialize(pod.Status))
             {
                 return false;
             }
