@@ -65,7 +65,8 @@ for project in "$root"/tests/*.Tests/*.Tests.csproj; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" \
     >"$results/$name.log" 2>&1
   code=$?
-  grep -E '^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|error' "$results/$name.log" | grep -vE '^\s+Passed ' | tail -n 60
+  # Failed and skipped tests, with the lines that say why.
+  grep -E -A 12 '^\s+(Failed|Skipped) ' "$results/$name.log" | head -n 200
   counters="$(grep -o '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null | head -n 1)"
   if [[ -z "$counters" ]]; then
     say "$name did not run to the end (exit code $code); its output is in $results/$name.log:"
