@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using DurableKube.Domain.Pods;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
@@ -117,24 +116,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
     }
 
     /// <summary>Deletes a pod as the API does: gracefully, or at once when nothing runs it.</summary>
-    public async Task DeletePodAsync(string name, long? gracePeriodSeconds = null)
-    {
-        var key = new ObjectKey(ResourceTypes.Pods, "default", name);
-        var pod = await Store.GetAsync<V1Pod>(ResourceTypes.Pods, "default", name) ?? throw new InvalidOperationException($"no pod {name}");
-        var decision = PodDeletion.Decide(pod, gracePeriodSeconds, DateTimeOffset.UtcNow);
-        if (decision.Action == PodDeletionAction.RemoveNow)
-        {
-            await Store.DeleteAsync(key);
-            return;
-        }
-
-        await Store.UpdateAsync<V1Pod>(key, p =>
-        {
-            p.Metadata.DeletionTimestamp = decision.DeletionTimestamp!.Value.UtcDateTime;
-            p.Metadata.DeletionGracePeriodSeconds = decision.GracePeriodSeconds;
-            return true;
-        });
-    }
+    public Task DeletePodAsync(string name, long? gracePeriodSeconds = null) =>
+        Store.DeleteGracefullyAsync(new ObjectKey(ResourceTypes.Pods, "default", name), gracePeriodSeconds, DateTimeOffset.UtcNow);
 
     public Task<V1Pod?> GetPodAsync(string name) => Store.GetAsync<V1Pod>(ResourceTypes.Pods, "default", name);
 

@@ -59,54 +59,48 @@ internal sealed partial class ResourceHandler
 
     private async Task<(int Code, JsonNode Body)> DeleteOneAsync(ResourceRequest request, ObjectKey key, V1DeleteOptions deleteOptions, bool checkPreconditions)
     {
-        var dryRun = deleteOptions.DryRun is { Count: > 0 };
-        for (var attempt = 1; ; attempt++)
+        void Verify(IKubernetesObject<V1ObjectMeta> existing)
         {
-            var existing = await store.GetAsync(key, request.Cancellation) ?? throw StatusErrors.NotFound(request.Type, key.Name);
             if (checkPreconditions)
             {
                 CheckPreconditions(request, key.Name, existing, deleteOptions.Preconditions);
             }
+        }
 
+        if (deleteOptions.DryRun is { Count: > 0 })
+        {
+            // What the delete would do, without doing it.
+            var existing = await store.GetAsync(key, request.Cancellation) ?? throw StatusErrors.NotFound(request.Type, key.Name);
+            Verify(existing);
             var marked = KubeJson.Clone(existing);
             var action = request.Strategy.PlanDelete(marked, deleteOptions.GracePeriodSeconds, time.GetUtcNow());
-            if (dryRun)
-            {
-                return action is DeletionAction.Remove or DeletionAction.UpdateThenRemove
-                    ? RemovedAnswer(request, existing)
-                    : (200, KubeJson.ToNode(action == DeletionAction.Unchanged ? existing : marked)!);
-            }
-
-            try
-            {
-                switch (action)
-                {
-                    case DeletionAction.Unchanged:
-                        return (200, KubeJson.ToNode(existing)!);
-                    case DeletionAction.Update:
-                        var updated = await store.UpdateAsync(request.Type, marked, request.Cancellation);
-                        Log.ObjectMarkedForDeletion(logger, request.Type.GroupResource, key.Namespace, key.Name);
-                        return (200, KubeJson.ToNode(updated)!);
-                    case DeletionAction.UpdateThenRemove:
-                        var last = await store.UpdateAsync(request.Type, marked, request.Cancellation);
-                        var gone = await store.DeleteAsync(key, new Preconditions(last.Metadata.Uid, last.Metadata.ResourceVersion), request.Cancellation);
-                        Log.ObjectDeleted(logger, request.Type.GroupResource, key.Namespace, key.Name);
-                        return RemovedAnswer(request, gone);
-                    default:
-                        var removed = await store.DeleteAsync(key, new Preconditions(existing.Metadata.Uid, existing.Metadata.ResourceVersion), request.Cancellation);
-                        Log.ObjectDeleted(logger, request.Type.GroupResource, key.Namespace, key.Name);
-                        return RemovedAnswer(request, removed);
-                }
-            }
-            catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && attempt < MaxUpdateAttempts)
-            {
-                // Changed meanwhile: decide again on a fresh read.
-            }
-            catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
-            {
-                throw StatusErrors.NotFound(request.Type, key.Name);
-            }
+            return action is DeletionAction.Remove or DeletionAction.UpdateThenRemove
+                ? RemovedAnswer(request, existing)
+                : (200, KubeJson.ToNode(action == DeletionAction.Unchanged ? existing : marked)!);
         }
+
+        DeleteOutcome outcome;
+        try
+        {
+            outcome = await store.DeleteGracefullyAsync(key, deleteOptions.GracePeriodSeconds, time.GetUtcNow(), Verify, request.Cancellation);
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
+        {
+            throw StatusErrors.NotFound(request.Type, key.Name);
+        }
+
+        if (outcome.Removed)
+        {
+            Log.ObjectDeleted(logger, request.Type.GroupResource, key.Namespace, key.Name);
+            return RemovedAnswer(request, outcome.Object);
+        }
+
+        if (outcome.Action == DeletionAction.Update)
+        {
+            Log.ObjectMarkedForDeletion(logger, request.Type.GroupResource, key.Namespace, key.Name);
+        }
+
+        return (200, KubeJson.ToNode(outcome.Object)!);
     }
 
     private static (int, JsonNode) RemovedAnswer(ResourceRequest request, IKubernetesObject<V1ObjectMeta> removed) =>

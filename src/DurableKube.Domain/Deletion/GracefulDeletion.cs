@@ -1,6 +1,7 @@
 using DurableKube.Domain.Strategies;
 using k8s;
 using k8s.Models;
+using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Domain.Deletion;
 
@@ -78,9 +79,5 @@ public static class GracefulDeletion
     /// <summary>Truncates a time to whole seconds in UTC, as Kubernetes timestamps are.</summary>
     /// <param name="time">The time.</param>
     /// <returns>The UTC time in whole seconds.</returns>
-    public static DateTime Truncate(DateTimeOffset time)
-    {
-        var utc = time.UtcDateTime;
-        return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
-    }
+    public static DateTime Truncate(DateTimeOffset time) => KubeTime.Truncate(time);
 }

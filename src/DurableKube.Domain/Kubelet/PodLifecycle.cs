@@ -1,4 +1,5 @@
 using k8s.Models;
+using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Domain.Kubelet;
 
@@ -44,7 +45,7 @@ public static class PodLifecycle
             Terminal: terminal);
         if (pod.Metadata.DeletionTimestamp is { } deletion)
         {
-            state = state with { Termination = new PodTermination(new DateTimeOffset(DateTime.SpecifyKind(deletion, DateTimeKind.Utc)), ObjectGone: false) };
+            state = state with { Termination = new PodTermination(KubeTime.ToInstant(deletion), ObjectGone: false) };
         }
 
         return state;

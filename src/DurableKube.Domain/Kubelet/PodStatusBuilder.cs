@@ -1,4 +1,5 @@
 using k8s.Models;
+using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Domain.Kubelet;
 
@@ -222,6 +223,5 @@ public static class PodStatusBuilder
         return new V1PodCondition { Status = status, Type = type, LastTransitionTime = transition, Message = message, Reason = reason };
     }
 
-    private static DateTime Utc(DateTimeOffset time) =>
-        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+    private static DateTime Utc(DateTimeOffset time) => KubeTime.Truncate(time);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Domain.Printing;
 
@@ -82,7 +83,7 @@ public static class HumanDuration
         timestamp is { } time ? Format(now - AsUtc(time)) : "<unknown>";
 
     internal static DateTimeOffset AsUtc(DateTime time) =>
-        new(time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : DateTime.SpecifyKind(time, DateTimeKind.Utc));
+        KubeTime.ToInstant(time);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

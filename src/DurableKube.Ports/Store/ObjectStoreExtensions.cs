@@ -1,4 +1,7 @@
+using DurableKube.Domain.Deletion;
 using DurableKube.Domain.Resources;
+using DurableKube.Domain.Serialization;
+using DurableKube.Domain.Strategies;
 using k8s;
 using k8s.Models;
 
@@ -67,6 +70,58 @@ public static class ObjectStoreExtensions
             catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
             {
                 return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes an object the way the API server does, whoever asks (the API, the kubelet finishing a pod,
+    /// the namespace controller): the type's strategy decides between removing it now and marking it with a
+    /// deletionTimestamp for its kubelet or finalizers (<see cref="ObjectStrategy.PlanDelete"/>); a write
+    /// that loses a race decides again on a fresh read.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="key">The object.</param>
+    /// <param name="gracePeriodSeconds">The requested grace period, if any (0: now).</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="verify">Checks the stored object before anything is decided (preconditions); throws to refuse.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>What was done, and the object as it now is.</returns>
+    /// <exception cref="StoreException">Kind <see cref="StoreErrorKind.NotFound"/> if there is no such object.</exception>
+    public static async Task<DeleteOutcome> DeleteGracefullyAsync(
+        this IObjectStore store,
+        ObjectKey key,
+        long? gracePeriodSeconds,
+        DateTimeOffset now,
+        Action<IKubernetesObject<V1ObjectMeta>>? verify = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var strategy = ObjectStrategies.For(key.Type);
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await store.GetAsync(key, cancellationToken) ?? throw StoreException.NotFound(key);
+            verify?.Invoke(existing);
+            var marked = KubeJson.Clone(existing);
+            var action = strategy.PlanDelete(marked, gracePeriodSeconds, now);
+            try
+            {
+                switch (action)
+                {
+                    case DeletionAction.Unchanged:
+                        return new DeleteOutcome(action, existing);
+                    case DeletionAction.Update:
+                        return new DeleteOutcome(action, await store.UpdateAsync(key.Type, marked, cancellationToken));
+                    case DeletionAction.UpdateThenRemove:
+                        var last = await store.UpdateAsync(key.Type, marked, cancellationToken);
+                        return new DeleteOutcome(action, await store.DeleteAsync(key, new Preconditions(last.Metadata.Uid, last.Metadata.ResourceVersion), cancellationToken));
+                    default:
+                        return new DeleteOutcome(action, await store.DeleteAsync(key, new Preconditions(existing.Metadata.Uid, existing.Metadata.ResourceVersion), cancellationToken));
+                }
+            }
+            catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && attempt < MaxConflictRetries)
+            {
+                // Changed meanwhile: decide again on a fresh read.
             }
         }
     }

@@ -7,6 +7,7 @@ using DurableKube.Workflows.Pods;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Workflows.Dispatch;
 
@@ -112,7 +113,7 @@ public sealed class ChangeDispatcher
 
         if (pod.Metadata.DeletionTimestamp is { } deletion)
         {
-            var killAt = new DateTimeOffset(DateTime.SpecifyKind(deletion, DateTimeKind.Utc));
+            var killAt = KubeTime.ToInstant(deletion);
             await _workflows.RaiseEventAsync(
                 instanceId, PodSignal.EventName, new PodEvent(new PodDeletionRequested(killAt, ObjectGone: false)), cancellationToken);
         }

@@ -1,4 +1,3 @@
-using DurableKube.Domain.Pods;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Store;
 using k8s.Models;
@@ -68,26 +67,25 @@ public sealed class NamespaceActivities
 
     private async Task DeletePodAsync(ObjectKey key, V1Pod pod, CancellationToken cancellationToken)
     {
-        var decision = PodDeletion.Decide(pod, null, _time.GetUtcNow());
-        switch (decision.Action)
+        if (pod.Metadata.DeletionTimestamp is not null)
         {
-            case PodDeletionAction.RemoveNow when pod.Metadata.Finalizers is not { Count: > 0 }:
-                await RemoveAsync(key, pod.Metadata.Uid, cancellationToken);
-                break;
-            case PodDeletionAction.RemoveNow:
-            case PodDeletionAction.MarkTerminating:
-                await _store.UpdateAsync<V1Pod>(key, p =>
-                {
-                    if (p.Metadata.Uid != pod.Metadata.Uid || p.Metadata.DeletionTimestamp is not null)
-                    {
-                        return false;
-                    }
+            // Already terminating: its kubelet is at work.
+            return;
+        }
 
-                    p.Metadata.DeletionTimestamp = (decision.DeletionTimestamp ?? _time.GetUtcNow()).UtcDateTime;
-                    p.Metadata.DeletionGracePeriodSeconds = decision.GracePeriodSeconds;
-                    return true;
-                }, cancellationToken);
-                break;
+        try
+        {
+            await _store.DeleteGracefullyAsync(key, gracePeriodSeconds: null, _time.GetUtcNow(), existing =>
+            {
+                if (existing.Metadata.Uid != pod.Metadata.Uid)
+                {
+                    throw StoreException.Conflict(key);
+                }
+            }, cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
+        {
+            // Gone already, or replaced by a newer pod of the same name that is not ours to delete.
         }
     }
 

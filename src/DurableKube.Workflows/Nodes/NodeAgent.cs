@@ -7,6 +7,7 @@ using k8s.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Workflows.Nodes;
 
@@ -62,7 +63,7 @@ public sealed class NodeAgent : BackgroundService
 
         var created = NodeObject.Create(name, description, now);
         created.Metadata.Uid = Guid.NewGuid().ToString();
-        created.Metadata.CreationTimestamp = new DateTime(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        created.Metadata.CreationTimestamp = KubeTime.Truncate(now);
         try
         {
             await _store.CreateAsync(ResourceTypes.Nodes, created, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DurableKube.Ports.Runtime;
 using k8s.Models;
+using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Workflows.Nodes;
 
@@ -86,7 +87,7 @@ public static class NodeObject
     private static V1NodeCondition Condition(IList<V1NodeCondition> old, string type, string status, string reason, string message, DateTimeOffset now)
     {
         var previous = old.FirstOrDefault(c => c.Type == type);
-        var at = new DateTime(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        var at = KubeTime.Truncate(now);
         return new V1NodeCondition
         {
             Type = type,

@@ -62,7 +62,7 @@ public sealed class SyncPodActivity
             // The pod is going or gone and the workflow was not told (a lost signal): tell it now, and
             // let it plan its termination instead of running a plan made for a live pod.
             var killAt = pod?.Metadata.DeletionTimestamp is { } deletion
-                ? new DateTimeOffset(DateTime.SpecifyKind(deletion, DateTimeKind.Utc))
+                ? KubeTime.ToInstant(deletion)
                 : _time.GetUtcNow();
             return new SyncPodResult([new DeletionObserved(killAt, ObjectGone: pod is null)], _options.CurrentValue.ToSettings());
         }
@@ -231,38 +231,24 @@ public sealed class SyncPodActivity
 
     private async Task<KubeletOutcome> RemovePodAsync(ObjectKey key, string uid, CancellationToken cancellationToken)
     {
+        // The kubelet's last word is a delete with no grace left: the API's rules then remove the pod, or,
+        // while finalizers hold it, leave it terminating for them. Either way the kubelet is done with it.
         try
         {
-            var pod = await _store.GetAsync<V1Pod>(key.Type, key.Namespace, key.Name, cancellationToken);
-            if (pod is null || pod.Metadata.Uid != uid)
+            await _store.DeleteGracefullyAsync(key, gracePeriodSeconds: 0, _time.GetUtcNow(), existing =>
             {
-                return new PodRemoved();
-            }
-
-            if (pod.Metadata.Finalizers is { Count: > 0 })
-            {
-                // Others still hold the pod: it stays, terminating, until they let go; the kubelet is done with it.
-                await _store.UpdateAsync<V1Pod>(key, p =>
+                if (existing.Metadata.Uid != uid)
                 {
-                    if (p.Metadata.Uid != uid || p.Metadata.DeletionGracePeriodSeconds == 0)
-                    {
-                        return false;
-                    }
-
-                    p.Metadata.DeletionGracePeriodSeconds = 0;
-                    return true;
-                }, cancellationToken);
-                return new PodRemoved();
-            }
-
-            await _store.DeleteAsync(key, new Preconditions(Uid: uid), cancellationToken);
+                    throw StoreException.Conflict(key);
+                }
+            }, cancellationToken);
+            Log.Removed(_logger, key.Namespace!, key.Name);
         }
         catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
         {
             // Already gone, or replaced by a new pod of the same name: either way this one is gone.
         }
 
-        Log.Removed(_logger, key.Namespace!, key.Name);
         return new PodRemoved();
     }
 

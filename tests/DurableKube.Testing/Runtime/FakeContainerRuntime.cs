@@ -16,6 +16,7 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     private readonly ConcurrentDictionary<ContainerRunId, FakeRun> _runs = new();
     private readonly ConcurrentQueue<ContainerLaunch> _launches = new();
     private readonly ConcurrentQueue<string> _removedSandboxes = new();
+    private readonly ConcurrentQueue<(ContainerRunId Run, StopMode Mode, DateTimeOffset At)> _stops = new();
     private readonly Channel<ContainerRunStatus> _exits = Channel.CreateUnbounded<ContainerRunStatus>();
     private readonly TimeProvider _time;
 
@@ -34,6 +35,9 @@ public sealed class FakeContainerRuntime : IContainerRuntime
 
     /// <summary>Gets the uids of the pods whose sandboxes were removed.</summary>
     public IReadOnlyList<string> RemovedSandboxes => _removedSandboxes.ToList();
+
+    /// <summary>Gets every stop signal sent to a running run, in order, with when it came.</summary>
+    public IReadOnlyList<(ContainerRunId Run, StopMode Mode, DateTimeOffset At)> Stops => _stops.ToList();
 
     /// <summary>Gets the status of every run.</summary>
     public IReadOnlyList<ContainerRunStatus> Runs => _runs.Values.Select(r => r.Status).ToList();
@@ -104,6 +108,7 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     {
         if (_runs.TryGetValue(id, out var run) && run.Status.State == ContainerRunState.Running)
         {
+            _stops.Enqueue((id, mode, _time.GetUtcNow()));
             if (mode == StopMode.Kill)
             {
                 Exit(id, 137);

@@ -1,3 +1,4 @@
+using DurableKube.Ports.Runtime;
 using DurableKube.Testing.Runtime;
 using k8s.Models;
 
@@ -166,11 +167,13 @@ public sealed class PodLifecycleOrchestratorTests : IAsyncLifetime
         await _harness.CreatePodAsync(Pod("stubborn", "Always", "main"));
         await _harness.WaitForPodAsync("stubborn", p => p.Status.Phase == "Running");
 
-        var started = DateTime.UtcNow;
-        await _harness.DeletePodAsync("stubborn", gracePeriodSeconds: 1);
+        await _harness.DeletePodAsync("stubborn", gracePeriodSeconds: 2);
+        var deadline = (await _harness.GetPodAsync("stubborn"))!.Metadata.DeletionTimestamp!.Value;
         await _harness.WaitForPodGoneAsync("stubborn");
 
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9), "the container was killed before its grace period ended");
+        var stops = _harness.Runtime.Stops.Select(s => (s.Mode, s.At)).ToList();
+        Assert.Equal([StopMode.Graceful, StopMode.Kill], stops.Select(s => s.Mode));
+        Assert.True(stops[1].At >= new DateTimeOffset(DateTime.SpecifyKind(deadline, DateTimeKind.Utc)), $"SIGKILL at {stops[1].At:O}, before the grace period ended at {deadline:O}");
     }
 
     [Fact]
