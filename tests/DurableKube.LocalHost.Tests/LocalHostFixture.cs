@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using DurableKube.Testing;
 using DurableKube.Testing.Azurite;
@@ -22,7 +20,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
     public string RunDirectory { get; } = Directory.CreateTempSubdirectory("durablekube-e2e-").FullName;
 
     /// <summary>Gets the API port.</summary>
-    public int Port { get; } = FreePort();
+    public int Port { get; } = FreePort.Next();
 
     /// <summary>Gets the node name the host registers.</summary>
     public string NodeName => "e2e-" + _suffix;
@@ -171,10 +169,4 @@ public sealed class LocalHostFixture : IAsyncLifetime
         return new CommandResult(process.ExitCode, stdout.ToString(), stderr.ToString());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

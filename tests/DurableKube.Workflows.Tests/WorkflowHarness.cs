@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
 using DurableKube.Ports.Workflows;
+using DurableKube.Testing;
 using DurableKube.Testing.Runtime;
 using DurableKube.Testing.Store;
 using DurableKube.Workflows.Dispatch;
@@ -88,7 +87,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         ServiceProvider? provider = null;
         var host = await DurableTaskTestHost.StartAsync(
             registry => WorkflowCatalog.Register(new Registrar(registry, () => provider!)),
-            new DurableTaskTestHostOptions { Port = FreePort(), LoggerFactory = NullLoggerFactory.Instance });
+            new DurableTaskTestHostOptions { Port = FreePort.Next(), LoggerFactory = NullLoggerFactory.Instance });
         services.AddSingleton<IWorkflowClient>(new DurableTaskClientWorkflowClient(host.Client));
         provider = services.BuildServiceProvider(validateScopes: true);
 
@@ -195,12 +194,6 @@ public sealed class WorkflowHarness : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class Registrar(DurableTaskRegistry registry, Func<IServiceProvider> services) : IWorkflowRegistrar
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
+using DurableKube.Testing.Runtime;
 using DurableKube.Testing.Store;
 using k8s;
 using k8s.Models;

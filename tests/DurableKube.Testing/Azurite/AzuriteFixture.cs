@@ -1,7 +1,7 @@
-using Xunit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Xunit;
 
 namespace DurableKube.Testing.Azurite;
 
@@ -82,7 +82,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 + "or run 'npm ci' in the repository so the tests can start it themselves (scripts/test.sh does all of this).");
         }
 
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         _dataDirectory = Directory.CreateTempSubdirectory("durablekube-azurite-").FullName;
         var start = new ProcessStartInfo(executable)
         {
@@ -121,12 +121,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
             + $"TableEndpoint=http://127.0.0.1:{table}/{WellKnownAccount};";
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<bool> IsListeningAsync(int port)
     {

@@ -18,6 +18,9 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     private readonly ConcurrentQueue<string> _removedSandboxes = new();
     private readonly ConcurrentQueue<(ContainerRunId Run, StopMode Mode, DateTimeOffset At)> _stops = new();
     private readonly Channel<ContainerRunStatus> _exits = Channel.CreateUnbounded<ContainerRunStatus>();
+    private readonly ConcurrentDictionary<ContainerRunId, IReadOnlyList<LogLine>> _logs = new();
+    private readonly ConcurrentDictionary<ContainerRunId, Channel<LogLine>> _live = new();
+    private readonly ConcurrentQueue<(ContainerRunId Id, LogReadOptions Options)> _reads = new();
     private readonly TimeProvider _time;
 
     /// <summary>Initializes a new instance of the <see cref="FakeContainerRuntime"/> class.</summary>
@@ -38,6 +41,9 @@ public sealed class FakeContainerRuntime : IContainerRuntime
 
     /// <summary>Gets every stop signal sent to a running run, in order, with when it came.</summary>
     public IReadOnlyList<(ContainerRunId Run, StopMode Mode, DateTimeOffset At)> Stops => _stops.ToList();
+
+    /// <summary>Gets every log read, in order, with its options.</summary>
+    public IReadOnlyList<(ContainerRunId Id, LogReadOptions Options)> Reads => _reads.ToList();
 
     /// <summary>Gets the status of every run.</summary>
     public IReadOnlyList<ContainerRunStatus> Runs => _runs.Values.Select(r => r.Status).ToList();
@@ -69,6 +75,16 @@ public sealed class FakeContainerRuntime : IContainerRuntime
         _exits.Writer.TryWrite(exited);
         return true;
     }
+
+    /// <summary>Gives a run (started or not) a log of its own, instead of its behaviour's lines.</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="lines">The lines.</param>
+    public void AddLog(ContainerRunId id, params LogLine[] lines) => _logs[id] = lines;
+
+    /// <summary>Opens a channel whose lines a follow of the run's log receives after the stored ones.</summary>
+    /// <param name="id">The run.</param>
+    /// <returns>The channel: write lines to it, complete it to end the follow.</returns>
+    public Channel<LogLine> Live(ContainerRunId id) => _live[id] = Channel.CreateUnbounded<LogLine>();
 
     /// <inheritdoc />
     public Task<SandboxInfo> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default) =>
@@ -168,15 +184,40 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     /// <inheritdoc />
     public async IAsyncEnumerable<LogLine> ReadLogAsync(ContainerRunId id, LogReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (!_runs.TryGetValue(id, out var run))
+        ArgumentNullException.ThrowIfNull(options);
+        _reads.Enqueue((id, options));
+        IReadOnlyList<LogLine> lines;
+        if (_logs.TryGetValue(id, out var stored))
+        {
+            lines = stored;
+        }
+        else if (_runs.TryGetValue(id, out var run))
+        {
+            lines = run.Behavior.Log.Select(l => new LogLine(run.Status.StartedAt, "stdout", l, Complete: true)).ToList();
+        }
+        else
         {
             throw new ContainerRuntimeException($"no log for {id}", transient: false);
         }
 
-        foreach (var line in run.Behavior.Log)
+        var selected = lines.Where(l => options.Since is null || l.Time >= options.Since);
+        if (options.TailLines is { } tail)
+        {
+            selected = selected.TakeLast((int)Math.Min(tail, int.MaxValue));
+        }
+
+        foreach (var line in selected)
         {
             await Task.Yield();
-            yield return new LogLine(run.Status.StartedAt, "stdout", line, Complete: true);
+            yield return line;
+        }
+
+        if (options.Follow && _live.TryGetValue(id, out var channel))
+        {
+            await foreach (var line in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return line;
+            }
         }
     }
 
