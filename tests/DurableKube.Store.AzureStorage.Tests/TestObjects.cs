@@ -2,6 +2,7 @@ using System.Globalization;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
 using DurableKube.Ports.Store;
+using DurableKube.Testing.Store;
 using k8s;
 using k8s.Models;
 
@@ -47,28 +48,8 @@ internal static class TestObjects
 
     public static string Json(object? obj) => KubeJson.Serialize(obj);
 
-    public static async Task<IReadOnlyList<ObjectChangeEvent>> CollectAsync(IObjectStore store, ResourceType type, string? ns, string after, int count)
-    {
-        using var limit = new CancellationTokenSource(WaitLimit);
-        var events = new List<ObjectChangeEvent>();
-        try
-        {
-            await foreach (var change in store.WatchAsync(type, ns, after, limit.Token))
-            {
-                events.Add(change);
-                if (events.Count == count)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested)
-        {
-        }
-
-        Assert.True(events.Count == count, $"The watch delivered {events.Count} of {count} changes within {WaitLimit}.");
-        return events;
-    }
+    public static Task<IReadOnlyList<ObjectChangeEvent>> CollectAsync(IObjectStore store, ResourceType type, string? ns, string after, int count) =>
+        WatchReader.CollectAsync(store, type, ns, after, count, WaitLimit);
 
     public static async Task<StoreException?> WatchErrorAsync(IObjectStore store, ResourceType type, string after)
     {

@@ -615,28 +615,8 @@ public abstract partial class ObjectStoreContractTests : IAsyncLifetime
     /// <param name="afterResourceVersion">Where the watch starts.</param>
     /// <param name="count">How many changes to wait for.</param>
     /// <returns>The changes.</returns>
-    protected async Task<IReadOnlyList<ObjectChangeEvent>> CollectAsync(ResourceType type, string? ns, string afterResourceVersion, int count)
-    {
-        using var limit = new CancellationTokenSource(WaitLimit);
-        var events = new List<ObjectChangeEvent>();
-        try
-        {
-            await foreach (var change in Store.WatchAsync(type, ns, afterResourceVersion, limit.Token))
-            {
-                events.Add(change);
-                if (events.Count == count)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested)
-        {
-        }
-
-        Assert.True(events.Count == count, $"The watch delivered {events.Count} of {count} changes within {WaitLimit}: {Describe(events)}");
-        return events;
-    }
+    protected Task<IReadOnlyList<ObjectChangeEvent>> CollectAsync(ResourceType type, string? ns, string afterResourceVersion, int count) =>
+        WatchReader.CollectAsync(Store, type, ns, afterResourceVersion, count, WaitLimit);
 
     /// <summary>Takes every change off the queue and completes it.</summary>
     /// <returns>The changes, in queue order.</returns>
@@ -662,8 +642,7 @@ public abstract partial class ObjectStoreContractTests : IAsyncLifetime
     /// <summary>Describes watch events for a failure message.</summary>
     /// <param name="events">The events.</param>
     /// <returns>One line.</returns>
-    protected static string Describe(IEnumerable<ObjectChangeEvent> events) =>
-        string.Join(", ", events.Select(e => $"{e.Type} {e.Object.Metadata.NamespaceProperty}/{e.Object.Metadata.Name}@{e.ResourceVersion}"));
+    protected static string Describe(IEnumerable<ObjectChangeEvent> events) => WatchReader.Describe(events);
 
     private static IKubernetesObject<V1ObjectMeta> Stale(IKubernetesObject<V1ObjectMeta> obj)
     {
