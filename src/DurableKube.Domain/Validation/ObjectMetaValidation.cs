@@ -51,15 +51,7 @@ public static class ObjectMetaValidation
             errors.Add(FieldError.Forbidden(path.Child("namespace"), "not allowed on this type"));
         }
 
-        if (meta.Generation < 0)
-        {
-            errors.Add(FieldError.Invalid(path.Child("generation"), meta.Generation, "must be greater than or equal to 0"));
-        }
-
-        errors.AddRange(ValidateLabels(meta.Labels, path.Child("labels")));
-        errors.AddRange(ValidateAnnotations(meta.Annotations, path.Child("annotations")));
-        errors.AddRange(ValidateFinalizers(meta.Finalizers, path.Child("finalizers")));
-        errors.AddRange(ValidateOwnerReferences(meta.OwnerReferences, path.Child("ownerReferences")));
+        errors.AddRange(ValidateCommon(meta, path));
         return errors;
     }
 
@@ -79,15 +71,7 @@ public static class ObjectMetaValidation
         Immutable(errors, meta.CreationTimestamp, old.CreationTimestamp, path.Child("creationTimestamp"));
         Immutable(errors, meta.DeletionTimestamp, old.DeletionTimestamp, path.Child("deletionTimestamp"));
         Immutable(errors, meta.DeletionGracePeriodSeconds, old.DeletionGracePeriodSeconds, path.Child("deletionGracePeriodSeconds"));
-        if (meta.Generation < 0)
-        {
-            errors.Add(FieldError.Invalid(path.Child("generation"), meta.Generation, "must be greater than or equal to 0"));
-        }
-
-        errors.AddRange(ValidateLabels(meta.Labels, path.Child("labels")));
-        errors.AddRange(ValidateAnnotations(meta.Annotations, path.Child("annotations")));
-        errors.AddRange(ValidateFinalizers(meta.Finalizers, path.Child("finalizers")));
-        errors.AddRange(ValidateOwnerReferences(meta.OwnerReferences, path.Child("ownerReferences")));
+        errors.AddRange(ValidateCommon(meta, path));
         if (old.DeletionTimestamp is not null)
         {
             var added = (meta.Finalizers ?? []).Except(old.Finalizers ?? [], StringComparer.Ordinal).ToList();
@@ -99,6 +83,23 @@ public static class ObjectMetaValidation
         }
 
         return errors;
+    }
+
+    /// <summary>The checks create and update share: generation, labels, annotations, finalizers, owner references.</summary>
+    private static IEnumerable<FieldError> ValidateCommon(V1ObjectMeta meta, string path)
+    {
+        if (meta.Generation < 0)
+        {
+            yield return FieldError.Invalid(path.Child("generation"), meta.Generation, "must be greater than or equal to 0");
+        }
+
+        foreach (var error in ValidateLabels(meta.Labels, path.Child("labels"))
+            .Concat(ValidateAnnotations(meta.Annotations, path.Child("annotations")))
+            .Concat(ValidateFinalizers(meta.Finalizers, path.Child("finalizers")))
+            .Concat(ValidateOwnerReferences(meta.OwnerReferences, path.Child("ownerReferences"))))
+        {
+            yield return error;
+        }
     }
 
     /// <summary>Checks label keys (qualified names) and values.</summary>
