@@ -27,8 +27,8 @@ internal static partial class Log
     [LoggerMessage(106, LogLevel.Warning, "Pod {InstanceId}: sync failed, trying again at {RetryAt}: {Message}")]
     public static partial void SyncFailed(ILogger logger, string instanceId, DateTimeOffset retryAt, string message);
 
-    [LoggerMessage(107, LogLevel.Information, "Pod {InstanceId}: continuing as new after {Signals} signals")]
-    public static partial void ContinuedAsNew(ILogger logger, string instanceId, int signals);
+    [LoggerMessage(107, LogLevel.Information, "Pod {InstanceId}: continuing as new after {Turns} turns")]
+    public static partial void ContinuedAsNew(ILogger logger, string instanceId, int turns);
 
     [LoggerMessage(200, LogLevel.Debug, "Dispatching {Type} of {Resource} {Namespace}/{Name}")]
     public static partial void Dispatching(ILogger logger, string type, string resource, string? @namespace, string name);

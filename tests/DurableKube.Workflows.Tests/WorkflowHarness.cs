@@ -51,6 +51,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
 
     public IWorkflowClient Workflows { get; }
 
+    /// <summary>Gets the test host's Durable Task client, to look at instances directly.</summary>
+    public Microsoft.DurableTask.Client.DurableTaskClient Client => _host.Client;
+
     public QueueDispatcherService Dispatcher { get; }
 
     public NodeAgent NodeAgent { get; }

@@ -14,6 +14,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(StopContainer), "stop")]
 [JsonDerivedType(typeof(RemoveSandbox), "removeSandbox")]
 [JsonDerivedType(typeof(RemovePod), "removePod")]
+[JsonDerivedType(typeof(Relist), "relist")]
 public abstract record KubeletCommand;
 
 /// <summary>Choose a node for the pod and bind it there (the scheduler's work, done by the pod's own workflow).</summary>
@@ -38,3 +39,9 @@ public sealed record RemoveSandbox : KubeletCommand;
 
 /// <summary>Remove the pod's object from the store: the end of a graceful deletion.</summary>
 public sealed record RemovePod : KubeletCommand;
+
+/// <summary>
+/// Ask the runtime how the running containers are (the kubelet's relist): an exit whose signal was lost
+/// comes back as a <see cref="RunExited"/> outcome. A new execution of the workflow starts with it.
+/// </summary>
+public sealed record Relist : KubeletCommand;

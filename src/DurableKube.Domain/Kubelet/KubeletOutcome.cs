@@ -13,6 +13,8 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(SandboxRemoved), "sandboxRemoved")]
 [JsonDerivedType(typeof(PodRemoved), "podRemoved")]
 [JsonDerivedType(typeof(DeletionObserved), "deletionObserved")]
+[JsonDerivedType(typeof(RunExited), "runExited")]
+[JsonDerivedType(typeof(Relisted), "relisted")]
 public abstract record KubeletOutcome;
 
 /// <summary>The pod is bound to a node.</summary>
@@ -57,3 +59,10 @@ public sealed record PodRemoved : KubeletOutcome;
 /// <param name="KillAt">When the grace period ends.</param>
 /// <param name="ObjectGone">Whether the object is gone from the store.</param>
 public sealed record DeletionObserved(DateTimeOffset KillAt, bool ObjectGone) : KubeletOutcome;
+
+/// <summary>A relist found that a run has exited.</summary>
+/// <param name="Exit">The exit, as the node agent would have signalled it.</param>
+public sealed record RunExited(ContainerExited Exit) : KubeletOutcome;
+
+/// <summary>The relist is done.</summary>
+public sealed record Relisted : KubeletOutcome;

@@ -77,6 +77,11 @@ public static class PodLifecycle
             return new KubeletPlan([], WriteStatus: false, WakeAt: null, Done: true);
         }
 
+        if (state.NeedsRelist)
+        {
+            return new KubeletPlan([new Relist()], WriteStatus: false, WakeAt: null, Done: false);
+        }
+
         if (state.Termination is { } termination)
         {
             return PlanTermination(state, termination, now);
@@ -396,6 +401,12 @@ public static class PodLifecycle
 
             case DeletionObserved observed:
                 return Observe(state, new PodDeletionRequested(observed.KillAt, observed.ObjectGone));
+
+            case RunExited exited:
+                return Observe(state, exited.Exit);
+
+            case Relisted:
+                return state with { NeedsRelist = false };
 
             default:
                 throw new ArgumentException($"Unknown outcome {outcome.GetType().Name}.", nameof(outcome));

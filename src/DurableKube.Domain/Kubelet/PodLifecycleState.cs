@@ -18,6 +18,7 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="Termination">Set once the pod is being deleted.</param>
 /// <param name="SandboxRemoved">Whether the sandbox has been removed (only during termination).</param>
 /// <param name="Removed">Whether the pod's object has been removed from the store: the workflow is done.</param>
+/// <param name="NeedsRelist">Whether to ask the runtime about the running containers before anything else (set when the workflow continues as new).</param>
 /// <param name="Revision">Counts changes that the pod's status shows.</param>
 /// <param name="WrittenRevision">The <paramref name="Revision"/> last written to the pod's status.</param>
 public sealed record PodLifecycleState(
@@ -35,6 +36,7 @@ public sealed record PodLifecycleState(
     PodTermination? Termination = null,
     bool SandboxRemoved = false,
     bool Removed = false,
+    bool NeedsRelist = false,
     long Revision = 1,
     long WrittenRevision = 0)
 {

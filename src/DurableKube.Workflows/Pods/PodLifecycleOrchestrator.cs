@@ -16,10 +16,10 @@ public static class PodLifecycleOrchestrator
     public const string Name = "PodLifecycle";
 
     /// <summary>
-    /// Signals handled before the orchestration continues as new, which keeps the history of a pod
-    /// that restarts forever bounded.
+    /// Turns of the loop (a signal, a timer, a sync) before the orchestration continues as new, which
+    /// keeps the history of a pod that restarts, or waits to be scheduled, forever bounded.
     /// </summary>
-    public const int SignalsPerExecution = 25;
+    public const int TurnsPerExecution = 50;
 
     /// <summary>How long to wait before planning again after the sync activity failed all its retries.</summary>
     public static readonly TimeSpan FailedSyncDelay = TimeSpan.FromSeconds(15);
@@ -42,12 +42,20 @@ public static class PodLifecycleOrchestrator
 
         // One outstanding wait for a signal, kept across loop turns and never cancelled: a cancelled
         // waiter stays on the context's stack and would swallow the next event that arrives while
-        // this orchestration awaits an activity. For the same reason, continue-as-new happens only
-        // when no waiter is outstanding, so signals still in flight are carried into the next execution.
+        // this orchestration awaits an activity.
         Task<PodEvent>? signal = null;
-        var handled = 0;
-        while (true)
+        for (var turn = 0; ; turn++)
         {
+            if (turn >= TurnsPerExecution)
+            {
+                // Signals not yet taken go over to the next execution; one an outstanding waiter
+                // already took is lost with this execution, so the next starts with a relist (a lost
+                // exit comes back from the runtime) and a sync (a lost deletion comes back from the store).
+                Log.ContinuedAsNew(logger, context.InstanceId, turn);
+                context.ContinueAsNew(state with { NeedsRelist = true }, preserveUnprocessedEvents: true);
+                return null;
+            }
+
             var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
             var plan = PodLifecycle.Plan(state, now);
             if (plan.Done)
@@ -92,12 +100,6 @@ public static class PodLifecycleOrchestrator
             var received = await signal;
             signal = null;
             state = PodLifecycle.Observe(state, received.Signal);
-            if (++handled >= SignalsPerExecution)
-            {
-                Log.ContinuedAsNew(logger, context.InstanceId, handled);
-                context.ContinueAsNew(state, preserveUnprocessedEvents: true);
-                return null;
-            }
         }
     }
 }

@@ -83,6 +83,12 @@ public sealed class SyncPodActivity
                 continue;
             }
 
+            if (command is Relist)
+            {
+                outcomes.AddRange(await RelistAsync(current, cancellationToken));
+                continue;
+            }
+
             var outcome = await ExecuteAsync(command, current, pod, cancellationToken);
             if (outcome is null)
             {
@@ -146,9 +152,33 @@ public sealed class SyncPodActivity
                 await _runtime.RemoveSandboxAsync(state.Pod.Uid, cancellationToken);
                 return new SandboxRemoved();
 
+
             default:
                 throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command));
         }
+    }
+
+    /// <summary>Asks the runtime about every run the state believes alive; exits it missed come back as outcomes.</summary>
+    private async Task<IReadOnlyList<KubeletOutcome>> RelistAsync(PodLifecycleState state, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<KubeletOutcome>();
+        foreach (var track in state.Containers.Where(c => c.IsRunning))
+        {
+            var id = new ContainerRunId(state.Pod.Uid, track.Name, track.Run!.Attempt);
+            var run = await _runtime.GetContainerAsync(id, cancellationToken);
+            if (run is { State: ContainerRunState.Running })
+            {
+                continue;
+            }
+
+            // Exited, or gone from the runtime altogether (a vanished container, in Kubernetes' words).
+            outcomes.Add(new RunExited(run is null
+                ? new ContainerExited(track.Name, track.Run.Attempt, _time.GetUtcNow(), 137, "ContainerStatusUnknown", "The container could not be located when the pod was terminated")
+                : new ContainerExited(track.Name, track.Run.Attempt, run.FinishedAt ?? _time.GetUtcNow(), run.ExitCode ?? 137, run.Reason, run.Message)));
+        }
+
+        outcomes.Add(new Relisted());
+        return outcomes;
     }
 
     private async Task<KubeletOutcome> BindAsync(V1Pod pod, CancellationToken cancellationToken)

@@ -290,4 +290,28 @@ public class PodLifecycleTests
         Assert.False(PodLifecycle.Plan(stopped, T0).WriteStatus);
         Assert.True(PodLifecycle.Plan(stopped.Exited("app", 0, T0, 1), T0).WriteStatus);
     }
+
+    [Fact]
+    public void A_new_execution_relists_before_anything_else_and_recovers_a_lost_exit()
+    {
+        var state = TestPods.State().Placed().Started("app", 0, T0) with { NeedsRelist = true };
+
+        Assert.Equal<KubeletCommand>([new Relist()], PodLifecycle.Plan(state, T0.AddSeconds(5)).Commands);
+
+        state = PodLifecycle.Apply(state, [new RunExited(new ContainerExited("app", 0, T0.AddSeconds(2), 1)), new Relisted()]);
+        Assert.False(state.NeedsRelist);
+        Assert.Equal(1, state.Find("app")!.Run!.ExitCode);
+        Assert.Equal<KubeletCommand>([new StartContainer("app", 1)], PodLifecycle.Plan(state, T0.AddSeconds(5)).Commands);
+    }
+
+    [Fact]
+    public void A_relist_that_finds_nothing_new_only_clears_the_flag()
+    {
+        var state = TestPods.State().Placed().Started("app", 0, T0) with { NeedsRelist = true };
+
+        var relisted = PodLifecycle.Apply(state, [new Relisted()]);
+
+        Assert.Equal(state with { NeedsRelist = false }, relisted);
+        Assert.Empty(PodLifecycle.Plan(relisted, T0).Commands);
+    }
 }

@@ -76,6 +76,10 @@ public sealed class FakeContainerRuntime : IContainerRuntime
         return true;
     }
 
+    /// <summary>Loses a run, as a runtime that was wiped would: it is no longer listed or known.</summary>
+    /// <param name="id">The run.</param>
+    public void Forget(ContainerRunId id) => _runs.TryRemove(id, out _);
+
     /// <summary>Gives a run (started or not) a log of its own, instead of its behaviour's lines.</summary>
     /// <param name="id">The run.</param>
     /// <param name="lines">The lines.</param>

@@ -1,3 +1,4 @@
+using DurableKube.Domain.Kubelet;
 using DurableKube.Ports.Runtime;
 using DurableKube.Testing.Runtime;
 using k8s.Models;
@@ -199,7 +200,7 @@ public sealed class PodLifecycleOrchestratorTests : IAsyncLifetime
     public async Task Signals_keep_flowing_across_continue_as_new_in_a_long_crash_loop()
     {
         // Tiny back-off: the pod crashes and restarts fast enough to continue as new several times
-        // (every 25 signals), while exits keep arriving; then a deletion arrives in the middle of it.
+        // (every 50 turns of its loop), while exits keep arriving; then a deletion arrives in the middle of it.
         await using var fast = await WorkflowHarness.StartAsync(new()
         {
             ["Kubelet:BackoffInitial"] = "00:00:00.001",
@@ -230,6 +231,33 @@ public sealed class PodLifecycleOrchestratorTests : IAsyncLifetime
         await empty.NodeAgent.HeartbeatAsync();
         var running = await empty.WaitForPodAsync("waiting", p => p.Status.Phase == "Running");
         Assert.Equal("node-1", running.Spec.NodeName);
+    }
+
+    [Fact]
+    public async Task A_pod_that_waits_for_a_node_forever_continues_as_new_and_relists()
+    {
+        await using var empty = await WorkflowHarness.StartAsync(new() { ["Kubelet:ScheduleRetry"] = "00:00:00.100" }, runNodeAgent: false);
+        var pod = await empty.CreatePodAsync(Pod("patient", "Always", "main"));
+        var instanceId = PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid);
+
+        // Each retry is a turn of the loop: after 50 the history starts over, in a new execution
+        // whose input asks for a relist first.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? input = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            input = (await empty.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true))?.SerializedInput;
+            if (input?.Contains("\"NeedsRelist\":true", StringComparison.Ordinal) == true)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("\"NeedsRelist\":true", input, StringComparison.Ordinal);
+        await empty.NodeAgent.HeartbeatAsync();
+        await empty.WaitForPodAsync("patient", p => p.Status.Phase == "Running");
     }
 
     /// <summary>The container a fake launch is for, and its attempt.</summary>
