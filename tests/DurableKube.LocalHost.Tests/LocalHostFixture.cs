@@ -48,7 +48,23 @@ public sealed class LocalHostFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
-        await RunScriptAsync("down.sh", TimeSpan.FromMinutes(2));
+        var down = await RunScriptAsync("down.sh", TimeSpan.FromMinutes(2));
+
+        // A clean stop of the host ends every container it ran: nothing under its runtime may be left.
+        var leftovers = ProcessesUnder(Path.Combine(RunDirectory, "runtime"));
+        foreach (var pid in leftovers)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+                // Gone already.
+            }
+        }
+
         await _azurite.DisposeAsync();
         try
         {
@@ -62,6 +78,39 @@ public sealed class LocalHostFixture : IAsyncLifetime
         {
             // Best effort.
         }
+
+        Assert.True(down.ExitCode == 0, $"scripts/down.sh failed ({down.ExitCode}): {down.Output}");
+        Assert.True(leftovers.Count == 0, $"scripts/down.sh left {leftovers.Count} container process(es) running: {string.Join(", ", leftovers)}");
+    }
+
+    /// <summary>The pids of processes whose command line names a path under <paramref name="directory"/> (the runtime's shims do).</summary>
+    private static List<int> ProcessesUnder(string directory)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains(directory, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // Ended while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Runs scripts/up.sh with this fixture's environment.</summary>
