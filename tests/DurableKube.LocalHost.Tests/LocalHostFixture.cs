@@ -83,7 +83,10 @@ public sealed class LocalHostFixture : IAsyncLifetime
         Assert.True(leftovers.Count == 0, $"scripts/down.sh left {leftovers.Count} container process(es) running: {string.Join(", ", leftovers)}");
     }
 
-    /// <summary>The pids of processes whose command line names a path under <paramref name="directory"/> (the runtime's shims do).</summary>
+    /// <summary>
+    /// The pids of processes whose command line names a path under <paramref name="directory"/> (the
+    /// runtime's shims do) or whose working directory is under it (containers run in their pod's sandbox).
+    /// </summary>
     private static List<int> ProcessesUnder(string directory)
     {
         var found = new List<int>();
@@ -96,7 +99,9 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains(directory, StringComparison.Ordinal))
+                var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget ?? string.Empty;
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains(directory, StringComparison.Ordinal)
+                    || cwd.StartsWith(directory, StringComparison.Ordinal))
                 {
                     found.Add(pid);
                 }
