@@ -94,7 +94,10 @@ public sealed class KubectlWalkthroughTests(LocalHostFixture host)
     {
         var ns = E2E.UniqueNamespace("crash");
         await E2E.CreateNamespaceAsync(host, ns);
-        await host.KubectlOkAsync("apply", "-n", ns, "-f", Example("pod-crashloop.yaml"));
+        Assert.Contains("pod/crasher created", await host.KubectlOkAsync("create", "-n", ns, "-f", Example("pod-crashloop.yaml")), StringComparison.Ordinal);
+        var again = await host.KubectlAsync("create", "-n", ns, "-f", Example("pod-crashloop.yaml"));
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains("pods \"crasher\" already exists", again.Output, StringComparison.Ordinal);
 
         var row = await Eventually.WaitAsync(
             () => host.KubectlOkAsync("get", "pod", "crasher", "-n", ns, "--no-headers"),
