@@ -6,7 +6,7 @@ namespace DurableKube.LocalHost.Tests;
 
 /// <summary>The crash-loop back-off, scaled down to 1 s doubling to 4 s, measured from outside.</summary>
 [Collection(LocalHostCollection.Name)]
-public sealed class CrashLoopTimingTests(LocalHostFixture host)
+public sealed class CrashLoopTimingTests(LocalHostFixture host, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_crashing_container_restarts_after_0_1_2_4_4_seconds_and_never_early()
@@ -36,6 +36,7 @@ public sealed class CrashLoopTimingTests(LocalHostFixture host)
         await client.CoreV1.DeleteNamespacedPodAsync("timed", ns);
 
         var gaps = times.Zip(times.Skip(1), (a, b) => b - a).Take(5).ToList();
+        output.WriteLine("gaps between starts: " + string.Join(", ", gaps.Select(g => g.ToString("F3", CultureInfo.InvariantCulture))));
         double[] expected = [0, 1, 2, 4, 4];
         for (var i = 0; i < expected.Length; i++)
         {
