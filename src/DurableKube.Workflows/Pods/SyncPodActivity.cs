@@ -55,8 +55,6 @@ public sealed class SyncPodActivity
         var state = request.State;
         var key = new ObjectKey(ResourceTypes.Pods, state.Pod.Namespace, state.Pod.Name);
         var pod = await ReadPodAsync(key, state.Pod.Uid, cancellationToken);
-        var outcomes = new List<KubeletOutcome>();
-        var statusWritten = false;
         if (state.Termination is null && (pod is null || pod.Metadata.DeletionTimestamp is not null))
         {
             // The pod is going or gone and the workflow was not told (a lost signal): tell it now, and
@@ -67,47 +65,29 @@ public sealed class SyncPodActivity
             return new SyncPodResult([new DeletionObserved(killAt, ObjectGone: pod is null)], _options.CurrentValue.ToSettings());
         }
 
+        var outcomes = new List<KubeletOutcome>();
         foreach (var command in request.Commands)
         {
-            var current = PodLifecycle.Apply(state, outcomes);
-            if (command is RemovePod)
+            var produced = await ExecuteAsync(command, PodLifecycle.Apply(state, outcomes), key, pod, cancellationToken);
+            if (produced.Count == 0)
             {
-                // The last word on a pod is its final status, then it goes.
-                if (pod is not null)
-                {
-                    await WriteStatusAsync(key, current, cancellationToken);
-                    statusWritten = true;
-                }
-
-                outcomes.Add(await RemovePodAsync(key, state.Pod.Uid, cancellationToken));
-                continue;
+                // It could not go ahead (the pod is gone, no node yet): the commands after it depend on it.
+                break;
             }
 
-            if (command is Relist)
-            {
-                outcomes.AddRange(await RelistAsync(current, cancellationToken));
-                continue;
-            }
-
-            var outcome = await ExecuteAsync(command, current, pod, cancellationToken);
-            if (outcome is null)
+            outcomes.AddRange(produced);
+            if (produced[^1] is PodUnschedulable)
             {
                 break;
             }
 
-            outcomes.Add(outcome);
-            if (outcome is PodBound bound && pod is not null)
+            if (produced[^1] is PodBound bound && pod is not null)
             {
                 pod.Spec.NodeName = bound.NodeName;
             }
-
-            if (outcome is PodUnschedulable)
-            {
-                break;
-            }
         }
 
-        if (!statusWritten && pod is not null)
+        if (pod is not null && !outcomes.OfType<PodRemoved>().Any())
         {
             await WriteStatusAsync(key, PodLifecycle.Apply(state, outcomes), cancellationToken);
         }
@@ -121,24 +101,25 @@ public sealed class SyncPodActivity
         return pod?.Metadata.Uid == uid ? pod : null;
     }
 
-    private async Task<KubeletOutcome?> ExecuteAsync(KubeletCommand command, PodLifecycleState state, V1Pod? pod, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<KubeletOutcome>> ExecuteAsync(
+        KubeletCommand command, PodLifecycleState state, ObjectKey key, V1Pod? pod, CancellationToken cancellationToken)
     {
         switch (command)
         {
             case BindPod:
-                return pod is null ? null : await BindAsync(pod, cancellationToken);
+                return pod is null ? [] : [await BindAsync(pod, cancellationToken)];
 
             case CreateSandbox:
                 if (pod is null || (state.NodeName ?? pod.Spec.NodeName) is not { } node)
                 {
-                    return null;
+                    return [];
                 }
 
                 var sandbox = await _runtime.CreateSandboxAsync(new SandboxSpec(state.Pod.Uid, state.Pod.Namespace, state.Pod.Name, node), cancellationToken);
-                return new SandboxCreated(new SandboxAddresses(sandbox.PodIP, sandbox.HostIP));
+                return [new SandboxCreated(new SandboxAddresses(sandbox.PodIP, sandbox.HostIP))];
 
             case StartContainer start:
-                return pod is null ? null : await StartAsync(pod, state, start, cancellationToken);
+                return pod is null ? [] : [await StartAsync(pod, state, start, cancellationToken)];
 
             case StopContainer stop:
                 await _runtime.StopContainerAsync(
@@ -146,12 +127,23 @@ public sealed class SyncPodActivity
                     stop.Signal == StopSignal.Kill ? StopMode.Kill : StopMode.Graceful,
                     cancellationToken);
                 Log.StopSent(_logger, state.Pod.Namespace, state.Pod.Name, stop.Name, stop.Attempt, stop.Signal);
-                return new StopSent(stop.Name, stop.Attempt, stop.Signal);
+                return [new StopSent(stop.Name, stop.Attempt, stop.Signal)];
 
             case RemoveSandbox:
                 await _runtime.RemoveSandboxAsync(state.Pod.Uid, cancellationToken);
-                return new SandboxRemoved();
+                return [new SandboxRemoved()];
 
+            case RemovePod:
+                // The last word on a pod is its final status; then it goes.
+                if (pod is not null)
+                {
+                    await WriteStatusAsync(key, state, cancellationToken);
+                }
+
+                return [await RemovePodAsync(key, state.Pod.Uid, cancellationToken)];
+
+            case Relist:
+                return await RelistAsync(state, cancellationToken);
 
             default:
                 throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command));
