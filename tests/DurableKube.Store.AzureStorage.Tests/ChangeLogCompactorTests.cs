@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static DurableKube.Store.AzureStorage.Tests.TestObjects;
+using static DurableKube.Testing.Store.StoreObjects;
 
 namespace DurableKube.Store.AzureStorage.Tests;
 

@@ -5,6 +5,7 @@ using DurableKube.Testing.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using static DurableKube.Store.AzureStorage.Tests.TestObjects;
+using static DurableKube.Testing.Store.StoreObjects;
 
 namespace DurableKube.Store.AzureStorage.Tests;
 

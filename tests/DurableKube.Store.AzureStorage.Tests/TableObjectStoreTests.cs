@@ -8,6 +8,7 @@ using DurableKube.Testing.Azurite;
 using Microsoft.Extensions.Time.Testing;
 using ResourceType = DurableKube.Domain.Resources.ResourceType;
 using static DurableKube.Store.AzureStorage.Tests.TestObjects;
+using static DurableKube.Testing.Store.StoreObjects;
 
 namespace DurableKube.Store.AzureStorage.Tests;
 

@@ -3,6 +3,7 @@ using DurableKube.Domain.Resources;
 using DurableKube.Ports.Store;
 using k8s;
 using Xunit;
+using static DurableKube.Testing.Store.StoreObjects;
 
 namespace DurableKube.Testing.Store;
 
