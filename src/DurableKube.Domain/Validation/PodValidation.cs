@@ -14,63 +14,27 @@ public static class PodValidation
     private static readonly string[] TerminationMessagePolicies = ["FallbackToLogsOnError", "File"];
     private static readonly string[] CpuAndMemory = ["cpu", "memory"];
 
-    /// <summary>Checks a pod's spec (metadata is checked by <see cref="ObjectMetaValidation"/>).</summary>
+    /// <summary>Checks a pod's spec (metadata is checked by <see cref="ObjectMetaValidation"/>) at the path <c>spec</c>.</summary>
     /// <param name="pod">The pod, defaulted.</param>
     /// <returns>The errors.</returns>
     public static IReadOnlyList<FieldError> ValidateSpec(V1Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
+        return ValidatePodSpec(pod.Spec, "spec");
+    }
+
+    /// <summary>
+    /// Checks a pod spec wherever it sits: a pod's <c>spec</c> or a controller's <c>spec.template.spec</c>
+    /// (the API server's <c>ValidatePodSpec</c>). A missing spec is reported as missing containers.
+    /// </summary>
+    /// <param name="spec">The spec, defaulted.</param>
+    /// <param name="path">The spec's field path, e.g. <c>spec.template.spec</c>; every error's path starts with it.</param>
+    /// <returns>The errors.</returns>
+    public static IReadOnlyList<FieldError> ValidatePodSpec(V1PodSpec? spec, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
         var errors = new List<FieldError>();
-        var spec = pod.Spec;
-        const string path = "spec";
-        if (spec is null)
-        {
-            errors.Add(FieldError.Required(path.Child("containers")));
-            return errors;
-        }
-
-        var volumes = ValidateVolumes(spec.Volumes, path.Child("volumes"), errors);
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        ValidateContainers(spec.InitContainers, path.Child("initContainers"), init: true, names, volumes, errors);
-        if (spec.Containers is null || spec.Containers.Count == 0)
-        {
-            errors.Add(FieldError.Required(path.Child("containers")));
-        }
-        else
-        {
-            ValidateContainers(spec.Containers, path.Child("containers"), init: false, names, volumes, errors);
-        }
-
-        if (string.IsNullOrEmpty(spec.RestartPolicy))
-        {
-            errors.Add(FieldError.Required(path.Child("restartPolicy")));
-        }
-        else if (!RestartPolicies.Contains(spec.RestartPolicy, StringComparer.Ordinal))
-        {
-            errors.Add(FieldError.NotSupported(path.Child("restartPolicy"), spec.RestartPolicy, RestartPolicies));
-        }
-
-        if (!string.IsNullOrEmpty(spec.DnsPolicy) && !DnsPolicies.Contains(spec.DnsPolicy, StringComparer.Ordinal))
-        {
-            errors.Add(FieldError.NotSupported(path.Child("dnsPolicy"), spec.DnsPolicy, DnsPolicies));
-        }
-
-        if (spec.ActiveDeadlineSeconds is { } deadline && deadline is < 1 or > int.MaxValue)
-        {
-            errors.Add(FieldError.Invalid(path.Child("activeDeadlineSeconds"), deadline, NameValidation.InclusiveRangeError(1, int.MaxValue)));
-        }
-
-        if (!string.IsNullOrEmpty(spec.NodeName))
-        {
-            errors.AddRange(NameValidation.IsDns1123Subdomain(spec.NodeName).Select(m => FieldError.Invalid(path.Child("nodeName"), spec.NodeName, m)));
-        }
-
-        if (!string.IsNullOrEmpty(spec.ServiceAccountName))
-        {
-            errors.AddRange(NameValidation.IsDns1123Subdomain(spec.ServiceAccountName).Select(m => FieldError.Invalid(path.Child("serviceAccountName"), spec.ServiceAccountName, m)));
-        }
-
-        ValidateTolerations(spec.Tolerations, path.Child("tolerations"), errors);
+        ValidatePodSpec(spec, path, errors);
         return errors;
     }
 
@@ -121,6 +85,58 @@ public static class PodValidation
                 errors.Add(FieldError.NotSupported(at.Child("effect"), toleration.Effect, ["NoExecute", "NoSchedule", "PreferNoSchedule"]));
             }
         }
+    }
+
+    private static void ValidatePodSpec(V1PodSpec? spec, string path, List<FieldError> errors)
+    {
+        if (spec is null)
+        {
+            errors.Add(FieldError.Required(path.Child("containers")));
+            return;
+        }
+
+        var volumes = ValidateVolumes(spec.Volumes, path.Child("volumes"), errors);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        ValidateContainers(spec.InitContainers, path.Child("initContainers"), init: true, names, volumes, errors);
+        if (spec.Containers is null || spec.Containers.Count == 0)
+        {
+            errors.Add(FieldError.Required(path.Child("containers")));
+        }
+        else
+        {
+            ValidateContainers(spec.Containers, path.Child("containers"), init: false, names, volumes, errors);
+        }
+
+        if (string.IsNullOrEmpty(spec.RestartPolicy))
+        {
+            errors.Add(FieldError.Required(path.Child("restartPolicy")));
+        }
+        else if (!RestartPolicies.Contains(spec.RestartPolicy, StringComparer.Ordinal))
+        {
+            errors.Add(FieldError.NotSupported(path.Child("restartPolicy"), spec.RestartPolicy, RestartPolicies));
+        }
+
+        if (!string.IsNullOrEmpty(spec.DnsPolicy) && !DnsPolicies.Contains(spec.DnsPolicy, StringComparer.Ordinal))
+        {
+            errors.Add(FieldError.NotSupported(path.Child("dnsPolicy"), spec.DnsPolicy, DnsPolicies));
+        }
+
+        if (spec.ActiveDeadlineSeconds is { } deadline && deadline is < 1 or > int.MaxValue)
+        {
+            errors.Add(FieldError.Invalid(path.Child("activeDeadlineSeconds"), deadline, NameValidation.InclusiveRangeError(1, int.MaxValue)));
+        }
+
+        if (!string.IsNullOrEmpty(spec.NodeName))
+        {
+            errors.AddRange(NameValidation.IsDns1123Subdomain(spec.NodeName).Select(m => FieldError.Invalid(path.Child("nodeName"), spec.NodeName, m)));
+        }
+
+        if (!string.IsNullOrEmpty(spec.ServiceAccountName))
+        {
+            errors.AddRange(NameValidation.IsDns1123Subdomain(spec.ServiceAccountName).Select(m => FieldError.Invalid(path.Child("serviceAccountName"), spec.ServiceAccountName, m)));
+        }
+
+        ValidateTolerations(spec.Tolerations, path.Child("tolerations"), errors);
     }
 
     private static HashSet<string> ValidateVolumes(IList<V1Volume>? volumes, string path, List<FieldError> errors)
