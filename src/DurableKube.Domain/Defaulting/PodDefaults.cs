@@ -3,27 +3,58 @@ using k8s.Models;
 namespace DurableKube.Domain.Defaulting;
 
 /// <summary>
-/// The defaults the API server gives a Pod: the scheme's defaults (pkg/apis/core/v1/defaults.go),
-/// applied to every pod it decodes, and the admission defaults of a new pod (service account,
-/// priority, the not-ready and unreachable tolerations).
+/// The defaults the API server gives a Pod and a pod template, in three layers:
+/// <list type="bullet">
+/// <item><see cref="ApplySpec"/>: the scheme's defaults of every pod spec (pkg/apis/core/v1/defaults.go <c>SetDefaults_PodSpec</c>
+/// and the container, probe, port and volume defaults), applied whenever a pod or an object holding a pod template is decoded;
+/// <see cref="ApplyTemplate"/> applies them to a template.</item>
+/// <item><see cref="Apply"/>: those plus the scheme's defaults of a Pod only (<c>SetDefaults_Pod</c>: enableServiceLinks,
+/// requests copied from limits), on every decode of a pod.</item>
+/// <item><see cref="ApplyOnCreate"/>: what admission adds to a new pod only (service account, priority, the not-ready and
+/// unreachable tolerations).</item>
+/// </list>
 /// </summary>
 public static class PodDefaults
 {
     /// <summary>How long a pod tolerates its node being not ready or unreachable by default.</summary>
     public const long DefaultTolerationSeconds = 300;
 
-    /// <summary>Applies the scheme defaults to a pod, as on every decode (create, update, patch).</summary>
+    /// <summary>
+    /// Applies the scheme defaults to a pod, as on every decode (create, update, patch): <see cref="ApplySpec"/>, then what
+    /// only a Pod gets (<c>SetDefaults_Pod</c>): <c>enableServiceLinks: true</c> and each container's requests defaulted to
+    /// its limits.
+    /// </summary>
     /// <param name="pod">The pod, changed in place.</param>
     public static void Apply(V1Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
         var spec = pod.Spec ??= new V1PodSpec();
+        ApplySpec(spec);
+        spec.EnableServiceLinks ??= true;
+        foreach (var container in (spec.InitContainers ?? []).Concat(spec.Containers ?? []))
+        {
+            DefaultRequestsToLimits(container);
+        }
+    }
+
+    /// <summary>
+    /// Applies the scheme defaults every pod spec gets, a pod's or a template's (<c>SetDefaults_PodSpec</c> and the defaults of
+    /// the types inside it): restartPolicy <c>Always</c>, dnsPolicy <c>ClusterFirst</c>, schedulerName <c>default-scheduler</c>,
+    /// terminationGracePeriodSeconds 30, an empty securityContext, serviceAccountName from the deprecated serviceAccount
+    /// (a conversion rule in Kubernetes, which every pod spec goes through too);
+    /// per container imagePullPolicy, terminationMessagePath and terminationMessagePolicy, empty resources, port protocol
+    /// <c>TCP</c>, fieldRef apiVersion <c>v1</c> and the probe defaults; volume defaultMode 0644 and hostPath type.
+    /// Nothing only a Pod gets: no enableServiceLinks, no requests from limits, no tolerations, service account or priority.
+    /// </summary>
+    /// <param name="spec">The spec, changed in place.</param>
+    public static void ApplySpec(V1PodSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         spec.RestartPolicy = Empty(spec.RestartPolicy) ? "Always" : spec.RestartPolicy;
         spec.TerminationGracePeriodSeconds ??= 30;
         spec.DnsPolicy = Empty(spec.DnsPolicy) ? "ClusterFirst" : spec.DnsPolicy;
         spec.SchedulerName = Empty(spec.SchedulerName) ? "default-scheduler" : spec.SchedulerName;
         spec.SecurityContext ??= new V1PodSecurityContext();
-        spec.EnableServiceLinks ??= true;
         if (!Empty(spec.ServiceAccount) && Empty(spec.ServiceAccountName))
         {
             spec.ServiceAccountName = spec.ServiceAccount;
@@ -40,7 +71,23 @@ public static class PodDefaults
         }
     }
 
-    /// <summary>Applies what admission adds to a new pod: the default service account, priority 0 and the default tolerations.</summary>
+    /// <summary>
+    /// Applies the scheme defaults a pod template gets wherever it sits (a ReplicaSet's, Deployment's, Job's ... <c>spec.template</c>):
+    /// <see cref="ApplySpec"/> on its spec, created if missing as the API server's template always has one. The template's
+    /// metadata gets nothing, and nothing only a Pod gets is added (see <see cref="Apply"/> and <see cref="ApplyOnCreate"/>):
+    /// the pods a controller creates from the template get those when they are created.
+    /// </summary>
+    /// <param name="template">The template, changed in place.</param>
+    public static void ApplyTemplate(V1PodTemplateSpec template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ApplySpec(template.Spec ??= new V1PodSpec());
+    }
+
+    /// <summary>
+    /// Applies what admission adds to a new pod: the default service account, priority 0 and the default tolerations
+    /// (the DefaultTolerationSeconds admission plugin). Only pod creation does this, never a template.
+    /// </summary>
     /// <param name="pod">The pod, changed in place.</param>
     public static void ApplyOnCreate(V1Pod pod)
     {
@@ -85,17 +132,6 @@ public static class PodDefaults
         container.TerminationMessagePolicy = Empty(container.TerminationMessagePolicy) ? "File" : container.TerminationMessagePolicy;
         container.ImagePullPolicy = Empty(container.ImagePullPolicy) ? DefaultPullPolicy(container.Image) : container.ImagePullPolicy;
         container.Resources ??= new V1ResourceRequirements();
-        if (container.Resources.Limits is { Count: > 0 } limits)
-        {
-            container.Resources.Requests ??= new Dictionary<string, ResourceQuantity>();
-            foreach (var (name, quantity) in limits)
-            {
-                if (!container.Resources.Requests.ContainsKey(name))
-                {
-                    container.Resources.Requests[name] = quantity;
-                }
-            }
-        }
 
         foreach (var port in container.Ports ?? [])
         {
@@ -113,6 +149,21 @@ public static class PodDefaults
         ApplyProbe(container.LivenessProbe);
         ApplyProbe(container.ReadinessProbe);
         ApplyProbe(container.StartupProbe);
+    }
+
+    private static void DefaultRequestsToLimits(V1Container container)
+    {
+        if (container.Resources?.Limits is { Count: > 0 } limits)
+        {
+            container.Resources.Requests ??= new Dictionary<string, ResourceQuantity>();
+            foreach (var (name, quantity) in limits)
+            {
+                if (!container.Resources.Requests.ContainsKey(name))
+                {
+                    container.Resources.Requests[name] = quantity;
+                }
+            }
+        }
     }
 
     private static void ApplyProbe(V1Probe? probe)
