@@ -2,7 +2,7 @@ using k8s.Models;
 
 namespace DurableKube.Domain.Validation;
 
-/// <summary>The API server's checks of a Pod (pkg/apis/core/validation: <c>ValidatePodCreate</c>, <c>ValidatePodSpec</c>), for the fields this control plane uses.</summary>
+/// <summary>The API server's checks of a Pod and of a pod template (pkg/apis/core/validation: <c>ValidatePodCreate</c>, <c>ValidatePodSpec</c>, <c>ValidatePodTemplateSpec</c>), for the fields this control plane uses.</summary>
 public static class PodValidation
 {
     /// <summary>The restart policies a pod may have, sorted as the API server lists them.</summary>
@@ -35,6 +35,50 @@ public static class PodValidation
         ArgumentNullException.ThrowIfNull(path);
         var errors = new List<FieldError>();
         ValidatePodSpec(spec, path, errors);
+        return errors;
+    }
+
+    /// <summary>
+    /// Checks a pod template such as a controller's <c>spec.template</c> (the API server's <c>ValidatePodTemplateSpec</c>,
+    /// then the owner's own rules): the template's labels and annotations at <c>{path}.labels</c> and
+    /// <c>{path}.annotations</c> (a template's metadata has no name or namespace to check), its spec with
+    /// <see cref="ValidatePodSpec(V1PodSpec?, string)"/> at <c>{path}.spec</c>, no ephemeral containers, then the
+    /// restart policies and activeDeadlineSeconds the owner allows. A missing template is <c>Required</c> at
+    /// <paramref name="path"/>; a template without a spec gets only <c>{path}.spec.containers: Required value</c>.
+    /// </summary>
+    /// <param name="template">The template, defaulted (<see cref="Defaulting.PodDefaults.ApplyTemplate"/>).</param>
+    /// <param name="path">The template's field path, e.g. <c>spec.template</c> or <c>spec.jobTemplate.spec.template</c>.</param>
+    /// <param name="rules">What the owner asks beyond a pod's rules, e.g. <see cref="PodTemplateRules.ReplicaSet"/>; null for none (a PodTemplate object).</param>
+    /// <returns>The errors.</returns>
+    public static IReadOnlyList<FieldError> ValidatePodTemplateSpec(V1PodTemplateSpec? template, string path, PodTemplateRules? rules = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (template is null)
+        {
+            return [FieldError.Required(path)];
+        }
+
+        var errors = new List<FieldError>();
+        errors.AddRange(ObjectMetaValidation.ValidateLabels(template.Metadata?.Labels, path.Child("labels")));
+        errors.AddRange(ObjectMetaValidation.ValidateAnnotations(template.Metadata?.Annotations, path.Child("annotations")));
+        var spec = template.Spec;
+        var specPath = path.Child("spec");
+        ValidatePodSpec(spec, specPath, errors);
+        if (spec is null)
+        {
+            return errors;
+        }
+
+        if (spec.EphemeralContainers is { Count: > 0 })
+        {
+            errors.Add(FieldError.Forbidden(specPath.Child("ephemeralContainers"), "ephemeral containers not allowed in pod template"));
+        }
+
+        if (rules is not null)
+        {
+            ValidateOwnerRules(spec, specPath, rules, errors);
+        }
+
         return errors;
     }
 
@@ -137,6 +181,28 @@ public static class PodValidation
         }
 
         ValidateTolerations(spec.Tolerations, path.Child("tolerations"), errors);
+    }
+
+    private static void ValidateOwnerRules(V1PodSpec spec, string path, PodTemplateRules rules, List<FieldError> errors)
+    {
+        var allowed = rules.AllowedRestartPolicies;
+        var policy = spec.RestartPolicy ?? string.Empty;
+        if (allowed.Count > 0 && !allowed.Contains(policy, StringComparer.Ordinal))
+        {
+            if (policy is "" or "Always" && !allowed.Contains("Always", StringComparer.Ordinal))
+            {
+                errors.Add(FieldError.Required(path.Child("restartPolicy"), "valid values: " + string.Join(", ", allowed.Select(FieldError.GoQuote))));
+            }
+            else
+            {
+                errors.Add(FieldError.NotSupported(path.Child("restartPolicy"), policy, allowed));
+            }
+        }
+
+        if (rules.ForbidActiveDeadlineSeconds && spec.ActiveDeadlineSeconds is not null)
+        {
+            errors.Add(FieldError.Forbidden(path.Child("activeDeadlineSeconds"), $"activeDeadlineSeconds in {rules.OwnerKind} is not Supported"));
+        }
     }
 
     private static HashSet<string> ValidateVolumes(IList<V1Volume>? volumes, string path, List<FieldError> errors)

@@ -1,3 +1,4 @@
+using DurableKube.Domain.Defaulting;
 using DurableKube.Domain.Validation;
 using k8s.Models;
 
@@ -57,5 +58,10 @@ public class PodSpecValidationTests
         Assert.Equal(PodValidation.ValidatePodSpec(pod.Spec, "spec"), PodValidation.ValidateSpec(pod));
     }
 
-    internal static V1PodSpec ValidSpec() => PodValidationTests.ValidPod().Spec;
+    private static V1PodSpec ValidSpec()
+    {
+        var template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "nginx:1.27" }] } };
+        PodDefaults.ApplyTemplate(template);
+        return template.Spec;
+    }
 }
