@@ -6,7 +6,9 @@ using DurableKube.Api.Logging;
 using DurableKube.Api.OpenApi;
 using DurableKube.Api.Resources;
 using DurableKube.Api.Routing;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Selectors;
+using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
@@ -21,12 +23,20 @@ namespace DurableKube.Api;
 /// </summary>
 public sealed class KubernetesApi
 {
+    private readonly ApiRouter _router;
+    private readonly DiscoveryDocuments _discovery;
+    private readonly OpenApiDocuments _openApi;
+    private readonly OpenApiV2Document _openApiV2;
     private readonly ResourceHandler _resources;
     private readonly HealthHandler _health;
     private readonly ILogger<KubernetesApi> _logger;
 
-    internal KubernetesApi(ResourceHandler resources, HealthHandler health, ILogger<KubernetesApi> logger)
+    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, ILogger<KubernetesApi> logger)
     {
+        _router = new ApiRouter(kinds);
+        _discovery = new DiscoveryDocuments(kinds);
+        _openApi = new OpenApiDocuments(kinds);
+        _openApiV2 = new OpenApiV2Document(kinds);
         _resources = resources;
         _health = health;
         _logger = logger;
@@ -50,6 +60,10 @@ public sealed class KubernetesApi
         {
             await FailAsync(context, FromStore(e).Status);
         }
+        catch (ObjectRejectedException e)
+        {
+            await FailAsync(context, FromRejection(e).Status);
+        }
         catch (SelectorParseException e)
         {
             await FailAsync(context, StatusErrors.BadRequest(e.Message).Status);
@@ -69,7 +83,7 @@ public sealed class KubernetesApi
     {
         StoreErrorKind.NotFound when e.Key is { } key => StatusErrors.NotFound(key.Type, key.Name),
         StoreErrorKind.AlreadyExists when e.Key is { } key => StatusErrors.AlreadyExists(key.Type, key.Name),
-        StoreErrorKind.Conflict when e.Key is { } key => StatusErrors.Conflict(key.Type, key.Name, "the object has been modified; please apply your changes to the latest version and try again"),
+        StoreErrorKind.Conflict when e.Key is { } key => StatusErrors.Conflict(key.Type, key.Name, e.Detail ?? "the object has been modified; please apply your changes to the latest version and try again"),
         StoreErrorKind.Expired => StatusErrors.Expired(e.Message),
         StoreErrorKind.TooLarge => new ApiException(new V1Status
         {
@@ -80,10 +94,18 @@ public sealed class KubernetesApi
         _ => StatusErrors.InternalError(e.Message),
     };
 
+    private static ApiException FromRejection(ObjectRejectedException e) => e.Reason switch
+    {
+        RejectionReason.Invalid => StatusErrors.Invalid(e.Type, e.Name, e.Errors),
+        RejectionReason.Forbidden => StatusErrors.Forbidden(e.Type, e.Name, e.Detail, e.Cause),
+        RejectionReason.Conflict => StatusErrors.Conflict(e.Type, e.Name, e.Detail),
+        _ => StatusErrors.BadRequest(e.Detail),
+    };
+
     private async Task DispatchAsync(HttpContext context)
     {
         var request = context.Request;
-        var route = ApiRouter.Route(request.Path.Value);
+        var route = _router.Route(request.Path.Value);
         var accept = MediaType.ParseAccept(request.Headers.Accept);
         var format = ResponseFormat.Negotiate(accept, allowTransform: route.Kind == RouteKind.Resource);
         context.Items[typeof(ResponseFormat)] = format;
@@ -111,29 +133,29 @@ public sealed class KubernetesApi
             case RouteKind.Groups:
                 if (!await TryAggregatedAsync(context, accept, core: false))
                 {
-                    await ResponseWriter.WriteNodeAsync(context, 200, DiscoveryDocuments.Groups(), ResponseFormat.Json, aborted);
+                    await ResponseWriter.WriteNodeAsync(context, 200, _discovery.Groups(), ResponseFormat.Json, aborted);
                 }
 
                 break;
             case RouteKind.Group:
-                await ResponseWriter.WriteNodeAsync(context, 200, DiscoveryDocuments.Group(route.Group!), ResponseFormat.Json, aborted);
+                await ResponseWriter.WriteNodeAsync(context, 200, _discovery.Group(route.Group!), ResponseFormat.Json, aborted);
                 break;
             case RouteKind.CoreResources or RouteKind.GroupResources:
-                await ResponseWriter.WriteNodeAsync(context, 200, DiscoveryDocuments.ResourceList(route.Group!, route.Version!), ResponseFormat.Json, aborted);
+                await ResponseWriter.WriteNodeAsync(context, 200, _discovery.ResourceList(route.Group!, route.Version!), ResponseFormat.Json, aborted);
                 break;
             case RouteKind.OpenApiIndex:
-                await ResponseWriter.WriteNodeAsync(context, 200, OpenApiDocuments.Index(), ResponseFormat.Json, aborted);
+                await ResponseWriter.WriteNodeAsync(context, 200, _openApi.Index(), ResponseFormat.Json, aborted);
                 break;
             case RouteKind.OpenApiV2:
                 if (accept.Any(m => m.Type == OpenApiV2Document.ProtobufMediaType))
                 {
                     context.Response.StatusCode = 200;
                     context.Response.ContentType = OpenApiV2Document.ProtobufContentType;
-                    await context.Response.Body.WriteAsync(OpenApiV2Document.Protobuf(), aborted);
+                    await context.Response.Body.WriteAsync(_openApiV2.Protobuf(), aborted);
                 }
                 else
                 {
-                    await ResponseWriter.WriteNodeAsync(context, 200, OpenApiV2Document.Json(), ResponseFormat.Json, aborted);
+                    await ResponseWriter.WriteNodeAsync(context, 200, _openApiV2.Json(), ResponseFormat.Json, aborted);
                 }
 
                 break;
@@ -143,7 +165,7 @@ public sealed class KubernetesApi
                     context.Response.Headers.CacheControl = "public, immutable";
                 }
 
-                await ResponseWriter.WriteNodeAsync(context, 200, OpenApiDocuments.Document(route.Group!, route.Version!), ResponseFormat.Json, aborted);
+                await ResponseWriter.WriteNodeAsync(context, 200, _openApi.Document(route.Group!, route.Version!), ResponseFormat.Json, aborted);
                 break;
             case RouteKind.Resource:
                 await _resources.HandleAsync(new ResourceRequest(context, route, format));
@@ -154,14 +176,14 @@ public sealed class KubernetesApi
     }
 
     /// <summary>Answers with aggregated discovery when the client asks for it, echoing the media type it asked for.</summary>
-    private static async Task<bool> TryAggregatedAsync(HttpContext context, IReadOnlyList<MediaType> accept, bool core)
+    private async Task<bool> TryAggregatedAsync(HttpContext context, IReadOnlyList<MediaType> accept, bool core)
     {
         foreach (var media in accept)
         {
             if (media.Type == MediaType.Json && media.Parameter("g") == DiscoveryDocuments.AggregatedGroup
                 && media.Parameter("as") == "APIGroupDiscoveryList" && media.Parameter("v") is "v2" or "v2beta1")
             {
-                var document = DiscoveryDocuments.Aggregated(core, media.Parameter("v")!);
+                var document = _discovery.Aggregated(core, media.Parameter("v")!);
                 await ResponseWriter.WriteNodeAsync(context, 200, document, new ResponseFormat(ResponseShape.Object, false, media.Text, "v1"), context.RequestAborted);
                 return true;
             }

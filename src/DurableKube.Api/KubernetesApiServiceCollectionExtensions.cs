@@ -3,6 +3,7 @@ using DurableKube.Api.Namespaces;
 using DurableKube.Api.Pods;
 using DurableKube.Api.Resources;
 using DurableKube.Api.Watch;
+using DurableKube.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,8 +14,9 @@ namespace DurableKube.Api;
 public static class KubernetesApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="KubernetesApi"/>, its options (section <see cref="KubernetesApiOptions.SectionName"/>)
-    /// and the hosted service that creates the system namespaces. The host provides
+    /// Adds <see cref="KubernetesApi"/>, its options (section <see cref="KubernetesApiOptions.SectionName"/>),
+    /// the write path (<see cref="ObjectRegistry"/>, with the built-in kinds unless the host registered
+    /// kinds) and the hosted service that creates the system namespaces. The host provides
     /// <c>IObjectStore</c> and <c>IContainerRuntime</c>; <see cref="TimeProvider.System"/> is used unless
     /// another <see cref="TimeProvider"/> is registered.
     /// </summary>
@@ -31,11 +33,13 @@ public static class KubernetesApiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddObjectRegistry();
         services.TryAddSingleton<WatchHandler>();
         services.TryAddSingleton<PodLogHandler>();
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton(sp => new KubernetesApi(
+            sp.GetRequiredService<Domain.Kinds.KindRegistry>(),
             sp.GetRequiredService<ResourceHandler>(),
             sp.GetRequiredService<HealthHandler>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KubernetesApi>>()));

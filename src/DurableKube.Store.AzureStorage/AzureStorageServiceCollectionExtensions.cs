@@ -59,7 +59,6 @@ public static class AzureStorageServiceCollectionExtensions
             var credential = provider.GetRequiredService<StorageCredential>().Credential;
             return new TableObjectStore(
                 AzureStorageClients.CreateTableClient(options, credential),
-                provider.GetRequiredService<IWorkQueue>(),
                 options,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILoggerFactory>().CreateLogger<TableObjectStore>());

@@ -17,9 +17,6 @@ internal static partial class Log
         Message = "A transaction of {Writes} writes failed")]
     public static partial void TransactionFailed(ILogger logger, int writes, Exception exception);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
-        Message = "Committed {Resource} {Namespace}/{Name} at resource version {ResourceVersion} but could not queue the change; the controllers' resync will pick it up")]
-    public static partial void DispatchFailed(ILogger logger, string resource, string? @namespace, string name, string resourceVersion, Exception exception);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug,
         Message = "Compacted the change log through resource version {ResourceVersion}: {Removed} entries removed")]

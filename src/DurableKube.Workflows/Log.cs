@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DurableKube.Workflows;
 
-/// <summary>The workflows' log messages. Event ids: 1xx pods, 2xx dispatcher, 3xx node agent.</summary>
+/// <summary>The workflows' log messages. Event ids: 1xx pods and the reconcile loop, 2xx dispatcher, 3xx node agent, 4xx namespaces.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "Pod {Namespace}/{Name} bound to node {Node}")]
@@ -24,10 +24,10 @@ internal static partial class Log
     [LoggerMessage(105, LogLevel.Information, "Pod {Namespace}/{Name} removed")]
     public static partial void Removed(ILogger logger, string @namespace, string name);
 
-    [LoggerMessage(106, LogLevel.Warning, "Pod {InstanceId}: sync failed, trying again at {RetryAt}: {Message}")]
-    public static partial void SyncFailed(ILogger logger, string instanceId, DateTimeOffset retryAt, string message);
+    [LoggerMessage(106, LogLevel.Warning, "Workflow {InstanceId}: activity {Activity} failed, trying again at {RetryAt}: {Message}")]
+    public static partial void WorkFailed(ILogger logger, string instanceId, string activity, DateTimeOffset retryAt, string message);
 
-    [LoggerMessage(107, LogLevel.Information, "Pod {InstanceId}: continuing as new after {Turns} turns")]
+    [LoggerMessage(107, LogLevel.Information, "Workflow {InstanceId}: continuing as new after {Turns} turns")]
     public static partial void ContinuedAsNew(ILogger logger, string instanceId, int turns);
 
     [LoggerMessage(200, LogLevel.Debug, "Dispatching {Type} of {Resource} {Namespace}/{Name}")]
@@ -36,8 +36,11 @@ internal static partial class Log
     [LoggerMessage(201, LogLevel.Information, "Started workflow {InstanceId} for {Resource} {Namespace}/{Name}")]
     public static partial void WorkflowStarted(ILogger logger, string instanceId, string resource, string? @namespace, string name);
 
-    [LoggerMessage(202, LogLevel.Information, "Resynced {Count} pods and {Namespaces} terminating namespaces")]
-    public static partial void Resynced(ILogger logger, int count, int namespaces);
+    [LoggerMessage(202, LogLevel.Information, "Resync: {Handler} looked at {Count} objects")]
+    public static partial void Resynced(ILogger logger, string handler, int count);
+
+    [LoggerMessage(203, LogLevel.Warning, "Workflow {InstanceId} was {State}; started it again for {Resource} {Namespace}/{Name}")]
+    public static partial void WorkflowRestarted(ILogger logger, string instanceId, Ports.Workflows.WorkflowInstanceState state, string resource, string? @namespace, string name);
 
     [LoggerMessage(300, LogLevel.Information, "Node {Node} registered")]
     public static partial void NodeRegistered(ILogger logger, string node);

@@ -1,7 +1,9 @@
+using DurableKube.Registry;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
+using DurableKube.Workflows.Reconcile;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,9 +14,10 @@ namespace DurableKube.Workflows;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the activities, the change dispatcher and the options (sections <c>Kubelet</c>,
-    /// <c>Node</c>, <c>Dispatcher</c>), validated at start-up. Hosts add the node agent and the queue
-    /// reader as they run them, and an <see cref="Ports.Workflows.IWorkflowClient"/> of their own.
+    /// Registers the write path (<see cref="ObjectRegistry"/>), the activities, the change handlers of the
+    /// workflow kinds, the router and dispatcher, the write hook that queues the changes handlers want, and
+    /// the options (sections <c>Kubelet</c>, <c>Node</c>, <c>Dispatcher</c>, <c>Reconcile</c>), validated at start-up. Hosts add
+    /// the node agent and the queue reader as they run them, and an <see cref="Ports.Workflows.IWorkflowClient"/> of their own.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -26,10 +29,30 @@ public static class ServiceCollectionExtensions
         services.AddOptions<KubeletOptions>().Bind(configuration.GetSection(KubeletOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DispatcherOptions>().Bind(configuration.GetSection(DispatcherOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddObjectRegistry();
         services.TryAddTransient<SyncPodActivity>();
-        services.TryAddTransient<NamespaceActivities>();
+        services.TryAddTransient<SyncNamespaceActivity>();
+
+        // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
+        // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.
+        services.AddChangeHandler<PodChangeHandler>();
+        services.AddChangeHandler<NamespaceChangeHandler>();
+        services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());
+        return services;
+    }
+
+    /// <summary>Registers the change handler of a workflow kind with the dispatcher.</summary>
+    /// <typeparam name="THandler">The handler.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddChangeHandler<THandler>(this IServiceCollection services)
+        where THandler : class, IChangeHandler
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeHandler, THandler>());
         return services;
     }
 }

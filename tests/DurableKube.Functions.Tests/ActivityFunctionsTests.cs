@@ -38,33 +38,32 @@ public sealed class ActivityFunctionsTests : IDisposable
     }
 
     [Fact]
-    public async Task The_namespace_activities_empty_and_remove_the_namespace()
+    public async Task SyncNamespace_finalizes_an_empty_terminating_namespace_which_removes_it()
     {
         var ns = (V1Namespace)await _harness.Store.CreateAsync(ResourceTypes.Namespaces, new V1Namespace
         {
             ApiVersion = "v1",
             Kind = "Namespace",
-            Metadata = new V1ObjectMeta { Name = "doomed", Uid = Guid.NewGuid().ToString() },
+            Metadata = new V1ObjectMeta { Name = "doomed", Uid = Guid.NewGuid().ToString(), DeletionTimestamp = DateTime.UtcNow },
+            Spec = new V1NamespaceSpec { Finalizers = ["kubernetes"] },
+            Status = new V1NamespaceStatus { Phase = "Terminating" },
         });
-        var reference = new NamespaceRef("doomed", ns.Metadata.Uid);
 
-        var remaining = await ActivityFunctions.EmptyNamespaceAsync(reference, _harness.Context);
-        var removed = await ActivityFunctions.RemoveNamespaceAsync(reference, _harness.Context);
+        var result = await ActivityFunctions.SyncNamespaceAsync(new NamespaceRef("doomed", ns.Metadata.Uid), _harness.Context);
 
-        Assert.Equal(0, remaining);
-        Assert.True(removed);
+        Assert.Equal(new NamespaceSyncResult(0, Removed: true), result);
         Assert.Null(await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Namespaces, null, "doomed")));
     }
 
     [Fact]
-    public async Task EmptyNamespace_counts_what_is_still_there_and_starts_deleting_it()
+    public async Task SyncNamespace_counts_what_is_still_there_and_starts_deleting_it()
     {
         // Bound, so it is deleted gracefully (an unbound pod would go at once).
         var pod = await _harness.StorePodAsync("straggler", "doomed", p => p.Spec.NodeName = FunctionHarness.NodeName);
 
-        var remaining = await ActivityFunctions.EmptyNamespaceAsync(new NamespaceRef("doomed", Guid.NewGuid().ToString()), _harness.Context);
+        var result = await ActivityFunctions.SyncNamespaceAsync(new NamespaceRef("doomed", Guid.NewGuid().ToString()), _harness.Context);
 
-        Assert.Equal(1, remaining);
+        Assert.Equal(new NamespaceSyncResult(1, Removed: false), result);
         var stored = (V1Pod)(await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Pods, "doomed", "straggler")))!;
         Assert.Equal(pod.Metadata.Uid, stored.Metadata.Uid);
         Assert.NotNull(stored.Metadata.DeletionTimestamp);

@@ -5,6 +5,7 @@ using DurableKube.Functions.Tests.Support;
 using DurableKube.Ports.Queue;
 using DurableKube.Store.AzureStorage;
 using DurableKube.Workflows.Pods;
+using DurableKube.Workflows.Reconcile;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -45,7 +46,7 @@ public sealed class ChangeFunctionsTests : IDisposable
         var (name, input, options) = Assert.Single(starts);
         Assert.Equal(PodLifecycleOrchestrator.Name, name.Name);
         Assert.Equal("pod-" + pod.Metadata.Uid, options!.InstanceId);
-        var state = Assert.IsType<PodLifecycleState>(input);
+        var state = Assert.IsType<ReconcileInput<PodLifecycleState>>(input).State;
         Assert.Equal(new PodIdentity("default", "web", pod.Metadata.Uid), state.Pod);
     }
 

@@ -52,7 +52,7 @@ public sealed class CompositionTests : IDisposable
 
         Assert.NotNull(ActivatorUtilities.CreateInstance<KubernetesApiFunction>(_services));
         Assert.NotNull(_services.GetRequiredService<SyncPodActivity>());
-        Assert.NotNull(_services.GetRequiredService<NamespaceActivities>());
+        Assert.NotNull(_services.GetRequiredService<SyncNamespaceActivity>());
         Assert.NotNull(ActivatorUtilities.CreateInstance<ChangeDispatcher>(_services, client));
         using var agent = ActivatorUtilities.CreateInstance<NodeAgent>(_services, client);
         Assert.NotNull(agent);

@@ -23,13 +23,17 @@ public sealed class NodeAgentFunctionsTests : IDisposable
     {
         await TickAsync();
         var first = (V1Node)(await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Nodes, null, FunctionHarness.NodeName)))!;
+
+        // An hour passes without a heartbeat; the next tick refreshes it.
+        var stale = DateTime.UtcNow.AddHours(-1);
+        first.Status.Conditions.Single(c => c.Type == "Ready").LastHeartbeatTime = stale;
+        first = (V1Node)await _harness.Store.UpdateAsync(ResourceTypes.Nodes, first);
         await TickAsync();
         var second = (V1Node)(await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Nodes, null, FunctionHarness.NodeName)))!;
 
-        Assert.Equal("True", first.Status.Conditions.Single(c => c.Type == "Ready").Status);
+        Assert.Equal("True", second.Status.Conditions.Single(c => c.Type == "Ready").Status);
         Assert.Equal(first.Metadata.Uid, second.Metadata.Uid);
-        Assert.True(long.Parse(second.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture)
-            > long.Parse(first.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(second.Status.Conditions.Single(c => c.Type == "Ready").LastHeartbeatTime > stale.AddMinutes(59));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using DurableKube.Functions.Tests.Support;
 using DurableKube.Functions.Workflows;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
+using DurableKube.Workflows.Reconcile;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -30,7 +31,7 @@ public sealed class OrchestratorFunctionsTests
         pod.Metadata.Uid = "u-1";
         var state = PodLifecycle.Initialize(pod, new KubeletOptions().ToSettings());
         var context = StrictContext(PodLifecycleOrchestrator.Name, state.Pod.WorkflowInstanceId);
-        context.Setup(c => c.GetInput<PodLifecycleState>()).Returns(state);
+        context.Setup(c => c.GetInput<ReconcileInput<PodLifecycleState>>()).Returns(new ReconcileInput<PodLifecycleState>(state));
         object? sent = null;
         var activity = new TaskCompletionSource<SyncPodResult>();
         context
@@ -51,37 +52,34 @@ public sealed class OrchestratorFunctionsTests
         Assert.Equal(PodLifecycle.Plan(state, new DateTimeOffset(Now)).Commands, request.Commands);
         Assert.IsType<BindPod>(request.Commands[0]);
         Assert.Contains(request.Commands, c => c is StartContainer { Name: "app", Attempt: 0 });
-        context.Verify(c => c.GetInput<PodLifecycleState>(), Times.Once);
+        context.Verify(c => c.GetInput<ReconcileInput<PodLifecycleState>>(), Times.Once);
     }
 
     [Fact]
-    public async Task NamespaceTermination_reads_its_namespace_empties_it_and_removes_it()
+    public async Task NamespaceTermination_reads_its_namespace_and_looks_until_it_is_removed()
     {
         var ns = new NamespaceRef("doomed", "u-2");
         var context = StrictContext(NamespaceTerminationOrchestrator.Name, ns.WorkflowInstanceId);
-        context.Setup(c => c.GetInput<NamespaceRef>()).Returns(ns);
+        context.Setup(c => c.GetInput<ReconcileInput<NamespaceTermination>>()).Returns(new ReconcileInput<NamespaceTermination>(new NamespaceTermination(ns)));
         context
-            .Setup(c => c.CallActivityAsync<int>(It.Is<TaskName>(n => n.Name == NamespaceActivities.EmptyName), ns, It.IsAny<TaskOptions?>()))
-            .ReturnsAsync(0);
-        context
-            .Setup(c => c.CallActivityAsync<bool>(It.Is<TaskName>(n => n.Name == NamespaceActivities.RemoveName), ns, It.IsAny<TaskOptions?>()))
-            .ReturnsAsync(true);
+            .Setup(c => c.CallActivityAsync<NamespaceSyncResult>(It.Is<TaskName>(n => n.Name == SyncNamespaceActivity.Name), ns, It.IsAny<TaskOptions?>()))
+            .ReturnsAsync(new NamespaceSyncResult(0, Removed: true));
 
         var result = await OrchestratorFunctions.NamespaceTerminationAsync(context.Object);
 
         Assert.Equal("doomed", result);
-        context.Verify(c => c.GetInput<NamespaceRef>(), Times.Once);
-        context.Verify(c => c.CallActivityAsync<bool>(It.IsAny<TaskName>(), ns, It.IsAny<TaskOptions?>()), Times.Once);
+        context.Verify(c => c.GetInput<ReconcileInput<NamespaceTermination>>(), Times.Once);
+        context.Verify(c => c.CallActivityAsync<NamespaceSyncResult>(It.IsAny<TaskName>(), ns, It.IsAny<TaskOptions?>()), Times.Once);
     }
 
     [Fact]
     public async Task An_orchestration_without_input_fails_with_a_clear_message()
     {
         var context = StrictContext(PodLifecycleOrchestrator.Name, "pod-x");
-        context.Setup(c => c.GetInput<PodLifecycleState>()).Returns((PodLifecycleState?)null);
+        context.Setup(c => c.GetInput<ReconcileInput<PodLifecycleState>>()).Returns((ReconcileInput<PodLifecycleState>?)null);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OrchestratorFunctions.PodLifecycleAsync(context.Object));
 
-        Assert.Contains("PodLifecycleState", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ReconcileInput", error.Message, StringComparison.Ordinal);
     }
 }

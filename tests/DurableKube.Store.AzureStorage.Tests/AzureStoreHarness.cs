@@ -40,7 +40,7 @@ internal sealed class AzureStoreHarness
     /// <summary>Makes a store over the harness's table: each one is what a separate process would have.</summary>
     public TableObjectStore CreateStore(TimeProvider? time = null, TableClient? table = null)
     {
-        var store = new TableObjectStore(table ?? NewTableClient(), WorkQueue, Options, time ?? TimeProvider.System, NullLogger<TableObjectStore>.Instance);
+        var store = new TableObjectStore(table ?? NewTableClient(), Options, time ?? TimeProvider.System, NullLogger<TableObjectStore>.Instance);
         _stores.Add(store);
         return store;
     }

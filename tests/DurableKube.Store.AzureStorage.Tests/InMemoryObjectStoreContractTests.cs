@@ -1,5 +1,4 @@
 using System.Globalization;
-using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
 using DurableKube.Testing.Store;
 
@@ -10,11 +9,10 @@ public sealed class InMemoryObjectStoreContractTests : ObjectStoreContractTests
 {
     private InMemoryObjectStore? _store;
 
-    protected override Task<(IObjectStore Store, IWorkQueue Queue)> CreateStoreAsync()
+    protected override Task<IObjectStore> CreateStoreAsync()
     {
-        var queue = new InMemoryWorkQueue();
-        _store = new InMemoryObjectStore(queue);
-        return Task.FromResult<(IObjectStore, IWorkQueue)>((_store, queue));
+        _store = new InMemoryObjectStore();
+        return Task.FromResult<IObjectStore>(_store);
     }
 
     protected override async Task CompactChangeLogAsync() =>

@@ -1,4 +1,3 @@
-using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
 using DurableKube.Store.AzureStorage.Tables;
 using DurableKube.Testing.Azurite;
@@ -13,10 +12,10 @@ public sealed class TableObjectStoreContractTests(AzuriteFixture azurite) : Obje
     private readonly AzureStoreHarness _harness = new(azurite);
     private TableObjectStore? _store;
 
-    protected override Task<(IObjectStore Store, IWorkQueue Queue)> CreateStoreAsync()
+    protected override Task<IObjectStore> CreateStoreAsync()
     {
         _store = _harness.CreateStore();
-        return Task.FromResult<(IObjectStore, IWorkQueue)>((_store, _harness.WorkQueue));
+        return Task.FromResult<IObjectStore>(_store);
     }
 
     protected override Task CompactChangeLogAsync() => _store!.CompactChangeLogAsync(TimeSpan.Zero);

@@ -2,6 +2,7 @@ using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
 using DurableKube.Ports.Workflows;
+using DurableKube.Registry;
 using DurableKube.Testing;
 using DurableKube.Testing.Runtime;
 using DurableKube.Testing.Store;
@@ -30,11 +31,12 @@ public sealed class WorkflowHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly Task _pump;
 
-    private WorkflowHarness(DurableTaskTestHost host, ServiceProvider services, InMemoryObjectStore store, InMemoryWorkQueue queue, FakeContainerRuntime runtime, bool runNodeAgent)
+    private WorkflowHarness(DurableTaskTestHost host, ServiceProvider services, InMemoryObjectStore store, FaultyObjectStore faults, InMemoryWorkQueue queue, FakeContainerRuntime runtime, bool runNodeAgent)
     {
         _host = host;
         _services = services;
         Store = store;
+        Faults = faults;
         Queue = queue;
         Runtime = runtime;
         Workflows = services.GetRequiredService<IWorkflowClient>();
@@ -45,7 +47,13 @@ public sealed class WorkflowHarness : IAsyncDisposable
 
     public InMemoryObjectStore Store { get; }
 
+    /// <summary>Gets the store every workflow, handler and agent uses: <see cref="Store"/>, with faults a test can arm.</summary>
+    public FaultyObjectStore Faults { get; }
+
     public InMemoryWorkQueue Queue { get; }
+
+    /// <summary>Gets the write path every workflow writes through, as the API does.</summary>
+    public ObjectRegistry Registry => _services.GetRequiredService<ObjectRegistry>();
 
     public FakeContainerRuntime Runtime { get; }
 
@@ -63,7 +71,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public static async Task<WorkflowHarness> StartAsync(Dictionary<string, string?>? settings = null, bool runNodeAgent = true)
     {
         var queue = new InMemoryWorkQueue();
-        var store = new InMemoryObjectStore(queue);
+        var store = new InMemoryObjectStore();
+        var faults = new FaultyObjectStore(store);
         var runtime = new FakeContainerRuntime();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -75,12 +84,16 @@ public sealed class WorkflowHarness : IAsyncDisposable
             ["Node:ExitResyncInterval"] = "00:00:01",
             ["Dispatcher:MinPollInterval"] = "00:00:00.020",
             ["Dispatcher:MaxPollInterval"] = "00:00:00.050",
+            ["Reconcile:ActivityAttempts"] = "2",
+            ["Reconcile:ActivityFirstRetry"] = "00:00:00.100",
+            ["Reconcile:ActivityMaxRetry"] = "00:00:00.100",
+            ["Reconcile:FailedWorkDelay"] = "00:00:00.500",
         }.Concat(settings ?? []).GroupBy(p => p.Key).Select(g => g.Last())).Build();
 
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton<IObjectStore>(store)
+            .AddSingleton<IObjectStore>(faults)
             .AddSingleton<DurableKube.Ports.Queue.IWorkQueue>(queue)
             .AddSingleton<IContainerRuntime>(runtime)
             .AddDurableKubeWorkflows(configuration)
@@ -94,7 +107,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
         services.AddSingleton<IWorkflowClient>(new DurableTaskClientWorkflowClient(host.Client));
         provider = services.BuildServiceProvider(validateScopes: true);
 
-        var harness = new WorkflowHarness(host, provider, store, queue, runtime, runNodeAgent);
+        var harness = new WorkflowHarness(host, provider, store, faults, queue, runtime, runNodeAgent);
+        await harness.Registry.CreateAsync(ResourceTypes.Namespaces, new V1Namespace { Metadata = new V1ObjectMeta { Name = "default" } });
         if (runNodeAgent)
         {
             await harness.NodeAgent.HeartbeatAsync();
@@ -103,25 +117,18 @@ public sealed class WorkflowHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Creates a pod as the API would (uid, timestamps, defaults that matter here).</summary>
+    /// <summary>Creates a pod as the API does: through the registry (defaults, uid, timestamps, validation).</summary>
     public async Task<V1Pod> CreatePodAsync(V1Pod pod)
     {
-        pod.ApiVersion = "v1";
-        pod.Kind = "Pod";
         pod.Metadata.NamespaceProperty ??= "default";
-        pod.Metadata.Uid = Guid.NewGuid().ToString();
-        pod.Metadata.CreationTimestamp = DateTime.UtcNow;
-        pod.Spec.RestartPolicy ??= "Always";
-        pod.Spec.TerminationGracePeriodSeconds ??= 30;
-        pod.Status = new V1PodStatus { Phase = "Pending" };
-        return (V1Pod)await Store.CreateAsync(ResourceTypes.Pods, pod);
+        return (V1Pod)await Registry.CreateAsync(ResourceTypes.Pods, pod);
     }
 
     /// <summary>Deletes a pod as the API does: gracefully, or at once when nothing runs it.</summary>
     public Task DeletePodAsync(string name, long? gracePeriodSeconds = null) =>
-        Store.DeleteGracefullyAsync(new ObjectKey(ResourceTypes.Pods, "default", name), gracePeriodSeconds, DateTimeOffset.UtcNow);
+        Registry.DeleteAsync(new ObjectKey(ResourceTypes.Pods, "default", name), new DeleteOptions(gracePeriodSeconds));
 
-    public Task<V1Pod?> GetPodAsync(string name) => Store.GetAsync<V1Pod>(ResourceTypes.Pods, "default", name);
+    public async Task<V1Pod?> GetPodAsync(string name) => (V1Pod?)await Store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", name));
 
     /// <summary>Waits until the pod satisfies the condition, or fails with what it last was.</summary>
     public async Task<V1Pod> WaitForPodAsync(string name, Func<V1Pod, bool> condition, TimeSpan? timeout = null)

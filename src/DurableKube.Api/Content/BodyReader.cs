@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using DurableKube.Api.Errors;
+using DurableKube.Domain.Kinds;
 using Microsoft.AspNetCore.Http;
 
 namespace DurableKube.Api.Content;
@@ -40,8 +41,11 @@ internal static class BodyReader
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Parses a body by its media type: JSON (also when none is given) or YAML; anything else is 415.</summary>
-    public static ParsedBody Parse(byte[] body, MediaType? contentType)
+    /// <summary>
+    /// Parses a body by its media type: JSON (also when none is given), YAML, or protobuf for the kinds
+    /// whose message layout <paramref name="kinds"/> knows; anything else is 415.
+    /// </summary>
+    public static ParsedBody Parse(byte[] body, MediaType? contentType, KindRegistry kinds)
     {
         switch (contentType?.Type ?? MediaType.Json)
         {
@@ -61,7 +65,8 @@ internal static class BodyReader
                 return YamlConverter.ToJson(text);
             case MediaType.Protobuf:
                 return new ParsedBody(
-                    Protobuf.ProtobufBodyDecoder.Decode(body) ?? throw StatusErrors.UnsupportedMediaType(UnsupportedBodyMessage + " (protobuf is decoded for Namespaces only)"),
+                    Protobuf.ProtobufBodyDecoder.Decode(body, kinds) ?? throw StatusErrors.UnsupportedMediaType(
+                        UnsupportedBodyMessage + $" (protobuf is decoded for {string.Join(", ", kinds.All.Where(k => k.Protobuf is not null).Select(k => k.Type.Kind))} only)"),
                     []);
             default:
                 throw StatusErrors.UnsupportedMediaType(UnsupportedBodyMessage);

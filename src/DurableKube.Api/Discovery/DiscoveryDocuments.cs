@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 
 namespace DurableKube.Api.Discovery;
@@ -9,9 +10,10 @@ namespace DurableKube.Api.Discovery;
 /// <summary>
 /// The discovery documents kubectl reads before every command: <c>/version</c>, the legacy
 /// <c>/api</c>, <c>/apis</c>, <c>/apis/{group}</c>, <c>/api/v1</c> and <c>/apis/{group}/{version}</c>
-/// documents, and the aggregated <c>APIGroupDiscoveryList</c> (v2 and v2beta1), all from the registry.
+/// documents, and the aggregated <c>APIGroupDiscoveryList</c> (v2 and v2beta1), all from the kind registry.
 /// </summary>
-internal static class DiscoveryDocuments
+/// <param name="kinds">The served kinds.</param>
+internal sealed class DiscoveryDocuments(KindRegistry kinds)
 {
     public const string AggregatedGroup = "apidiscovery.k8s.io";
 
@@ -39,14 +41,14 @@ internal static class DiscoveryDocuments
         ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
     };
 
-    public static JsonObject Groups() => new()
+    public JsonObject Groups() => new()
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray([.. GroupNames().Select(g => (JsonNode)GroupBody(g))]),
+        ["groups"] = new JsonArray([.. kinds.Groups.Select(g => (JsonNode)GroupBody(g))]),
     };
 
-    public static JsonObject Group(string group)
+    public JsonObject Group(string group)
     {
         var body = GroupBody(group);
         var result = new JsonObject { ["kind"] = "APIGroup", ["apiVersion"] = "v1" };
@@ -59,32 +61,33 @@ internal static class DiscoveryDocuments
         return result;
     }
 
-    public static JsonObject ResourceList(string group, string version)
+    public JsonObject ResourceList(string group, string version)
     {
         var resources = new JsonArray();
-        foreach (var type in TypesOf(group, version))
+        foreach (var kind in kinds.KindsOf(group, version))
         {
+            var type = kind.Type;
             var entry = new JsonObject
             {
                 ["name"] = type.Plural,
                 ["singularName"] = type.Singular,
                 ["namespaced"] = type.Namespaced,
                 ["kind"] = type.Kind,
-                ["verbs"] = Array(ResourceCatalog.Verbs),
+                ["verbs"] = Array(KindDescriptor.Verbs),
             };
             if (type.ShortNames.Count > 0)
             {
                 entry["shortNames"] = Array(type.ShortNames);
             }
 
-            if (ResourceCatalog.Categories(type) is { Count: > 0 } categories)
+            if (kind.Categories is { Count: > 0 } categories)
             {
                 entry["categories"] = Array(categories);
             }
 
             entry["storageVersionHash"] = StorageVersionHash(type);
             resources.Add(entry);
-            foreach (var sub in ResourceCatalog.Subresources(type))
+            foreach (var sub in kind.Subresources.OrderBy(s => s.Name, StringComparer.Ordinal))
             {
                 resources.Add(new JsonObject
                 {
@@ -107,17 +110,18 @@ internal static class DiscoveryDocuments
     }
 
     /// <summary>The aggregated discovery document of <c>/api</c> (core) or <c>/apis</c> (named groups).</summary>
-    public static JsonObject Aggregated(bool core, string discoveryVersion)
+    public JsonObject Aggregated(bool core, string discoveryVersion)
     {
         var items = new JsonArray();
-        foreach (var group in core ? new[] { string.Empty } : GroupNames())
+        foreach (var group in core ? new[] { string.Empty } : kinds.Groups)
         {
             var versions = new JsonArray();
-            foreach (var version in VersionsOf(group))
+            foreach (var version in kinds.VersionsOf(group))
             {
                 var resources = new JsonArray();
-                foreach (var type in TypesOf(group, version))
+                foreach (var served in kinds.KindsOf(group, version))
                 {
+                    var type = served.Type;
                     var kind = new JsonObject { ["group"] = type.Group, ["version"] = type.Version, ["kind"] = type.Kind };
                     var entry = new JsonObject
                     {
@@ -125,19 +129,19 @@ internal static class DiscoveryDocuments
                         ["responseKind"] = kind,
                         ["scope"] = type.Namespaced ? "Namespaced" : "Cluster",
                         ["singularResource"] = type.Singular,
-                        ["verbs"] = Array(ResourceCatalog.Verbs),
+                        ["verbs"] = Array(KindDescriptor.Verbs),
                     };
                     if (type.ShortNames.Count > 0)
                     {
                         entry["shortNames"] = Array(type.ShortNames);
                     }
 
-                    if (ResourceCatalog.Categories(type) is { Count: > 0 } categories)
+                    if (served.Categories is { Count: > 0 } categories)
                     {
                         entry["categories"] = Array(categories);
                     }
 
-                    var subresources = ResourceCatalog.Subresources(type);
+                    var subresources = served.Subresources.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
                     if (subresources.Count > 0)
                     {
                         entry["subresources"] = new JsonArray([.. subresources.Select(s => (JsonNode)new JsonObject
@@ -172,18 +176,9 @@ internal static class DiscoveryDocuments
         };
     }
 
-    public static IEnumerable<string> GroupNames() =>
-        ResourceTypes.All.Select(t => t.Group).Where(g => g.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-
-    public static IEnumerable<string> VersionsOf(string group) =>
-        ResourceTypes.All.Where(t => t.Group == group).Select(t => t.Version).Distinct(StringComparer.Ordinal);
-
-    public static IEnumerable<ResourceType> TypesOf(string group, string version) =>
-        ResourceTypes.All.Where(t => t.Group == group && t.Version == version).OrderBy(t => t.Plural, StringComparer.Ordinal);
-
-    private static JsonObject GroupBody(string group)
+    private JsonObject GroupBody(string group)
     {
-        var versions = new JsonArray([.. VersionsOf(group).Select(v => (JsonNode)new JsonObject { ["groupVersion"] = group + "/" + v, ["version"] = v })]);
+        var versions = new JsonArray([.. kinds.VersionsOf(group).Select(v => (JsonNode)new JsonObject { ["groupVersion"] = group + "/" + v, ["version"] = v })]);
         return new JsonObject
         {
             ["name"] = group,

@@ -1,4 +1,5 @@
 using DurableKube.Domain.Resources;
+using DurableKube.Domain.Strategies;
 using DurableKube.Domain.Validation;
 using k8s.Models;
 
@@ -18,8 +19,8 @@ internal static class StatusErrors
     public static ApiException Conflict(ResourceType type, string name, string detail) =>
         Failure(409, "Conflict", $"Operation cannot be fulfilled on {type.GroupResource} \"{name}\": {detail}", Details(type, name));
 
-    public static ApiException Forbidden(ResourceType type, string name, string detail, string? causeReason = null) =>
-        Failure(403, "Forbidden", $"{type.GroupResource} \"{name}\" is forbidden: {detail}", Details(type, name, causeReason is null ? null : [new V1StatusCause { Reason = causeReason, Message = detail }]));
+    public static ApiException Forbidden(ResourceType type, string name, string detail, RejectionCause? cause = null) =>
+        Failure(403, "Forbidden", $"{type.GroupResource} \"{name}\" is forbidden: {detail}", Details(type, name, cause is null ? null : [new V1StatusCause { Reason = cause.Reason, Message = cause.Message, Field = cause.Field }]));
 
     public static ApiException BadRequest(string message) => Failure(400, "BadRequest", message, null);
 

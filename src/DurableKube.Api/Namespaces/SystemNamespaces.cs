@@ -1,8 +1,8 @@
 using DurableKube.Api.Logging;
-using DurableKube.Domain.Deletion;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,10 +14,8 @@ namespace DurableKube.Api.Namespaces;
 /// <c>kube-node-lease</c>) at start-up, as the API server's system namespaces controller does; it is
 /// idempotent and keeps retrying in the background while the store does not answer.
 /// </summary>
-internal sealed class SystemNamespaces(IObjectStore store, TimeProvider time, ILogger<SystemNamespaces> logger) : IHostedService, IDisposable
+internal sealed class SystemNamespaces(ObjectRegistry registry, TimeProvider time, ILogger<SystemNamespaces> logger) : IHostedService, IDisposable
 {
-    public static readonly IReadOnlyList<string> Names = ["default", "kube-system", "kube-public", "kube-node-lease"];
-
     private readonly CancellationTokenSource _stopping = new();
     private Task _background = Task.CompletedTask;
 
@@ -46,22 +44,16 @@ internal sealed class SystemNamespaces(IObjectStore store, TimeProvider time, IL
     /// <summary>Creates whichever system namespaces are missing.</summary>
     internal async Task EnsureAsync(CancellationToken cancellationToken)
     {
-        var strategy = ObjectStrategies.For(ResourceTypes.Namespaces);
-        foreach (var name in Names)
+        foreach (var name in NamespaceStrategy.SystemNamespaces)
         {
-            if (await store.GetAsync(new ObjectKey(ResourceTypes.Namespaces, null, name), cancellationToken) is not null)
+            if (await registry.GetAsync(new ObjectKey(ResourceTypes.Namespaces, null, name), cancellationToken) is not null)
             {
                 continue;
             }
 
-            var ns = new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = name } };
-            strategy.Default(ns);
-            strategy.PrepareForCreate(ns);
-            ns.Metadata.Uid = Guid.NewGuid().ToString();
-            ns.Metadata.CreationTimestamp = GracefulDeletion.Truncate(time.GetUtcNow());
             try
             {
-                await store.CreateAsync(ResourceTypes.Namespaces, ns, cancellationToken);
+                await registry.CreateAsync(ResourceTypes.Namespaces, new V1Namespace { Metadata = new V1ObjectMeta { Name = name } }, cancellationToken: cancellationToken);
             }
             catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
             {

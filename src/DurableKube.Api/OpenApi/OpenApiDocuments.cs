@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using DurableKube.Api.Discovery;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 
 namespace DurableKube.Api.OpenApi;
@@ -13,9 +13,10 @@ namespace DurableKube.Api.OpenApi;
 /// sends <c>fieldValidation=Strict</c> and leaves validation to the server. No schemas are served
 /// (kubectl then computes apply patches from its built-in types).
 /// </summary>
-internal static class OpenApiDocuments
+/// <param name="kinds">The served kinds.</param>
+internal sealed class OpenApiDocuments(KindRegistry kinds)
 {
-    public static JsonObject Index()
+    public JsonObject Index()
     {
         var paths = new JsonObject();
         foreach (var (group, version) in GroupVersions())
@@ -27,11 +28,12 @@ internal static class OpenApiDocuments
         return new JsonObject { ["paths"] = paths };
     }
 
-    public static JsonObject Document(string group, string version)
+    public JsonObject Document(string group, string version)
     {
         var paths = new JsonObject();
-        foreach (var type in DiscoveryDocuments.TypesOf(group, version))
+        foreach (var kind in kinds.KindsOf(group, version))
         {
+            var type = kind.Type;
             var prefix = group.Length == 0 ? "/api/" + version : $"/apis/{group}/{version}";
             var collection = type.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{type.Plural}" : $"{prefix}/{type.Plural}";
             paths[collection] = new JsonObject
@@ -43,7 +45,7 @@ internal static class OpenApiDocuments
                 ["put"] = Operation("replace", type, collection + "/{name}"),
                 ["patch"] = Operation("patch", type, collection + "/{name}"),
             };
-            if (ResourceCatalog.Serves(type, "status", "patch"))
+            if (kind.Serves(Subresource.Status.Name, "patch"))
             {
                 paths[collection + "/{name}/status"] = new JsonObject
                 {
@@ -65,8 +67,8 @@ internal static class OpenApiDocuments
     public static string Hash(JsonObject document) =>
         Convert.ToHexString(SHA512.HashData(Encoding.UTF8.GetBytes(document.ToJsonString())));
 
-    private static IEnumerable<(string Group, string Version)> GroupVersions() =>
-        ResourceTypes.All.Select(t => (t.Group, t.Version)).Distinct().OrderBy(p => p.Group, StringComparer.Ordinal);
+    private IEnumerable<(string Group, string Version)> GroupVersions() =>
+        kinds.All.Select(k => (k.Type.Group, k.Type.Version)).Distinct();
 
     private static string PathKey(string group, string version) => group.Length == 0 ? "api/" + version : $"apis/{group}/{version}";
 

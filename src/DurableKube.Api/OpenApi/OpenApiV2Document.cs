@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DurableKube.Api.Discovery;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 
 namespace DurableKube.Api.OpenApi;
@@ -10,7 +10,8 @@ namespace DurableKube.Api.OpenApi;
 /// taking <c>fieldValidation</c> in the query. Those kubectl versions read it only as protobuf
 /// (gnostic's <c>openapi.v2.Document</c>), so it is served both ways.
 /// </summary>
-internal static class OpenApiV2Document
+/// <param name="kinds">The served kinds.</param>
+internal sealed class OpenApiV2Document(KindRegistry kinds)
 {
     /// <summary>What kubectl asks for.</summary>
     public const string ProtobufMediaType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
@@ -18,7 +19,7 @@ internal static class OpenApiV2Document
     /// <summary>What the API server answers with ('@' is not a valid media type character, so Go clients need this form).</summary>
     public const string ProtobufContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
-    public static byte[] Protobuf()
+    public byte[] Protobuf()
     {
         var document = new ProtobufWriter()
             .String(1, "2.0")
@@ -35,7 +36,7 @@ internal static class OpenApiV2Document
         return document.ToArray();
     }
 
-    public static JsonObject Json()
+    public JsonObject Json()
     {
         var paths = new JsonObject();
         foreach (var (path, type) in Paths())
@@ -60,13 +61,14 @@ internal static class OpenApiV2Document
         };
     }
 
-    private static IEnumerable<(string Path, ResourceType Type)> Paths()
+    private IEnumerable<(string Path, ResourceType Type)> Paths()
     {
-        foreach (var type in ResourceTypes.All.OrderBy(t => t.Group, StringComparer.Ordinal).ThenBy(t => t.Plural, StringComparer.Ordinal))
+        foreach (var kind in kinds.All)
         {
+            var type = kind.Type;
             var prefix = type.Group.Length == 0 ? "/api/" + type.Version : $"/apis/{type.Group}/{type.Version}";
             yield return ((type.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{type.Plural}" : $"{prefix}/{type.Plural}") + "/{name}", type);
-            if (ResourceCatalog.Serves(type, "status", "patch"))
+            if (kind.Serves(Subresource.Status.Name, "patch"))
             {
                 yield return ((type.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{type.Plural}" : $"{prefix}/{type.Plural}") + "/{name}/status", type);
             }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
 using k8s;
@@ -20,19 +21,19 @@ internal static class ObjectDecoder
 {
     private const string Scheme = "pkg/api/legacyscheme/scheme.go:30";
 
-    public static IKubernetesObject<V1ObjectMeta> Decode(HttpContext context, ResourceType type, ParsedBody body, FieldValidation validation, string? rawSummary = null)
+    public static IKubernetesObject<V1ObjectMeta> Decode(HttpContext context, KindRegistry kinds, ResourceType type, ParsedBody body, FieldValidation validation, string? rawSummary = null)
     {
         var obj = ToObjectNode(type, body.Node, rawSummary);
-        CheckTypeMeta(type, obj);
+        CheckTypeMeta(kinds, type, obj);
         CheckFields(context, type, obj, body.DuplicateFields, validation);
         return Materialize(type, obj);
     }
 
     /// <summary>Checks a JSON object is shaped as the type wants (for patch results), and decodes it.</summary>
-    public static IKubernetesObject<V1ObjectMeta> DecodeNode(HttpContext context, ResourceType type, JsonNode? node, FieldValidation validation)
+    public static IKubernetesObject<V1ObjectMeta> DecodeNode(HttpContext context, KindRegistry kinds, ResourceType type, JsonNode? node, FieldValidation validation)
     {
         var obj = ToObjectNode(type, node, null);
-        CheckTypeMeta(type, obj);
+        CheckTypeMeta(kinds, type, obj);
         CheckFields(context, type, obj, [], validation);
         return Materialize(type, obj);
     }
@@ -72,7 +73,7 @@ internal static class ObjectDecoder
         return body.Length > 30 ? text + " ..." : text;
     }
 
-    private static void CheckTypeMeta(ResourceType type, JsonObject obj)
+    private static void CheckTypeMeta(KindRegistry kinds, ResourceType type, JsonObject obj)
     {
         var apiVersion = obj["apiVersion"]?.GetValue<string>();
         var kind = obj["kind"]?.GetValue<string>();
@@ -90,7 +91,7 @@ internal static class ObjectDecoder
         var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : string.Empty;
         if (kind != type.Kind)
         {
-            var served = ResourceTypes.All.FirstOrDefault(t => t.ApiVersion == apiVersion && t.Kind == kind);
+            var served = kinds.FindByKind(apiVersion, kind);
             throw StatusErrors.BadRequest(served is null
                 ? $"{kind} in version \"{version}\" cannot be handled as a {type.Kind}: no kind \"{kind}\" is registered for version \"{apiVersion}\" in scheme \"{Scheme}\""
                 : $"{kind} in version \"{version}\" cannot be handled as a {type.Kind}: converting ({apiVersion}.{kind}) to ({type.Kind}): unknown conversion");

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
-using DurableKube.Api.Logging;
 using DurableKube.Domain.Deletion;
-using DurableKube.Domain.Resources;
+using DurableKube.Domain.Strategies;
 using DurableKube.Domain.Serialization;
 using DurableKube.Domain.Validation;
 using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using k8s;
 using k8s.Models;
 
@@ -15,17 +15,10 @@ namespace DurableKube.Api.Resources;
 /// <summary>Delete and deletecollection, with DeleteOptions from the body or the query.</summary>
 internal sealed partial class ResourceHandler
 {
-    private static readonly string[] PropagationPolicies = ["Foreground", "Background", "Orphan"];
-
     private async Task DeleteAsync(ResourceRequest request)
     {
         var deleteOptions = await ReadDeleteOptionsAsync(request);
-        if (request.Type == ResourceTypes.Namespaces && ImmortalNamespaces.Contains(request.Name))
-        {
-            throw StatusErrors.Forbidden(request.Type, request.Name, "this namespace may not be deleted");
-        }
-
-        var (code, body) = await DeleteOneAsync(request, request.Key, deleteOptions, checkPreconditions: true);
+        var (code, body) = await DeleteOneAsync(request, request.Key, deleteOptions with { Preconditions = ReadPreconditions(deleteOptions) });
         await ResponseWriter.WriteNodeAsync(request.Http, code, body, request.Format with { Shape = ResponseShape.Object }, request.Cancellation);
     }
 
@@ -33,74 +26,44 @@ internal sealed partial class ResourceHandler
     {
         var deleteOptions = await ReadDeleteOptionsAsync(request);
         var filter = BuildFilter(request, null);
-        var list = await store.ListAsync(request.Type, request.Type.Namespaced ? request.Namespace : null, new ListQuery(filter), request.Cancellation);
+        var list = await _registry.ListAsync(request.Type, request.Type.Namespaced ? request.Namespace : null, new ListQuery(filter), request.Cancellation);
         var deleted = new List<IKubernetesObject<V1ObjectMeta>>();
         foreach (var item in list.Items)
         {
-            if (request.Type == ResourceTypes.Namespaces && ImmortalNamespaces.Contains(item.Metadata.Name))
-            {
-                continue;
-            }
-
             var key = new ObjectKey(request.Type, request.Type.Namespaced ? item.Metadata.NamespaceProperty : null, item.Metadata.Name);
             try
             {
-                var (_, result) = await DeleteOneAsync(request, key, deleteOptions, checkPreconditions: false);
-                deleted.Add(result is JsonObject o && o["kind"]?.GetValue<string>() != "Status" ? (IKubernetesObject<V1ObjectMeta>)KubeJson.Deserialize(o, request.Type.ObjectType)! : item);
+                var outcome = await _registry.DeleteAsync(key, deleteOptions with { Preconditions = new Preconditions(Uid: item.Metadata.Uid) }, request.Cancellation);
+                deleted.Add(outcome.Object);
             }
-            catch (ApiException e) when (e.Code == 404)
+            catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
             {
-                // Gone meanwhile: nothing to do.
+                // Gone meanwhile, or replaced by a newer object of the same name: not part of this collection.
+            }
+            catch (ObjectRejectedException e) when (e.Reason == RejectionReason.Forbidden)
+            {
+                // The kind refuses to delete this one (a system namespace): the rest still go.
             }
         }
 
-        await ResponseWriter.WriteNodeAsync(request.Http, 200, ListBody(request.Type, deleted, await store.GetResourceVersionAsync(request.Cancellation), null, null), request.Format with { Shape = ResponseShape.Object }, request.Cancellation);
+        await ResponseWriter.WriteNodeAsync(request.Http, 200, ListBody(request.Type, deleted, await _registry.Store.GetResourceVersionAsync(request.Cancellation), null, null), request.Format with { Shape = ResponseShape.Object }, request.Cancellation);
     }
 
-    private async Task<(int Code, JsonNode Body)> DeleteOneAsync(ResourceRequest request, ObjectKey key, V1DeleteOptions deleteOptions, bool checkPreconditions)
+    private async Task<(int Code, JsonNode Body)> DeleteOneAsync(ResourceRequest request, ObjectKey key, DeleteOptions deleteOptions)
     {
-        void Verify(IKubernetesObject<V1ObjectMeta> existing)
-        {
-            if (checkPreconditions)
-            {
-                CheckPreconditions(request, key.Name, existing, deleteOptions.Preconditions);
-            }
-        }
-
-        if (deleteOptions.DryRun is { Count: > 0 })
-        {
-            // What the delete would do, without doing it.
-            var existing = await store.GetAsync(key, request.Cancellation) ?? throw StatusErrors.NotFound(request.Type, key.Name);
-            Verify(existing);
-            var marked = KubeJson.Clone(existing);
-            var action = request.Strategy.PlanDelete(marked, deleteOptions.GracePeriodSeconds, time.GetUtcNow());
-            return action is DeletionAction.Remove or DeletionAction.UpdateThenRemove
-                ? RemovedAnswer(request, existing)
-                : (200, KubeJson.ToNode(action == DeletionAction.Unchanged ? existing : marked)!);
-        }
-
         DeleteOutcome outcome;
         try
         {
-            outcome = await store.DeleteGracefullyAsync(key, deleteOptions.GracePeriodSeconds, time.GetUtcNow(), Verify, request.Cancellation);
+            outcome = await _registry.DeleteAsync(key, deleteOptions, request.Cancellation);
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
         {
             throw StatusErrors.NotFound(request.Type, key.Name);
         }
 
-        if (outcome.Removed)
-        {
-            Log.ObjectDeleted(logger, request.Type.GroupResource, key.Namespace, key.Name);
-            return RemovedAnswer(request, outcome.Object);
-        }
-
-        if (outcome.Action == DeletionAction.Update)
-        {
-            Log.ObjectMarkedForDeletion(logger, request.Type.GroupResource, key.Namespace, key.Name);
-        }
-
-        return (200, KubeJson.ToNode(outcome.Object)!);
+        return outcome.Removed
+            ? RemovedAnswer(request, outcome.Object)
+            : (200, KubeJson.ToNode(outcome.Object)!);
     }
 
     private static (int, JsonNode) RemovedAnswer(ResourceRequest request, IKubernetesObject<V1ObjectMeta> removed) =>
@@ -108,21 +71,10 @@ internal sealed partial class ResourceHandler
             ? (200, KubeJson.ToNode(removed)!)
             : (200, StatusJson.ToNode(StatusErrors.Success(request.Type, removed.Metadata.Name, removed.Metadata.Uid)));
 
-    private static void CheckPreconditions(ResourceRequest request, string name, IKubernetesObject<V1ObjectMeta> existing, V1Preconditions? preconditions)
-    {
-        if (preconditions?.Uid is { Length: > 0 } uid && uid != existing.Metadata.Uid)
-        {
-            throw StatusErrors.Conflict(request.Type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing.Metadata.Uid}");
-        }
-
-        if (preconditions?.ResourceVersion is { Length: > 0 } rv && rv != existing.Metadata.ResourceVersion)
-        {
-            throw StatusErrors.Conflict(request.Type, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {existing.Metadata.ResourceVersion}");
-        }
-    }
+    private static Preconditions? ReadPreconditions(DeleteOptions options) => options.Preconditions;
 
     /// <summary>Reads DeleteOptions from the body (kubectl sends one; the C# client may not) and the query.</summary>
-    private async Task<V1DeleteOptions> ReadDeleteOptionsAsync(ResourceRequest request)
+    private async Task<DeleteOptions> ReadDeleteOptionsAsync(ResourceRequest request)
     {
         var raw = await BodyReader.ReadAsync(request.Http.Request, _options.MaxRequestBodyBytes, request.Cancellation);
         var deleteOptions = new V1DeleteOptions();
@@ -131,7 +83,7 @@ internal sealed partial class ResourceHandler
             ParsedBody parsed;
             try
             {
-                parsed = BodyReader.Parse(raw, MediaType.Parse(request.Http.Request.ContentType));
+                parsed = BodyReader.Parse(raw, MediaType.Parse(request.Http.Request.ContentType), Kinds);
             }
             catch (BodyFormatException e)
             {
@@ -183,9 +135,9 @@ internal sealed partial class ResourceHandler
         }
 
         var errors = new List<FieldError>();
-        if (deleteOptions.PropagationPolicy is { } p && !PropagationPolicies.Contains(p, StringComparer.Ordinal))
+        if (deleteOptions.PropagationPolicy is { } p && !DeletionPropagation.PolicyNames.Contains(p, StringComparer.Ordinal))
         {
-            errors.Add(FieldError.NotSupported("propagationPolicy", p, [.. PropagationPolicies, string.Empty]));
+            errors.Add(FieldError.NotSupported("propagationPolicy", p, [.. DeletionPropagation.PolicyNames, string.Empty]));
         }
 
         if (deleteOptions.OrphanDependents is not null && deleteOptions.PropagationPolicy is not null)
@@ -203,6 +155,16 @@ internal sealed partial class ResourceHandler
             throw StatusErrors.Invalid("meta.k8s.io", "DeleteOptions", string.Empty, errors);
         }
 
-        return deleteOptions;
+        var preconditions = deleteOptions.Preconditions is { } p2 && (!string.IsNullOrEmpty(p2.Uid) || !string.IsNullOrEmpty(p2.ResourceVersion))
+            ? new Preconditions(NullIfEmpty(p2.Uid), NullIfEmpty(p2.ResourceVersion))
+            : null;
+        return new DeleteOptions(
+            deleteOptions.GracePeriodSeconds,
+            DeletionPropagation.Parse(deleteOptions.PropagationPolicy),
+            deleteOptions.OrphanDependents,
+            preconditions,
+            deleteOptions.DryRun is { Count: > 0 });
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

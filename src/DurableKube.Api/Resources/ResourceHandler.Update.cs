@@ -1,39 +1,36 @@
 using System.Text.Json.Nodes;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Patching;
 using DurableKube.Domain.Serialization;
-using DurableKube.Domain.Strategies;
-using DurableKube.Domain.Validation;
-using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using k8s;
 using k8s.Models;
 
 namespace DurableKube.Api.Resources;
 
-/// <summary>Update (PUT) and patch (PATCH) of the main resource and of its status and finalize subresources.</summary>
+/// <summary>Update (PUT), patch (PATCH) and binding (POST) of the main resource and of update subresources.</summary>
 internal sealed partial class ResourceHandler
 {
-    private const int MaxUpdateAttempts = 16;
-
     private const string ApplyNotServedMessage =
         "the server does not serve server-side apply (application/apply-patch+yaml) yet; use client-side apply: kubectl apply without --server-side";
 
     private const string PatchTypesMessage =
         "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json";
 
-    private async Task UpdateAsync(ResourceRequest request, UpdateKind kind)
+    private async Task UpdateAsync(ResourceRequest request, string? subresource)
     {
         var dryRun = RequestOptions.DryRun(request.Query);
         var validation = RequestOptions.FieldValidation(request.Query);
         var raw = await BodyReader.ReadAsync(request.Http.Request, _options.MaxRequestBodyBytes, request.Cancellation);
-        var sent = ObjectDecoder.Decode(request.Http, request.Type, ParseBody(request, raw), validation, ObjectDecoder.Summarize(raw));
-        request.Strategy.Default(sent);
+        var sent = ObjectDecoder.Decode(request.Http, Kinds, request.Type, ParseBody(request, raw), validation, ObjectDecoder.Summarize(raw));
         CheckIdentity(request, sent);
-        await WriteUpdateAsync(request, kind, dryRun, _ => Task.FromResult(KubeJson.Clone(sent)));
+        var outcome = await _registry.UpdateAsync(request.Key, _ => KubeJson.Clone(sent), new UpdateOptions(subresource, dryRun), request.Cancellation);
+        await WriteObjectAsync(request, 200, outcome.Object);
     }
 
-    private async Task PatchAsync(ResourceRequest request, UpdateKind kind)
+    private async Task PatchAsync(ResourceRequest request, string? subresource)
     {
         var contentType = MediaType.Parse(request.Http.Request.ContentType)?.Type;
         Func<JsonNode?, string, JsonNode?> apply = contentType switch
@@ -57,7 +54,7 @@ internal sealed partial class ResourceHandler
             throw StatusErrors.BadRequest("the patch is not valid UTF-8");
         }
 
-        await WriteUpdateAsync(request, kind, dryRun, existing =>
+        var outcome = await _registry.UpdateAsync(request.Key, existing =>
         {
             JsonNode? patched;
             try
@@ -69,118 +66,51 @@ internal sealed partial class ResourceHandler
                 throw e.StatusCode == PatchException.StatusBadRequest ? StatusErrors.BadRequest(e.Message) : StatusErrors.Unprocessable(e.Message);
             }
 
-            var result = ObjectDecoder.DecodeNode(request.Http, request.Type, patched, validation);
-            request.Strategy.Default(result);
-            return Task.FromResult(result);
-        });
+            var result = ObjectDecoder.DecodeNode(request.Http, Kinds, request.Type, patched, validation);
+            CheckIdentity(request, result);
+            return result;
+        }, new UpdateOptions(subresource, dryRun), request.Cancellation);
+        await WriteObjectAsync(request, 200, outcome.Object);
     }
 
     /// <summary>
-    /// Reads the stored object, builds the new one from it, applies the type's rules and writes it
-    /// under the stored resource version; when another writer got there first, starts again from a
-    /// fresh read (GuaranteedUpdate), where a resourceVersion the client asked for no longer matches.
+    /// Binds a pod to a node, as a scheduler does: <c>POST pods/{name}/binding</c> with a <c>v1 Binding</c>
+    /// whose target names the node. Answers 201 with a Success status.
     /// </summary>
-    private async Task WriteUpdateAsync(ResourceRequest request, UpdateKind kind, bool dryRun, Func<IKubernetesObject<V1ObjectMeta>, Task<IKubernetesObject<V1ObjectMeta>>> build)
+    private async Task BindAsync(ResourceRequest request)
     {
-        for (var attempt = 1; ; attempt++)
+        var dryRun = RequestOptions.DryRun(request.Query);
+        var raw = await BodyReader.ReadAsync(request.Http.Request, _options.MaxRequestBodyBytes, request.Cancellation);
+        var node = ParseBody(request, raw).Node as JsonObject
+            ?? throw StatusErrors.BadRequest("the object provided is unrecognized (must be of type Binding)");
+        V1Binding binding;
+        try
         {
-            var existing = await store.GetAsync(request.Key, request.Cancellation) ?? throw StatusErrors.NotFound(request.Type, request.Name);
-            var sent = await build(existing);
-            CheckIdentity(request, sent);
-            var wanted = sent.Metadata.ResourceVersion;
-            if (!string.IsNullOrEmpty(wanted) && wanted != existing.Metadata.ResourceVersion)
-            {
-                throw ConflictError(request);
-            }
-
-            var candidate = kind switch
-            {
-                UpdateKind.Status => request.Strategy.PrepareForStatusUpdate(sent, existing),
-                UpdateKind.Finalize => NamespaceStrategy.PrepareForFinalize((V1Namespace)sent, (V1Namespace)existing),
-                _ => PrepareMainUpdate(request, sent, existing),
-            };
-            var errors = kind switch
-            {
-                UpdateKind.Status => [.. ObjectMetaValidation.ValidateUpdate(candidate.Metadata, existing.Metadata), .. request.Strategy.ValidateStatusUpdate(candidate, existing)],
-                UpdateKind.Finalize => request.Strategy.Validate(candidate),
-                _ => request.Strategy.ValidateUpdate(candidate, existing),
-            };
-            if (errors.Count > 0)
-            {
-                throw StatusErrors.Invalid(request.Type, request.Name, errors);
-            }
-
-            candidate.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
-            if (request.Strategy.ShouldDeleteDuringUpdate(candidate, existing))
-            {
-                if (dryRun)
-                {
-                    await WriteObjectAsync(request, 200, candidate);
-                    return;
-                }
-
-                try
-                {
-                    var removed = await store.DeleteAsync(request.Key, new Preconditions(existing.Metadata.Uid, existing.Metadata.ResourceVersion), request.Cancellation);
-                    await WriteObjectAsync(request, 200, removed);
-                    return;
-                }
-                catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && attempt < MaxUpdateAttempts)
-                {
-                    // Read again: the next round refuses it if the client asked for the version that was lost.
-                    continue;
-                }
-            }
-
-            if (JsonNode.DeepEquals(KubeJson.ToNode(candidate), KubeJson.ToNode(existing)) || dryRun)
-            {
-                await WriteObjectAsync(request, 200, dryRun ? candidate : existing);
-                return;
-            }
-
-            try
-            {
-                var stored = await store.UpdateAsync(request.Type, candidate, request.Cancellation);
-                await WriteObjectAsync(request, 200, stored);
-                return;
-            }
-            catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict)
-            {
-                // Read again: the next round refuses it if the client asked for the version that was lost.
-                if (attempt >= MaxUpdateAttempts)
-                {
-                    throw ConflictError(request);
-                }
-            }
+            binding = (V1Binding?)KubeJson.Deserialize(node, typeof(V1Binding)) ?? throw StatusErrors.BadRequest("the object provided is unrecognized (must be of type Binding)");
         }
-    }
-
-    /// <summary>The API server's BeforeUpdate: identity and system fields come from the stored object, then the type's rules.</summary>
-    private static IKubernetesObject<V1ObjectMeta> PrepareMainUpdate(ResourceRequest request, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
-    {
-        var meta = obj.Metadata;
-        if (string.IsNullOrEmpty(meta.Uid))
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException)
         {
-            meta.Uid = old.Metadata.Uid;
+            throw StatusErrors.BadRequest("Binding in version \"v1\" cannot be handled as a Binding: " + e.Message);
         }
 
-        if (old.Metadata.CreationTimestamp is not null)
+        if (binding.Metadata?.Name is { Length: > 0 } named && named != request.Name)
         {
-            meta.CreationTimestamp = old.Metadata.CreationTimestamp;
+            throw StatusErrors.BadRequest($"the name of the object ({named}) does not match the name on the URL ({request.Name})");
         }
 
-        if (old.Metadata.DeletionTimestamp is not null)
+        if (binding.Target?.Kind is { Length: > 0 } kind && kind != "Node")
         {
-            meta.DeletionTimestamp = old.Metadata.DeletionTimestamp;
+            throw StatusErrors.Invalid(string.Empty, "Binding", request.Name, [Domain.Validation.FieldError.NotSupported("target.kind", kind, ["Node", string.Empty])]);
         }
 
-        if (old.Metadata.DeletionGracePeriodSeconds is not null)
+        var outcome = await _registry.UpdateAsync(request.Key, existing =>
         {
-            meta.DeletionGracePeriodSeconds = old.Metadata.DeletionGracePeriodSeconds;
-        }
-
-        request.Strategy.PrepareForUpdate(obj, old);
-        return obj;
+            var pod = (V1Pod)existing;
+            pod.Spec.NodeName = binding.Target?.Name;
+            return pod;
+        }, new UpdateOptions(Subresource.Binding.Name, dryRun), request.Cancellation);
+        await ResponseWriter.WriteNodeAsync(
+            request.Http, 201, StatusJson.ToNode(StatusErrors.Success(request.Type, request.Name, outcome.Object.Metadata.Uid)), request.Format with { Shape = ResponseShape.Object }, request.Cancellation);
     }
 
     private static void CheckIdentity(ResourceRequest request, IKubernetesObject<V1ObjectMeta> obj)
@@ -207,7 +137,4 @@ internal sealed partial class ResourceHandler
             throw StatusErrors.BadRequest($"the name of the object ({meta.Name}) does not match the name on the URL ({request.Name})");
         }
     }
-
-    private static ApiException ConflictError(ResourceRequest request) =>
-        StatusErrors.Conflict(request.Type, request.Name, "the object has been modified; please apply your changes to the latest version and try again");
 }

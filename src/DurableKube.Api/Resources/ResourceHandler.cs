@@ -1,42 +1,59 @@
 using System.Text.Json.Nodes;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
-using DurableKube.Api.Logging;
 using DurableKube.Api.Pods;
 using DurableKube.Api.Tables;
 using DurableKube.Api.Watch;
-using DurableKube.Domain.Deletion;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Selectors;
 using DurableKube.Domain.Serialization;
 using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DurableKube.Api.Resources;
 
 /// <summary>
-/// The generic store-backed REST of every registered type (the API server's generic registry and
-/// its handlers): get, list, watch, create, update, patch, delete, deletecollection, and the
-/// status subresource, with the type's <see cref="Domain.Strategies.ObjectStrategy"/> applying its rules.
+/// The REST of every registered kind (the API server's handlers over its generic registry): get, list,
+/// watch, create, update, patch, delete, deletecollection, and the subresources the kind's descriptor
+/// lists. Requests are decoded and answered here; every write goes through the <see cref="ObjectRegistry"/>,
+/// which applies the kind's rules.
 /// </summary>
-internal sealed partial class ResourceHandler(
-    IObjectStore store,
-    TimeProvider time,
-    IOptions<KubernetesApiOptions> options,
-    WatchHandler watch,
-    PodLogHandler logs,
-    ILogger<ResourceHandler> logger)
+internal sealed partial class ResourceHandler
 {
-    private static readonly HashSet<string> ImmortalNamespaces = new(StringComparer.Ordinal)
+    /// <summary>The subresources this handler knows how to serve; a kind listing another fails at start-up.</summary>
+    private static readonly HashSet<string> ServedSubresources = new(StringComparer.Ordinal)
     {
-        "default", "kube-system", "kube-public", "kube-node-lease",
+        Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name,
     };
 
-    private readonly KubernetesApiOptions _options = options.Value;
+    private readonly ObjectRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly KubernetesApiOptions _options;
+    private readonly WatchHandler _watch;
+    private readonly PodLogHandler _logs;
+
+    public ResourceHandler(ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, WatchHandler watch, PodLogHandler logs)
+    {
+        var unserved = registry.Kinds.All.SelectMany(k => k.Subresources.Select(s => (Kind: k, s.Name))).Where(p => !ServedSubresources.Contains(p.Name)).ToList();
+        if (unserved.Count > 0)
+        {
+            throw new InvalidOperationException(
+                "The API has no handler for these subresources: " + string.Join(", ", unserved.Select(p => $"{p.Kind.Type.GroupResource}/{p.Name}")));
+        }
+
+        _registry = registry;
+        _time = time;
+        _options = options.Value;
+        _watch = watch;
+        _logs = logs;
+    }
+
+    private KindRegistry Kinds => _registry.Kinds;
 
     public Task HandleAsync(ResourceRequest request)
     {
@@ -44,18 +61,7 @@ internal sealed partial class ResourceHandler(
         var route = request.Route;
         if (route.Subresource is { } subresource)
         {
-            return (subresource, method) switch
-            {
-                ("log", "GET") when request.Type == ResourceTypes.Pods => logs.HandleAsync(request),
-                ("status", "GET") when request.Strategy.HasStatus => GetAsync(request),
-                ("status", "PUT") when request.Strategy.HasStatus => UpdateAsync(request, UpdateKind.Status),
-                ("status", "PATCH") when request.Strategy.HasStatus => PatchAsync(request, UpdateKind.Status),
-                ("finalize", "PUT") when request.Type == ResourceTypes.Namespaces => UpdateAsync(request, UpdateKind.Finalize),
-                ("log", _) when request.Type == ResourceTypes.Pods => throw StatusErrors.MethodNotAllowed(),
-                ("status", _) when request.Strategy.HasStatus => throw StatusErrors.MethodNotAllowed(),
-                ("finalize", _) when request.Type == ResourceTypes.Namespaces => throw StatusErrors.MethodNotAllowed(),
-                _ => throw StatusErrors.RouteNotFound(),
-            };
+            return HandleSubresourceAsync(request, subresource, method);
         }
 
         var watching = route.WatchPrefix || RequestOptions.Bool(request.Query, "watch");
@@ -64,7 +70,7 @@ internal sealed partial class ResourceHandler(
             var allNamespaces = request.Type.Namespaced && request.Namespace is null;
             return method switch
             {
-                "GET" when watching => watch.HandleAsync(request, BuildFilter(request, null)),
+                "GET" when watching => _watch.HandleAsync(request, BuildFilter(request, null)),
                 "GET" => ListAsync(request),
                 _ when route.WatchPrefix => throw StatusErrors.MethodNotAllowed(),
                 "POST" when !allNamespaces => CreateAsync(request),
@@ -75,12 +81,44 @@ internal sealed partial class ResourceHandler(
 
         return method switch
         {
-            "GET" when watching => watch.HandleAsync(request, BuildFilter(request, route.Name)),
+            "GET" when watching => _watch.HandleAsync(request, BuildFilter(request, route.Name)),
             "GET" => GetAsync(request),
             _ when route.WatchPrefix => throw StatusErrors.MethodNotAllowed(),
-            "PUT" => UpdateAsync(request, UpdateKind.Main),
-            "PATCH" => PatchAsync(request, UpdateKind.Main),
+            "PUT" => UpdateAsync(request, subresource: null),
+            "PATCH" => PatchAsync(request, subresource: null),
             "DELETE" => DeleteAsync(request),
+            _ => throw StatusErrors.MethodNotAllowed(),
+        };
+    }
+
+    /// <summary>Serves a subresource the kind lists, with the verbs it lists for it.</summary>
+    private Task HandleSubresourceAsync(ResourceRequest request, string subresource, string method)
+    {
+        if (!request.Kind.Has(subresource) || request.Route.WatchPrefix)
+        {
+            throw StatusErrors.RouteNotFound();
+        }
+
+        var verb = method switch
+        {
+            "GET" => "get",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            "POST" => "create",
+            _ => string.Empty,
+        };
+        if (!request.Kind.Serves(subresource, verb))
+        {
+            throw StatusErrors.MethodNotAllowed();
+        }
+
+        return (subresource, verb) switch
+        {
+            ("log", _) => _logs.HandleAsync(request),
+            ("binding", _) => BindAsync(request),
+            (_, "get") => GetAsync(request),
+            (_, "update") => UpdateAsync(request, subresource),
+            (_, "patch") => PatchAsync(request, subresource),
             _ => throw StatusErrors.MethodNotAllowed(),
         };
     }
@@ -98,7 +136,7 @@ internal sealed partial class ResourceHandler(
             }
 
             var fields = FieldSelector.Parse(fieldText);
-            var fieldFilter = fields.Requirements.Count == 0 ? null : SelectableFields.Compile(request.Type, fields);
+            var fieldFilter = fields.Requirements.Count == 0 ? null : SelectableFields.Compile(request.Kind, fields);
             if (labels.IsEverything && fieldFilter is null)
             {
                 return null;
@@ -114,7 +152,7 @@ internal sealed partial class ResourceHandler(
 
     private async Task GetAsync(ResourceRequest request)
     {
-        var obj = await store.GetAsync(request.Key, request.Cancellation) ?? throw StatusErrors.NotFound(request.Type, request.Name);
+        var obj = await _registry.GetAsync(request.Key, request.Cancellation) ?? throw StatusErrors.NotFound(request.Type, request.Name);
         await WriteObjectAsync(request, 200, obj);
     }
 
@@ -124,14 +162,14 @@ internal sealed partial class ResourceHandler(
         var limit = RequestOptions.Long(request.Query, "limit");
         _ = RequestOptions.ResourceVersion(request.Query);
         var includeObject = TableWriter.IncludeObject(RequestOptions.String(request.Query, "includeObject"));
-        var list = await store.ListAsync(
+        var list = await _registry.ListAsync(
             request.Type,
             request.Type.Namespaced ? request.Namespace : null,
             new ListQuery(filter, limit is > 0 ? (int)Math.Min(limit.Value, int.MaxValue) : null, RequestOptions.String(request.Query, "continue")),
             request.Cancellation);
         JsonNode body = request.Format.Shape switch
         {
-            ResponseShape.Table => TableWriter.Table(request.Type, list.Items, list.ResourceVersion, list.Continue, list.RemainingItemCount, request.Format.MetaVersion, includeObject, time.GetUtcNow()),
+            ResponseShape.Table => TableWriter.Table(request.Kind, list.Items, list.ResourceVersion, list.Continue, list.RemainingItemCount, request.Format.MetaVersion, includeObject, _time.GetUtcNow()),
             ResponseShape.PartialMetadata => TableWriter.PartialMetadataList(list.Items, list.ResourceVersion, list.Continue, request.Format.MetaVersion),
             _ => ListBody(request.Type, list.Items, list.ResourceVersion, list.Continue, list.RemainingItemCount),
         };
@@ -165,8 +203,7 @@ internal sealed partial class ResourceHandler(
         var dryRun = RequestOptions.DryRun(request.Query);
         var validation = RequestOptions.FieldValidation(request.Query);
         var raw = await BodyReader.ReadAsync(request.Http.Request, _options.MaxRequestBodyBytes, request.Cancellation);
-        var obj = ObjectDecoder.Decode(request.Http, request.Type, ParseBody(request, raw), validation, ObjectDecoder.Summarize(raw));
-        request.Strategy.Default(obj);
+        var obj = ObjectDecoder.Decode(request.Http, Kinds, request.Type, ParseBody(request, raw), validation, ObjectDecoder.Summarize(raw));
         var meta = obj.Metadata;
         if (request.Type.Namespaced)
         {
@@ -178,81 +215,17 @@ internal sealed partial class ResourceHandler(
             {
                 throw StatusErrors.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
             }
-
-            await CheckNamespaceAcceptsAsync(request, meta.Name ?? meta.GenerateName ?? string.Empty);
-        }
-        else
-        {
-            meta.NamespaceProperty = null;
         }
 
-        if (!string.IsNullOrEmpty(meta.ResourceVersion))
-        {
-            throw StatusErrors.BadRequest("resourceVersion should not be set on objects to be created");
-        }
-
-        request.Strategy.PrepareForCreate(obj);
-        meta.DeletionTimestamp = null;
-        meta.DeletionGracePeriodSeconds = null;
-        meta.Uid = Guid.NewGuid().ToString();
-        meta.CreationTimestamp = GracefulDeletion.Truncate(time.GetUtcNow());
-        var generated = string.IsNullOrEmpty(meta.Name) && !string.IsNullOrEmpty(meta.GenerateName);
-        if (generated)
-        {
-            meta.Name = NameGenerator.Generate(meta.GenerateName!);
-            request.Strategy.Default(obj);
-        }
-
-        var errors = request.Strategy.Validate(obj);
-        if (errors.Count > 0)
-        {
-            throw StatusErrors.Invalid(request.Type, meta.Name ?? string.Empty, errors);
-        }
-
-        if (dryRun)
-        {
-            await WriteObjectAsync(request, 201, obj);
-            return;
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var stored = await store.CreateAsync(request.Type, obj, request.Cancellation);
-                Log.ObjectCreated(logger, request.Type.GroupResource, meta.NamespaceProperty, meta.Name!);
-                await WriteObjectAsync(request, 201, stored);
-                return;
-            }
-            catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
-            {
-                if (!generated || attempt >= _options.GenerateNameRetries)
-                {
-                    throw StatusErrors.AlreadyExists(request.Type, meta.Name!);
-                }
-
-                meta.Name = NameGenerator.Generate(meta.GenerateName!);
-            }
-        }
+        var stored = await _registry.CreateAsync(request.Type, obj, new CreateOptions(dryRun), request.Cancellation);
+        await WriteObjectAsync(request, 201, stored);
     }
 
-    private async Task CheckNamespaceAcceptsAsync(ResourceRequest request, string name)
-    {
-        var ns = await store.GetAsync(new ObjectKey(ResourceTypes.Namespaces, null, request.Namespace!), request.Cancellation) as V1Namespace
-            ?? throw StatusErrors.NotFound(ResourceTypes.Namespaces, request.Namespace!);
-        if (ns.Metadata.DeletionTimestamp is not null || ns.Status?.Phase == "Terminating")
-        {
-            var error = StatusErrors.Forbidden(request.Type, name, $"unable to create new content in namespace {request.Namespace} because it is being terminated");
-            error.Status.Details.Causes = [new V1StatusCause { Reason = "NamespaceTerminating", Message = $"namespace {request.Namespace} is being terminated", Field = "metadata.namespace" }];
-            throw error;
-        }
-    }
-
-    private static ParsedBody ParseBody(ResourceRequest request, byte[] raw)
+    private ParsedBody ParseBody(ResourceRequest request, byte[] raw)
     {
         try
         {
-            return BodyReader.Parse(raw, MediaType.Parse(request.Http.Request.ContentType));
+            return BodyReader.Parse(raw, MediaType.Parse(request.Http.Request.ContentType), Kinds);
         }
         catch (BodyFormatException e)
         {
@@ -264,8 +237,8 @@ internal sealed partial class ResourceHandler(
     {
         JsonNode body = request.Format.Shape switch
         {
-            ResponseShape.Table => TableWriter.Table(request.Type, [obj], null, null, null, request.Format.MetaVersion,
-                TableWriter.IncludeObject(RequestOptions.String(request.Query, "includeObject")), time.GetUtcNow()),
+            ResponseShape.Table => TableWriter.Table(request.Kind, [obj], null, null, null, request.Format.MetaVersion,
+                TableWriter.IncludeObject(RequestOptions.String(request.Query, "includeObject")), _time.GetUtcNow()),
             ResponseShape.PartialMetadata => TableWriter.PartialMetadata(obj, request.Format.MetaVersion),
             _ => KubeJson.ToNode(obj)!,
         };

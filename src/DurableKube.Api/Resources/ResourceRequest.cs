@@ -1,5 +1,6 @@
 using DurableKube.Api.Content;
 using DurableKube.Api.Routing;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
@@ -13,9 +14,11 @@ namespace DurableKube.Api.Resources;
 /// <param name="Format">The negotiated response format.</param>
 internal sealed record ResourceRequest(HttpContext Http, ApiRoute Route, ResponseFormat Format)
 {
-    public ResourceType Type => Route.Type!;
+    public KindDescriptor Kind => Route.Resource!;
 
-    public ObjectStrategy Strategy => ObjectStrategies.For(Type);
+    public ResourceType Type => Kind.Type;
+
+    public ObjectStrategy Strategy => Kind.Strategy;
 
     public IQueryCollection Query => Http.Request.Query;
 

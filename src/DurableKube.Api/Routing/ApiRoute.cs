@@ -1,4 +1,4 @@
-using DurableKube.Domain.Resources;
+using DurableKube.Domain.Kinds;
 
 namespace DurableKube.Api.Routing;
 
@@ -6,7 +6,7 @@ namespace DurableKube.Api.Routing;
 /// <param name="Kind">What the path addresses.</param>
 /// <param name="Group">The API group, for group and resource paths.</param>
 /// <param name="Version">The API version.</param>
-/// <param name="Type">The resource type, for resource paths.</param>
+/// <param name="Resource">The kind a resource path addresses.</param>
 /// <param name="Namespace">The namespace in the path, if any.</param>
 /// <param name="Name">The object name, if any.</param>
 /// <param name="Subresource">The subresource, e.g. <c>status</c> or <c>log</c>.</param>
@@ -16,7 +16,7 @@ internal sealed record ApiRoute(
     RouteKind Kind,
     string? Group = null,
     string? Version = null,
-    ResourceType? Type = null,
+    KindDescriptor? Resource = null,
     string? Namespace = null,
     string? Name = null,
     string? Subresource = null,

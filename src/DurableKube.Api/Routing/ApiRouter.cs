@@ -1,17 +1,16 @@
-using DurableKube.Domain.Resources;
+using DurableKube.Domain.Kinds;
 
 namespace DurableKube.Api.Routing;
 
 /// <summary>
-/// Maps a request path to what it addresses, from the resource registry, as the API server's
+/// Maps a request path to what it addresses, from the kind registry, as the API server's
 /// installer lays its routes out: <c>/api/v1/...</c>, <c>/apis/{group}/{version}/...</c>, then
 /// <c>[namespaces/{ns}/]{resource}[/{name}[/{subresource}]]</c>.
 /// </summary>
-internal static class ApiRouter
+/// <param name="kinds">The served kinds.</param>
+internal sealed class ApiRouter(KindRegistry kinds)
 {
-    private static readonly HashSet<string> NamespaceSubresources = new(StringComparer.Ordinal) { "status", "finalize" };
-
-    public static ApiRoute Route(string? path)
+    public ApiRoute Route(string? path)
     {
         var segments = (path ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length == 0)
@@ -43,7 +42,7 @@ internal static class ApiRouter
                 }
 
                 var group = segments[1];
-                if (!ResourceTypes.All.Any(t => t.Group == group && group.Length > 0))
+                if (group.Length == 0 || !kinds.Groups.Contains(group, StringComparer.Ordinal))
                 {
                     return ApiRoute.NotFound;
                 }
@@ -61,7 +60,7 @@ internal static class ApiRouter
         }
     }
 
-    private static ApiRoute RouteOpenApi(string[] segments)
+    private ApiRoute RouteOpenApi(string[] segments)
     {
         if (segments is ["openapi", "v2"])
         {
@@ -86,10 +85,9 @@ internal static class ApiRouter
         };
     }
 
-    private static bool ServesGroupVersion(string group, string version) =>
-        ResourceTypes.All.Any(t => t.Group == group && t.Version == version);
+    private bool ServesGroupVersion(string group, string version) => kinds.ServesGroupVersion(group, version);
 
-    private static ApiRoute RouteGroupVersion(string group, string version, string[] rest, RouteKind discovery)
+    private ApiRoute RouteGroupVersion(string group, string version, string[] rest, RouteKind discovery)
     {
         if (rest.Length == 0)
         {
@@ -108,7 +106,7 @@ internal static class ApiRouter
         }
 
         string? ns = null;
-        if (rest[0] == "namespaces" && rest.Length > 2 && !(rest.Length == 3 && NamespaceSubresources.Contains(rest[2])))
+        if (rest[0] == "namespaces" && rest.Length > 2 && !(rest.Length == 3 && kinds.Find("namespaces")?.Has(rest[2]) == true))
         {
             ns = rest[1];
             rest = rest[2..];
@@ -119,8 +117,8 @@ internal static class ApiRouter
             return ApiRoute.NotFound;
         }
 
-        var type = ResourceTypes.All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == rest[0]);
-        if (type is null || (ns is not null && !type.Namespaced) || (ns is null && type.Namespaced && rest.Length > 1))
+        var kind = kinds.Find(group, version, rest[0]);
+        if (kind is null || (ns is not null && !kind.Type.Namespaced) || (ns is null && kind.Type.Namespaced && rest.Length > 1))
         {
             return ApiRoute.NotFound;
         }
@@ -129,7 +127,7 @@ internal static class ApiRouter
             RouteKind.Resource,
             Group: group,
             Version: version,
-            Type: type,
+            Resource: kind,
             Namespace: ns,
             Name: rest.Length > 1 ? rest[1] : null,
             Subresource: rest.Length > 2 ? rest[2] : null,

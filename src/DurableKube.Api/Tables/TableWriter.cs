@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DurableKube.Api.Errors;
-using DurableKube.Domain.Resources;
+using DurableKube.Domain.Kinds;
+using DurableKube.Domain.Printing;
 using DurableKube.Domain.Serialization;
 using k8s;
 using k8s.Models;
@@ -18,7 +19,7 @@ internal static class TableWriter
     };
 
     public static JsonObject Table(
-        ResourceType type,
+        KindDescriptor kind,
         IEnumerable<IKubernetesObject<V1ObjectMeta>> items,
         string? resourceVersion,
         string? continueToken,
@@ -27,7 +28,7 @@ internal static class TableWriter
         string includeObject,
         DateTimeOffset now)
     {
-        var printer = TablePrinters.For(type);
+        var printer = kind.Printer;
         var metadata = new JsonObject();
         if (resourceVersion is not null)
         {

@@ -5,6 +5,7 @@ using DurableKube.Api.Errors;
 using DurableKube.Api.Logging;
 using DurableKube.Api.Resources;
 using DurableKube.Api.Tables;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
 using DurableKube.Ports.Store;
@@ -72,7 +73,7 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
         await response.Body.FlushAsync(request.Cancellation);
         Log.WatchStarted(logger, type.GroupResource, ns, position, (int)timeout.TotalSeconds);
 
-        var writer = new EventWriter(response, type, format, includeObject, time);
+        var writer = new EventWriter(response, request.Kind, format, includeObject, time);
         try
         {
             foreach (var item in initial)
@@ -200,13 +201,13 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
     }
 
     /// <summary>Writes one watch event per line and flushes it.</summary>
-    private sealed class EventWriter(HttpResponse response, ResourceType type, ResponseFormat format, string includeObject, TimeProvider time)
+    private sealed class EventWriter(HttpResponse response, KindDescriptor kind, ResponseFormat format, string includeObject, TimeProvider time)
     {
         public Task WriteAsync(string eventType, IKubernetesObject<V1ObjectMeta> obj, CancellationToken token)
         {
             JsonNode body = format.Shape switch
             {
-                ResponseShape.Table => TableWriter.Table(type, [obj], obj.Metadata.ResourceVersion, null, null, format.MetaVersion, includeObject, time.GetUtcNow()),
+                ResponseShape.Table => TableWriter.Table(kind, [obj], obj.Metadata.ResourceVersion, null, null, format.MetaVersion, includeObject, time.GetUtcNow()),
                 ResponseShape.PartialMetadata => TableWriter.PartialMetadata(obj, format.MetaVersion),
                 _ => KubeJson.ToNode(obj)!,
             };
@@ -230,7 +231,7 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
                     ["columnDefinitions"] = new JsonArray(),
                     ["rows"] = new JsonArray(),
                 }
-                : new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = metadata };
+                : new JsonObject { ["kind"] = kind.Type.Kind, ["apiVersion"] = kind.Type.ApiVersion, ["metadata"] = metadata };
             return SendAsync("BOOKMARK", body, token);
         }
 

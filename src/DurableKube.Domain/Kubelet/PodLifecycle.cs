@@ -15,10 +15,16 @@ namespace DurableKube.Domain.Kubelet;
 /// </remarks>
 public static class PodLifecycle
 {
-    /// <summary>Builds the starting state of a pod's lifecycle from its object.</summary>
+    /// <summary>
+    /// Builds the starting state of a pod's lifecycle from its object. A new pod starts with nothing
+    /// scheduled or started. A pod that has run before (its workflow is being started again, after it
+    /// failed or was terminated) starts from what its status shows: its node and sandbox, each container's
+    /// runs and restart count, the back-off its restarts have reached; and with a relist first, so the
+    /// runtime corrects whatever the status missed (as a kubelet that restarts relists its containers).
+    /// </summary>
     /// <param name="pod">The pod as stored.</param>
     /// <param name="settings">The kubelet settings in force.</param>
-    /// <returns>The state: nothing scheduled, nothing started; terminating if the pod is already being deleted.</returns>
+    /// <returns>The state; terminating if the pod is already being deleted.</returns>
     public static PodLifecycleState Initialize(V1Pod pod, KubeletSettings settings)
     {
         ArgumentNullException.ThrowIfNull(pod);
@@ -43,6 +49,7 @@ public static class PodLifecycle
             settings.Normalize(),
             TimeSpan.FromSeconds(Math.Max(0, spec.TerminationGracePeriodSeconds ?? 30)),
             Terminal: terminal);
+        state = Recover(state, pod);
         if (pod.Metadata.DeletionTimestamp is { } deletion)
         {
             state = state with { Termination = new PodTermination(KubeTime.ToInstant(deletion), ObjectGone: false) };
@@ -50,6 +57,77 @@ public static class PodLifecycle
 
         return state;
     }
+
+    /// <summary>Rebuilds what a pod's status shows it has been through; a pod with no status is left as new.</summary>
+    private static PodLifecycleState Recover(PodLifecycleState state, V1Pod pod)
+    {
+        var statuses = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
+            .Where(s => s.State?.Running is not null || s.State?.Terminated is not null || s.LastState?.Terminated is not null || s.RestartCount > 0)
+            .ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var sandbox = pod.Status?.PodIP is { Length: > 0 } podIP ? new SandboxAddresses(podIP, pod.Status.HostIP ?? podIP) : null;
+        if (statuses.Count == 0 && sandbox is null)
+        {
+            return state;
+        }
+
+        var terminal = state.Terminal;
+        state = state with
+        {
+            NodeName = string.IsNullOrEmpty(pod.Spec.NodeName) ? null : pod.Spec.NodeName,
+            Sandbox = sandbox,
+            NeedsRelist = true,
+            Terminal = false,
+        };
+        foreach (var track in state.Containers)
+        {
+            if (!statuses.TryGetValue(track.Name, out var status))
+            {
+                continue;
+            }
+
+            var attempt = Math.Max(0, status.RestartCount);
+            var backoff = attempt == 0 ? (TimeSpan?)null : BackoffAfter(attempt, state.Settings);
+            var previous = Run(status.LastState?.Terminated, Math.Max(0, attempt - 1));
+            if (status.State?.Running is { } running)
+            {
+                state = state.With(track with { Run = new ContainerRun(attempt, Instant(running.StartedAt)), PreviousRun = previous, Backoff = backoff });
+            }
+            else if (Run(status.State?.Terminated ?? status.LastState?.Terminated, attempt) is { } last)
+            {
+                // Put the run back as it ran, then let its exit decide the restart as it did the first time.
+                var restored = track with { Run = last with { FinishedAt = null, ExitCode = null, Reason = null, Message = null }, Backoff = backoff };
+                state = state.With(restored);
+                state = OnExit(state, restored, last);
+            }
+        }
+
+        // A pod that had finished stays finished whatever its containers' records say.
+        return terminal ? state with { Terminal = true, Containers = state.Containers.Select(c => c with { RestartAt = null }).ToList() } : state;
+    }
+
+    private static ContainerRun? Run(V1ContainerStateTerminated? terminated, int attempt) => terminated is null
+        ? null
+        : new ContainerRun(
+            attempt,
+            Instant(terminated.StartedAt),
+            Instant(terminated.FinishedAt ?? terminated.StartedAt),
+            terminated.ExitCode,
+            terminated.Reason is "Completed" or "Error" ? null : terminated.Reason,
+            terminated.Message);
+
+    /// <summary>The back-off a container has reached after a number of restarts (client-go's doubling, capped; resets are not recorded in a status).</summary>
+    private static TimeSpan BackoffAfter(int restarts, KubeletSettings settings)
+    {
+        var backoff = settings.BackoffInitial;
+        for (var i = 1; i < restarts && backoff < settings.BackoffMax; i++)
+        {
+            backoff += backoff;
+        }
+
+        return backoff > settings.BackoffMax ? settings.BackoffMax : backoff;
+    }
+
+    private static DateTimeOffset Instant(DateTime? time) => time is { } t ? KubeTime.ToInstant(t) : DateTimeOffset.UnixEpoch;
 
     /// <summary>Parses <c>spec.restartPolicy</c> (defaulted by the API to Always).</summary>
     /// <param name="value">The spec value.</param>

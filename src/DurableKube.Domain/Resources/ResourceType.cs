@@ -4,9 +4,10 @@ using k8s.Models;
 namespace DurableKube.Domain.Resources;
 
 /// <summary>
-/// What the control plane knows about one kind of object it serves: where it lives in the API
-/// (group, version, plural), what it is called (kind, singular, short names), whether it is
-/// namespaced, and the KubernetesClient model type that holds it.
+/// The identity of one kind of object: where it lives in the API (group, version, plural), what it
+/// is called (kind, singular, short names), whether it is namespaced, and the KubernetesClient model
+/// type that holds it. This is all the store needs; what the server does with the kind (strategy,
+/// printer, fields, subresources) is its <see cref="Kinds.KindDescriptor"/>.
 /// </summary>
 /// <param name="Group">The API group; empty for the core group.</param>
 /// <param name="Version">The API version within the group, e.g. <c>v1</c>.</param>
@@ -17,10 +18,6 @@ namespace DurableKube.Domain.Resources;
 /// <param name="ObjectType">The model type, e.g. <see cref="V1Pod"/>.</param>
 /// <param name="ListType">The list model type, e.g. <see cref="V1PodList"/>.</param>
 /// <param name="ShortNames">Short names kubectl accepts, e.g. <c>po</c>.</param>
-/// <param name="Dispatched">
-/// Whether a workflow acts on changes to objects of this type; every write of such an object also
-/// puts a change on the work queue.
-/// </param>
 public sealed record ResourceType(
     string Group,
     string Version,
@@ -30,8 +27,7 @@ public sealed record ResourceType(
     bool Namespaced,
     Type ObjectType,
     Type ListType,
-    IReadOnlyList<string> ShortNames,
-    bool Dispatched)
+    IReadOnlyList<string> ShortNames)
 {
     /// <summary>Gets the <c>apiVersion</c> objects of this type carry, e.g. <c>v1</c> or <c>apps/v1</c>.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

@@ -1,4 +1,5 @@
 using DurableKube.Domain.Deletion;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Validation;
 using k8s;
@@ -18,6 +19,9 @@ public sealed class NamespaceStrategy : ObjectStrategy
 
     /// <summary>The spec finalizer that holds a namespace until its content is gone.</summary>
     public const string KubernetesFinalizer = "kubernetes";
+
+    /// <summary>The namespaces every cluster has, created at start-up and never deleted.</summary>
+    public static readonly IReadOnlyList<string> SystemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
     /// <summary>Initializes a new instance of the <see cref="NamespaceStrategy"/> class.</summary>
     public NamespaceStrategy()
@@ -67,20 +71,45 @@ public sealed class NamespaceStrategy : ObjectStrategy
     public override IReadOnlyList<FieldError> Validate(IKubernetesObject<V1ObjectMeta> obj) =>
         [.. base.Validate(obj), .. ValidateFinalizers((V1Namespace)obj)];
 
-    /// <summary>Builds what a write to the <c>finalize</c> subresource stores: the stored namespace with the new spec finalizers.</summary>
+    /// <summary>
+    /// Builds what a write to the <c>finalize</c> subresource stores: the stored namespace with the new
+    /// spec finalizers (the only way to change them).
+    /// </summary>
+    /// <param name="subresource">The subresource.</param>
     /// <param name="obj">The namespace sent.</param>
     /// <param name="old">The stored namespace.</param>
     /// <returns>The namespace to store.</returns>
-    public static V1Namespace PrepareForFinalize(V1Namespace obj, V1Namespace old)
+    public override IKubernetesObject<V1ObjectMeta> PrepareForSubresourceUpdate(string subresource, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(old);
-        var result = Serialization.KubeJson.Clone(old);
+        if (subresource != Subresource.Finalize.Name)
+        {
+            return base.PrepareForSubresourceUpdate(subresource, obj, old);
+        }
+
+        var result = Serialization.KubeJson.Clone((V1Namespace)old);
         result.Spec ??= new V1NamespaceSpec();
-        result.Spec.Finalizers = obj.Spec?.Finalizers is { } finalizers ? [.. finalizers] : null;
+        result.Spec.Finalizers = ((V1Namespace)obj).Spec?.Finalizers is { } finalizers ? [.. finalizers] : null;
         result.Metadata.ResourceVersion = obj.Metadata?.ResourceVersion;
         return result;
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<FieldError> ValidateSubresourceUpdate(string subresource, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        subresource == Subresource.Finalize.Name ? Validate(obj) : base.ValidateSubresourceUpdate(subresource, obj, old);
+
+    /// <summary>The system namespaces may not be deleted (the NamespaceLifecycle admission plugin).</summary>
+    /// <param name="obj">The stored namespace.</param>
+    /// <returns>The reason, for a system namespace.</returns>
+    public override string? RefuseDelete(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return SystemNamespaces.Contains(obj.Metadata?.Name) ? "this namespace may not be deleted" : null;
+    }
+
+    /// <summary>Namespaces are emptied by their own controller, which deletes what they hold; no propagation finalizers.</summary>
+    public override bool PropagatesDeletion => false;
 
     /// <inheritdoc />
     public override IReadOnlyList<string> ValidateName(string name, bool prefix) => NameValidation.NameIsDnsLabel(name, prefix);

@@ -10,9 +10,9 @@ using k8s.Models;
 namespace DurableKube.Domain.Strategies;
 
 /// <summary>
-/// The rules the API server applies to objects of one type around create, update, status update
-/// and delete (apiserver's REST strategies). The base class holds the generic rules; a type with
-/// rules of its own derives from it and is listed in <see cref="ObjectStrategies"/>.
+/// The rules the API server applies to objects of one type around create, update, subresource updates
+/// and delete (apiserver's REST strategies). The base class holds the generic rules; a kind with rules
+/// of its own derives from it, and its <see cref="Kinds.KindDescriptor"/> carries it.
 /// </summary>
 public class ObjectStrategy
 {
@@ -118,6 +118,41 @@ public class ObjectStrategy
     public virtual IReadOnlyList<FieldError> ValidateStatusUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) => [];
 
     /// <summary>
+    /// Builds what a write to an update subresource stores, from what was sent and what is stored:
+    /// <c>status</c> for every kind that has one; kinds with other subresources (a namespace's
+    /// <c>finalize</c>, a pod's <c>binding</c>) override this.
+    /// </summary>
+    /// <param name="subresource">The subresource.</param>
+    /// <param name="obj">The object sent.</param>
+    /// <param name="old">The stored object.</param>
+    /// <returns>The object to store.</returns>
+    /// <exception cref="NotSupportedException">The kind does not write through this subresource.</exception>
+    public virtual IKubernetesObject<V1ObjectMeta> PrepareForSubresourceUpdate(string subresource, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        subresource == Kinds.Subresource.Status.Name
+            ? PrepareForStatusUpdate(obj, old)
+            : throw new NotSupportedException($"{Type.GroupResource} has no {subresource} subresource that updates it.");
+
+    /// <summary>Checks what a subresource update would store.</summary>
+    /// <param name="subresource">The subresource.</param>
+    /// <param name="obj">The object to store, prepared.</param>
+    /// <param name="old">The stored object.</param>
+    /// <returns>The errors.</returns>
+    public virtual IReadOnlyList<FieldError> ValidateSubresourceUpdate(string subresource, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(old);
+        return subresource == Kinds.Subresource.Status.Name
+            ? [.. ObjectMetaValidation.ValidateUpdate(obj.Metadata, old.Metadata), .. ValidateStatusUpdate(obj, old)]
+            : [];
+    }
+
+    /// <summary>
+    /// Gets whether a delete of this kind applies the request's propagation policy as the
+    /// <c>orphan</c> and <c>foregroundDeletion</c> finalizers for the garbage collector.
+    /// </summary>
+    public virtual bool PropagatesDeletion => true;
+
+    /// <summary>
     /// Gets the grace period a delete gives an object of a type that is deleted gracefully, or
     /// <see langword="null"/> if the type is removed at once.
     /// </summary>
@@ -133,6 +168,11 @@ public class ObjectStrategy
     /// <returns>The action.</returns>
     public virtual DeletionAction PlanDelete(IKubernetesObject<V1ObjectMeta> obj, long? requestedGracePeriod, DateTimeOffset now) =>
         GracefulDeletion.Plan(this, obj, requestedGracePeriod, now);
+
+    /// <summary>Says why an object of this kind may not be deleted at all, or <see langword="null"/> when it may.</summary>
+    /// <param name="obj">The stored object.</param>
+    /// <returns>The reason (a Forbidden detail), or <see langword="null"/>.</returns>
+    public virtual string? RefuseDelete(IKubernetesObject<V1ObjectMeta> obj) => null;
 
     /// <summary>Whether finalizers hold the object back from removal.</summary>
     /// <param name="obj">The object.</param>

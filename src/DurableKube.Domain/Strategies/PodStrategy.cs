@@ -1,4 +1,5 @@
 using DurableKube.Domain.Defaulting;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Validation;
 using k8s;
@@ -61,6 +62,58 @@ public sealed class PodStrategy : ObjectStrategy
         return phase is null or "" or "Pending" or "Running" or "Succeeded" or "Failed" or "Unknown"
             ? []
             : [FieldError.NotSupported("status.phase", phase, ["Failed", "Pending", "Running", "Succeeded", "Unknown"])];
+    }
+
+    /// <summary>
+    /// Builds what a <c>binding</c> stores (pkg/registry/core/pod/storage, <c>assignPod</c>): the stored pod
+    /// with <c>spec.nodeName</c> set to the node sent; a pod that is bound already, or being deleted,
+    /// cannot be bound.
+    /// </summary>
+    /// <param name="subresource">The subresource.</param>
+    /// <param name="obj">A pod carrying the chosen node in <c>spec.nodeName</c>.</param>
+    /// <param name="old">The stored pod.</param>
+    /// <returns>The pod to store.</returns>
+    /// <exception cref="ObjectRejectedException">The pod is bound already, or being deleted.</exception>
+    public override IKubernetesObject<V1ObjectMeta> PrepareForSubresourceUpdate(string subresource, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(old);
+        if (subresource != Subresource.Binding.Name)
+        {
+            return base.PrepareForSubresourceUpdate(subresource, obj, old);
+        }
+
+        var stored = (V1Pod)old;
+        var node = ((V1Pod)obj).Spec?.NodeName;
+        if (stored.Metadata.DeletionTimestamp is not null)
+        {
+            throw new ObjectRejectedException(RejectionReason.Conflict, Type, stored.Metadata.Name, $"pod {stored.Metadata.Name} is being deleted, cannot be assigned to a host");
+        }
+
+        if (!string.IsNullOrEmpty(stored.Spec?.NodeName))
+        {
+            throw new ObjectRejectedException(RejectionReason.Conflict, Type, stored.Metadata.Name, $"pod {stored.Metadata.Name} is already assigned to node \"{stored.Spec.NodeName}\"");
+        }
+
+        var result = Serialization.KubeJson.Clone(stored);
+        result.Spec.NodeName = node;
+        result.Metadata.ResourceVersion = obj.Metadata?.ResourceVersion;
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<FieldError> ValidateSubresourceUpdate(string subresource, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (subresource != Subresource.Binding.Name)
+        {
+            return base.ValidateSubresourceUpdate(subresource, obj, old);
+        }
+
+        var node = ((V1Pod)obj).Spec?.NodeName;
+        return string.IsNullOrEmpty(node)
+            ? [FieldError.Required("target.name")]
+            : [.. NameValidation.NameIsDnsSubdomain(node, prefix: false).Select(m => FieldError.Invalid("target.name", node, m))];
     }
 
     /// <summary>

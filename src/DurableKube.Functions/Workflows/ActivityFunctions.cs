@@ -24,25 +24,14 @@ public static class ActivityFunctions
         return context.InstanceServices.GetRequiredService<SyncPodActivity>().RunAsync(request, context.CancellationToken);
     }
 
-    /// <summary>Deletes what a terminating namespace holds.</summary>
+    /// <summary>Looks at a terminating namespace: deletes what it holds, and once it holds nothing, finalizes it.</summary>
     /// <param name="ns">The namespace.</param>
     /// <param name="context">The invocation.</param>
-    /// <returns>How many objects remain.</returns>
-    [Function(NamespaceActivities.EmptyName)]
-    public static Task<int> EmptyNamespaceAsync([ActivityTrigger] NamespaceRef ns, FunctionContext context)
+    /// <returns>What is left, and whether the namespace is gone.</returns>
+    [Function(SyncNamespaceActivity.Name)]
+    public static Task<NamespaceSyncResult> SyncNamespaceAsync([ActivityTrigger] NamespaceRef ns, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.InstanceServices.GetRequiredService<NamespaceActivities>().EmptyAsync(ns, context.CancellationToken);
-    }
-
-    /// <summary>Removes an emptied namespace.</summary>
-    /// <param name="ns">The namespace.</param>
-    /// <param name="context">The invocation.</param>
-    /// <returns><see langword="true"/> once it is gone.</returns>
-    [Function(NamespaceActivities.RemoveName)]
-    public static Task<bool> RemoveNamespaceAsync([ActivityTrigger] NamespaceRef ns, FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return context.InstanceServices.GetRequiredService<NamespaceActivities>().RemoveAsync(ns, context.CancellationToken);
+        return context.InstanceServices.GetRequiredService<SyncNamespaceActivity>().RunAsync(ns, context.CancellationToken);
     }
 }

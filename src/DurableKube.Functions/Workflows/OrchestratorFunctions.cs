@@ -2,6 +2,7 @@ using DurableKube.Domain.Kubelet;
 using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
+using DurableKube.Workflows.Reconcile;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -20,7 +21,7 @@ public static class OrchestratorFunctions
     public static Task<string?> PodLifecycleAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return PodLifecycleOrchestrator.RunAsync(context, InputOf<PodLifecycleState>(context));
+        return PodLifecycleOrchestrator.RunAsync(context, InputOf<ReconcileInput<PodLifecycleState>>(context));
     }
 
     /// <summary>The termination of one namespace.</summary>
@@ -30,7 +31,7 @@ public static class OrchestratorFunctions
     public static Task<string?> NamespaceTerminationAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return NamespaceTerminationOrchestrator.RunAsync(context, InputOf<NamespaceRef>(context));
+        return NamespaceTerminationOrchestrator.RunAsync(context, InputOf<ReconcileInput<NamespaceTermination>>(context));
     }
 
     private static T InputOf<T>(TaskOrchestrationContext context)

@@ -7,22 +7,25 @@ namespace DurableKube.LocalHost.Durable;
 /// <summary>The workflow port over the Durable Task Framework's <see cref="TaskHubClient"/>.</summary>
 internal sealed class TaskHubWorkflowClient : IWorkflowClient
 {
-    private static readonly OrchestrationStatus[] AnyStatus = Enum.GetValues<OrchestrationStatus>();
+    /// <summary>The statuses in which an instance may not be replaced: it runs, or waits to.</summary>
+    private static readonly OrchestrationStatus[] LiveStatuses =
+        [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Suspended];
 
     private readonly DurableTaskFrameworkHost _host;
 
     public TaskHubWorkflowClient(DurableTaskFrameworkHost host) => _host = host;
 
-    public async Task<bool> StartIfAbsentAsync(string workflowName, string instanceId, object input, CancellationToken cancellationToken = default)
+    public async Task<bool> StartAsync(string workflowName, string instanceId, object input, CancellationToken cancellationToken = default)
     {
-        if (await _host.Client.GetOrchestrationStateAsync(instanceId) is not null)
+        if (await GetStateAsync(instanceId, cancellationToken) == WorkflowInstanceState.Running)
         {
             return false;
         }
 
         try
         {
-            await _host.Client.CreateOrchestrationInstanceAsync(workflowName, string.Empty, instanceId, input, tags: null, dedupeStatuses: AnyStatus);
+            // An instance that ended (completed, failed, terminated) is replaced by a new execution.
+            await _host.Client.CreateOrchestrationInstanceAsync(workflowName, string.Empty, instanceId, input, tags: null, dedupeStatuses: LiveStatuses);
             return true;
         }
         catch (OrchestrationAlreadyExistsException)

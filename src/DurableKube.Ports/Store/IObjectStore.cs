@@ -15,8 +15,9 @@ namespace DurableKube.Ports.Store;
 /// strings of one global counter, so a later write always has a larger version, across all types.
 /// </para>
 /// <para>
-/// Every successful write of a type whose <see cref="ResourceType.Dispatched"/> is set also puts an
-/// <see cref="Queue.ObjectChange"/> on the work queue, after the write has committed.
+/// The store applies no rule of any kind: every writer goes through the registry above it
+/// (<c>DurableKube.Registry.ObjectRegistry</c>), which applies the kind's strategy and tells whoever
+/// must hear of the write.
 /// </para>
 /// <para>
 /// Failures the caller can act on are <see cref="StoreException"/>s carrying a <see cref="StoreErrorKind"/>.

@@ -33,10 +33,19 @@ public sealed class StoreException : Exception
     public static StoreException AlreadyExists(ObjectKey key) =>
         new(StoreErrorKind.AlreadyExists, key, $"{key.Type.GroupResource} \"{key.Name}\" already exists");
 
+    /// <summary>Gets, for a Conflict, what the write conflicts with (the part of the message after the object's name).</summary>
+    public string? Detail { get; private init; }
+
     /// <summary>Creates the Conflict error for a stale write.</summary>
     /// <param name="key">The object.</param>
     /// <returns>The exception.</returns>
     public static StoreException Conflict(ObjectKey key) =>
-        new(StoreErrorKind.Conflict, key,
-            $"Operation cannot be fulfilled on {key.Type.GroupResource} \"{key.Name}\": the object has been modified; please apply your changes to the latest version and try again");
+        Conflict(key, "the object has been modified; please apply your changes to the latest version and try again");
+
+    /// <summary>Creates a Conflict error: <c>Operation cannot be fulfilled on pods "x": detail</c>.</summary>
+    /// <param name="key">The object.</param>
+    /// <param name="detail">What the write conflicts with, e.g. a precondition that failed.</param>
+    /// <returns>The exception.</returns>
+    public static StoreException Conflict(ObjectKey key, string detail) =>
+        new(StoreErrorKind.Conflict, key, $"Operation cannot be fulfilled on {key.Type.GroupResource} \"{key.Name}\": {detail}") { Detail = detail };
 }

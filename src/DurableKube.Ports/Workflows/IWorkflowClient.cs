@@ -6,13 +6,16 @@ namespace DurableKube.Ports.Workflows;
 /// </summary>
 public interface IWorkflowClient
 {
-    /// <summary>Starts a workflow instance unless one with that id exists, whatever its state.</summary>
+    /// <summary>
+    /// Starts a workflow instance with this id, unless one is running or pending. An instance that has
+    /// ended (completed, failed or terminated) is replaced by a new execution with the new input.
+    /// </summary>
     /// <param name="workflowName">The orchestration's name.</param>
     /// <param name="instanceId">The deterministic instance id (one instance per object).</param>
     /// <param name="input">The input.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns><see langword="true"/> if this call started it; <see langword="false"/> if it already existed.</returns>
-    Task<bool> StartIfAbsentAsync(string workflowName, string instanceId, object input, CancellationToken cancellationToken = default);
+    /// <returns><see langword="true"/> if this call started it; <see langword="false"/> if one was running already.</returns>
+    Task<bool> StartAsync(string workflowName, string instanceId, object input, CancellationToken cancellationToken = default);
 
     /// <summary>Sends an event to a workflow instance. An instance that has finished ignores it.</summary>
     /// <param name="instanceId">The instance.</param>

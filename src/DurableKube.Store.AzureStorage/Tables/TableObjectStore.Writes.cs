@@ -4,7 +4,6 @@ using Azure;
 using Azure.Data.Tables;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
-using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
 using k8s;
 using k8s.Models;
@@ -47,7 +46,7 @@ internal sealed partial class TableObjectStore
             throw Reject(key, rejection);
         }
 
-        return await DispatchAsync(key, outcome, ObjectChangeType.Added);
+        return Deserialize(key.Type, outcome.Json);
     }
 
     /// <inheritdoc />
@@ -83,7 +82,7 @@ internal sealed partial class TableObjectStore
             throw Reject(key, rejection);
         }
 
-        return await DispatchAsync(key, outcome, ObjectChangeType.Modified);
+        return Deserialize(key.Type, outcome.Json);
     }
 
     /// <inheritdoc />
@@ -112,7 +111,7 @@ internal sealed partial class TableObjectStore
             var outcome = await CommitAsync(write, cancellationToken);
             if (outcome.Rejection is null)
             {
-                return await DispatchAsync(key, outcome, ObjectChangeType.Deleted);
+                return Deserialize(key.Type, outcome.Json);
             }
 
             if (outcome.Rejection.Status != 412 || attempt == MaxDeleteAttempts)
@@ -419,25 +418,5 @@ internal sealed partial class TableObjectStore
         };
         ObjectPayload.Write(row, json);
         return row;
-    }
-
-    private async Task<IKubernetesObject<V1ObjectMeta>> DispatchAsync(ObjectKey key, WriteOutcome outcome, ObjectChangeType changeType)
-    {
-        var stored = Deserialize(key.Type, outcome.Json);
-        if (key.Type.Dispatched)
-        {
-            var change = new ObjectChange(key.Type.GroupResource, key.Namespace, key.Name, stored.Metadata.Uid ?? string.Empty, changeType, stored.Metadata.ResourceVersion);
-            try
-            {
-                // Not the caller's token: the write has committed, and its change should not be dropped because the caller left.
-                await _workQueue.EnqueueAsync(change, CancellationToken.None);
-            }
-            catch (Exception e) when (e is RequestFailedException or AggregateException or IOException or TimeoutException or OperationCanceledException)
-            {
-                Log.DispatchFailed(_logger, change.Resource, change.Namespace, change.Name, change.ResourceVersion, e);
-            }
-        }
-
-        return stored;
     }
 }

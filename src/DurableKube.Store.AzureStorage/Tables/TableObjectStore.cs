@@ -4,7 +4,6 @@ using Azure;
 using Azure.Data.Tables;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
-using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
 using k8s;
 using k8s.Models;
@@ -33,12 +32,6 @@ namespace DurableKube.Store.AzureStorage.Tables;
 /// several processes contend for the counter row optimistically. README.md in this project gives
 /// the throughput this allows.
 /// </para>
-/// <para>
-/// After a write of a type whose <see cref="ResourceType.Dispatched"/> is set commits, an
-/// <see cref="ObjectChange"/> is put on the work queue. A crash (or a queue failure) between the
-/// commit and the enqueue loses that change; the controllers' periodic resync covers it, so the
-/// failure is logged, not thrown at a caller whose write did commit.
-/// </para>
 /// </remarks>
 internal sealed partial class TableObjectStore : IObjectStore, IDisposable
 {
@@ -52,7 +45,6 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
     private const string CommittedAtProperty = "CommittedAt";
 
     private readonly TableClient _table;
-    private readonly IWorkQueue _workQueue;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _watchPollInterval;
@@ -60,19 +52,16 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="TableObjectStore"/> class.</summary>
     /// <param name="table">The table; it is created on first use.</param>
-    /// <param name="workQueue">Where changes of dispatched types go.</param>
     /// <param name="options">The poll interval of watches.</param>
     /// <param name="time">The clock change-log entries are stamped with (compaction measures retention on it).</param>
     /// <param name="logger">The logger.</param>
-    public TableObjectStore(TableClient table, IWorkQueue workQueue, AzureStorageOptions options, TimeProvider time, ILogger<TableObjectStore> logger)
+    public TableObjectStore(TableClient table, AzureStorageOptions options, TimeProvider time, ILogger<TableObjectStore> logger)
     {
         ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(workQueue);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _table = table;
-        _workQueue = workQueue;
         _time = time;
         _logger = logger;
         _watchPollInterval = options.WatchPollInterval;

@@ -14,22 +14,24 @@ public sealed class DurableTaskClientWorkflowClient : IWorkflowClient
     public DurableTaskClientWorkflowClient(DurableTaskClient client) => _client = client;
 
     /// <inheritdoc />
-    public async Task<bool> StartIfAbsentAsync(string workflowName, string instanceId, object input, CancellationToken cancellationToken = default)
+    public async Task<bool> StartAsync(string workflowName, string instanceId, object input, CancellationToken cancellationToken = default)
     {
-        if (await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
+        if (await GetStateAsync(instanceId, cancellationToken) == WorkflowInstanceState.Running)
         {
             return false;
         }
 
         try
         {
-            await _client.ScheduleNewOrchestrationInstanceAsync(
-                new TaskName(workflowName), input, new StartOrchestrationOptions(instanceId), cancellationToken);
+            // An instance that ended may be replaced; one that runs (or waits to) may not.
+            var options = new StartOrchestrationOptions(instanceId).WithDedupeStatuses(
+                OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended);
+            await _client.ScheduleNewOrchestrationInstanceAsync(new TaskName(workflowName), input, options, cancellationToken);
             return true;
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            if (await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, CancellationToken.None) is null)
+            if (await GetStateAsync(instanceId, CancellationToken.None) != WorkflowInstanceState.Running)
             {
                 throw;
             }

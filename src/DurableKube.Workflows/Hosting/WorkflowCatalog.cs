@@ -1,6 +1,7 @@
 using DurableKube.Domain.Kubelet;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
+using DurableKube.Workflows.Reconcile;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableKube.Workflows.Hosting;
@@ -16,20 +17,18 @@ public static class WorkflowCatalog
     public static IReadOnlyList<string> Orchestrators { get; } = [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name];
 
     /// <summary>Gets the names of the activities.</summary>
-    public static IReadOnlyList<string> Activities { get; } = [SyncPodActivity.Name, NamespaceActivities.EmptyName, NamespaceActivities.RemoveName];
+    public static IReadOnlyList<string> Activities { get; } = [SyncPodActivity.Name, SyncNamespaceActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
     public static void Register(IWorkflowRegistrar registrar)
     {
         ArgumentNullException.ThrowIfNull(registrar);
-        registrar.AddOrchestrator<PodLifecycleState, string?>(PodLifecycleOrchestrator.Name, PodLifecycleOrchestrator.RunAsync);
-        registrar.AddOrchestrator<NamespaceRef, string?>(NamespaceTerminationOrchestrator.Name, NamespaceTerminationOrchestrator.RunAsync);
+        registrar.AddOrchestrator<ReconcileInput<PodLifecycleState>, string?>(PodLifecycleOrchestrator.Name, PodLifecycleOrchestrator.RunAsync);
+        registrar.AddOrchestrator<ReconcileInput<NamespaceTermination>, string?>(NamespaceTerminationOrchestrator.Name, NamespaceTerminationOrchestrator.RunAsync);
         registrar.AddActivity<SyncPodRequest, SyncPodResult>(
             SyncPodActivity.Name, (services, input, ct) => services.GetRequiredService<SyncPodActivity>().RunAsync(input, ct));
-        registrar.AddActivity<NamespaceRef, int>(
-            NamespaceActivities.EmptyName, (services, input, ct) => services.GetRequiredService<NamespaceActivities>().EmptyAsync(input, ct));
-        registrar.AddActivity<NamespaceRef, bool>(
-            NamespaceActivities.RemoveName, (services, input, ct) => services.GetRequiredService<NamespaceActivities>().RemoveAsync(input, ct));
+        registrar.AddActivity<NamespaceRef, NamespaceSyncResult>(
+            SyncNamespaceActivity.Name, (services, input, ct) => services.GetRequiredService<SyncNamespaceActivity>().RunAsync(input, ct));
     }
 }

@@ -1,46 +1,25 @@
+using DurableKube.Workflows.Reconcile;
 using Microsoft.DurableTask;
 
 namespace DurableKube.Workflows.Namespaces;
 
 /// <summary>
-/// The namespace controller's work for one namespace being deleted: delete what it holds (pods
-/// gracefully, through their kubelets), wait until nothing is left, then remove the namespace.
+/// The namespace controller's work for one namespace being deleted (instance <c>ns-&lt;uid&gt;</c>): the
+/// <see cref="ReconcileLoop"/> over the <see cref="NamespaceReconciler"/>. A failing look is retried on a
+/// durable timer, never failing the workflow, so the namespace finishes deleting once the fault is gone.
 /// </summary>
 public static class NamespaceTerminationOrchestrator
 {
     /// <summary>The orchestration's name.</summary>
     public const string Name = "NamespaceTermination";
 
-    /// <summary>How long to wait between looks at what is left.</summary>
-    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
-
-    /// <summary>Rounds before continuing as new, to keep the history bounded while pods take their time.</summary>
-    public const int RoundsPerExecution = 100;
-
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
-
     /// <summary>Empties and removes the namespace.</summary>
     /// <param name="context">The orchestration context.</param>
-    /// <param name="ns">The namespace.</param>
-    /// <returns>The namespace's name once removed.</returns>
-    public static async Task<string?> RunAsync(TaskOrchestrationContext context, NamespaceRef ns)
+    /// <param name="input">The termination's state.</param>
+    /// <returns>The namespace's name once removed; <see langword="null"/> after continue-as-new.</returns>
+    public static async Task<string?> RunAsync(TaskOrchestrationContext context, ReconcileInput<NamespaceTermination> input)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(ns);
-        for (var round = 0; round < RoundsPerExecution; round++)
-        {
-            var remaining = await context.CallActivityAsync<int>(NamespaceActivities.EmptyName, ns, Retry);
-            if (remaining == 0)
-            {
-                await context.CallActivityAsync<bool>(NamespaceActivities.RemoveName, ns, Retry);
-                return ns.Name;
-            }
-
-            await context.CreateTimer(PollInterval, CancellationToken.None);
-        }
-
-        context.ContinueAsNew(ns);
-        return null;
+        var final = await ReconcileLoop.RunAsync(context, input, NamespaceReconciler.Instance);
+        return final?.Namespace.Name;
     }
 }

@@ -3,11 +3,12 @@ using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
 using DurableKube.Ports.Workflows;
+using DurableKube.Registry;
+using DurableKube.Workflows.Pods;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Workflows.Nodes;
 
@@ -19,7 +20,7 @@ namespace DurableKube.Workflows.Nodes;
 /// </summary>
 public sealed class NodeAgent : BackgroundService
 {
-    private readonly IObjectStore _store;
+    private readonly ObjectRegistry _registry;
     private readonly IContainerRuntime _runtime;
     private readonly IWorkflowClient _workflows;
     private readonly IOptions<NodeOptions> _options;
@@ -27,15 +28,15 @@ public sealed class NodeAgent : BackgroundService
     private readonly ILogger<NodeAgent> _logger;
 
     /// <summary>Initializes a new instance of the <see cref="NodeAgent"/> class.</summary>
-    /// <param name="store">The object store.</param>
+    /// <param name="registry">The write path to the objects.</param>
     /// <param name="runtime">The node's container runtime.</param>
     /// <param name="workflows">Signals the pods' workflows.</param>
     /// <param name="options">The node options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public NodeAgent(IObjectStore store, IContainerRuntime runtime, IWorkflowClient workflows, IOptions<NodeOptions> options, TimeProvider time, ILogger<NodeAgent> logger)
+    public NodeAgent(ObjectRegistry registry, IContainerRuntime runtime, IWorkflowClient workflows, IOptions<NodeOptions> options, TimeProvider time, ILogger<NodeAgent> logger)
     {
-        _store = store;
+        _registry = registry;
         _runtime = runtime;
         _workflows = workflows;
         _options = options;
@@ -51,22 +52,24 @@ public sealed class NodeAgent : BackgroundService
         var name = _options.Value.Name;
         var description = await _runtime.DescribeNodeAsync(cancellationToken);
         var now = _time.GetUtcNow();
-        var updated = await _store.UpdateAsync<V1Node>(new ObjectKey(ResourceTypes.Nodes, null, name), node =>
-        {
-            NodeObject.Refresh(node, description, now);
-            return true;
-        }, cancellationToken);
-        if (updated is not null)
-        {
-            return;
-        }
-
-        var created = NodeObject.Create(name, description, now);
-        created.Metadata.Uid = Guid.NewGuid().ToString();
-        created.Metadata.CreationTimestamp = KubeTime.Truncate(now);
         try
         {
-            await _store.CreateAsync(ResourceTypes.Nodes, created, cancellationToken);
+            // The node's status, through the status subresource, as a kubelet's heartbeat writes it.
+            await _registry.UpdateAsync(new ObjectKey(ResourceTypes.Nodes, null, name), node =>
+            {
+                NodeObject.Refresh((V1Node)node, description, now);
+                return node;
+            }, UpdateOptions.Status(), cancellationToken);
+            return;
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
+        {
+            // Not registered yet.
+        }
+
+        try
+        {
+            await _registry.CreateAsync(ResourceTypes.Nodes, NodeObject.Create(name, description, now), cancellationToken: cancellationToken);
             Log.NodeRegistered(_logger, name);
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
@@ -95,7 +98,7 @@ public sealed class NodeAgent : BackgroundService
             return;
         }
 
-        var pods = await _store.ListAsync(ResourceTypes.Pods, null, ListQuery.All, cancellationToken);
+        var pods = await _registry.ListAsync(ResourceTypes.Pods, null, ListQuery.All, cancellationToken);
         var live = pods.Items.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
         foreach (var orphan in podUids.Where(uid => !live.Contains(uid)))
         {
@@ -125,8 +128,7 @@ public sealed class NodeAgent : BackgroundService
             return;
         }
 
-        var exited = new ContainerExited(
-            run.Id.ContainerName, run.Id.Attempt, run.FinishedAt ?? _time.GetUtcNow(), run.ExitCode ?? 137, run.Reason, run.Message);
+        var exited = ContainerExits.From(run, _time.GetUtcNow());
         await _workflows.RaiseEventAsync(PodIdentity.WorkflowInstanceIdFor(run.Id.PodUid), PodSignal.EventName, new PodEvent(exited), cancellationToken);
         await _runtime.AcknowledgeExitAsync(run.Id, cancellationToken);
         Log.ExitReported(_logger, run.Id.ToString(), exited.ExitCode);

@@ -3,7 +3,9 @@ using DurableKube.Domain.Resources;
 using DurableKube.Domain.Scheduling;
 using DurableKube.Domain.Serialization;
 using DurableKube.Ports.Runtime;
+using DurableKube.Domain.Kinds;
 using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,21 +26,21 @@ public sealed class SyncPodActivity
     /// <summary>The activity's name.</summary>
     public const string Name = "SyncPod";
 
-    private readonly IObjectStore _store;
+    private readonly ObjectRegistry _registry;
     private readonly IContainerRuntime _runtime;
     private readonly IOptionsMonitor<KubeletOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncPodActivity> _logger;
 
     /// <summary>Initializes a new instance of the <see cref="SyncPodActivity"/> class.</summary>
-    /// <param name="store">The object store.</param>
+    /// <param name="registry">The write path to the objects.</param>
     /// <param name="runtime">The node's container runtime.</param>
     /// <param name="options">The kubelet options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncPodActivity(IObjectStore store, IContainerRuntime runtime, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger)
+    public SyncPodActivity(ObjectRegistry registry, IContainerRuntime runtime, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger)
     {
-        _store = store;
+        _registry = registry;
         _runtime = runtime;
         _options = options;
         _time = time;
@@ -97,7 +99,7 @@ public sealed class SyncPodActivity
 
     private async Task<V1Pod?> ReadPodAsync(ObjectKey key, string uid, CancellationToken cancellationToken)
     {
-        var pod = await _store.GetAsync<V1Pod>(key.Type, key.Namespace, key.Name, cancellationToken);
+        var pod = await _registry.GetAsync<V1Pod>(key.Type, key.Namespace, key.Name, cancellationToken);
         return pod?.Metadata.Uid == uid ? pod : null;
     }
 
@@ -164,9 +166,7 @@ public sealed class SyncPodActivity
             }
 
             // Exited, or gone from the runtime altogether (a vanished container, in Kubernetes' words).
-            outcomes.Add(new RunExited(run is null
-                ? new ContainerExited(track.Name, track.Run.Attempt, _time.GetUtcNow(), 137, "ContainerStatusUnknown", "The container could not be located when the pod was terminated")
-                : new ContainerExited(track.Name, track.Run.Attempt, run.FinishedAt ?? _time.GetUtcNow(), run.ExitCode ?? 137, run.Reason, run.Message)));
+            outcomes.Add(new RunExited(run is null ? ContainerExits.Vanished(id, _time.GetUtcNow()) : ContainerExits.From(run, _time.GetUtcNow())));
         }
 
         outcomes.Add(new Relisted());
@@ -177,7 +177,7 @@ public sealed class SyncPodActivity
     {
         var settings = _options.CurrentValue.ToSettings();
         var retryAt = _time.GetUtcNow() + settings.ScheduleRetry;
-        var nodes = (await _store.ListAsync(ResourceTypes.Nodes, null, ListQuery.All, cancellationToken)).Items.Cast<V1Node>().ToList();
+        var nodes = await _registry.ListAsync<V1Node>(ResourceTypes.Nodes, null, cancellationToken: cancellationToken);
         if (!string.IsNullOrEmpty(pod.Spec.NodeName))
         {
             // Bound already: by the user (spec.nodeName) or by an earlier try of this activity.
@@ -194,19 +194,22 @@ public sealed class SyncPodActivity
             return new PodUnschedulable(choice.Message!, retryAt);
         }
 
+        // The binding subresource, as a scheduler posts it; a pod bound meanwhile keeps its node.
         var key = new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-        var bound = await _store.UpdateAsync<V1Pod>(key, p =>
+        var bound = await _registry.UpdateAsync(key, p =>
         {
-            if (p.Metadata.Uid != pod.Metadata.Uid || !string.IsNullOrEmpty(p.Spec.NodeName))
+            var current = (V1Pod)p;
+            if (!string.IsNullOrEmpty(current.Spec.NodeName))
             {
-                return false;
+                return null;
             }
 
-            p.Spec.NodeName = chosen;
-            return true;
-        }, cancellationToken);
-        Log.Bound(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, bound?.Spec.NodeName ?? chosen);
-        return new PodBound(bound?.Spec.NodeName ?? chosen);
+            current.Spec.NodeName = chosen;
+            return current;
+        }, new UpdateOptions(Subresource.Binding.Name, Preconditions: new Preconditions(Uid: pod.Metadata.Uid)), cancellationToken);
+        var boundTo = ((V1Pod)bound.Object).Spec.NodeName ?? chosen;
+        Log.Bound(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, boundTo);
+        return new PodBound(boundTo);
     }
 
     private async Task<KubeletOutcome> StartAsync(V1Pod pod, PodLifecycleState state, StartContainer start, CancellationToken cancellationToken)
@@ -257,13 +260,7 @@ public sealed class SyncPodActivity
         // while finalizers hold it, leave it terminating for them. Either way the kubelet is done with it.
         try
         {
-            await _store.DeleteGracefullyAsync(key, gracePeriodSeconds: 0, _time.GetUtcNow(), existing =>
-            {
-                if (existing.Metadata.Uid != uid)
-                {
-                    throw StoreException.Conflict(key);
-                }
-            }, cancellationToken);
+            await _registry.DeleteAsync(key, DeleteOptions.ForUid(uid, gracePeriodSeconds: 0), cancellationToken);
             Log.Removed(_logger, key.Namespace!, key.Name);
         }
         catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
@@ -277,21 +274,24 @@ public sealed class SyncPodActivity
     private async Task WriteStatusAsync(ObjectKey key, PodLifecycleState state, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        await _store.UpdateAsync<V1Pod>(key, pod =>
+        try
         {
-            if (pod.Metadata.Uid != state.Pod.Uid)
+            await _registry.UpdateAsync(key, obj =>
             {
-                return false;
-            }
+                var pod = (V1Pod)obj;
+                var status = PodStatusBuilder.Build(pod, state, _runtime.Name, now);
+                if (pod.Status is not null && KubeJson.Serialize(status) == KubeJson.Serialize(pod.Status))
+                {
+                    return null;
+                }
 
-            var status = PodStatusBuilder.Build(pod, state, _runtime.Name, now);
-            if (pod.Status is not null && KubeJson.Serialize(status) == KubeJson.Serialize(pod.Status))
-            {
-                return false;
-            }
-
-            pod.Status = status;
-            return true;
-        }, cancellationToken);
+                pod.Status = status;
+                return pod;
+            }, UpdateOptions.Status(state.Pod.Uid), cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
+        {
+            // Gone, or replaced by a new pod of the same name: this status is no one's now.
+        }
     }
 }

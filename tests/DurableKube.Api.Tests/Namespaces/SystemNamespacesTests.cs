@@ -1,6 +1,8 @@
 using DurableKube.Api.Namespaces;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using DurableKube.Testing.Store;
 using k8s;
 using k8s.Models;
@@ -17,7 +19,8 @@ public class SystemNamespacesTests
         var inner = new InMemoryObjectStore();
         var store = new FlakyStore(inner, failures: 3);
         var time = new FakeTimeProvider();
-        using var service = new SystemNamespaces(store, time, NullLogger<SystemNamespaces>.Instance);
+        var registry = new ObjectRegistry(store, BuiltInKinds.Registry(), [], time, NullLogger<ObjectRegistry>.Instance);
+        using var service = new SystemNamespaces(registry, time, NullLogger<SystemNamespaces>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         for (var i = 0; i < 200 && (await inner.ListAsync(ResourceTypes.Namespaces, null, ListQuery.All)).Items.Count < 4; i++)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using DurableKube.Testing.Runtime;
 using DurableKube.Testing.Store;
 using k8s;
@@ -35,6 +36,9 @@ internal sealed class ApiHost : IAsyncDisposable
     }
 
     public InMemoryObjectStore Store { get; }
+
+    /// <summary>Gets the host's write path, for tests that write as a workflow would.</summary>
+    public ObjectRegistry Registry => _host.Services.GetRequiredService<ObjectRegistry>();
 
     public FakeTimeProvider Time { get; }
 

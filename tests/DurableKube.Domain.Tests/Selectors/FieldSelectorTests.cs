@@ -1,3 +1,4 @@
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Selectors;
 using k8s.Models;
@@ -29,7 +30,7 @@ public class FieldSelectorTests
     [InlineData("spec.serviceAccountName=default", true)]
     public void Pods_are_selected_by_their_fields(string selector, bool matches)
     {
-        var filter = SelectableFields.Compile(ResourceTypes.Pods, FieldSelector.Parse(selector));
+        var filter = SelectableFields.Compile(CoreKinds.Pods, FieldSelector.Parse(selector));
 
         Assert.Equal(matches, filter(Pod));
     }
@@ -37,7 +38,7 @@ public class FieldSelectorTests
     [Fact]
     public void Unsupported_fields_are_refused_as_the_api_server_words_it()
     {
-        var error = Assert.Throws<SelectorParseException>(() => SelectableFields.Compile(ResourceTypes.Pods, FieldSelector.Parse("spec.foo=x")));
+        var error = Assert.Throws<SelectorParseException>(() => SelectableFields.Compile(CoreKinds.Pods, FieldSelector.Parse("spec.foo=x")));
 
         Assert.Equal("field label not supported: spec.foo", error.Message);
     }
@@ -45,8 +46,8 @@ public class FieldSelectorTests
     [Fact]
     public void Cluster_scoped_types_have_no_namespace_field()
     {
-        Assert.False(SelectableFields.IsSupported(ResourceTypes.Nodes, "metadata.namespace"));
-        Assert.True(SelectableFields.IsSupported(ResourceTypes.Namespaces, "status.phase"));
+        Assert.False(SelectableFields.IsSupported(CoreKinds.Nodes, "metadata.namespace"));
+        Assert.True(SelectableFields.IsSupported(CoreKinds.Namespaces, "status.phase"));
     }
 
     [Theory]

@@ -103,7 +103,7 @@ public class GracefulDeletionTests
         Assert.Equal(Now.UtcDateTime, ns.Metadata.DeletionTimestamp);
         Assert.Equal(DeletionAction.Unchanged, strategy.PlanDelete(ns, null, Now));
 
-        var finalized = NamespaceStrategy.PrepareForFinalize(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team" }, Spec = new V1NamespaceSpec { Finalizers = [] } }, ns);
+        var finalized = strategy.PrepareForSubresourceUpdate("finalize", new V1Namespace { Metadata = new V1ObjectMeta { Name = "team" }, Spec = new V1NamespaceSpec { Finalizers = [] } }, ns);
         Assert.True(strategy.ShouldDeleteDuringUpdate(finalized, ns));
     }
 }

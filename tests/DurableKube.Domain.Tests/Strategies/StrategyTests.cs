@@ -1,3 +1,4 @@
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
 using DurableKube.Domain.Strategies;
@@ -11,7 +12,7 @@ public class StrategyTests
     public void A_new_pod_gets_pending_status_qos_and_generation_one()
     {
         var pod = new V1Pod { Metadata = new V1ObjectMeta { Name = "a" }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "a", Image = "x" }] }, Status = new V1PodStatus { Phase = "Running" } };
-        var strategy = ObjectStrategies.For(ResourceTypes.Pods);
+        var strategy = CoreKinds.Pods.Strategy;
 
         strategy.Default(pod);
         strategy.PrepareForCreate(pod);
@@ -24,7 +25,7 @@ public class StrategyTests
     [Fact]
     public void An_update_keeps_status_and_counts_spec_changes()
     {
-        var strategy = ObjectStrategies.For(ResourceTypes.Pods);
+        var strategy = CoreKinds.Pods.Strategy;
         var old = new V1Pod { Metadata = new V1ObjectMeta { Name = "a", Generation = 1 }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "a", Image = "x" }] }, Status = new V1PodStatus { Phase = "Running" } };
         var updated = KubeJson.Clone(old);
         updated.Status.Phase = "Failed";
@@ -42,7 +43,7 @@ public class StrategyTests
     [Fact]
     public void A_status_update_changes_only_status()
     {
-        var strategy = ObjectStrategies.For(ResourceTypes.Pods);
+        var strategy = CoreKinds.Pods.Strategy;
         var old = new V1Pod { Metadata = new V1ObjectMeta { Name = "a", ResourceVersion = "5" }, Spec = new V1PodSpec { NodeName = "n1" }, Status = new V1PodStatus { Phase = "Pending" } };
         var sent = new V1Pod { Metadata = new V1ObjectMeta { Name = "a", ResourceVersion = "5", Labels = new Dictionary<string, string> { ["x"] = "y" } }, Spec = new V1PodSpec { NodeName = "n2" }, Status = new V1PodStatus { Phase = "Running" } };
 
@@ -56,7 +57,7 @@ public class StrategyTests
     [Fact]
     public void A_pod_may_not_leave_a_terminal_phase()
     {
-        var strategy = ObjectStrategies.For(ResourceTypes.Pods);
+        var strategy = CoreKinds.Pods.Strategy;
         var old = new V1Pod { Metadata = new V1ObjectMeta { Name = "a" }, Status = new V1PodStatus { Phase = "Succeeded" } };
         var updated = new V1Pod { Metadata = new V1ObjectMeta { Name = "a" }, Status = new V1PodStatus { Phase = "Running" } };
 
@@ -66,7 +67,7 @@ public class StrategyTests
     [Fact]
     public void A_namespace_gets_its_name_label_finalizer_and_active_phase()
     {
-        var strategy = ObjectStrategies.For(ResourceTypes.Namespaces);
+        var strategy = CoreKinds.Namespaces.Strategy;
         var ns = new V1Namespace { Metadata = new V1ObjectMeta { Name = "team" } };
 
         strategy.Default(ns);
@@ -84,7 +85,7 @@ public class StrategyTests
     [Fact]
     public void A_node_keeps_the_status_its_agent_registers()
     {
-        var strategy = ObjectStrategies.For(ResourceTypes.Nodes);
+        var strategy = CoreKinds.Nodes.Strategy;
         var node = new V1Node { Metadata = new V1ObjectMeta { Name = "n" }, Status = new V1NodeStatus { Phase = "Running" } };
 
         strategy.PrepareForCreate(node);

@@ -28,7 +28,7 @@ internal sealed class FunctionHarness : IDisposable
 
     public FunctionHarness()
     {
-        Store = new InMemoryObjectStore(Queue);
+        Store = new InMemoryObjectStore();
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Name"] = NodeName })
             .Build();

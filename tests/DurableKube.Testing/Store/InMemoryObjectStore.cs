@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
-using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
 using k8s;
 using k8s.Models;
@@ -12,8 +11,7 @@ namespace DurableKube.Testing.Store;
 /// <summary>
 /// An <see cref="IObjectStore"/> in memory, for tests of the layers above the store. It keeps the
 /// same contract as the Azure Table store (the contract tests run against both): one global resource
-/// version counter, copies in and out, a change log for watches, and changes of dispatched types
-/// put on the work queue.
+/// version counter, copies in and out, and a change log for watches.
 /// </summary>
 public sealed class InMemoryObjectStore : IObjectStore
 {
@@ -29,14 +27,9 @@ public sealed class InMemoryObjectStore : IObjectStore
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, (ResourceType Type, string Json)> _objects = new(StringComparer.Ordinal);
     private readonly List<(long Rv, ResourceType Type, string? Namespace, WatchEventType Event, string Json)> _log = [];
-    private readonly IWorkQueue? _queue;
     private long _revision;
     private long _compactedThrough;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Initializes a new instance of the <see cref="InMemoryObjectStore"/> class.</summary>
-    /// <param name="queue">Where changes of dispatched types go, if anywhere.</param>
-    public InMemoryObjectStore(IWorkQueue? queue = null) => _queue = queue;
 
     /// <summary>Drops the change log up to and including <paramref name="resourceVersion"/>, as compaction would.</summary>
     /// <param name="resourceVersion">The last resource version to drop.</param>
@@ -87,7 +80,7 @@ public sealed class InMemoryObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<IKubernetesObject<V1ObjectMeta>> CreateAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken = default)
+    public Task<IKubernetesObject<V1ObjectMeta>> CreateAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
@@ -103,12 +96,11 @@ public sealed class InMemoryObjectStore : IObjectStore
             stored = Commit(type, key, obj, WatchEventType.Added);
         }
 
-        await NotifyAsync(type, stored, ObjectChangeType.Added, cancellationToken);
-        return stored;
+        return Task.FromResult(stored);
     }
 
     /// <inheritdoc />
-    public async Task<IKubernetesObject<V1ObjectMeta>> UpdateAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken = default)
+    public Task<IKubernetesObject<V1ObjectMeta>> UpdateAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
@@ -130,12 +122,11 @@ public sealed class InMemoryObjectStore : IObjectStore
             stored = Commit(type, key, obj, WatchEventType.Modified);
         }
 
-        await NotifyAsync(type, stored, ObjectChangeType.Modified, cancellationToken);
-        return stored;
+        return Task.FromResult(stored);
     }
 
     /// <inheritdoc />
-    public async Task<IKubernetesObject<V1ObjectMeta>> DeleteAsync(ObjectKey key, Preconditions? preconditions = null, CancellationToken cancellationToken = default)
+    public Task<IKubernetesObject<V1ObjectMeta>> DeleteAsync(ObjectKey key, Preconditions? preconditions = null, CancellationToken cancellationToken = default)
     {
         IKubernetesObject<V1ObjectMeta> removed;
         lock (_gate)
@@ -158,8 +149,7 @@ public sealed class InMemoryObjectStore : IObjectStore
             Signal();
         }
 
-        await NotifyAsync(key.Type, removed, ObjectChangeType.Deleted, cancellationToken);
-        return removed;
+        return Task.FromResult(removed);
     }
 
     /// <inheritdoc />
@@ -272,15 +262,5 @@ public sealed class InMemoryObjectStore : IObjectStore
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.SetResult();
-    }
-
-    private async Task NotifyAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, ObjectChangeType change, CancellationToken cancellationToken)
-    {
-        if (type.Dispatched && _queue is not null)
-        {
-            await _queue.EnqueueAsync(
-                new ObjectChange(type.GroupResource, obj.Metadata.NamespaceProperty, obj.Metadata.Name, obj.Metadata.Uid ?? string.Empty, change, obj.Metadata.ResourceVersion),
-                cancellationToken);
-        }
     }
 }

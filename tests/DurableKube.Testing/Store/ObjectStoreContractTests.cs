@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
-using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
 using k8s;
 using k8s.Models;
@@ -26,18 +25,15 @@ public abstract partial class ObjectStoreContractTests : IAsyncLifetime
     /// <summary>Gets the store under test.</summary>
     protected IObjectStore Store { get; private set; } = null!;
 
-    /// <summary>Gets the work queue the store puts changes of dispatched types on.</summary>
-    protected IWorkQueue Queue { get; private set; } = null!;
-
     /// <inheritdoc />
-    public async Task InitializeAsync() => (Store, Queue) = await CreateStoreAsync();
+    public async Task InitializeAsync() => Store = await CreateStoreAsync();
 
     /// <inheritdoc />
     public Task DisposeAsync() => DisposeStoreAsync();
 
-    /// <summary>Creates an empty store and the (empty) queue it writes to.</summary>
-    /// <returns>The store and the queue.</returns>
-    protected abstract Task<(IObjectStore Store, IWorkQueue Queue)> CreateStoreAsync();
+    /// <summary>Creates an empty store.</summary>
+    /// <returns>The store.</returns>
+    protected abstract Task<IObjectStore> CreateStoreAsync();
 
     /// <summary>Removes every change-log entry but the newest, as compaction does once they are past the retention.</summary>
     /// <returns>A task that completes when the log is compacted.</returns>
@@ -484,53 +480,6 @@ public abstract partial class ObjectStoreContractTests : IAsyncLifetime
         Assert.Equal(600 * 1024, read!.Metadata.Annotations["blob"].Length);
     }
 
-    // ---- work queue ----
-
-    [Fact]
-    public async Task Writes_OfADispatchedType_QueueEachChange_AfterItCommitted()
-    {
-        var created = await Store.CreateAsync(Pods, Pod("default", "web"));
-        var updated = await Store.UpdateAsync(Pods, WithLabel(created, "a", "b"));
-        var removed = await Store.DeleteAsync(Key(Pods, "default", "web"));
-
-        var changes = await DrainQueueAsync();
-
-        Assert.Equal(
-            [
-                new ObjectChange("pods", "default", "web", created.Metadata.Uid, ObjectChangeType.Added, created.Metadata.ResourceVersion),
-                new ObjectChange("pods", "default", "web", created.Metadata.Uid, ObjectChangeType.Modified, updated.Metadata.ResourceVersion),
-                new ObjectChange("pods", "default", "web", created.Metadata.Uid, ObjectChangeType.Deleted, removed.Metadata.ResourceVersion),
-            ],
-            changes);
-    }
-
-    [Fact]
-    public async Task Writes_OfANonDispatchedType_QueueNothing()
-    {
-        var node = await Store.CreateAsync(Nodes, Node("node-1"));
-        await Store.UpdateAsync(Nodes, WithLabel(node, "a", "b"));
-        await Store.DeleteAsync(Key(Nodes, null, "node-1"));
-        var ns = await Store.CreateAsync(Namespaces, Namespace("team"));
-
-        var changes = await DrainQueueAsync();
-
-        // Namespaces are dispatched, nodes are not: only the namespace's change is there.
-        Assert.Equal([new ObjectChange("namespaces", null, "team", ns.Metadata.Uid, ObjectChangeType.Added, ns.Metadata.ResourceVersion)], changes);
-    }
-
-    [Fact]
-    public async Task FailedWrites_QueueNothing()
-    {
-        var created = await Store.CreateAsync(Pods, Pod("default", "web"));
-        await DrainQueueAsync();
-
-        await Assert.ThrowsAsync<StoreException>(() => Store.CreateAsync(Pods, Pod("default", "web")));
-        await Assert.ThrowsAsync<StoreException>(() => Store.UpdateAsync(Pods, Stale(WithLabel(created, "a", "b"))));
-        await Assert.ThrowsAsync<StoreException>(() => Store.DeleteAsync(Key(Pods, "default", "web"), new Preconditions(Uid: "other")));
-
-        Assert.Empty(await DrainQueueAsync());
-    }
-
     // ---- helpers ----
 
     /// <summary>Reads a watch until <paramref name="count"/> changes have come, failing the test if they do not come within <see cref="WaitLimit"/>.</summary>
@@ -541,27 +490,6 @@ public abstract partial class ObjectStoreContractTests : IAsyncLifetime
     /// <returns>The changes.</returns>
     protected Task<IReadOnlyList<ObjectChangeEvent>> CollectAsync(ResourceType type, string? ns, string afterResourceVersion, int count) =>
         WatchReader.CollectAsync(Store, type, ns, afterResourceVersion, count, WaitLimit);
-
-    /// <summary>Takes every change off the queue and completes it.</summary>
-    /// <returns>The changes, in queue order.</returns>
-    protected async Task<IReadOnlyList<ObjectChange>> DrainQueueAsync()
-    {
-        var changes = new List<ObjectChange>();
-        while (true)
-        {
-            var batch = await Queue.ReceiveAsync(32, TimeSpan.FromMinutes(5));
-            if (batch.Count == 0)
-            {
-                return changes;
-            }
-
-            foreach (var queued in batch)
-            {
-                changes.Add(queued.Change);
-                await Queue.CompleteAsync(queued);
-            }
-        }
-    }
 
     /// <summary>Describes watch events for a failure message.</summary>
     /// <param name="events">The events.</param>

@@ -1,7 +1,9 @@
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using DurableKube.Testing.Runtime;
 using DurableKube.Testing.Store;
 using DurableKube.Workflows.Pods;
@@ -17,7 +19,7 @@ public sealed class SyncPodActivityTests
     private readonly FakeContainerRuntime _runtime = new();
 
     private SyncPodActivity Activity() => new(
-        _store, _runtime, new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance);
+        new ObjectRegistry(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance), _runtime, new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance);
 
     private async Task<PodLifecycleState> RunningPodAsync(params string[] containers)
     {
@@ -43,7 +45,7 @@ public sealed class SyncPodActivityTests
     {
         var state = await RunningPodAsync("a", "b");
 
-        var pod = await _store.GetAsync<V1Pod>(ResourceTypes.Pods, "default", "web");
+        var pod = (V1Pod?)await _store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "web"));
         Assert.Equal("node-1", pod!.Spec.NodeName);
         Assert.Equal("Running", pod.Status.Phase);
         Assert.All(state.Containers, c => Assert.True(c.IsRunning));

@@ -1,57 +1,22 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using DurableKube.Domain.Kinds;
+using DurableKube.Domain.Serialization.Protobuf;
 
 namespace DurableKube.Api.Content.Protobuf;
 
 /// <summary>
 /// Decodes Kubernetes protobuf request bodies (<c>application/vnd.kubernetes.protobuf</c>: the magic
 /// <c>k8s\0</c>, then a runtime.Unknown holding typeMeta and the raw object) into JSON, for the types
-/// whose message layout (k8s.io/api generated.proto field numbers) is listed here. kubectl's
-/// imperative generators send such bodies; <c>kubectl create namespace</c> is the one served so far.
+/// whose message layout (k8s.io/api generated.proto field numbers) their <see cref="KindDescriptor.Protobuf"/>
+/// gives. kubectl's imperative generators send such bodies.
 /// </summary>
 internal static class ProtobufBodyDecoder
 {
     private static readonly byte[] Magic = [0x6b, 0x38, 0x73, 0x00];
 
-    private static readonly Dictionary<int, ProtoField> OwnerReference = new()
-    {
-        [1] = new("kind", ProtoKind.String),
-        [3] = new("name", ProtoKind.String),
-        [4] = new("uid", ProtoKind.String),
-        [5] = new("apiVersion", ProtoKind.String),
-        [6] = new("controller", ProtoKind.Bool),
-        [7] = new("blockOwnerDeletion", ProtoKind.Bool),
-    };
-
-    private static readonly Dictionary<int, ProtoField> ObjectMeta = new()
-    {
-        [1] = new("name", ProtoKind.String),
-        [2] = new("generateName", ProtoKind.String),
-        [3] = new("namespace", ProtoKind.String),
-        [5] = new("uid", ProtoKind.String),
-        [6] = new("resourceVersion", ProtoKind.String),
-        [7] = new("generation", ProtoKind.Int64),
-        [8] = new("creationTimestamp", ProtoKind.Time),
-        [9] = new("deletionTimestamp", ProtoKind.Time),
-        [10] = new("deletionGracePeriodSeconds", ProtoKind.Int64),
-        [11] = new("labels", ProtoKind.StringMap),
-        [12] = new("annotations", ProtoKind.StringMap),
-        [13] = new("ownerReferences", ProtoKind.RepeatedMessage, OwnerReference),
-        [14] = new("finalizers", ProtoKind.RepeatedString),
-    };
-
-    private static readonly Dictionary<string, Dictionary<int, ProtoField>> Types = new(StringComparer.Ordinal)
-    {
-        ["v1/Namespace"] = new()
-        {
-            [1] = new("metadata", ProtoKind.Message, ObjectMeta),
-            [2] = new("spec", ProtoKind.Message, new Dictionary<int, ProtoField> { [1] = new("finalizers", ProtoKind.RepeatedString) }),
-            [3] = new("status", ProtoKind.Message, new Dictionary<int, ProtoField> { [1] = new("phase", ProtoKind.String) }),
-        },
-    };
-
-    /// <summary>Decodes a body; <see langword="null"/> when its type is not one this decoder knows.</summary>
-    public static JsonObject? Decode(ReadOnlySpan<byte> body)
+    /// <summary>Decodes a body; <see langword="null"/> when its kind has no protobuf layout here.</summary>
+    public static JsonObject? Decode(ReadOnlySpan<byte> body, KindRegistry kinds)
     {
         if (body.Length < Magic.Length || !body[..Magic.Length].SequenceEqual(Magic))
         {
@@ -94,7 +59,7 @@ internal static class ProtobufBodyDecoder
             }
         }
 
-        if (!Types.TryGetValue(apiVersion + "/" + kind, out var schema))
+        if (kinds.FindByKind(apiVersion, kind)?.Protobuf is not { } schema)
         {
             return null;
         }
@@ -147,12 +112,12 @@ internal static class ProtobufBodyDecoder
                     Array(obj, field.Name).Add(ReadMessage(reader.ReadBytes(), field.Message!, depth + 1));
                     break;
                 case ProtoKind.StringMap when wire == 2:
-                    var entry = ReadMessage(reader.ReadBytes(), MapEntry, depth + 1);
+                    var entry = ReadMessage(reader.ReadBytes(), ProtoMessages.MapEntry, depth + 1);
                     var map = obj[field.Name] as JsonObject ?? (JsonObject)(obj[field.Name] = new JsonObject());
                     map[entry["key"]?.GetValue<string>() ?? string.Empty] = entry["value"]?.GetValue<string>() ?? string.Empty;
                     break;
                 case ProtoKind.Time when wire == 2:
-                    var time = ReadMessage(reader.ReadBytes(), Timestamp, depth + 1);
+                    var time = ReadMessage(reader.ReadBytes(), ProtoMessages.Timestamp, depth + 1);
                     var seconds = time["seconds"]?.GetValue<long>() ?? 0;
                     SetUnlessEmpty(obj, field.Name, seconds == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
                     break;
@@ -177,16 +142,4 @@ internal static class ProtobufBodyDecoder
     }
 
     private static JsonArray Array(JsonObject obj, string name) => obj[name] as JsonArray ?? (JsonArray)(obj[name] = new JsonArray());
-
-    private static readonly Dictionary<int, ProtoField> MapEntry = new()
-    {
-        [1] = new("key", ProtoKind.String),
-        [2] = new("value", ProtoKind.String),
-    };
-
-    private static readonly Dictionary<int, ProtoField> Timestamp = new()
-    {
-        [1] = new("seconds", ProtoKind.Int64),
-        [2] = new("nanos", ProtoKind.Int64),
-    };
 }

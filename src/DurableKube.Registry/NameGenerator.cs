@@ -1,13 +1,17 @@
-namespace DurableKube.Api.Resources;
+namespace DurableKube.Registry;
 
 /// <summary>Makes names from a <c>generateName</c> prefix as the API server does: the prefix (cut to 58) and 5 random characters.</summary>
-internal static class NameGenerator
+public static class NameGenerator
 {
     private const int MaxPrefixLength = 58;
     private const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
 
+    /// <summary>Makes a name from a prefix.</summary>
+    /// <param name="prefix">The generateName prefix.</param>
+    /// <returns>The prefix and five random characters.</returns>
     public static string Generate(string prefix)
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         if (prefix.Length > MaxPrefixLength)
         {
             prefix = prefix[..MaxPrefixLength];

@@ -1,7 +1,0 @@
-namespace DurableKube.Api.Content.Protobuf;
-
-/// <summary>How one field of a Kubernetes protobuf message maps to JSON.</summary>
-/// <param name="Name">The JSON name.</param>
-/// <param name="Kind">The field's shape.</param>
-/// <param name="Message">For messages: the nested message's fields.</param>
-internal sealed record ProtoField(string Name, ProtoKind Kind, IReadOnlyDictionary<int, ProtoField>? Message = null);

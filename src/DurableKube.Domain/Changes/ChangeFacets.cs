@@ -1,0 +1,34 @@
+namespace DurableKube.Domain.Changes;
+
+/// <summary>What a write changed in an object, so a controller can ignore what does not concern it (its own status writes, say).</summary>
+[Flags]
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ChangeFacets>))]
+public enum ChangeFacets
+{
+    /// <summary>Nothing (a write that stored the same object again).</summary>
+    None = 0,
+
+    /// <summary>The spec, or for kinds without one, whatever is neither metadata nor status.</summary>
+    Spec = 1,
+
+    /// <summary>The status.</summary>
+    Status = 2,
+
+    /// <summary>The labels.</summary>
+    Labels = 4,
+
+    /// <summary>The annotations.</summary>
+    Annotations = 8,
+
+    /// <summary>The ownerReferences.</summary>
+    Owners = 16,
+
+    /// <summary>The finalizers.</summary>
+    Finalizers = 32,
+
+    /// <summary>The deletion: a deletionTimestamp appeared or its grace period changed.</summary>
+    Deletion = 64,
+
+    /// <summary>Everything: an object created or removed.</summary>
+    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion,
+}

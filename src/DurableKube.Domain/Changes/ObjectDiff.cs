@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using DurableKube.Domain.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace DurableKube.Domain.Changes;
+
+/// <summary>Tells what a write changed, as <see cref="ChangeFacets"/>.</summary>
+public static class ObjectDiff
+{
+    private static readonly string[] NotSpec = ["metadata", "status", "apiVersion", "kind"];
+
+    /// <summary>Compares an object before and after a write.</summary>
+    /// <param name="old">The object before; <see langword="null"/> for a create.</param>
+    /// <param name="now">The object after; <see langword="null"/> for a removal.</param>
+    /// <returns>What changed: everything for a create or a removal.</returns>
+    public static ChangeFacets Between(IKubernetesObject<V1ObjectMeta>? old, IKubernetesObject<V1ObjectMeta>? now)
+    {
+        if (old is null || now is null)
+        {
+            return ChangeFacets.All;
+        }
+
+        var before = KubeJson.ToNode(old)!.AsObject();
+        var after = KubeJson.ToNode(now)!.AsObject();
+        var facets = ChangeFacets.None;
+        if (!JsonNode.DeepEquals(before["status"], after["status"]))
+        {
+            facets |= ChangeFacets.Status;
+        }
+
+        if (!JsonNode.DeepEquals(Without(before, NotSpec), Without(after, NotSpec)))
+        {
+            facets |= ChangeFacets.Spec;
+        }
+
+        var a = old.Metadata ?? new V1ObjectMeta();
+        var b = now.Metadata ?? new V1ObjectMeta();
+        facets |= Differs(a.Labels, b.Labels) ? ChangeFacets.Labels : ChangeFacets.None;
+        facets |= Differs(a.Annotations, b.Annotations) ? ChangeFacets.Annotations : ChangeFacets.None;
+        facets |= !JsonNode.DeepEquals(KubeJson.ToNode(a.OwnerReferences), KubeJson.ToNode(b.OwnerReferences)) ? ChangeFacets.Owners : ChangeFacets.None;
+        facets |= !(a.Finalizers ?? []).SequenceEqual(b.Finalizers ?? []) ? ChangeFacets.Finalizers : ChangeFacets.None;
+        facets |= a.DeletionTimestamp != b.DeletionTimestamp || a.DeletionGracePeriodSeconds != b.DeletionGracePeriodSeconds
+            ? ChangeFacets.Deletion
+            : ChangeFacets.None;
+        return facets;
+    }
+
+    private static JsonObject Without(JsonObject obj, IEnumerable<string> names)
+    {
+        var copy = (JsonObject)obj.DeepClone();
+        foreach (var name in names)
+        {
+            copy.Remove(name);
+        }
+
+        return copy;
+    }
+
+    private static bool Differs(IDictionary<string, string>? a, IDictionary<string, string>? b)
+    {
+        a ??= new Dictionary<string, string>();
+        b ??= new Dictionary<string, string>();
+        return a.Count != b.Count || a.Any(p => !b.TryGetValue(p.Key, out var v) || v != p.Value);
+    }
+}

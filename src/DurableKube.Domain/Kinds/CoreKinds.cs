@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DurableKube.Domain.Printing;
+using DurableKube.Domain.Serialization.Protobuf;
+using DurableKube.Domain.Strategies;
+using k8s.Models;
+
+namespace DurableKube.Domain.Kinds;
+
+/// <summary>The kinds of the core API group (<c>v1</c>) this server serves.</summary>
+public static class CoreKinds
+{
+    /// <summary>Gets Pods: the kubelet's workflow runs each one (pkg/registry/core/pod).</summary>
+    public static KindDescriptor Pods { get; } = new(new PodStrategy())
+    {
+        Categories = ["all"],
+        Printer = TablePrinter.For<V1Pod>(
+            PodPrinter.Columns,
+            (pod, now) => PodPrinter.Print(pod, now).Cells(wide: true),
+            pod => pod.Status?.Phase switch
+            {
+                "Succeeded" => Completed("Succeeded", "The pod has completed successfully."),
+                "Failed" => Completed("Failed", "The pod failed."),
+                _ => null,
+            }),
+        Fields = obj => PodFields((V1Pod)obj),
+        Subresources = [Subresource.Status, Subresource.Log, Subresource.Binding],
+    };
+
+    /// <summary>Gets Namespaces: deleting one removes what it holds (pkg/registry/core/namespace).</summary>
+    public static KindDescriptor Namespaces { get; } = new(new NamespaceStrategy())
+    {
+        Printer = TablePrinter.For<V1Namespace>(NamespacePrinter.Columns, (ns, now) => NamespacePrinter.Print(ns, now).Cells()),
+        Fields = obj => [("status.phase", ((V1Namespace)obj).Status?.Phase), ("name", obj.Metadata?.Name)],
+        Subresources = [Subresource.Status, Subresource.Finalize],
+        Protobuf = new Dictionary<int, ProtoField>
+        {
+            [1] = new("metadata", ProtoKind.Message, ProtoMessages.ObjectMeta),
+            [2] = new("spec", ProtoKind.Message, new Dictionary<int, ProtoField> { [1] = new("finalizers", ProtoKind.RepeatedString) }),
+            [3] = new("status", ProtoKind.Message, new Dictionary<int, ProtoField> { [1] = new("phase", ProtoKind.String) }),
+        },
+    };
+
+    /// <summary>Gets Nodes: each node agent registers its node and keeps it Ready (pkg/registry/core/node).</summary>
+    public static KindDescriptor Nodes { get; } = new(new NodeStrategy())
+    {
+        Printer = TablePrinter.For<V1Node>(NodePrinter.Columns, (node, now) => NodePrinter.Print(node, now).Cells(wide: true)),
+        Fields = obj => [("spec.unschedulable", (((V1Node)obj).Spec?.Unschedulable ?? false) ? "true" : "false")],
+        Subresources = [Subresource.Status],
+    };
+
+    /// <summary>Gets every core kind.</summary>
+    public static IReadOnlyList<KindDescriptor> All { get; } = [Pods, Namespaces, Nodes];
+
+    private static IEnumerable<(string, string?)> PodFields(V1Pod pod)
+    {
+        yield return ("spec.nodeName", pod.Spec?.NodeName);
+        yield return ("spec.restartPolicy", pod.Spec?.RestartPolicy);
+        yield return ("spec.schedulerName", pod.Spec?.SchedulerName);
+        yield return ("spec.serviceAccountName", pod.Spec?.ServiceAccountName);
+        yield return ("spec.hostNetwork", (pod.Spec?.HostNetwork ?? false).ToString(CultureInfo.InvariantCulture).ToLowerInvariant());
+        yield return ("status.phase", pod.Status?.Phase);
+        yield return ("status.podIP", pod.Status?.PodIPs is { Count: > 0 } ips ? ips[0].Ip : pod.Status?.PodIP);
+        yield return ("status.nominatedNodeName", pod.Status?.NominatedNodeName);
+    }
+
+    private static JsonArray Completed(string reason, string message) =>
+        [new JsonObject { ["type"] = "Completed", ["status"] = "True", ["reason"] = reason, ["message"] = message }];
+}

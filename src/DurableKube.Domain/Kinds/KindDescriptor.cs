@@ -1,0 +1,69 @@
+using DurableKube.Domain.Printing;
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Serialization.Protobuf;
+using DurableKube.Domain.Strategies;
+using k8s;
+using k8s.Models;
+
+namespace DurableKube.Domain.Kinds;
+
+/// <summary>
+/// Everything the server knows about one kind, in one place (the API server's scheme registration and
+/// REST storage of a resource, KubeOps' entity registration): its identity, the strategy that applies
+/// its rules to every write, how it prints as a table, the fields it can be selected by, the
+/// subresources it serves, and its protobuf message layout. Routing, discovery, OpenAPI, tables, field
+/// selectors and body decoding read it from the <see cref="KindRegistry"/>. docs/adding-a-kind.md says
+/// what adding one takes.
+/// </summary>
+public sealed record KindDescriptor
+{
+    /// <summary>The verbs every kind serves on its main resource (store-backed REST).</summary>
+    public static readonly IReadOnlyList<string> Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    /// <summary>Initializes a new instance of the <see cref="KindDescriptor"/> class.</summary>
+    /// <param name="strategy">The kind's rules; its <see cref="ObjectStrategy.Type"/> is the kind's identity.</param>
+    public KindDescriptor(ObjectStrategy strategy)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        Strategy = strategy;
+    }
+
+    /// <summary>Gets the kind's identity: group, version, names, scope, model types.</summary>
+    public ResourceType Type => Strategy.Type;
+
+    /// <summary>Gets the rules applied to every create, update, status update and delete of the kind.</summary>
+    public ObjectStrategy Strategy { get; }
+
+    /// <summary>Gets the categories discovery lists, e.g. <c>all</c> (what <c>kubectl get all</c> shows).</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>Gets how the kind prints as Table rows; NAME and AGE unless the kind says more.</summary>
+    public TablePrinter Printer { get; init; } = TablePrinter.Default;
+
+    /// <summary>
+    /// Gets the kind's own selectable fields and their values (the registries' <c>GetAttrs</c>), beyond
+    /// <c>metadata.name</c> and <c>metadata.namespace</c> which every kind has.
+    /// </summary>
+    public Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<(string Field, string? Value)>>? Fields { get; init; }
+
+    /// <summary>Gets the subresources the kind serves.</summary>
+    public IReadOnlyList<Subresource> Subresources { get; init; } = [];
+
+    /// <summary>Gets the kind's protobuf message layout, by field number, when request bodies of the kind may come as protobuf.</summary>
+    public IReadOnlyDictionary<int, ProtoField>? Protobuf { get; init; }
+
+    /// <summary>Whether the kind serves a subresource with a verb.</summary>
+    /// <param name="subresource">The subresource name.</param>
+    /// <param name="verb">The verb, e.g. <c>get</c>.</param>
+    /// <returns>Whether it is served.</returns>
+    public bool Serves(string subresource, string verb) =>
+        Subresources.Any(s => s.Name == subresource && s.Verbs.Contains(verb, StringComparer.Ordinal));
+
+    /// <summary>Whether the kind serves a subresource at all.</summary>
+    /// <param name="subresource">The subresource name.</param>
+    /// <returns>Whether it is served.</returns>
+    public bool Has(string subresource) => Subresources.Any(s => s.Name == subresource);
+
+    /// <inheritdoc />
+    public override string ToString() => Type.GroupResource;
+}

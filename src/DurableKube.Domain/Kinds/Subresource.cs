@@ -1,0 +1,22 @@
+namespace DurableKube.Domain.Kinds;
+
+/// <summary>A subresource a kind serves, e.g. <c>status</c> (get, patch, update) or <c>log</c> (get).</summary>
+/// <param name="Name">The subresource name, the last segment of its path.</param>
+/// <param name="Verbs">The verbs it serves, as discovery lists them.</param>
+public sealed record Subresource(string Name, IReadOnlyList<string> Verbs)
+{
+    /// <summary>The <c>status</c> subresource: the only way to write an object's status.</summary>
+    public static readonly Subresource Status = new("status", ["get", "patch", "update"]);
+
+    /// <summary>The <c>log</c> subresource of pods.</summary>
+    public static readonly Subresource Log = new("log", ["get"]);
+
+    /// <summary>The <c>binding</c> subresource of pods: assigns a pod to a node (what a scheduler posts).</summary>
+    public static readonly Subresource Binding = new("binding", ["create"]);
+
+    /// <summary>The <c>finalize</c> subresource of namespaces: the only way to change their spec finalizers.</summary>
+    public static readonly Subresource Finalize = new("finalize", ["update"]);
+
+    /// <summary>The <c>scale</c> subresource: reads and writes the replica count as an <c>autoscaling/v1</c> Scale.</summary>
+    public static readonly Subresource Scale = new("scale", ["get", "patch", "update"]);
+}

@@ -1,0 +1,128 @@
+using DurableKube.Domain.Changes;
+using DurableKube.Domain.Kubelet;
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Serialization;
+using DurableKube.Ports.Queue;
+using DurableKube.Ports.Workflows;
+using DurableKube.Ports.Store;
+using DurableKube.Workflows.Dispatch;
+using DurableKube.Workflows.Hosting;
+using DurableKube.Workflows.Reconcile;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DurableKube.Workflows.Pods;
+
+/// <summary>
+/// Gives every pod its kubelet: starts the pod's <see cref="PodLifecycleOrchestrator"/> when the pod is
+/// created (or when the workflow it had failed or was terminated), and tells it when the pod is being
+/// deleted or is gone. The kubelet's own status writes do not concern it, and never reach the queue.
+/// </summary>
+public sealed class PodChangeHandler : IChangeHandler
+{
+    private readonly IObjectStore _store;
+    private readonly IOptionsMonitor<KubeletOptions> _kubelet;
+    private readonly IOptionsMonitor<ReconcileOptions> _reconcile;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PodChangeHandler> _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="PodChangeHandler"/> class.</summary>
+    /// <param name="store">The objects, read only: a handler starts and signals workflows, and writes nothing.</param>
+    /// <param name="kubelet">The kubelet options new pod workflows start with.</param>
+    /// <param name="reconcile">How new pod workflows retry failed work.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    public PodChangeHandler(IObjectStore store, IOptionsMonitor<KubeletOptions> kubelet, IOptionsMonitor<ReconcileOptions> reconcile, TimeProvider time, ILogger<PodChangeHandler> logger)
+    {
+        _store = store;
+        _kubelet = kubelet;
+        _reconcile = reconcile;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public ResourceType Kind => ResourceTypes.Pods;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ResourceType> Watches => [];
+
+    /// <summary>A pod's creation, the start of its deletion and its removal; not its status, which its kubelet writes.</summary>
+    /// <param name="change">A pod change.</param>
+    /// <returns>Whether the kubelet must hear of it.</returns>
+    public bool Wants(ObjectChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Resource == ResourceTypes.Pods.GroupResource
+            && (change.Type is ObjectChangeType.Added or ObjectChangeType.Deleted || change.Facets.HasFlag(ChangeFacets.Deletion));
+    }
+
+    /// <inheritdoc />
+    public async Task HandleAsync(ObjectChange change, IWorkflowClient workflows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var pod = (V1Pod?)await _store.GetAsync(new ObjectKey(ResourceTypes.Pods, change.Namespace, change.Name), cancellationToken);
+        if (pod?.Metadata.Uid != change.Uid)
+        {
+            // The pod the change was about is gone (removed outright, or replaced under the same name).
+            var instanceId = PodIdentity.WorkflowInstanceIdFor(change.Uid);
+            if (await workflows.GetStateAsync(instanceId, cancellationToken) == WorkflowInstanceState.Running)
+            {
+                await workflows.RaiseEventAsync(
+                    instanceId, PodSignal.EventName, new PodEvent(new PodDeletionRequested(_time.GetUtcNow(), ObjectGone: true)), cancellationToken);
+            }
+        }
+
+        if (pod is not null)
+        {
+            await EnsureAsync(pod, workflows, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ResyncAsync(IWorkflowClient workflows, CancellationToken cancellationToken)
+    {
+        var pods = await _store.ListAsync(ResourceTypes.Pods, null, ListQuery.All, cancellationToken);
+        foreach (var pod in pods.Items.Cast<V1Pod>())
+        {
+            await EnsureAsync(pod, workflows, cancellationToken);
+        }
+
+        return pods.Items.Count;
+    }
+
+    private async Task EnsureAsync(V1Pod pod, IWorkflowClient workflows, CancellationToken cancellationToken)
+    {
+        var instanceId = PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid);
+
+        // A kubelet that completed is done with its pod once it removed it, or once only finalizers hold it
+        // (deleted with no grace left); a pod in any other state still needs one.
+        var finished = pod.Metadata.DeletionTimestamp is not null && pod.Metadata.DeletionGracePeriodSeconds is 0;
+        var (found, started) = await workflows.EnsureRunningAsync(
+            PodLifecycleOrchestrator.Name,
+            instanceId,
+            () => new ReconcileInput<PodLifecycleState>(PodLifecycle.Initialize(pod, _kubelet.CurrentValue.ToSettings()), Timings: _reconcile.CurrentValue.ToTimings()),
+            completedNeedsRestart: !finished,
+            cancellationToken);
+        if (started)
+        {
+            if (found is null)
+            {
+                Log.WorkflowStarted(_logger, instanceId, ResourceTypes.Pods.GroupResource, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+            }
+            else
+            {
+                Log.WorkflowRestarted(_logger, instanceId, found.Value, ResourceTypes.Pods.GroupResource, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+            }
+
+            return;
+        }
+
+        if (found == WorkflowInstanceState.Running && pod.Metadata.DeletionTimestamp is { } deletion)
+        {
+            await workflows.RaiseEventAsync(
+                instanceId, PodSignal.EventName, new PodEvent(new PodDeletionRequested(KubeTime.ToInstant(deletion), ObjectGone: false)), cancellationToken);
+        }
+    }
+}

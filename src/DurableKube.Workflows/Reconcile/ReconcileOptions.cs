@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DurableKube.Workflows.Reconcile;
+
+/// <summary>How every reconcile loop retries failed work (configuration section <c>Reconcile</c>, e.g. <c>Reconcile__FailedWorkDelay=00:00:05</c>).</summary>
+public sealed class ReconcileOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Reconcile";
+
+    /// <summary>Gets or sets how many times one turn tries its activity.</summary>
+    [Range(1, 20)]
+    public int ActivityAttempts { get; set; } = ReconcileTimings.Default.ActivityAttempts;
+
+    /// <summary>Gets or sets the delay before the first retry within a turn (it doubles).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ActivityFirstRetry { get; set; } = ReconcileTimings.Default.FirstRetry;
+
+    /// <summary>Gets or sets the longest delay between retries within a turn.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ActivityMaxRetry { get; set; } = ReconcileTimings.Default.MaxRetry;
+
+    /// <summary>Gets or sets how long a loop waits to try again once a turn's tries are spent.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan FailedWorkDelay { get; set; } = ReconcileTimings.Default.FailedWorkDelay;
+
+    /// <summary>Gets the timings a new workflow carries.</summary>
+    /// <returns>The timings.</returns>
+    public ReconcileTimings ToTimings() => new(ActivityAttempts, ActivityFirstRetry, ActivityMaxRetry, FailedWorkDelay);
+}

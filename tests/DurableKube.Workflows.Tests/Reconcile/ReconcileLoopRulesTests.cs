@@ -1,0 +1,68 @@
+using DurableKube.Workflows.Reconcile;
+using Moq;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DurableKube.Workflows.Tests.Reconcile;
+
+/// <summary>
+/// The loop's rules that the test host cannot show, over a strict orchestration context mock whose clock
+/// stands still: a timer that fires early is set again without planning, and the one signal waiter is
+/// never given up or duplicated.
+/// </summary>
+public sealed class ReconcileLoopRulesTests
+{
+    private static readonly DateTime Now = new(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task A_timer_that_fires_before_its_due_time_is_set_again_and_nothing_is_planned_early()
+    {
+        var reconciler = new CountingReconciler(new CounterReconciler(turnsPerExecution: 6));
+        var due = new DateTimeOffset(Now).AddSeconds(10);
+        var context = new Mock<TaskOrchestrationContext>(MockBehavior.Strict);
+        context.SetupGet(c => c.InstanceId).Returns("counter-1");
+        context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        context.Setup(c => c.CreateReplaySafeLogger(It.IsAny<Type>())).Returns(NullLogger.Instance);
+        var never = new TaskCompletionSource<CounterSignal>();
+        context.Setup(c => c.WaitForExternalEvent<CounterSignal>("counter", It.IsAny<CancellationToken>())).Returns(never.Task);
+
+        // Every timer "fires" at once, while the clock still says 12:00:00, as the Azure Storage provider's may fire early.
+        context.Setup(c => c.CreateTimer(due.UtcDateTime, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        object? carried = null;
+        context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), true)).Callback<object?, bool>((input, _) => carried = input);
+
+        var result = await ReconcileLoop.RunAsync(context.Object, new ReconcileInput<CounterState>(new CounterState(ActAt: due)), reconciler);
+
+        Assert.Null(result);
+        Assert.Equal(1, reconciler.Plans);
+        context.Verify(c => c.CreateTimer(due.UtcDateTime, It.IsAny<CancellationToken>()), Times.Exactly(6));
+        context.Verify(c => c.WaitForExternalEvent<CounterSignal>("counter", It.IsAny<CancellationToken>()), Times.Once);
+        var next = Assert.IsType<ReconcileInput<CounterState>>(carried);
+        Assert.Equal(1, next.State.Renewals);
+        Assert.Equal(ReconcileLoop.CurrentVersion, next.Version);
+    }
+
+    /// <summary>Counts the plans a reconciler makes.</summary>
+    private sealed class CountingReconciler(CounterReconciler inner) : IReconciler<CounterState, CounterSignal, CounterWork, int>
+    {
+        public int Plans { get; private set; }
+
+        public string ActivityName => inner.ActivityName;
+
+        public string SignalName => inner.SignalName;
+
+        public int TurnsPerExecution => inner.TurnsPerExecution;
+
+        public LoopStep<CounterWork> Plan(CounterState state, DateTimeOffset now)
+        {
+            Plans++;
+            return inner.Plan(state, now);
+        }
+
+        public CounterState Apply(CounterState state, CounterWork work, int result, DateTimeOffset now) => inner.Apply(state, work, result, now);
+
+        public CounterState Observe(CounterState state, CounterSignal signal) => inner.Observe(state, signal);
+
+        public CounterState Renew(CounterState state) => inner.Renew(state);
+    }
+}
