@@ -8,7 +8,7 @@ namespace DurableKube.Testing.Logging;
 /// <param name="EventId">The event id.</param>
 /// <param name="Message">The formatted message.</param>
 /// <param name="Exception">The exception logged with it, if any.</param>
-/// <param name="State">The structured values of the message (its template's holes and <c>{OriginalFormat}</c>).</param>
+/// <param name="State">The structured values of the message (its template's holes and <c>{OriginalFormat}</c>), by name, ignoring case.</param>
 public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> State)
 {
     /// <summary>Gets one structured value as text, or <see langword="null"/> if the entry has none by that name.</summary>

@@ -47,7 +47,7 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
         {
             ArgumentNullException.ThrowIfNull(formatter);
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
-                ? pairs.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)
+                ? pairs.GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase)
                 : [];
             provider.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception, values));
         }
