@@ -128,6 +128,9 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       // Our object store (tables) and change queue: with service URIs set, it uses DefaultAzureCredential.
       Storage__TableServiceUri: storage.properties.primaryEndpoints.table
       Storage__QueueServiceUri: storage.properties.primaryEndpoints.queue
+      // The change queue the store writes to and the queue trigger reads (its binding expression
+      // %Storage__ChangeQueue% needs this setting, or the trigger does not start).
+      Storage__ChangeQueue: 'kube-changes'
       // Containers run as local processes of the Functions instance for now: the Azure Container
       // Instances runtime (and its node resource group and role) arrives in a later issue.
       Runtime__Kind: 'process'

@@ -23,6 +23,12 @@ namespace DurableKube.Api;
 /// </summary>
 public sealed class KubernetesApi
 {
+    /// <summary>
+    /// The response header that carries the correlation id of an unexpected failure: the id the server's
+    /// log entry for it carries, so a user can report it and an operator find the details.
+    /// </summary>
+    public const string CorrelationIdHeader = "X-Correlation-Id";
+
     private readonly ApiRouter _router;
     private readonly DiscoveryDocuments _discovery;
     private readonly OpenApiDocuments _openApi;
@@ -58,7 +64,14 @@ public sealed class KubernetesApi
         }
         catch (StoreException e)
         {
-            await FailAsync(context, FromStore(e).Status);
+            if (FromStore(e) is { } known)
+            {
+                await FailAsync(context, known.Status);
+            }
+            else
+            {
+                await FailUnexpectedlyAsync(context, e);
+            }
         }
         catch (ObjectRejectedException e)
         {
@@ -74,12 +87,16 @@ public sealed class KubernetesApi
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Log.RequestFailed(_logger, context.Request.Method, context.Request.Path.Value ?? "/", e);
-            await FailAsync(context, StatusErrors.InternalError(e.Message).Status);
+            await FailUnexpectedlyAsync(context, e);
         }
     }
 
-    private static ApiException FromStore(StoreException e) => e.Kind switch
+    /// <summary>
+    /// The status of a store failure the caller can act on, or <see langword="null"/> for one this
+    /// handler cannot map (a kind added to the store later, or one without the object it needs): that is
+    /// a server fault, answered as any unexpected failure is, without the store's text.
+    /// </summary>
+    private static ApiException? FromStore(StoreException e) => e.Kind switch
     {
         StoreErrorKind.NotFound when e.Key is { } key => StatusErrors.NotFound(key.Type, key.Name),
         StoreErrorKind.AlreadyExists when e.Key is { } key => StatusErrors.AlreadyExists(key.Type, key.Name),
@@ -91,7 +108,7 @@ public sealed class KubernetesApi
             Message = "Request entity too large: " + e.Message, Reason = "RequestEntityTooLarge", Code = 413,
         }),
         StoreErrorKind.InvalidContinue => StatusErrors.BadRequest(e.Message),
-        _ => StatusErrors.InternalError(e.Message),
+        _ => null,
     };
 
     private static ApiException FromRejection(ObjectRejectedException e) => e.Reason switch
@@ -197,7 +214,25 @@ public sealed class KubernetesApi
         return false;
     }
 
-    private async Task FailAsync(HttpContext context, V1Status status)
+    /// <summary>
+    /// Answers a failure nobody foresaw: the exception goes to the log under a correlation id, and the
+    /// client gets a 500 that names the id but nothing of the exception, whose text may carry
+    /// internals (storage endpoints, file paths, object contents of other users).
+    /// </summary>
+    /// <remarks>
+    /// The id is the request's <see cref="HttpContext.TraceIdentifier"/>: the server makes it for every
+    /// request (a client cannot choose it, unlike a trace id taken from a <c>traceparent</c> header), it
+    /// exists whether or not tracing is on, and ASP.NET Core already tags the request's log scope with it
+    /// (<c>RequestId</c>), so every line the request logged can be found by it.
+    /// </remarks>
+    private async Task FailUnexpectedlyAsync(HttpContext context, Exception exception)
+    {
+        var correlationId = string.IsNullOrEmpty(context.TraceIdentifier) ? Guid.NewGuid().ToString("N") : context.TraceIdentifier;
+        Log.RequestFailed(_logger, context.Request.Method, context.Request.Path.Value ?? "/", correlationId, exception);
+        await FailAsync(context, StatusErrors.Unexpected(correlationId).Status, correlationId);
+    }
+
+    private async Task FailAsync(HttpContext context, V1Status status, string? correlationId = null)
     {
         if (context.Response.HasStarted)
         {
@@ -210,6 +245,11 @@ public sealed class KubernetesApi
         }
 
         context.Response.Clear();
+        if (correlationId is not null)
+        {
+            context.Response.Headers[CorrelationIdHeader] = correlationId;
+        }
+
         await ResponseWriter.WriteStatusAsync(context, status, CancellationToken.None);
     }
 }

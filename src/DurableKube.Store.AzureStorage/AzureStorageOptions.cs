@@ -38,9 +38,13 @@ public sealed class AzureStorageOptions
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "ObjectsTable must be 3-63 letters and digits, starting with a letter.")]
     public string ObjectsTable { get; set; } = "kubeobjects";
 
-    /// <summary>Gets or sets the queue the object changes of dispatched types go to (the Functions queue trigger reads it).</summary>
+    /// <summary>
+    /// Gets or sets the queue the object changes of dispatched types go to (the Functions queue trigger reads it).
+    /// Changes that keep failing go to <c>&lt;ChangeQueue&gt;-poison</c>, so the name leaves room for that suffix
+    /// within the service's 63 characters.
+    /// </summary>
     [Required]
-    [RegularExpression("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$", ErrorMessage = "ChangeQueue must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.")]
+    [RegularExpression("^(?=.{3,56}$)[a-z0-9]+(-[a-z0-9]+)*$", ErrorMessage = "ChangeQueue must be 3-56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (its poison queue adds '-poison').")]
     public string ChangeQueue { get; set; } = "kube-changes";
 
     /// <summary>

@@ -30,6 +30,18 @@ internal static partial class Log
         Message = "Removed queue message {MessageId}: it is not an object change ({Reason})")]
     public static partial void PoisonMessage(ILogger logger, string messageId, string reason);
 
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error,
+        Message = "Moved queue message {MessageId} to {PoisonQueue}: it is not an object change ({Reason})")]
+    public static partial void UnreadableMessageSetAside(ILogger logger, string messageId, string poisonQueue, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information,
+        Message = "Moved queue message {MessageId} ({Resource} {Namespace}/{Name}) to {PoisonQueue}")]
+    public static partial void MovedToPoison(ILogger logger, string messageId, string resource, string? @namespace, string name, string poisonQueue);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug,
+        Message = "Queue message {MessageId} was gone or taken again when it was to be moved to the poison queue; left alone")]
+    public static partial void PoisonMessageNotHeld(ILogger logger, string messageId);
+
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug,
         Message = "Queue message {MessageId} was gone or taken again when it was completed")]
     public static partial void CompletedMessageMissing(ILogger logger, string messageId);

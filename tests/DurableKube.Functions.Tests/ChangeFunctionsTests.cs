@@ -103,7 +103,9 @@ public sealed class ChangeFunctionsTests : IDisposable
     [Fact]
     public void The_trigger_reads_the_queue_the_store_writes_to_with_the_hosts_storage_connection()
     {
-        Assert.Equal(ChangeFunctions.ChangeQueue, new AzureStorageOptions().ChangeQueue);
+        // The setting the trigger's expression names is the store's Storage:ChangeQueue in its environment form.
+        Assert.Equal(AzureStorageOptions.SectionName + "__" + nameof(AzureStorageOptions.ChangeQueue), ChangeFunctions.ChangeQueueSetting);
+        Assert.Equal("%" + ChangeFunctions.ChangeQueueSetting + "%", ChangeFunctions.ChangeQueueExpression);
         Assert.Equal(ChangeFunctions.Connection, AzureStorageServiceCollectionExtensions.WebJobsStorageSetting);
     }
 }

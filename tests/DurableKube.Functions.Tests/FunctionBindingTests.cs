@@ -84,7 +84,7 @@ public sealed class FunctionBindingTests
         var queue = Assert.Single(FunctionCatalog.WithTrigger<QueueTriggerAttribute>());
 
         Assert.Equal(ChangeFunctions.DispatchName, queue.Name);
-        Assert.Equal("kube-changes", queue.Attribute.QueueName);
+        Assert.Equal("%Storage__ChangeQueue%", queue.Attribute.QueueName);
         Assert.Equal("AzureWebJobsStorage", queue.Attribute.Connection);
         Assert.Equal(typeof(Ports.Queue.ObjectChange), queue.Trigger.ParameterType);
         AssertDurableClient(queue.Method);

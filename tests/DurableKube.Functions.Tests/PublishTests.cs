@@ -75,7 +75,7 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
         var queue = dispatch["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "queueTrigger")!;
 
         Assert.Equal(["queueTrigger", "durableClient"], BindingTypes(dispatch));
-        Assert.Equal("kube-changes", (string?)queue["queueName"]);
+        Assert.Equal("%Storage__ChangeQueue%", (string?)queue["queueName"]);
         Assert.Equal("AzureWebJobsStorage", (string?)queue["connection"]);
         Assert.Equal(["timerTrigger", "durableClient"], BindingTypes(Function("ResyncChanges")));
         Assert.Equal(["timerTrigger", "durableClient"], BindingTypes(Function("NodeAgentTick")));

@@ -112,7 +112,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task App_settings_are_exactly_the_identity_based_ones()
+    public async Task App_settings_are_exactly_the_identity_based_ones_and_the_queue_triggers_queue()
     {
         var settings = await AppSettingsAsync();
 
@@ -122,7 +122,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
                 "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_CLIENT_ID",
                 "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential",
                 "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
-                "KubernetesApi__MaxWatchTimeoutSeconds", "Runtime__Kind", "Storage__QueueServiceUri", "Storage__TableServiceUri",
+                "KubernetesApi__MaxWatchTimeoutSeconds", "Runtime__Kind", "Storage__ChangeQueue", "Storage__QueueServiceUri", "Storage__TableServiceUri",
             }.Order(StringComparer.Ordinal),
             settings.Select(s => s.Key).Order(StringComparer.Ordinal));
     }
@@ -151,6 +151,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING",
         "[reference(resourceId('Microsoft.Insights/components', parameters('applicationInsightsName')), '2020-02-02').ConnectionString]")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "[format('ClientId={0};Authorization=AAD', " + ClientIdExpression + ")]")]
+    [InlineData("Storage__ChangeQueue", "kube-changes")]
     [InlineData("Runtime__Kind", "process")]
     [InlineData("KubernetesApi__MaxWatchTimeoutSeconds", "220")]
     public async Task App_setting_has_its_value(string name, string expected)

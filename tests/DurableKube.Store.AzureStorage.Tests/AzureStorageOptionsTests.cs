@@ -91,6 +91,7 @@ public sealed class AzureStorageOptionsTests
     [InlineData("Storage:ChangeQueue", "Kube-Changes")]
     [InlineData("Storage:ChangeQueue", "kube--changes")]
     [InlineData("Storage:ChangeQueue", "-kube")]
+    [InlineData("Storage:ChangeQueue", "a-queue-name-so-long-that-its-poison-queue-would-not-fit1")]
     [InlineData("Storage:WatchPollInterval", "00:00:00")]
     [InlineData("Storage:ChangeLogRetention", "00:00:00")]
     [InlineData("Storage:ChangeLogCompactionInterval", "00:00:00")]

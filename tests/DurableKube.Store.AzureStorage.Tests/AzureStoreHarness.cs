@@ -22,8 +22,9 @@ internal sealed class AzureStoreHarness
             ChangeQueue = AzuriteFixture.UniqueName("kube-changes-"),
         };
         Table = NewTableClient();
-        Queue = new QueueServiceClient(ConnectionString, AzureStorageClients.CreateQueueClientOptions(NullLogger.Instance))
-            .GetQueueClient(Options.ChangeQueue);
+        var queues = new QueueServiceClient(ConnectionString, AzureStorageClients.CreateQueueClientOptions(NullLogger.Instance));
+        Queue = queues.GetQueueClient(Options.ChangeQueue);
+        PoisonQueue = queues.GetQueueClient(Options.ChangeQueue + "-poison");
         WorkQueue = new StorageQueueWorkQueue(Queue, NullLogger<StorageQueueWorkQueue>.Instance);
     }
 
@@ -34,6 +35,9 @@ internal sealed class AzureStoreHarness
     public TableClient Table { get; }
 
     public QueueClient Queue { get; }
+
+    /// <summary>Gets the work queue's poison queue, with the same (base64) encoding.</summary>
+    public QueueClient PoisonQueue { get; }
 
     public StorageQueueWorkQueue WorkQueue { get; }
 
@@ -53,7 +57,7 @@ internal sealed class AzureStoreHarness
         return new TableServiceClient(ConnectionString, options).GetTableClient(Options.ObjectsTable);
     }
 
-    /// <summary>Removes the table and the queue, and releases the stores.</summary>
+    /// <summary>Removes the table and the queues, and releases the stores.</summary>
     public async Task DeleteAsync()
     {
         foreach (var store in _stores)
@@ -63,5 +67,6 @@ internal sealed class AzureStoreHarness
 
         await Table.DeleteAsync();
         await Queue.DeleteIfExistsAsync();
+        await PoisonQueue.DeleteIfExistsAsync();
     }
 }

@@ -8,8 +8,11 @@ namespace DurableKube.Store.AzureStorage.Tests;
 public sealed class InMemoryWorkQueueContractTests : WorkQueueContractTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private InMemoryWorkQueue? _queue;
 
-    protected override Task<IWorkQueue> CreateQueueAsync() => Task.FromResult<IWorkQueue>(new InMemoryWorkQueue(_time));
+    protected override Task<IWorkQueue> CreateQueueAsync() => Task.FromResult<IWorkQueue>(_queue = new InMemoryWorkQueue(_time));
+
+    protected override Task<IReadOnlyList<ObjectChange>> PoisonedAsync() => Task.FromResult(_queue!.Poisoned);
 
     protected override Task PassTimeAsync(TimeSpan duration)
     {

@@ -14,5 +14,16 @@ public sealed class StorageQueueWorkQueueContractTests(AzuriteFixture azurite) :
 
     protected override Task PassTimeAsync(TimeSpan duration) => Task.Delay(duration);
 
+    protected override async Task<IReadOnlyList<ObjectChange>> PoisonedAsync()
+    {
+        if (!await _harness.PoisonQueue.ExistsAsync())
+        {
+            return [];
+        }
+
+        var messages = (await _harness.PoisonQueue.PeekMessagesAsync(32)).Value;
+        return messages.Select(m => m.Body.ToObjectFromJson<ObjectChange>()!).ToList();
+    }
+
     protected override Task DisposeQueueAsync() => _harness.DeleteAsync();
 }

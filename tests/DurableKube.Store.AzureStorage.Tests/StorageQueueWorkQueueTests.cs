@@ -6,7 +6,7 @@ using DurableKube.Testing.Azurite;
 
 namespace DurableKube.Store.AzureStorage.Tests;
 
-/// <summary>The Storage queue beyond the work queue contract: its messages are what the Functions queue trigger reads, and unreadable ones go.</summary>
+/// <summary>The Storage queue beyond the work queue contract: its messages are what the Functions queue trigger reads, and unreadable ones are set aside.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class StorageQueueWorkQueueTests(AzuriteFixture azurite) : IAsyncLifetime
 {
@@ -16,6 +16,9 @@ public sealed class StorageQueueWorkQueueTests(AzuriteFixture azurite) : IAsyncL
 
     /// <summary>A client that sees messages as they are on the wire, as the Functions host gets them.</summary>
     private QueueClient RawQueue => new(_harness.ConnectionString, _harness.Options.ChangeQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+
+    /// <summary>The poison queue as the Functions host and a person see it.</summary>
+    private QueueClient RawPoisonQueue => new(_harness.ConnectionString, _harness.WorkQueue.PoisonQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
 
     // Some tests write to the queue before the work queue has created it, as another producer might.
     public Task InitializeAsync() => _harness.Queue.CreateIfNotExistsAsync();
@@ -53,10 +56,26 @@ public sealed class StorageQueueWorkQueueTests(AzuriteFixture azurite) : IAsyncL
     }
 
     [Fact]
-    public async Task Receive_DropsMessagesThatAreNotChanges()
+    public async Task Receive_SetsMessagesThatAreNotChangesAsideOnThePoisonQueue_AsTheyCame()
     {
-        await RawQueue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes("this is not JSON")));
-        await RawQueue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"resource\":\"pods\"}")));
+        var notJson = Convert.ToBase64String(Encoding.UTF8.GetBytes("this is not JSON"));
+        var incomplete = Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"resource\":\"pods\"}"));
+        await RawQueue.SendMessageAsync(notJson);
+        await RawQueue.SendMessageAsync(incomplete);
+        await _harness.WorkQueue.EnqueueAsync(Change);
+
+        var received = await _harness.WorkQueue.ReceiveAsync(32, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(Change, Assert.Single(received).Change);
+        await _harness.WorkQueue.CompleteAsync(received[0]);
+        Assert.Empty(await StillThereAsync());
+        Assert.Equal(new[] { notJson, incomplete }.Order(), (await RawPoisonQueue.PeekMessagesAsync(32)).Value.Select(m => m.MessageText).Order());
+    }
+
+    [Fact]
+    public async Task Receive_DropsMessagesThatAreNotBase64()
+    {
+        // The queue client's decoding hook removes these before the work queue sees them (see AzureStorageClients).
         await RawQueue.SendMessageAsync("%%% not base64 %%%");
         await _harness.WorkQueue.EnqueueAsync(Change);
 
@@ -64,6 +83,20 @@ public sealed class StorageQueueWorkQueueTests(AzuriteFixture azurite) : IAsyncL
 
         Assert.Equal(Change, Assert.Single(received).Change);
         await _harness.WorkQueue.CompleteAsync(received[0]);
+        Assert.Empty(await StillThereAsync());
+    }
+
+    [Fact]
+    public async Task MoveToPoison_WritesTheSameMessageToTheQueueNamedAsTheFunctionsHostNamesIt()
+    {
+        await _harness.WorkQueue.EnqueueAsync(Change);
+        var original = Assert.Single((await RawQueue.PeekMessagesAsync(10)).Value).MessageText;
+        var taken = Assert.Single(await _harness.WorkQueue.ReceiveAsync(1, TimeSpan.FromMinutes(1)));
+
+        await _harness.WorkQueue.MoveToPoisonAsync(taken);
+
+        Assert.Equal(_harness.Options.ChangeQueue + "-poison", _harness.WorkQueue.PoisonQueueName);
+        Assert.Equal(original, Assert.Single((await RawPoisonQueue.PeekMessagesAsync(10)).Value).MessageText);
         Assert.Empty(await StillThereAsync());
     }
 

@@ -48,6 +48,13 @@ internal static class StatusErrors
             Causes = [new V1StatusCause { Message = message }],
         });
 
+    /// <summary>
+    /// The 500 for a failure nobody foresaw: it names the correlation id the server logged the failure
+    /// under, and nothing of the failure itself.
+    /// </summary>
+    public static ApiException Unexpected(string correlationId) =>
+        InternalError($"an unexpected error happened; the server's log has the details under correlation id {correlationId}");
+
     public static ApiException Invalid(string group, string kind, string name, IReadOnlyList<FieldError> errors)
     {
         var qualified = group.Length == 0 ? kind : kind + "." + group;

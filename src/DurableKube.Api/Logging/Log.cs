@@ -5,8 +5,8 @@ namespace DurableKube.Api.Logging;
 /// <summary>The API's log messages. Event ids: 1xxx requests, 2xxx writes, 3xxx watches and logs, 4xxx start-up.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
-    public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "{Method} {Path} failed unexpectedly (correlation id {CorrelationId})")]
+    public static partial void RequestFailed(ILogger logger, string method, string path, string correlationId, Exception exception);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "{Method} {Path} answered {Code}: {Message}")]
     public static partial void RequestRefused(ILogger logger, string method, string path, int code, string? message);

@@ -21,10 +21,19 @@ public static class ChangeFunctions
     public const string ResyncName = "ResyncChanges";
 
     /// <summary>
-    /// The change queue: the store's default (<c>Storage:ChangeQueue</c>, <c>kube-changes</c>). A trigger's
-    /// queue name is fixed at build time, so a deployment that renames the queue must change it here too.
+    /// The app setting that names the change queue: the store's <c>Storage:ChangeQueue</c> (default
+    /// <c>kube-changes</c>) as an environment variable. It must be set wherever the app runs
+    /// (<c>local.settings.json</c>, the app settings in infra/): the trigger cannot start without it.
     /// </summary>
-    public const string ChangeQueue = "kube-changes";
+    public const string ChangeQueueSetting = "Storage__ChangeQueue";
+
+    /// <summary>
+    /// The trigger's queue name: a binding expression the Functions host resolves from
+    /// <see cref="ChangeQueueSetting"/> when it loads the function. It names the setting as it is set
+    /// (<c>__</c>, not <c>:</c>): the host's configuration finds it either way, but the scale controller,
+    /// which reads app settings by their exact names, finds only this form.
+    /// </summary>
+    public const string ChangeQueueExpression = "%" + ChangeQueueSetting + "%";
 
     /// <summary>The connection of the change queue: the host's own storage account, with a connection string
     /// locally or identity-based in Azure (<c>AzureWebJobsStorage__credential</c>, <c>__clientId</c>,
@@ -37,7 +46,8 @@ public static class ChangeFunctions
     /// <summary>
     /// Starts or signals the workflow of one changed object. Messages are the base64 JSON of an
     /// <see cref="ObjectChange"/> (the Functions default encoding, and host.json's). A message that keeps
-    /// failing goes to <c>kube-changes-poison</c> after host.json's maxDequeueCount; the resync makes up for it.
+    /// failing goes to <c>&lt;queue&gt;-poison</c> after host.json's maxDequeueCount, as the local host's
+    /// dispatcher moves it; the resync makes up for it.
     /// </summary>
     /// <param name="change">The change.</param>
     /// <param name="client">This invocation's Durable Task client.</param>
@@ -45,7 +55,7 @@ public static class ChangeFunctions
     /// <returns>A task that completes once the workflow has been started or signalled.</returns>
     [Function(DispatchName)]
     public static Task DispatchAsync(
-        [QueueTrigger(ChangeQueue, Connection = Connection)] ObjectChange change,
+        [QueueTrigger(ChangeQueueExpression, Connection = Connection)] ObjectChange change,
         [DurableClient] DurableTaskClient client,
         FunctionContext context)
     {

@@ -13,18 +13,27 @@ namespace DurableKube.LocalHost.Durable;
 /// Runs the workflow catalog on the Durable Task Framework with its Azure Storage provider (Azurite
 /// locally): the same orchestrators and activities the Functions app runs, without the Functions host.
 /// </summary>
+/// <remarks>
+/// Activities get <see cref="Stopping"/>, cancelled as soon as the application starts stopping (before any
+/// hosted service stops, so an activity does not go on against a runtime or store that is shutting down),
+/// and at the latest when this service stops, before the worker is stopped. See <see cref="ShimRegistrar"/>
+/// for what becomes of an activity cancelled that way.
+/// </remarks>
 internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposable
 {
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggers;
+    private readonly CancellationTokenSource _stopping;
     private readonly Lazy<AzureStorageOrchestrationService> _service;
     private readonly Lazy<TaskHubClient> _client;
     private TaskHubWorker? _worker;
 
-    public DurableTaskFrameworkHost(IServiceProvider services, IOptions<DurableTaskOptions> options, IOptions<AzureStorageOptions> storage, ILoggerFactory loggers)
+    public DurableTaskFrameworkHost(
+        IServiceProvider services, IOptions<DurableTaskOptions> options, IOptions<AzureStorageOptions> storage, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
     {
         _services = services;
         _loggers = loggers;
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         var settings = options.Value;
         _service = new Lazy<AzureStorageOrchestrationService>(() => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
@@ -45,18 +54,23 @@ internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposabl
     /// <summary>Gets the client that starts and signals orchestrations in this task hub.</summary>
     public TaskHubClient Client => _client.Value;
 
+    /// <summary>Gets the token activities are given: cancelled when the application starts stopping, or when this service stops.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _service.Value.CreateIfNotExistsAsync();
         var worker = new TaskHubWorker(_service.Value, _loggers);
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = JsonDataConverter.Default }, _loggers);
-        WorkflowCatalog.Register(new ShimRegistrar(worker, shims, _services));
+        WorkflowCatalog.Register(new ShimRegistrar(worker, shims, _services, _stopping.Token));
         await worker.StartAsync();
         _worker = worker;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Running activities end (and are put back for after the restart) before the worker waits for them.
+        await _stopping.CancelAsync();
         if (_worker is { } worker)
         {
             _worker = null;
@@ -66,10 +80,13 @@ internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         if (_worker is { } worker)
         {
             await worker.StopAsync(isForced: true);
             worker.Dispose();
         }
+
+        _stopping.Dispose();
     }
 }

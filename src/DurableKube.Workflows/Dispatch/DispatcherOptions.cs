@@ -20,7 +20,10 @@ public sealed class DispatcherOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Gets or sets how many times a change is tried before it is dropped (the Functions default is 5).</summary>
+    /// <summary>
+    /// Gets or sets how many times a change is tried before it is set aside on the work queue's poison queue
+    /// (the Functions default, and host.json's <c>maxDequeueCount</c>, is 5).
+    /// </summary>
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
 

@@ -9,7 +9,9 @@ namespace DurableKube.Workflows.Dispatch;
 /// <summary>
 /// Reads the work queue and hands each change to the <see cref="ChangeDispatcher"/>: what the
 /// Functions queue trigger does in Azure, for a host without the Functions runtime. It resyncs
-/// once at start and then every <see cref="DispatcherOptions.ResyncInterval"/>.
+/// once at start and then every <see cref="DispatcherOptions.ResyncInterval"/>. A change that fails
+/// <see cref="DispatcherOptions.MaxDequeueCount"/> times goes to the work queue's poison queue, as the
+/// queue trigger moves its poison messages, and is logged as an error.
 /// </summary>
 public sealed partial class QueueDispatcherService : BackgroundService
 {
@@ -43,6 +45,14 @@ public sealed partial class QueueDispatcherService : BackgroundService
         var batch = await _queue.ReceiveAsync(options.BatchSize, options.VisibilityTimeout, cancellationToken);
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken }, async (message, ct) =>
         {
+            if (message.DequeueCount > options.MaxDequeueCount)
+            {
+                // Taken more often than allowed without an outcome (a host died while handling it, each
+                // time): the Functions queue trigger sets such a message aside untried, and so does this.
+                await SetAsideAsync(message, null, ct);
+                return;
+            }
+
             try
             {
                 using var scope = _scopes.CreateScope();
@@ -53,10 +63,9 @@ public sealed partial class QueueDispatcherService : BackgroundService
             {
                 if (message.DequeueCount >= options.MaxDequeueCount)
                 {
-                    // As the Functions queue trigger does with a poison message, minus the poison queue:
-                    // the periodic resync makes up for whatever this change meant.
-                    LogPoison(_logger, e, message.Change.Resource, message.Change.Namespace, message.Change.Name, message.DequeueCount);
-                    await _queue.CompleteAsync(message, ct);
+                    // As the Functions queue trigger does with a poison message: kept on the poison queue
+                    // for a person to look at and re-queue; meanwhile the periodic resync makes up for it.
+                    await SetAsideAsync(message, e, ct);
                 }
                 else
                 {
@@ -113,8 +122,26 @@ public sealed partial class QueueDispatcherService : BackgroundService
         }
     }
 
-    [LoggerMessage(210, LogLevel.Error, "Giving up on the change to {Resource} {Namespace}/{Name} after {Count} tries")]
-    private static partial void LogPoison(ILogger logger, Exception exception, string resource, string? @namespace, string name, long count);
+    /// <summary>Moves a change that keeps failing to the poison queue and says so; if that fails too, it comes back and is moved then.</summary>
+    private async Task SetAsideAsync(QueuedChange message, Exception? failure, CancellationToken cancellationToken)
+    {
+        var change = message.Change;
+        try
+        {
+            await _queue.MoveToPoisonAsync(message, cancellationToken);
+            LogPoison(_logger, failure, change.Resource, change.Namespace, change.Name, change.Uid, change.ResourceVersion, message.DequeueCount, _queue.PoisonQueueName);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPoisonMoveFailed(_logger, e, change.Resource, change.Namespace, change.Name, _queue.PoisonQueueName);
+        }
+    }
+
+    [LoggerMessage(210, LogLevel.Error, "Set the change to {Resource} {Namespace}/{Name} (uid {Uid}, resource version {ResourceVersion}) aside on queue {PoisonQueue} after {Count} tries; the resync covers it, and it can be re-queued from there once the cause is fixed")]
+    private static partial void LogPoison(ILogger logger, Exception? exception, string resource, string? @namespace, string name, string uid, string resourceVersion, long count, string poisonQueue);
+
+    [LoggerMessage(213, LogLevel.Warning, "Could not move the change to {Resource} {Namespace}/{Name} to queue {PoisonQueue}; it comes back and is moved then")]
+    private static partial void LogPoisonMoveFailed(ILogger logger, Exception exception, string resource, string? @namespace, string name, string poisonQueue);
 
     [LoggerMessage(211, LogLevel.Warning, "Handling the change to {Resource} {Namespace}/{Name} failed (try {Count}); it comes back")]
     private static partial void LogRetry(ILogger logger, Exception exception, string resource, string? @namespace, string name, long count);

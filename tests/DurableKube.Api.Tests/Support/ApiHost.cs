@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DurableKube.Api.Tests.Support;
@@ -46,9 +47,12 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration of the API.</param>
+    /// <param name="store">A store to serve instead of the in-memory one (which <see cref="Store"/> still is).</param>
+    /// <param name="logs">Where the host's log entries go, if a test looks at them.</param>
+    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, IObjectStore? store = null, ILoggerProvider? logs = null)
     {
-        var store = new InMemoryObjectStore();
+        var memory = new InMemoryObjectStore();
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
         var runtime = new FakeContainerRuntime();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
@@ -57,14 +61,19 @@ internal sealed class ApiHost : IAsyncDisposable
                 .UseTestServer()
                 .ConfigureServices(services =>
                 {
-                    services.AddSingleton<IObjectStore>(store);
+                    services.AddSingleton(store ?? memory);
+                    if (logs is not null)
+                    {
+                        services.AddLogging(builder => builder.AddProvider(logs));
+                    }
+
                     services.AddSingleton<IContainerRuntime>(runtime);
                     services.AddSingleton<TimeProvider>(time);
                     services.AddKubernetesApi(configuration);
                 })
                 .Configure(app => app.Run(context => context.RequestServices.GetRequiredService<KubernetesApi>().HandleAsync(context))))
             .StartAsync();
-        return new ApiHost(host, store, time, runtime);
+        return new ApiHost(host, memory, time, runtime);
     }
 
     public async Task<ApiResponse> SendAsync(HttpMethod method, string url, string? body = null, string? contentType = "application/json", string? accept = null)

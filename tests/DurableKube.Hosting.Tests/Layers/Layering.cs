@@ -41,12 +41,6 @@ internal static class Layering
     };
 
     /// <summary>
-    /// Gets the projects of the table that src/ may lack because they are being written on another branch; once one
-    /// lands, take it out of here so that losing it fails.
-    /// </summary>
-    public static IReadOnlySet<string> BeingWritten { get; } = Set(Registry);
-
-    /// <summary>
     /// Gets the only third-party assemblies (and packages) the domain may use, as name prefixes that match whole
     /// dotted segments. It is pure: the base library, the Kubernetes model, YAML and the Microsoft.Extensions
     /// abstractions, and nothing of Azure, Durable Task or ASP.NET Core.

@@ -19,9 +19,9 @@ public sealed class LayeringTests
     }
 
     [Fact]
-    public void Every_place_in_the_layering_has_its_project_but_the_one_being_written()
+    public void Every_place_in_the_layering_has_its_project()
     {
-        var missing = Layering.MayReference.Keys.Except(SourceProject.All.Select(project => project.Name)).Except(Layering.BeingWritten).ToList();
+        var missing = Layering.MayReference.Keys.Except(SourceProject.All.Select(project => project.Name)).ToList();
 
         Assert.True(missing.Count == 0, $"No project under src/ for {string.Join(", ", missing)}: a renamed project takes its row along.");
     }

@@ -3,11 +3,18 @@ using DurableKube.Ports.Queue;
 
 namespace DurableKube.Testing.Store;
 
-/// <summary>An <see cref="IWorkQueue"/> in memory with the same visibility-timeout semantics as a storage queue.</summary>
+/// <summary>
+/// An <see cref="IWorkQueue"/> in memory with the same visibility-timeout semantics as a storage queue; the
+/// changes it sets aside as poison stay in <see cref="Poisoned"/> for tests to look at.
+/// </summary>
 public sealed class InMemoryWorkQueue : IWorkQueue
 {
+    /// <summary>The name this queue goes by in logs (the storage queue's default).</summary>
+    public const string Name = "kube-changes";
+
     private readonly Lock _gate = new();
     private readonly List<Entry> _messages = [];
+    private readonly List<ObjectChange> _poisoned = [];
     private readonly TimeProvider _time;
     private long _nextId;
 
@@ -26,6 +33,21 @@ public sealed class InMemoryWorkQueue : IWorkQueue
             }
         }
     }
+
+    /// <summary>Gets every change set aside as poison, oldest first.</summary>
+    public IReadOnlyList<ObjectChange> Poisoned
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _poisoned];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public string PoisonQueueName => Name + "-poison";
 
     /// <inheritdoc />
     public Task EnqueueAsync(ObjectChange change, CancellationToken cancellationToken = default)
@@ -64,6 +86,24 @@ public sealed class InMemoryWorkQueue : IWorkQueue
         lock (_gate)
         {
             _messages.RemoveAll(m => m.Id == change.MessageId && m.PopReceipt == change.PopReceipt);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task MoveToPoisonAsync(QueuedChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            // Only the reader that holds it now moves it, as with CompleteAsync.
+            var held = _messages.FindIndex(m => m.Id == change.MessageId && m.PopReceipt == change.PopReceipt);
+            if (held >= 0)
+            {
+                _poisoned.Add(_messages[held].Change);
+                _messages.RemoveAt(held);
+            }
         }
 
         return Task.CompletedTask;

@@ -27,6 +27,10 @@ public abstract class WorkQueueContractTests : IAsyncLifetime
     /// <returns>A task that completes when it has passed.</returns>
     protected abstract Task PassTimeAsync(TimeSpan duration);
 
+    /// <summary>Reads what the queue has set aside on its poison queue, without taking it.</summary>
+    /// <returns>The changes on the poison queue, oldest first.</returns>
+    protected abstract Task<IReadOnlyList<ObjectChange>> PoisonedAsync();
+
     /// <summary>Releases what <see cref="CreateQueueAsync"/> made.</summary>
     /// <returns>A task that completes when everything is released.</returns>
     protected virtual Task DisposeQueueAsync() => Task.CompletedTask;
@@ -91,6 +95,62 @@ public abstract class WorkQueueContractTests : IAsyncLifetime
         Assert.Equal(2, again.DequeueCount);
         Assert.Equal(3, third.DequeueCount);
         await Queue.CompleteAsync(third);
+        Assert.Empty(await Queue.ReceiveAsync(32, Long));
+    }
+
+    [Fact]
+    public async Task MoveToPoison_SetsTheChangeAsideOnThePoisonQueue_AndTakesItOffTheWorkQueue()
+    {
+        var change = Change("web");
+        await Queue.EnqueueAsync(change);
+        await Queue.EnqueueAsync(Change("db"));
+        var taken = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(1)));
+
+        await Queue.MoveToPoisonAsync(taken);
+        await PassTimeAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Equal([taken.Change], await PoisonedAsync());
+        var rest = Assert.Single(await Queue.ReceiveAsync(32, Long));
+        Assert.NotEqual(taken.Change, rest.Change);
+        Assert.EndsWith("-poison", Queue.PoisonQueueName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MoveToPoison_Twice_SetsTheChangeAsideOnce()
+    {
+        await Queue.EnqueueAsync(Change("web"));
+        var taken = Assert.Single(await Queue.ReceiveAsync(1, Long));
+
+        await Queue.MoveToPoisonAsync(taken);
+        await Queue.MoveToPoisonAsync(taken);
+
+        Assert.Equal([taken.Change], await PoisonedAsync());
+    }
+
+    [Fact]
+    public async Task MoveToPoison_OfAChangeCompletedAlready_DoesNothing()
+    {
+        await Queue.EnqueueAsync(Change("web"));
+        var taken = Assert.Single(await Queue.ReceiveAsync(1, Long));
+        await Queue.CompleteAsync(taken);
+
+        await Queue.MoveToPoisonAsync(taken);
+
+        Assert.Empty(await PoisonedAsync());
+    }
+
+    [Fact]
+    public async Task MoveToPoison_WithAnOldReceipt_LeavesTheChangeToTheReaderThatHoldsItNow()
+    {
+        await Queue.EnqueueAsync(Change("web"));
+        var first = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(1)));
+        var again = await ReceiveOneAsync(Long);
+
+        await Queue.MoveToPoisonAsync(first);
+
+        Assert.Empty(await PoisonedAsync());
+        await Queue.MoveToPoisonAsync(again);
+        Assert.Equal([again.Change], await PoisonedAsync());
         Assert.Empty(await Queue.ReceiveAsync(32, Long));
     }
 

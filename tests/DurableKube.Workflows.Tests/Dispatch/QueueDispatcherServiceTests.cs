@@ -1,0 +1,122 @@
+using DurableKube.Domain.Resources;
+using DurableKube.Ports.Queue;
+using DurableKube.Ports.Store;
+using DurableKube.Ports.Workflows;
+using DurableKube.Testing.Logging;
+using DurableKube.Testing.Store;
+using DurableKube.Workflows.Dispatch;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace DurableKube.Workflows.Tests.Dispatch;
+
+/// <summary>The local host's queue reader: a change that keeps failing ends on the poison queue, as with the Functions queue trigger.</summary>
+public sealed class QueueDispatcherServiceTests : IAsyncDisposable
+{
+    private const int MaxDequeueCount = 3;
+    private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(5);
+    private static readonly ObjectChange Change = new(ResourceTypes.Pods.GroupResource, "default", "web", "uid-web", ObjectChangeType.Added, "7");
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryWorkQueue _queue;
+    private readonly Mock<IObjectStore> _store = new();
+    private readonly RecordingLoggerProvider _logs = new();
+    private readonly ServiceProvider _services;
+
+    public QueueDispatcherServiceTests()
+    {
+        _queue = new InMemoryWorkQueue(_time);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dispatcher:MaxDequeueCount"] = MaxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Dispatcher:VisibilityTimeout"] = VisibilityTimeout.ToString(),
+        }).Build();
+        _services = new ServiceCollection()
+            .AddLogging(b => b.AddProvider(_logs))
+            .AddSingleton<TimeProvider>(_time)
+            .AddSingleton(_store.Object)
+            .AddSingleton(new Mock<IWorkflowClient>().Object)
+            .AddSingleton<IWorkQueue>(_queue)
+            .AddDurableKubeWorkflows(configuration)
+            .AddSingleton<QueueDispatcherService>()
+            .BuildServiceProvider(validateScopes: true);
+    }
+
+    private QueueDispatcherService Dispatcher => _services.GetRequiredService<QueueDispatcherService>();
+
+    private List<LogEntry> Logged(LogLevel level) =>
+        _logs.Entries.Where(e => e.Category == typeof(QueueDispatcherService).FullName && e.Level == level).ToList();
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    [Fact]
+    public async Task A_change_that_always_fails_ends_on_the_poison_queue_after_MaxDequeueCount_tries_and_is_logged()
+    {
+        var failure = new InvalidOperationException("the store is down");
+        _store.Setup(s => s.GetAsync(It.IsAny<ObjectKey>(), It.IsAny<CancellationToken>())).ThrowsAsync(failure);
+        await _queue.EnqueueAsync(Change);
+
+        for (var attempt = 1; attempt <= MaxDequeueCount; attempt++)
+        {
+            Assert.Empty(_queue.Poisoned);
+            Assert.Equal(1, await Dispatcher.DispatchBatchAsync());
+            _time.Advance(VisibilityTimeout + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal([Change], _queue.Poisoned);
+        Assert.Empty(_queue.Pending);
+        Assert.Equal(0, await Dispatcher.DispatchBatchAsync());
+        _store.Verify(s => s.GetAsync(It.IsAny<ObjectKey>(), It.IsAny<CancellationToken>()), Times.Exactly(MaxDequeueCount));
+
+        Assert.Equal(MaxDequeueCount - 1, Logged(LogLevel.Warning).Count);
+        var error = Assert.Single(Logged(LogLevel.Error));
+        Assert.Same(failure, error.Exception);
+        Assert.Equal(_queue.PoisonQueueName, error.Value("PoisonQueue"));
+        Assert.Equal("kube-changes-poison", error.Value("PoisonQueue"));
+        Assert.Equal("web", error.Value("Name"));
+        Assert.Contains("pods default/web (uid uid-web, resource version 7)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("kube-changes-poison", error.Message, StringComparison.Ordinal);
+        Assert.Equal("uid-web", error.Value("Uid"));
+        Assert.Equal(MaxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Value("Count"));
+    }
+
+    [Fact]
+    public async Task A_change_that_fails_and_then_succeeds_is_completed_and_not_set_aside()
+    {
+        _store.SetupSequence(s => s.GetAsync(It.IsAny<ObjectKey>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("the store is down"))
+            .ReturnsAsync((k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>?)null);
+        await _queue.EnqueueAsync(Change);
+
+        await Dispatcher.DispatchBatchAsync();
+        _time.Advance(VisibilityTimeout + TimeSpan.FromSeconds(1));
+        await Dispatcher.DispatchBatchAsync();
+
+        Assert.Empty(_queue.Pending);
+        Assert.Empty(_queue.Poisoned);
+        Assert.Empty(Logged(LogLevel.Error));
+    }
+
+    [Fact]
+    public async Task A_change_taken_more_than_MaxDequeueCount_times_without_an_outcome_is_set_aside_untried()
+    {
+        // Each earlier reader died while handling it: it comes back with a dequeue count past the limit.
+        await _queue.EnqueueAsync(Change);
+        for (var taken = 0; taken < MaxDequeueCount; taken++)
+        {
+            Assert.Single(await _queue.ReceiveAsync(1, VisibilityTimeout));
+            _time.Advance(VisibilityTimeout + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(1, await Dispatcher.DispatchBatchAsync());
+
+        Assert.Equal([Change], _queue.Poisoned);
+        _store.Verify(s => s.GetAsync(It.IsAny<ObjectKey>(), It.IsAny<CancellationToken>()), Times.Never);
+        var error = Assert.Single(Logged(LogLevel.Error));
+        Assert.Null(error.Exception);
+        Assert.Equal(_queue.PoisonQueueName, error.Value("PoisonQueue"));
+    }
+}
