@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DurableKube.Workflows;
 
-/// <summary>The workflows' log messages. Event ids: 1xx pods and the reconcile loop, 2xx dispatcher, 3xx node agent, 4xx namespaces.</summary>
+/// <summary>The workflows' log messages. Event ids: 1xx pods and the reconcile loop, 2xx dispatcher, 3xx node agent, 4xx garbage collector.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "Pod {Namespace}/{Name} bound to node {Node}")]
@@ -41,6 +41,12 @@ internal static partial class Log
 
     [LoggerMessage(203, LogLevel.Warning, "Workflow {InstanceId} was {State}; started it again for {Resource} {Namespace}/{Name}")]
     public static partial void WorkflowRestarted(ILogger logger, string instanceId, Ports.Workflows.WorkflowInstanceState state, string resource, string? @namespace, string name);
+
+    [LoggerMessage(400, LogLevel.Information, "Garbage collector: deleted {Resource} {Namespace}/{Name}, whose owner {OwnerKind} {Owner} is gone or asked for it")]
+    public static partial void DependentDeleted(ILogger logger, string resource, string? @namespace, string name, string ownerKind, string owner);
+
+    [LoggerMessage(401, LogLevel.Information, "Garbage collector: orphaned {Resource} {Namespace}/{Name} from {OwnerKind} {Owner}")]
+    public static partial void DependentOrphaned(ILogger logger, string resource, string? @namespace, string name, string ownerKind, string owner);
 
     [LoggerMessage(300, LogLevel.Information, "Node {Node} registered")]
     public static partial void NodeRegistered(ILogger logger, string node);

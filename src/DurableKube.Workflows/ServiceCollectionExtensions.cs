@@ -1,5 +1,6 @@
 using DurableKube.Registry;
 using DurableKube.Workflows.Dispatch;
+using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
@@ -34,11 +35,13 @@ public static class ServiceCollectionExtensions
         services.AddObjectRegistry();
         services.TryAddTransient<SyncPodActivity>();
         services.TryAddTransient<SyncNamespaceActivity>();
+        services.TryAddTransient<CollectGarbageActivity>();
 
         // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
         // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.
         services.AddChangeHandler<PodChangeHandler>();
         services.AddChangeHandler<NamespaceChangeHandler>();
+        services.AddChangeHandler<GarbageCollectorHandler>();
         services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());

@@ -25,6 +25,7 @@ public static class CoreKinds
             }),
         Fields = obj => PodFields((V1Pod)obj),
         Subresources = [Subresource.Status, Subresource.Log, Subresource.Binding],
+        CollectsDependents = false,
     };
 
     /// <summary>Gets Namespaces: deleting one removes what it holds (pkg/registry/core/namespace).</summary>
@@ -33,6 +34,7 @@ public static class CoreKinds
         Printer = TablePrinter.For<V1Namespace>(NamespacePrinter.Columns, (ns, now) => NamespacePrinter.Print(ns, now).Cells()),
         Fields = obj => [("status.phase", ((V1Namespace)obj).Status?.Phase), ("name", obj.Metadata?.Name)],
         Subresources = [Subresource.Status, Subresource.Finalize],
+        CollectsDependents = false,
         Protobuf = new Dictionary<int, ProtoField>
         {
             [1] = new("metadata", ProtoKind.Message, ProtoMessages.ObjectMeta),
@@ -47,6 +49,7 @@ public static class CoreKinds
         Printer = TablePrinter.For<V1Node>(NodePrinter.Columns, (node, now) => NodePrinter.Print(node, now).Cells(wide: true)),
         Fields = obj => [("spec.unschedulable", (((V1Node)obj).Spec?.Unschedulable ?? false) ? "true" : "false")],
         Subresources = [Subresource.Status],
+        CollectsDependents = false,
     };
 
     /// <summary>Gets every core kind.</summary>

@@ -49,6 +49,13 @@ public sealed record KindDescriptor
     /// <summary>Gets the subresources the kind serves.</summary>
     public IReadOnlyList<Subresource> Subresources { get; init; } = [];
 
+    /// <summary>
+    /// Gets a value indicating whether removing an object of this kind sends the garbage collector to
+    /// its dependents at once. Kinds whose objects seldom own anything and come and go in numbers (pods,
+    /// nodes) leave it to the collector's periodic sweep, which finds every dangling owner reference.
+    /// </summary>
+    public bool CollectsDependents { get; init; } = true;
+
     /// <summary>Gets the kind's protobuf message layout, by field number, when request bodies of the kind may come as protobuf.</summary>
     public IReadOnlyDictionary<int, ProtoField>? Protobuf { get; init; }
 

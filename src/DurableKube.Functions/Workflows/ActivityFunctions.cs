@@ -1,3 +1,4 @@
+using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
@@ -33,5 +34,16 @@ public static class ActivityFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.InstanceServices.GetRequiredService<SyncNamespaceActivity>().RunAsync(ns, context.CancellationToken);
+    }
+
+    /// <summary>Looks at an owner for the garbage collector: collects, orphans or waits for its dependents.</summary>
+    /// <param name="owner">The owner.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether the owner needs nothing more.</returns>
+    [Function(CollectGarbageActivity.Name)]
+    public static Task<bool> CollectGarbageAsync([ActivityTrigger] OwnerRef owner, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<CollectGarbageActivity>().RunAsync(owner, context.CancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using DurableKube.Domain.Kubelet;
+using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
@@ -32,6 +33,16 @@ public static class OrchestratorFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return NamespaceTerminationOrchestrator.RunAsync(context, InputOf<ReconcileInput<NamespaceTermination>>(context));
+    }
+
+    /// <summary>The garbage collector's work for one owner.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The owner's name once done, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(GarbageCollectionOrchestrator.Name)]
+    public static Task<string?> GarbageCollectionAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return GarbageCollectionOrchestrator.RunAsync(context, InputOf<ReconcileInput<GarbageCollectionState>>(context));
     }
 
     private static T InputOf<T>(TaskOrchestrationContext context)

@@ -1,4 +1,5 @@
 using DurableKube.Domain.Kubelet;
+using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
@@ -14,10 +15,11 @@ namespace DurableKube.Workflows.Hosting;
 public static class WorkflowCatalog
 {
     /// <summary>Gets the names of the orchestrators.</summary>
-    public static IReadOnlyList<string> Orchestrators { get; } = [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name];
+    public static IReadOnlyList<string> Orchestrators { get; } =
+        [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name];
 
     /// <summary>Gets the names of the activities.</summary>
-    public static IReadOnlyList<string> Activities { get; } = [SyncPodActivity.Name, SyncNamespaceActivity.Name];
+    public static IReadOnlyList<string> Activities { get; } = [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
@@ -26,9 +28,12 @@ public static class WorkflowCatalog
         ArgumentNullException.ThrowIfNull(registrar);
         registrar.AddOrchestrator<ReconcileInput<PodLifecycleState>, string?>(PodLifecycleOrchestrator.Name, PodLifecycleOrchestrator.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<NamespaceTermination>, string?>(NamespaceTerminationOrchestrator.Name, NamespaceTerminationOrchestrator.RunAsync);
+        registrar.AddOrchestrator<ReconcileInput<GarbageCollectionState>, string?>(GarbageCollectionOrchestrator.Name, GarbageCollectionOrchestrator.RunAsync);
         registrar.AddActivity<SyncPodRequest, SyncPodResult>(
             SyncPodActivity.Name, (services, input, ct) => services.GetRequiredService<SyncPodActivity>().RunAsync(input, ct));
         registrar.AddActivity<NamespaceRef, NamespaceSyncResult>(
             SyncNamespaceActivity.Name, (services, input, ct) => services.GetRequiredService<SyncNamespaceActivity>().RunAsync(input, ct));
+        registrar.AddActivity<OwnerRef, bool>(
+            CollectGarbageActivity.Name, (services, input, ct) => services.GetRequiredService<CollectGarbageActivity>().RunAsync(input, ct));
     }
 }
