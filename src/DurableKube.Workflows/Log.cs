@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DurableKube.Workflows;
 
-/// <summary>The workflows' log messages. Event ids: 1xx pods and the reconcile loop, 2xx dispatcher, 3xx node agent, 4xx garbage collector.</summary>
+/// <summary>The workflows' log messages. Event ids: 1xx pods and the reconcile loop, 2xx dispatcher, 3xx node agent, 4xx garbage collector, 5xx controllers.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "Pod {Namespace}/{Name} bound to node {Node}")]
@@ -47,6 +47,15 @@ internal static partial class Log
 
     [LoggerMessage(401, LogLevel.Information, "Garbage collector: orphaned {Resource} {Namespace}/{Name} from {OwnerKind} {Owner}")]
     public static partial void DependentOrphaned(ILogger logger, string resource, string? @namespace, string name, string ownerKind, string owner);
+
+    [LoggerMessage(500, LogLevel.Information, "{Kind} {Namespace}/{Name} created pod {Pod}")]
+    public static partial void ControllerCreatedPod(ILogger logger, string kind, string @namespace, string name, string pod);
+
+    [LoggerMessage(501, LogLevel.Information, "{Kind} {Namespace}/{Name} deleted pod {Pod}")]
+    public static partial void ControllerDeletedPod(ILogger logger, string kind, string @namespace, string name, string pod);
+
+    [LoggerMessage(502, LogLevel.Warning, "{Kind} {Namespace}/{Name} could not create a pod: {Message}")]
+    public static partial void ControllerCreateFailed(ILogger logger, string kind, string @namespace, string name, string message);
 
     [LoggerMessage(300, LogLevel.Information, "Node {Node} registered")]
     public static partial void NodeRegistered(ILogger logger, string node);

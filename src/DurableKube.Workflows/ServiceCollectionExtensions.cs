@@ -1,10 +1,12 @@
 using DurableKube.Registry;
+using DurableKube.Workflows.Controllers;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
+using DurableKube.Workflows.ReplicaSets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,15 +38,28 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncPodActivity>();
         services.TryAddTransient<SyncNamespaceActivity>();
         services.TryAddTransient<CollectGarbageActivity>();
+        services.TryAddTransient<SyncReplicaSetActivity>();
 
         // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
         // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.
         services.AddChangeHandler<PodChangeHandler>();
         services.AddChangeHandler<NamespaceChangeHandler>();
         services.AddChangeHandler<GarbageCollectorHandler>();
+        services.AddControllerHandler(ReplicaSetController.Definition);
         services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());
+        return services;
+    }
+
+    /// <summary>Registers the change handler of a controller kind with the dispatcher.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="definition">The controller kind.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddControllerHandler(this IServiceCollection services, ControllerDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        services.AddSingleton<IChangeHandler>(sp => ActivatorUtilities.CreateInstance<ControllerChangeHandler>(sp, definition));
         return services;
     }
 

@@ -28,7 +28,7 @@ internal sealed partial class ResourceHandler
     /// <summary>The subresources this handler knows how to serve; a kind listing another fails at start-up.</summary>
     private static readonly HashSet<string> ServedSubresources = new(StringComparer.Ordinal)
     {
-        Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name,
+        Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name, Subresource.Scale.Name,
     };
 
     private readonly ObjectRegistry _registry;
@@ -116,6 +116,9 @@ internal sealed partial class ResourceHandler
         {
             ("log", _) => _logs.HandleAsync(request),
             ("binding", _) => BindAsync(request),
+            ("scale", "get") => GetScaleAsync(request),
+            ("scale", "update") => UpdateScaleAsync(request),
+            ("scale", "patch") => PatchScaleAsync(request),
             (_, "get") => GetAsync(request),
             (_, "update") => UpdateAsync(request, subresource),
             (_, "patch") => PatchAsync(request, subresource),

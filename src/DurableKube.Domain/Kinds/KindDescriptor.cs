@@ -56,6 +56,9 @@ public sealed record KindDescriptor
     /// </summary>
     public bool CollectsDependents { get; init; } = true;
 
+    /// <summary>Gets where the kind keeps what its <c>scale</c> subresource shows, for a kind that lists that subresource.</summary>
+    public ScaleDescriptor? Scale { get; init; }
+
     /// <summary>Gets the kind's protobuf message layout, by field number, when request bodies of the kind may come as protobuf.</summary>
     public IReadOnlyDictionary<int, ProtoField>? Protobuf { get; init; }
 

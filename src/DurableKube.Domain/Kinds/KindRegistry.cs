@@ -40,6 +40,11 @@ public sealed class KindRegistry
                 }
             }
 
+            if (kind.Has(Subresource.Scale.Name) != (kind.Scale is not null))
+            {
+                throw new ArgumentException($"{type.GroupResource} must both list the scale subresource and say where its replicas are, or neither.", nameof(kinds));
+            }
+
             var duplicate = kind.Subresources.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {

@@ -23,4 +23,9 @@ public static class ResourceTypes
     public static readonly ResourceType Nodes = new(
         Group: "", Version: "v1", Plural: "nodes", Singular: "node", Kind: "Node", Namespaced: false,
         ObjectType: typeof(V1Node), ListType: typeof(V1NodeList), ShortNames: ["no"]);
+
+    /// <summary>ReplicaSets: one reconcile workflow each keeps the desired number of pods.</summary>
+    public static readonly ResourceType ReplicaSets = new(
+        Group: "apps", Version: "v1", Plural: "replicasets", Singular: "replicaset", Kind: "ReplicaSet", Namespaced: true,
+        ObjectType: typeof(V1ReplicaSet), ListType: typeof(V1ReplicaSetList), ShortNames: ["rs"]);
 }

@@ -1,7 +1,9 @@
+using DurableKube.Workflows.Controllers;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
+using DurableKube.Workflows.ReplicaSets;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,5 +47,16 @@ public static class ActivityFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.InstanceServices.GetRequiredService<CollectGarbageActivity>().RunAsync(owner, context.CancellationToken);
+    }
+
+    /// <summary>Syncs a ReplicaSet once: claims, creates or deletes pods, writes its status.</summary>
+    /// <param name="reference">The ReplicaSet.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether it is gone, and when to look again.</returns>
+    [Function(SyncReplicaSetActivity.Name)]
+    public static Task<ControllerSyncResult> SyncReplicaSetAsync([ActivityTrigger] ControllerRef reference, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<SyncReplicaSetActivity>().RunAsync(reference, context.CancellationToken);
     }
 }

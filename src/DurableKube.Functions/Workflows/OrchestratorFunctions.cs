@@ -1,9 +1,11 @@
 using DurableKube.Domain.Kubelet;
+using DurableKube.Workflows.Controllers;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
+using DurableKube.Workflows.ReplicaSets;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -43,6 +45,16 @@ public static class OrchestratorFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return GarbageCollectionOrchestrator.RunAsync(context, InputOf<ReconcileInput<GarbageCollectionState>>(context));
+    }
+
+    /// <summary>The controller of one ReplicaSet.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The ReplicaSet's name once it is gone, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(ReplicaSetController.Name)]
+    public static Task<string?> ReplicaSetControllerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ReplicaSetController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
     }
 
     private static T InputOf<T>(TaskOrchestrationContext context)

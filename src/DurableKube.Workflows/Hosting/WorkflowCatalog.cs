@@ -1,8 +1,10 @@
 using DurableKube.Domain.Kubelet;
+using DurableKube.Workflows.Controllers;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
+using DurableKube.Workflows.ReplicaSets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableKube.Workflows.Hosting;
@@ -16,10 +18,11 @@ public static class WorkflowCatalog
 {
     /// <summary>Gets the names of the orchestrators.</summary>
     public static IReadOnlyList<string> Orchestrators { get; } =
-        [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name];
+        [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name];
 
     /// <summary>Gets the names of the activities.</summary>
-    public static IReadOnlyList<string> Activities { get; } = [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name];
+    public static IReadOnlyList<string> Activities { get; } =
+        [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
@@ -29,11 +32,14 @@ public static class WorkflowCatalog
         registrar.AddOrchestrator<ReconcileInput<PodLifecycleState>, string?>(PodLifecycleOrchestrator.Name, PodLifecycleOrchestrator.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<NamespaceTermination>, string?>(NamespaceTerminationOrchestrator.Name, NamespaceTerminationOrchestrator.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<GarbageCollectionState>, string?>(GarbageCollectionOrchestrator.Name, GarbageCollectionOrchestrator.RunAsync);
+        registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(ReplicaSetController.Name, ReplicaSetController.RunAsync);
         registrar.AddActivity<SyncPodRequest, SyncPodResult>(
             SyncPodActivity.Name, (services, input, ct) => services.GetRequiredService<SyncPodActivity>().RunAsync(input, ct));
         registrar.AddActivity<NamespaceRef, NamespaceSyncResult>(
             SyncNamespaceActivity.Name, (services, input, ct) => services.GetRequiredService<SyncNamespaceActivity>().RunAsync(input, ct));
         registrar.AddActivity<OwnerRef, bool>(
             CollectGarbageActivity.Name, (services, input, ct) => services.GetRequiredService<CollectGarbageActivity>().RunAsync(input, ct));
+        registrar.AddActivity<ControllerRef, ControllerSyncResult>(
+            SyncReplicaSetActivity.Name, (services, input, ct) => services.GetRequiredService<SyncReplicaSetActivity>().RunAsync(input, ct));
     }
 }

@@ -1,0 +1,25 @@
+using DurableKube.Domain.Printing;
+using DurableKube.Domain.Strategies;
+using k8s.Models;
+
+namespace DurableKube.Domain.Kinds;
+
+/// <summary>The kinds of the <c>apps</c> API group this server serves.</summary>
+public static class AppsKinds
+{
+    /// <summary>Gets ReplicaSets: a reconcile workflow each keeps its number of pods (pkg/registry/apps/replicaset).</summary>
+    public static KindDescriptor ReplicaSets { get; } = new(new ReplicaSetStrategy())
+    {
+        Categories = ["all"],
+        Printer = TablePrinter.For<V1ReplicaSet>(ReplicaSetPrinter.Columns, ReplicaSetPrinter.Cells),
+        Subresources = [Subresource.Status, Subresource.Scale],
+        Scale = ScaleDescriptor.For<V1ReplicaSet>(
+            rs => rs.Spec?.Replicas ?? 1,
+            (rs, n) => (rs.Spec ??= new V1ReplicaSetSpec()).Replicas = n,
+            rs => rs.Status?.Replicas ?? 0,
+            rs => rs.Spec?.Selector),
+    };
+
+    /// <summary>Gets every apps kind.</summary>
+    public static IReadOnlyList<KindDescriptor> All { get; } = [ReplicaSets];
+}

@@ -1,0 +1,213 @@
+using DurableKube.Domain.Controllers;
+using DurableKube.Domain.Ownership;
+using DurableKube.Domain.ReplicaSets;
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Serialization;
+using DurableKube.Domain.Strategies;
+using DurableKube.Ports.Store;
+using DurableKube.Registry;
+using DurableKube.Workflows.Controllers;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace DurableKube.Workflows.ReplicaSets;
+
+/// <summary>
+/// One sync of a ReplicaSet (<c>syncReplicaSet</c>): reads it and the pods of its namespace, lets
+/// <see cref="ReplicaSetSync"/> decide, adopts and releases, creates pods in slow-start batches or deletes
+/// the ones to go first, and writes the status. Idempotent by construction: every sync starts from what the
+/// store holds now, so a sync retried after a crash between creating a pod and returning sees that pod and
+/// does not make another.
+/// </summary>
+public sealed class SyncReplicaSetActivity
+{
+    /// <summary>The activity's name.</summary>
+    public const string Name = "SyncReplicaSet";
+
+    /// <summary>How long to wait before trying again after creating or deleting pods failed.</summary>
+    public static readonly TimeSpan FailureRetry = TimeSpan.FromSeconds(10);
+
+    private readonly ObjectRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SyncReplicaSetActivity> _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="SyncReplicaSetActivity"/> class.</summary>
+    /// <param name="registry">The write path to the objects.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    public SyncReplicaSetActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncReplicaSetActivity> logger)
+    {
+        _registry = registry;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Syncs the ReplicaSet once.</summary>
+    /// <param name="reference">The ReplicaSet.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>Whether it is gone, and when to look again.</returns>
+    public async Task<ControllerSyncResult> RunAsync(ControllerRef reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var rs = await _registry.GetAsync<V1ReplicaSet>(ResourceTypes.ReplicaSets, reference.Namespace, reference.Name, cancellationToken);
+        if (rs?.Metadata.Uid != reference.Uid)
+        {
+            return ControllerSyncResult.ObjectGone;
+        }
+
+        var now = _time.GetUtcNow();
+        var pods = await _registry.ListAsync<V1Pod>(ResourceTypes.Pods, reference.Namespace, cancellationToken: cancellationToken);
+        var plan = ReplicaSetSync.Plan(rs, pods, now, await RelatedPodsAsync(rs, pods, cancellationToken));
+        var controllerRef = OwnerReferences.NewControllerRef(ResourceTypes.ReplicaSets.ApiVersion, ResourceTypes.ReplicaSets.Kind, rs.Metadata);
+        foreach (var pod in plan.Adopt)
+        {
+            await ClaimAsync(pod, adopt: controllerRef, cancellationToken);
+        }
+
+        foreach (var pod in plan.Release)
+        {
+            await ClaimAsync(pod, adopt: null, cancellationToken);
+        }
+
+        string? failure = null;
+        if (plan.Create > 0)
+        {
+            failure = await CreatePodsAsync(rs, controllerRef, plan.Create, cancellationToken);
+        }
+        else if (plan.Delete.Count > 0)
+        {
+            failure = await DeletePodsAsync(rs, plan.Delete, cancellationToken);
+        }
+
+        var (status, recheckAt) = ReplicaSetSync.Status(rs, plan.Active, failure, now);
+        await WriteStatusAsync(rs, status, cancellationToken);
+        var requeue = failure is null ? recheckAt : now + FailureRetry;
+        return new ControllerSyncResult(
+            Gone: false,
+            RequeueAt: requeue,
+            MoreWork: failure is null && (plan.Create == SlowStart.BurstReplicas || plan.Delete.Count == SlowStart.BurstReplicas));
+    }
+
+    /// <summary>The pods that rank a pod for deletion: for a ReplicaSet of a Deployment, those of all its ReplicaSets.</summary>
+    private async Task<IReadOnlyList<V1Pod>?> RelatedPodsAsync(V1ReplicaSet rs, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        if (OwnerReferences.ControllerOf(rs.Metadata) is not { } owner)
+        {
+            return null;
+        }
+
+        var siblings = await _registry.ListAsync<V1ReplicaSet>(
+            ResourceTypes.ReplicaSets, rs.Metadata.NamespaceProperty, r => OwnerReferences.ControllerOf(r.Metadata)?.Uid == owner.Uid, cancellationToken);
+        var uids = siblings.Select(s => s.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+        return [.. pods.Where(p => OwnerReferences.ControllerOf(p.Metadata) is { } c && uids.Contains(c.Uid) && PodConditions.IsActive(p))];
+    }
+
+    /// <summary>Adopts a pod (adds the controller reference) or releases it (removes ours), if it is still as the plan saw it.</summary>
+    private async Task ClaimAsync(V1Pod pod, V1OwnerReference? adopt, CancellationToken cancellationToken)
+    {
+        var key = new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+        try
+        {
+            await _registry.UpdateAsync(key, obj =>
+            {
+                var meta = obj.Metadata;
+                var controller = OwnerReferences.ControllerOf(meta);
+                if (adopt is not null)
+                {
+                    if (controller is not null || meta.DeletionTimestamp is not null)
+                    {
+                        return null;
+                    }
+
+                    meta.OwnerReferences = [.. meta.OwnerReferences ?? [], adopt];
+                    return obj;
+                }
+
+                if (controller?.Uid != OwnerReferences.ControllerOf(pod.Metadata)?.Uid)
+                {
+                    return null;
+                }
+
+                meta.OwnerReferences = [.. meta.OwnerReferences!.Where(r => r.Uid != controller!.Uid)];
+                return obj;
+            }, new UpdateOptions(Preconditions: new Preconditions(Uid: pod.Metadata.Uid)), cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
+        {
+            // Gone or replaced meanwhile: the next sync sees what is there.
+        }
+    }
+
+    /// <summary>Creates pods in slow-start batches, stopping after the first batch with a failure; returns the failure, if any.</summary>
+    private async Task<string?> CreatePodsAsync(V1ReplicaSet rs, V1OwnerReference controllerRef, int count, CancellationToken cancellationToken)
+    {
+        foreach (var batch in SlowStart.Batches(count))
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(async _ =>
+            {
+                try
+                {
+                    var pod = PodTemplates.NewPod(rs.Spec.Template, rs.Metadata.NamespaceProperty, rs.Metadata.Name, controllerRef);
+                    var created = await _registry.CreateAsync(ResourceTypes.Pods, pod, cancellationToken: cancellationToken);
+                    Log.ControllerCreatedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, created.Metadata.Name);
+                    return null;
+                }
+                catch (Exception e) when (e is ObjectRejectedException or StoreException)
+                {
+                    return e.Message;
+                }
+            }));
+            if (results.FirstOrDefault(r => r is not null) is { } failure)
+            {
+                Log.ControllerCreateFailed(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, failure);
+                return failure;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<string?> DeletePodsAsync(V1ReplicaSet rs, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        var results = await Task.WhenAll(pods.Select(async pod =>
+        {
+            try
+            {
+                await _registry.DeleteAsync(new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name), DeleteOptions.ForUid(pod.Metadata.Uid), cancellationToken);
+                Log.ControllerDeletedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, pod.Metadata.Name);
+                return null;
+            }
+            catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
+            {
+                return null;
+            }
+            catch (Exception e) when (e is ObjectRejectedException or StoreException)
+            {
+                return e.Message;
+            }
+        }));
+        return results.FirstOrDefault(r => r is not null);
+    }
+
+    private async Task WriteStatusAsync(V1ReplicaSet rs, V1ReplicaSetStatus status, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _registry.UpdateAsync(new ObjectKey(ResourceTypes.ReplicaSets, rs.Metadata.NamespaceProperty, rs.Metadata.Name), obj =>
+            {
+                var current = (V1ReplicaSet)obj;
+                if (current.Status is not null && KubeJson.Serialize(current.Status) == KubeJson.Serialize(status))
+                {
+                    return null;
+                }
+
+                current.Status = status;
+                return current;
+            }, UpdateOptions.Status(rs.Metadata.Uid), cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
+        {
+            // Gone or replaced: the next sync ends the workflow.
+        }
+    }
+}
