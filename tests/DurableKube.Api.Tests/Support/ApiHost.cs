@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
@@ -40,6 +41,9 @@ internal sealed class ApiHost : IAsyncDisposable
 
     /// <summary>Gets the host's write path, for tests that write as a workflow would.</summary>
     public ObjectRegistry Registry => _host.Services.GetRequiredService<ObjectRegistry>();
+
+    /// <summary>Gets the kinds the host serves, as its routing, discovery and tables read them.</summary>
+    public KindRegistry Kinds => _host.Services.GetRequiredService<KindRegistry>();
 
     public FakeTimeProvider Time { get; }
 

@@ -1,0 +1,51 @@
+using DurableKube.Api.Tests.Support;
+
+namespace DurableKube.Api.Tests.Kinds;
+
+/// <summary>
+/// One minimal valid object of every kind the server serves, by group-resource (<c>pods</c>,
+/// <c>replicasets.apps</c>), for <see cref="EveryKindIsServedTests"/> to walk through the API as kubectl
+/// and the C# client would. A kind registered without a sample here fails that test: when you add a
+/// kind, add its sample here.
+/// </summary>
+/// <remarks>
+/// A sample is the JSON <c>kubectl create -f</c> would send: <c>apiVersion</c>, <c>kind</c> and a
+/// <c>metadata.name</c>, no namespace (the test creates namespaced kinds in a fresh namespace of their
+/// own), and the least the kind's validation accepts. Prefer an object a delete removes at once (an
+/// unbound pod, not a bound one); a kind whose delete only marks the object names in
+/// <see cref="Sample.FinishDeletion"/> the step its controller takes to remove it.
+/// </remarks>
+internal static class KindSamples
+{
+    /// <summary>Gets the samples, by group-resource.</summary>
+    public static IReadOnlyDictionary<string, Sample> ByGroupResource { get; } = new Dictionary<string, Sample>(StringComparer.Ordinal)
+    {
+        // Unbound (no spec.nodeName), so a delete removes it at once.
+        ["pods"] = new("""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"walked"},
+             "spec":{"containers":[{"name":"app","image":"busybox:1.36","command":["sleep","3600"]}]}}
+            """),
+
+        // A delete marks a namespace Terminating; the namespace controller removes it by clearing its
+        // spec finalizers through the finalize subresource once it is empty, as this does.
+        ["namespaces"] = new("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"walked"}}""")
+        {
+            FinishDeletion = async (api, url) =>
+                (await api.PutAsync(url + "/finalize", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"walked"},"spec":{"finalizers":[]}}""")).AssertOk(),
+        },
+
+        ["nodes"] = new("""{"apiVersion":"v1","kind":"Node","metadata":{"name":"walked"}}"""),
+    };
+
+    /// <summary>A sample object of one kind.</summary>
+    /// <param name="Json">The object as JSON, with a <c>metadata.name</c>.</param>
+    internal sealed record Sample(string Json)
+    {
+        /// <summary>
+        /// Gets, for a kind whose delete marks the object rather than removing it (finalizers a
+        /// controller the API alone does not run removes), what that controller does last, given the
+        /// host and the object's URL. <see langword="null"/> for a sample a delete removes at once.
+        /// </summary>
+        public Func<ApiHost, string, Task>? FinishDeletion { get; init; }
+    }
+}
