@@ -89,14 +89,30 @@ internal sealed class DiscoveryDocuments(KindRegistry kinds)
             resources.Add(entry);
             foreach (var sub in kind.Subresources.OrderBy(s => s.Name, StringComparer.Ordinal))
             {
-                resources.Add(new JsonObject
+                var subEntry = new JsonObject
                 {
                     ["name"] = type.Plural + "/" + sub.Name,
                     ["singularName"] = string.Empty,
                     ["namespaced"] = type.Namespaced,
-                    ["kind"] = type.Kind,
-                    ["verbs"] = Array(sub.Verbs),
-                });
+                };
+                if (sub.ResponseKind is { } response)
+                {
+                    // The legacy document names a subresource's own group and version only when they differ from the list's.
+                    if (response.Group != type.Group || response.Version != type.Version)
+                    {
+                        subEntry["group"] = response.Group;
+                        subEntry["version"] = response.Version;
+                    }
+
+                    subEntry["kind"] = response.Kind;
+                }
+                else
+                {
+                    subEntry["kind"] = type.Kind;
+                }
+
+                subEntry["verbs"] = Array(sub.Verbs);
+                resources.Add(subEntry);
             }
         }
 
@@ -147,7 +163,9 @@ internal sealed class DiscoveryDocuments(KindRegistry kinds)
                         entry["subresources"] = new JsonArray([.. subresources.Select(s => (JsonNode)new JsonObject
                         {
                             ["subresource"] = s.Name,
-                            ["responseKind"] = kind.DeepClone(),
+                            ["responseKind"] = s.ResponseKind is { } response
+                                ? new JsonObject { ["group"] = response.Group, ["version"] = response.Version, ["kind"] = response.Kind }
+                                : kind.DeepClone(),
                             ["verbs"] = Array(s.Verbs),
                         })]);
                     }

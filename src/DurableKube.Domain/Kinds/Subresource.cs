@@ -3,7 +3,11 @@ namespace DurableKube.Domain.Kinds;
 /// <summary>A subresource a kind serves, e.g. <c>status</c> (get, patch, update) or <c>log</c> (get).</summary>
 /// <param name="Name">The subresource name, the last segment of its path.</param>
 /// <param name="Verbs">The verbs it serves, as discovery lists them.</param>
-public sealed record Subresource(string Name, IReadOnlyList<string> Verbs)
+/// <param name="ResponseKind">
+/// The group, version and kind it answers with when that is not the parent's (a <c>scale</c> answers with an
+/// <c>autoscaling/v1</c> Scale, which kubectl's scale client reads from discovery); <see langword="null"/> for the parent's.
+/// </param>
+public sealed record Subresource(string Name, IReadOnlyList<string> Verbs, (string Group, string Version, string Kind)? ResponseKind = null)
 {
     /// <summary>The <c>status</c> subresource: the only way to write an object's status.</summary>
     public static readonly Subresource Status = new("status", ["get", "patch", "update"]);
@@ -12,11 +16,11 @@ public sealed record Subresource(string Name, IReadOnlyList<string> Verbs)
     public static readonly Subresource Log = new("log", ["get"]);
 
     /// <summary>The <c>binding</c> subresource of pods: assigns a pod to a node (what a scheduler posts).</summary>
-    public static readonly Subresource Binding = new("binding", ["create"]);
+    public static readonly Subresource Binding = new("binding", ["create"], (string.Empty, "v1", "Binding"));
 
     /// <summary>The <c>finalize</c> subresource of namespaces: the only way to change their spec finalizers.</summary>
     public static readonly Subresource Finalize = new("finalize", ["update"]);
 
     /// <summary>The <c>scale</c> subresource: reads and writes the replica count as an <c>autoscaling/v1</c> Scale.</summary>
-    public static readonly Subresource Scale = new("scale", ["get", "patch", "update"]);
+    public static readonly Subresource Scale = new("scale", ["get", "patch", "update"], ("autoscaling", "v1", "Scale"));
 }

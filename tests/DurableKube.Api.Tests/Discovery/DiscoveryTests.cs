@@ -109,8 +109,8 @@ public class DiscoveryTests
     }
 
     [Theory]
-    [InlineData("/apis/apps")]
-    [InlineData("/apis/apps/v1")]
+    [InlineData("/apis/nothing.example.com")]
+    [InlineData("/apis/apps/v1beta1")]
     [InlineData("/api/v2")]
     [InlineData("/nothing/here")]
     [InlineData("/api/v1/foos")]

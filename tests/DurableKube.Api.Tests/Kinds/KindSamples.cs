@@ -35,6 +35,13 @@ internal static class KindSamples
         },
 
         ["nodes"] = new("""{"apiVersion":"v1","kind":"Node","metadata":{"name":"walked"}}"""),
+
+        ["replicasets.apps"] = new("""
+            {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"walked"},
+             "spec":{"replicas":2,"selector":{"matchLabels":{"app":"walked"}},
+                     "template":{"metadata":{"labels":{"app":"walked"}},
+                                 "spec":{"containers":[{"name":"app","image":"busybox:1.36","command":["sleep","3600"]}]}}}}
+            """),
     };
 
     /// <summary>A sample object of one kind.</summary>
