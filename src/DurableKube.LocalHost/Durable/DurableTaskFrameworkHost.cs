@@ -24,6 +24,7 @@ internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposabl
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggers;
     private readonly CancellationTokenSource _stopping;
+    private int _disposed;
     private readonly Lazy<AzureStorageOrchestrationService> _service;
     private readonly Lazy<TaskHubClient> _client;
     private TaskHubWorker? _worker;
@@ -80,6 +81,12 @@ internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this twice: as the singleton, and as the hosted service its factory returned.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_worker is { } worker)
         {
