@@ -35,14 +35,7 @@ internal sealed partial class ResourceHandler
 
     private async Task PatchScaleAsync(ResourceRequest request)
     {
-        var contentType = MediaType.Parse(request.Http.Request.ContentType)?.Type;
-        Func<JsonNode?, string, JsonNode?> apply = contentType switch
-        {
-            MediaType.JsonPatch => (original, patch) => JsonPatch.Apply(original, patch),
-            MediaType.MergePatch => (original, patch) => JsonMergePatch.Apply(original, patch),
-            MediaType.StrategicMergePatch => (original, patch) => StrategicMergePatch.Apply(original, patch, typeof(V1Scale)),
-            _ => throw StatusErrors.UnsupportedMediaType(PatchTypesMessage),
-        };
+        var apply = PatchFunction(request, typeof(V1Scale));
         var dryRun = RequestOptions.DryRun(request.Query);
         var raw = await BodyReader.ReadAsync(request.Http.Request, _options.MaxRequestBodyBytes, request.Cancellation);
         var patch = System.Text.Encoding.UTF8.GetString(raw);

@@ -32,15 +32,7 @@ internal sealed partial class ResourceHandler
 
     private async Task PatchAsync(ResourceRequest request, string? subresource)
     {
-        var contentType = MediaType.Parse(request.Http.Request.ContentType)?.Type;
-        Func<JsonNode?, string, JsonNode?> apply = contentType switch
-        {
-            MediaType.JsonPatch => (original, patch) => JsonPatch.Apply(original, patch),
-            MediaType.MergePatch => (original, patch) => JsonMergePatch.Apply(original, patch),
-            MediaType.StrategicMergePatch => (original, patch) => StrategicMergePatch.Apply(original, patch, request.Type.ObjectType),
-            MediaType.ApplyPatch => throw StatusErrors.UnsupportedMediaType(ApplyNotServedMessage),
-            _ => throw StatusErrors.UnsupportedMediaType(PatchTypesMessage),
-        };
+        var apply = PatchFunction(request, request.Type.ObjectType);
         var dryRun = RequestOptions.DryRun(request.Query);
         var validation = RequestOptions.FieldValidation(request.Query);
         var raw = await BodyReader.ReadAsync(request.Http.Request, _options.MaxRequestBodyBytes, request.Cancellation);
@@ -112,6 +104,17 @@ internal sealed partial class ResourceHandler
         await ResponseWriter.WriteNodeAsync(
             request.Http, 201, StatusJson.ToNode(StatusErrors.Success(request.Type, request.Name, outcome.Object.Metadata.Uid)), request.Format with { Shape = ResponseShape.Object }, request.Cancellation);
     }
+
+    /// <summary>The patch a request's Content-Type names, over a model type (its strategic merge keys), or the 415 Kubernetes answers.</summary>
+    private static Func<JsonNode?, string, JsonNode?> PatchFunction(ResourceRequest request, Type model) =>
+        MediaType.Parse(request.Http.Request.ContentType)?.Type switch
+        {
+            MediaType.JsonPatch => (original, patch) => JsonPatch.Apply(original, patch),
+            MediaType.MergePatch => (original, patch) => JsonMergePatch.Apply(original, patch),
+            MediaType.StrategicMergePatch => (original, patch) => StrategicMergePatch.Apply(original, patch, model),
+            MediaType.ApplyPatch => throw StatusErrors.UnsupportedMediaType(ApplyNotServedMessage),
+            _ => throw StatusErrors.UnsupportedMediaType(PatchTypesMessage),
+        };
 
     private static void CheckIdentity(ResourceRequest request, IKubernetesObject<V1ObjectMeta> obj)
     {

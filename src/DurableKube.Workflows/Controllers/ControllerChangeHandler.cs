@@ -163,23 +163,17 @@ public sealed class ControllerChangeHandler : IChangeHandler
         var instanceId = _definition.InstanceIdFor(meta.Uid);
         var reference = new ControllerRef(_definition.Kind.GroupResource, meta.NamespaceProperty, meta.Name, meta.Uid);
         var (found, started) = await workflows.EnsureRunningAsync(
-            _definition.Orchestration,
-            instanceId,
-            () => new ReconcileInput<ControllerState>(new ControllerState(reference), Timings: _reconcile.CurrentValue.ToTimings()),
-            completedNeedsRestart: true,
+            new WorkflowStart(
+                _definition.Orchestration,
+                instanceId,
+                () => new ReconcileInput<ControllerState>(new ControllerState(reference), Timings: _reconcile.CurrentValue.ToTimings()),
+                CompletedNeedsRestart: true,
+                _definition.Kind.GroupResource,
+                meta.NamespaceProperty,
+                meta.Name),
+            _logger,
             cancellationToken);
-        if (started)
-        {
-            if (found is null)
-            {
-                Log.WorkflowStarted(_logger, instanceId, _definition.Kind.GroupResource, meta.NamespaceProperty, meta.Name);
-            }
-            else
-            {
-                Log.WorkflowRestarted(_logger, instanceId, found.Value, _definition.Kind.GroupResource, meta.NamespaceProperty, meta.Name);
-            }
-        }
-        else if (reason is not null && found == WorkflowInstanceState.Running)
+        if (!started && reason is not null && found == WorkflowInstanceState.Running)
         {
             await workflows.RaiseEventAsync(instanceId, Wake.EventName, new Wake(reason), cancellationToken);
         }

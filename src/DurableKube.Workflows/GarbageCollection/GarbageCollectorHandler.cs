@@ -165,16 +165,17 @@ public sealed class GarbageCollectorHandler : IChangeHandler
     private async Task EnsureAsync(IWorkflowClient workflows, OwnerRef owner, CancellationToken cancellationToken)
     {
         var (found, started) = await workflows.EnsureRunningAsync(
-            GarbageCollectionOrchestrator.Name,
-            owner.WorkflowInstanceId,
-            () => new ReconcileInput<GarbageCollectionState>(new GarbageCollectionState(owner), Timings: _reconcile.CurrentValue.ToTimings()),
-            completedNeedsRestart: true,
+            new WorkflowStart(
+                GarbageCollectionOrchestrator.Name,
+                owner.WorkflowInstanceId,
+                () => new ReconcileInput<GarbageCollectionState>(new GarbageCollectionState(owner), Timings: _reconcile.CurrentValue.ToTimings()),
+                CompletedNeedsRestart: true,
+                owner.Kind,
+                owner.Namespace,
+                owner.Name),
+            _logger,
             cancellationToken);
-        if (started)
-        {
-            Log.WorkflowStarted(_logger, owner.WorkflowInstanceId, owner.Kind, owner.Namespace, owner.Name);
-        }
-        else if (found == WorkflowInstanceState.Running)
+        if (!started && found == WorkflowInstanceState.Running)
         {
             await workflows.RaiseEventAsync(owner.WorkflowInstanceId, Wake.EventName, new Wake("owner changed"), cancellationToken);
         }

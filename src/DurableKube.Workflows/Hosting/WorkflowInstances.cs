@@ -1,4 +1,5 @@
 using DurableKube.Ports.Workflows;
+using Microsoft.Extensions.Logging;
 
 namespace DurableKube.Workflows.Hosting;
 
@@ -6,35 +7,42 @@ namespace DurableKube.Workflows.Hosting;
 public static class WorkflowInstances
 {
     /// <summary>
-    /// Makes sure a workflow instance is running: starts it if there is none, and starts it again (a new
-    /// execution, from <paramref name="input"/>) if it failed or was terminated, or if it completed while
-    /// the caller says its object still needs it.
+    /// Makes sure an object's workflow instance is running: starts it if there is none, and starts it again
+    /// (a new execution, from <see cref="WorkflowStart.Input"/>) if it failed or was terminated, or if it
+    /// completed while its object still needs it; logs which.
     /// </summary>
     /// <param name="workflows">The workflow client.</param>
-    /// <param name="workflowName">The orchestration's name.</param>
-    /// <param name="instanceId">The instance id.</param>
-    /// <param name="input">Builds the input of a new execution.</param>
-    /// <param name="completedNeedsRestart">Whether a completed instance must run again (its object still needs it).</param>
+    /// <param name="start">What to start, and for whom.</param>
+    /// <param name="logger">Where to say it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What was found, and whether a new execution was started.</returns>
     public static async Task<(WorkflowInstanceState? Found, bool Started)> EnsureRunningAsync(
-        this IWorkflowClient workflows,
-        string workflowName,
-        string instanceId,
-        Func<object> input,
-        bool completedNeedsRestart = false,
-        CancellationToken cancellationToken = default)
+        this IWorkflowClient workflows, WorkflowStart start, ILogger logger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflows);
-        ArgumentNullException.ThrowIfNull(input);
-        var state = await workflows.GetStateAsync(instanceId, cancellationToken);
-        var start = state switch
+        ArgumentNullException.ThrowIfNull(start);
+        var state = await workflows.GetStateAsync(start.InstanceId, cancellationToken);
+        var needed = state switch
         {
             null => true,
             WorkflowInstanceState.Failed or WorkflowInstanceState.Terminated => true,
-            WorkflowInstanceState.Completed => completedNeedsRestart,
+            WorkflowInstanceState.Completed => start.CompletedNeedsRestart,
             _ => false,
         };
-        return (state, start && await workflows.StartAsync(workflowName, instanceId, input(), cancellationToken));
+        if (!needed || !await workflows.StartAsync(start.Workflow, start.InstanceId, start.Input(), cancellationToken))
+        {
+            return (state, false);
+        }
+
+        if (state is { } ended)
+        {
+            Log.WorkflowRestarted(logger, start.InstanceId, ended, start.Resource, start.Namespace, start.Name);
+        }
+        else
+        {
+            Log.WorkflowStarted(logger, start.InstanceId, start.Resource, start.Namespace, start.Name);
+        }
+
+        return (state, true);
     }
 }

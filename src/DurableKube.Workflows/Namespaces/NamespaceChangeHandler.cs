@@ -72,24 +72,16 @@ public sealed class NamespaceChangeHandler : IChangeHandler
     private async Task EnsureAsync(V1Namespace ns, IWorkflowClient workflows, CancellationToken cancellationToken)
     {
         var reference = new NamespaceRef(ns.Metadata.Name, ns.Metadata.Uid);
-        var (found, started) = await workflows.EnsureRunningAsync(
-            NamespaceTerminationOrchestrator.Name,
-            reference.WorkflowInstanceId,
-            () => new ReconcileInput<NamespaceTermination>(new NamespaceTermination(reference), Timings: _reconcile.CurrentValue.ToTimings()),
-            completedNeedsRestart: true,
+        await workflows.EnsureRunningAsync(
+            new WorkflowStart(
+                NamespaceTerminationOrchestrator.Name,
+                reference.WorkflowInstanceId,
+                () => new ReconcileInput<NamespaceTermination>(new NamespaceTermination(reference), Timings: _reconcile.CurrentValue.ToTimings()),
+                CompletedNeedsRestart: true,
+                ResourceTypes.Namespaces.GroupResource,
+                null,
+                ns.Metadata.Name),
+            _logger,
             cancellationToken);
-        if (!started)
-        {
-            return;
-        }
-
-        if (found is null)
-        {
-            Log.WorkflowStarted(_logger, reference.WorkflowInstanceId, ResourceTypes.Namespaces.GroupResource, null, ns.Metadata.Name);
-        }
-        else
-        {
-            Log.WorkflowRestarted(_logger, reference.WorkflowInstanceId, found.Value, ResourceTypes.Namespaces.GroupResource, null, ns.Metadata.Name);
-        }
     }
 }

@@ -99,23 +99,17 @@ public sealed class PodChangeHandler : IChangeHandler
         // A kubelet that completed is done with its pod once it removed it, or once only finalizers hold it
         // (deleted with no grace left); a pod in any other state still needs one.
         var finished = pod.Metadata.DeletionTimestamp is not null && pod.Metadata.DeletionGracePeriodSeconds is 0;
-        var (found, started) = await workflows.EnsureRunningAsync(
+        var start = new WorkflowStart(
             PodLifecycleOrchestrator.Name,
             instanceId,
             () => new ReconcileInput<PodLifecycleState>(PodLifecycle.Initialize(pod, _kubelet.CurrentValue.ToSettings()), Timings: _reconcile.CurrentValue.ToTimings()),
-            completedNeedsRestart: !finished,
-            cancellationToken);
+            CompletedNeedsRestart: !finished,
+            ResourceTypes.Pods.GroupResource,
+            pod.Metadata.NamespaceProperty,
+            pod.Metadata.Name);
+        var (found, started) = await workflows.EnsureRunningAsync(start, _logger, cancellationToken);
         if (started)
         {
-            if (found is null)
-            {
-                Log.WorkflowStarted(_logger, instanceId, ResourceTypes.Pods.GroupResource, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-            }
-            else
-            {
-                Log.WorkflowRestarted(_logger, instanceId, found.Value, ResourceTypes.Pods.GroupResource, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-            }
-
             return;
         }
 

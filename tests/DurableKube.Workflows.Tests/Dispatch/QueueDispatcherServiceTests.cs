@@ -86,9 +86,12 @@ public sealed class QueueDispatcherServiceTests : IAsyncDisposable
     [Fact]
     public async Task A_change_that_fails_and_then_succeeds_is_completed_and_not_set_aside()
     {
-        _store.SetupSequence(s => s.GetAsync(It.IsAny<ObjectKey>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new InvalidOperationException("the store is down"))
-            .ReturnsAsync((k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>?)null);
+        // The first read fails; every read after it (by every handler the change reaches) finds the pod gone.
+        var reads = 0;
+        _store.Setup(s => s.GetAsync(It.IsAny<ObjectKey>(), It.IsAny<CancellationToken>()))
+            .Returns(() => Interlocked.Increment(ref reads) == 1
+                ? Task.FromException<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>?>(new InvalidOperationException("the store is down"))
+                : Task.FromResult<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>?>(null));
         await _queue.EnqueueAsync(Change);
 
         await Dispatcher.DispatchBatchAsync();
