@@ -262,6 +262,24 @@ public sealed class DeleteTests : IAsyncLifetime
         Assert.Equal(marked.Object.Metadata.ResourceVersion, stored.Metadata.ResourceVersion);
     }
 
+    [Theory]
+    [InlineData(10L, true, 10L)] // a shorter grace: the apiserver's BeforeDelete lets the request through, policy and all
+    [InlineData(0L, true, 0L)]
+    [InlineData(-5L, true, 1L)]  // a negative grace counts as 1 s
+    [InlineData(30L, false, 30L)]
+    [InlineData(60L, false, 30L)]
+    public async Task A_policy_that_comes_with_a_shorter_grace_changes_the_finalizers_of_an_object_being_deleted_gracefully(long grace, bool changed, long left)
+    {
+        await _harness.PodAsync("web", "node-1", "example.com/keep");
+        await Registry.DeleteAsync(Web);
+
+        await Registry.DeleteAsync(Web, new DeleteOptions(grace, PropagationPolicy.Orphan));
+
+        var stored = await _harness.GetPodAsync("web");
+        Assert.Equal(changed ? ["example.com/keep", DeletionPropagation.OrphanFinalizer] : ["example.com/keep"], stored!.Metadata.Finalizers);
+        Assert.Equal(left, stored.Metadata.DeletionGracePeriodSeconds);
+    }
+
     [Fact]
     public async Task A_policy_changes_the_finalizers_of_an_object_finalizers_hold_with_no_grace()
     {
