@@ -39,7 +39,7 @@ public sealed partial class ObjectRegistry
 
             var marked = KubeJson.Clone(existing);
             var finalizersChanged = false;
-            if (strategy.PropagatesDeletion && marked.Metadata.DeletionGracePeriodSeconds is null or 0
+            if (strategy.PropagatesDeletion && !GracefulDeletionPending(marked, options.GracePeriodSeconds)
                 && DeletionPropagation.Finalizers(marked.Metadata.Finalizers, options.PropagationPolicy, options.OrphanDependents) is { } finalizers)
             {
                 marked.Metadata.Finalizers = finalizers;
@@ -66,6 +66,22 @@ public sealed partial class ObjectRegistry
                 // Changed meanwhile: decide again on a fresh read.
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a graceful deletion is under way that this request leaves as it is (the API server's
+    /// <c>rest.BeforeDelete</c> answering <c>pendingGraceful</c>): then its propagation policy changes no finalizers.
+    /// A request that shortens the grace goes through, policy and all.
+    /// </summary>
+    private static bool GracefulDeletionPending(IKubernetesObject<V1ObjectMeta> obj, long? requestedGracePeriod)
+    {
+        if (obj.Metadata.DeletionGracePeriodSeconds is not { } current || current == 0)
+        {
+            return false;
+        }
+
+        var requested = requestedGracePeriod < 0 ? 1 : requestedGracePeriod;
+        return !(requested < current);
     }
 
     private async Task<DeleteOutcome> ExecuteDeleteAsync(

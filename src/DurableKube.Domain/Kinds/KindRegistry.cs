@@ -11,6 +11,7 @@ public sealed class KindRegistry
 {
     private readonly Dictionary<string, KindDescriptor> _byGroupResource = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ApiVersion, string Kind), KindDescriptor> _byKind = [];
+    private readonly List<KindDescriptor> _registered = [];
 
     /// <summary>Initializes a new instance of the <see cref="KindRegistry"/> class.</summary>
     /// <param name="kinds">The descriptors of the served kinds.</param>
@@ -50,6 +51,8 @@ public sealed class KindRegistry
             {
                 throw new ArgumentException($"{type.GroupResource} lists the subresource {duplicate.Key} twice.", nameof(kinds));
             }
+
+            _registered.Add(kind);
         }
 
         All = [.. _byGroupResource.Values.OrderBy(k => k.Type.Group, StringComparer.Ordinal).ThenBy(k => k.Type.Plural, StringComparer.Ordinal)];
@@ -98,7 +101,7 @@ public sealed class KindRegistry
     /// <param name="group">The group; empty for core.</param>
     /// <returns>The versions.</returns>
     public IReadOnlyList<string> VersionsOf(string group) =>
-        [.. All.Where(k => k.Type.Group == group).Select(k => k.Type.Version).Distinct(StringComparer.Ordinal)];
+        [.. _registered.Where(k => k.Type.Group == group).Select(k => k.Type.Version).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Gets the kinds of one group-version, ordered by plural.</summary>
     /// <param name="group">The group; empty for core.</param>

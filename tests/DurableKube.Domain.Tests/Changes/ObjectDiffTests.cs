@@ -1,0 +1,127 @@
+using DurableKube.Domain.Changes;
+using DurableKube.Domain.Serialization;
+using k8s.Models;
+
+namespace DurableKube.Domain.Tests.Changes;
+
+public class ObjectDiffTests
+{
+    private static readonly DateTime Deleted = new(2026, 1, 1, 12, 0, 30, DateTimeKind.Utc);
+
+    private static V1Pod Pod() => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Pod",
+        Metadata = new V1ObjectMeta
+        {
+            Name = "web",
+            NamespaceProperty = "default",
+            Uid = "uid-web",
+            ResourceVersion = "7",
+            Generation = 1,
+            Labels = new Dictionary<string, string> { ["app"] = "web", ["tier"] = "front" },
+            Annotations = new Dictionary<string, string> { ["note"] = "a" },
+            Finalizers = ["example.com/keep"],
+            OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = "web-1", Uid = "uid-rs", Controller = true }],
+        },
+        Spec = new V1PodSpec { NodeName = "node-1", Containers = [new V1Container { Name = "app", Image = "nginx:1.27" }] },
+        Status = new V1PodStatus { Phase = "Running", PodIP = "10.0.0.5" },
+    };
+
+    [Theory]
+    [InlineData("status phase", ChangeFacets.Status)]
+    [InlineData("status added", ChangeFacets.Status)]
+    [InlineData("image", ChangeFacets.Spec)]
+    [InlineData("label value", ChangeFacets.Labels)]
+    [InlineData("label removed", ChangeFacets.Labels)]
+    [InlineData("annotation", ChangeFacets.Annotations)]
+    [InlineData("owner", ChangeFacets.Owners)]
+    [InlineData("owner released", ChangeFacets.Owners)]
+    [InlineData("finalizer removed", ChangeFacets.Finalizers)]
+    [InlineData("deletion started", ChangeFacets.Deletion)]
+    [InlineData("resourceVersion", ChangeFacets.None)]
+    [InlineData("generation", ChangeFacets.None)]
+    [InlineData("labels in another order", ChangeFacets.None)]
+    [InlineData("nothing", ChangeFacets.None)]
+    [InlineData("image and status", ChangeFacets.Spec | ChangeFacets.Status)]
+    public void Each_facet_shows_alone(string change, ChangeFacets expected)
+    {
+        var old = Pod();
+        var now = KubeJson.Clone(old);
+        switch (change)
+        {
+            case "status phase": now.Status.Phase = "Succeeded"; break;
+            case "status added": old.Status = null; break;
+            case "image": now.Spec.Containers[0].Image = "nginx:1.28"; break;
+            case "label value": now.Metadata.Labels["tier"] = "back"; break;
+            case "label removed": now.Metadata.Labels.Remove("tier"); break;
+            case "annotation": now.Metadata.Annotations["note"] = "b"; break;
+            case "owner": now.Metadata.OwnerReferences[0].Uid = "uid-rs-2"; break;
+            case "owner released": now.Metadata.OwnerReferences = null; break;
+            case "finalizer removed": now.Metadata.Finalizers = []; break;
+            case "deletion started": now.Metadata.DeletionTimestamp = Deleted; now.Metadata.DeletionGracePeriodSeconds = 30; break;
+            case "resourceVersion": now.Metadata.ResourceVersion = "8"; break;
+            case "generation": now.Metadata.Generation = 2; break;
+            case "labels in another order": now.Metadata.Labels = new Dictionary<string, string> { ["tier"] = "front", ["app"] = "web" }; break;
+            case "nothing": break;
+            case "image and status": now.Spec.Containers[0].Image = "nginx:1.28"; now.Status.Phase = "Failed"; break;
+            default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
+        }
+
+        Assert.Equal(expected, ObjectDiff.Between(old, now));
+    }
+
+    [Theory]
+    [InlineData(30L, 10L, 20, ChangeFacets.Deletion)] // a shorter grace moves the timestamp too
+    [InlineData(30L, 0L, 0, ChangeFacets.Deletion)]   // the grace alone changed
+    [InlineData(30L, 30L, 0, ChangeFacets.None)]
+    public void A_change_of_the_deletion_grace_is_a_Deletion_change(long before, long after, int earlierBySeconds, ChangeFacets expected)
+    {
+        var old = Pod();
+        old.Metadata.DeletionTimestamp = Deleted;
+        old.Metadata.DeletionGracePeriodSeconds = before;
+        var now = KubeJson.Clone(old);
+        now.Metadata.DeletionTimestamp = Deleted.AddSeconds(-earlierBySeconds);
+        now.Metadata.DeletionGracePeriodSeconds = after;
+
+        Assert.Equal(expected, ObjectDiff.Between(old, now));
+    }
+
+    [Fact]
+    public void A_create_and_a_removal_change_everything()
+    {
+        Assert.Equal(ChangeFacets.All, ObjectDiff.Between(null, Pod()));
+        Assert.Equal(ChangeFacets.All, ObjectDiff.Between(Pod(), null));
+        Assert.Equal(
+            ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Labels | ChangeFacets.Annotations | ChangeFacets.Owners | ChangeFacets.Finalizers | ChangeFacets.Deletion,
+            ChangeFacets.All);
+    }
+
+    [Fact]
+    public void Missing_and_empty_labels_annotations_and_finalizers_are_the_same()
+    {
+        var old = Pod();
+        old.Metadata.Labels = null;
+        old.Metadata.Annotations = null;
+        old.Metadata.Finalizers = null;
+        var now = KubeJson.Clone(old);
+        now.Metadata.Labels = new Dictionary<string, string>();
+        now.Metadata.Annotations = new Dictionary<string, string>();
+        now.Metadata.Finalizers = [];
+
+        Assert.Equal(ChangeFacets.None, ObjectDiff.Between(old, now));
+    }
+
+    [Fact]
+    public void For_a_kind_without_a_spec_whatever_is_not_metadata_or_status_is_the_spec()
+    {
+        var old = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "cfg" }, Data = new Dictionary<string, string> { ["a"] = "1" } };
+        var now = KubeJson.Clone(old);
+        now.Data["a"] = "2";
+        var relabelled = KubeJson.Clone(old);
+        relabelled.Metadata.Labels = new Dictionary<string, string> { ["x"] = "y" };
+
+        Assert.Equal(ChangeFacets.Spec, ObjectDiff.Between(old, now));
+        Assert.Equal(ChangeFacets.Labels, ObjectDiff.Between(old, relabelled));
+    }
+}
