@@ -62,14 +62,14 @@ public class KindRegistryTests
         Assert.Same(CoreKinds.Pods, Registry.Get(ResourceTypes.Pods));
         Assert.Same(ReplicaSets, Registry.Get(ReplicaSets.Type));
 
-        var error = Assert.Throws<KeyNotFoundException>(() => BuiltInKinds.Registry().Get(ReplicaSets.Type));
+        var error = Assert.Throws<KeyNotFoundException>(() => new KindRegistry(CoreKinds.All).Get(ReplicaSets.Type));
         Assert.Equal("The kind replicasets.apps is not registered with this server.", error.Message);
     }
 
     [Fact]
-    public void The_built_in_registry_serves_the_core_kinds()
+    public void A_registry_of_the_core_kinds_serves_the_core_group_alone()
     {
-        var registry = BuiltInKinds.Registry();
+        var registry = new KindRegistry(CoreKinds.All);
 
         Assert.Equal(["namespaces", "nodes", "pods"], registry.All.Select(k => k.Type.GroupResource));
         Assert.Empty(registry.Groups);
@@ -126,9 +126,28 @@ public class KindRegistryTests
     [Fact]
     public void A_descriptor_listing_a_subresource_twice_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new KindRegistry([Kind("apps", "v1", "statefulsets", "StatefulSet", ["sts"], Subresource.Status, Subresource.Scale, Subresource.Status)]));
+        var error = Assert.Throws<ArgumentException>(() => new KindRegistry([Kind("apps", "v1", "statefulsets", "StatefulSet", ["sts"], Subresource.Status, Subresource.Status)]));
 
         Assert.StartsWith("statefulsets.apps lists the subresource status twice.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_built_in_registry_holds_every_group_of_built_in_kinds()
+    {
+        var registry = BuiltInKinds.Registry();
+
+        Assert.Superset(
+            new HashSet<string>(["namespaces", "nodes", "pods", "replicasets.apps"]),
+            registry.All.Select(k => k.Type.GroupResource).ToHashSet());
+        Assert.Equal([.. CoreKinds.All, .. AppsKinds.All], BuiltInKinds.All.Take(CoreKinds.All.Count + AppsKinds.All.Count));
+    }
+
+    [Fact]
+    public void A_kind_that_lists_the_scale_subresource_must_say_where_its_replicas_are()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KindRegistry([Kind("apps", "v1", "statefulsets", "StatefulSet", ["sts"], Subresource.Status, Subresource.Scale)]));
+
+        Assert.StartsWith("statefulsets.apps must both list the scale subresource and say where its replicas are, or neither.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
