@@ -148,6 +148,11 @@ public static class ObjectMetaValidation
             errors.AddRange(NameValidation.IsQualifiedName(finalizer ?? string.Empty).Select(m => FieldError.Invalid(path, finalizer, m)));
         }
 
+        if (finalizers?.Contains(Deletion.DeletionPropagation.OrphanFinalizer) == true && finalizers.Contains(Deletion.DeletionPropagation.ForegroundFinalizer))
+        {
+            errors.Add(FieldError.Invalid(path, finalizers, $"finalizer {Deletion.DeletionPropagation.OrphanFinalizer} and {Deletion.DeletionPropagation.ForegroundFinalizer} cannot be both set"));
+        }
+
         return errors;
     }
 

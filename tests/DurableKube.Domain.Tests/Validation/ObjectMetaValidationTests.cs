@@ -76,4 +76,14 @@ public class ObjectMetaValidationTests
         Assert.Equal(FieldErrorType.Forbidden, error.Type);
         Assert.Equal("metadata.finalizers", error.Field);
     }
+
+    [Fact]
+    public void The_orphan_and_foregroundDeletion_finalizers_cannot_be_both_set()
+    {
+        var meta = new V1ObjectMeta { Name = "a", NamespaceProperty = "d", Finalizers = ["orphan", "foregroundDeletion"] };
+
+        var error = Assert.Single(ObjectMetaValidation.Validate(meta, namespaced: true, NameValidation.NameIsDnsSubdomain));
+
+        Assert.Equal("metadata.finalizers: Invalid value: [\"orphan\",\"foregroundDeletion\"]: finalizer orphan and foregroundDeletion cannot be both set", error.ToString());
+    }
 }
