@@ -70,9 +70,13 @@ public sealed class BatchWalkthroughTests(LocalHostFixture host)
             """);
         await host.KubectlOkAsync("apply", "-n", ns, "-f", manifest);
 
-        await Eventually.WaitAsync(() => E2E.StatusColumnAsync(host, ns, "deadline"), s => s == "DeadlineExceeded", TimeSpan.FromSeconds(60), "the pod to fail");
-        var pod = await E2E.GetPodJsonAsync(host, ns, "deadline");
-        Assert.Equal("Failed", pod.GetProperty("status").GetProperty("phase").GetString());
+        // kubectl's STATUS shows the killed container's reason (Error), as it does in Kubernetes; the pod's own phase and reason say why.
+        var pod = await Eventually.WaitAsync(
+            () => E2E.GetPodJsonAsync(host, ns, "deadline"),
+            p => p.GetProperty("status").GetProperty("phase").GetString() == "Failed",
+            TimeSpan.FromSeconds(60),
+            "the pod to fail");
+        Assert.Equal("DeadlineExceeded", pod.GetProperty("status").GetProperty("reason").GetString());
         Assert.Equal("Pod was active on the node longer than the specified deadline", pod.GetProperty("status").GetProperty("message").GetString());
     }
 }
