@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(105, LogLevel.Information, "Pod {Namespace}/{Name} removed")]
     public static partial void Removed(ILogger logger, string @namespace, string name);
 
+    [LoggerMessage(108, LogLevel.Information, "Pod {Namespace}/{Name} was active longer than its activeDeadlineSeconds ({Seconds}s): failing it")]
+    public static partial void DeadlineExceeded(ILogger logger, string @namespace, string name, long seconds);
+
     [LoggerMessage(106, LogLevel.Warning, "Workflow {InstanceId}: activity {Activity} failed, trying again at {RetryAt}: {Message}")]
     public static partial void WorkFailed(ILogger logger, string instanceId, string activity, DateTimeOffset retryAt, string message);
 

@@ -7,6 +7,8 @@ using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Jobs;
+using DurableKube.Workflows.CronJobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +41,8 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncNamespaceActivity>();
         services.TryAddTransient<CollectGarbageActivity>();
         services.TryAddTransient<SyncReplicaSetActivity>();
+        services.TryAddTransient<SyncJobActivity>();
+        services.TryAddTransient<SyncCronJobActivity>();
 
         // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
         // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.
@@ -46,6 +50,8 @@ public static class ServiceCollectionExtensions
         services.AddChangeHandler<NamespaceChangeHandler>();
         services.AddChangeHandler<GarbageCollectorHandler>();
         services.AddControllerHandler(ReplicaSetController.Definition);
+        services.AddControllerHandler(JobController.Definition);
+        services.AddControllerHandler(CronJobController.Definition);
         services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());

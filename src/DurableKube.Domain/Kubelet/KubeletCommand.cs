@@ -15,6 +15,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(RemoveSandbox), "removeSandbox")]
 [JsonDerivedType(typeof(RemovePod), "removePod")]
 [JsonDerivedType(typeof(Relist), "relist")]
+[JsonDerivedType(typeof(EnforceDeadline), "enforceDeadline")]
 public abstract record KubeletCommand;
 
 /// <summary>Choose a node for the pod and bind it there (the scheduler's work, done by the pod's own workflow).</summary>
@@ -45,3 +46,10 @@ public sealed record RemovePod : KubeletCommand;
 /// comes back as a <see cref="RunExited"/> outcome. A new execution of the workflow starts with it.
 /// </summary>
 public sealed record Relist : KubeletCommand;
+
+/// <summary>
+/// Fail the pod for running past its <c>activeDeadlineSeconds</c> (the kubelet's active deadline handler,
+/// pkg/kubelet/active_deadline.go): nothing more starts, and the stops that follow in the plan end what runs.
+/// </summary>
+/// <param name="At">When the plan found the deadline passed.</param>
+public sealed record EnforceDeadline(DateTimeOffset At) : KubeletCommand;

@@ -15,11 +15,13 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(DeletionObserved), "deletionObserved")]
 [JsonDerivedType(typeof(RunExited), "runExited")]
 [JsonDerivedType(typeof(Relisted), "relisted")]
+[JsonDerivedType(typeof(DeadlineEnforced), "deadlineEnforced")]
 public abstract record KubeletOutcome;
 
 /// <summary>The pod is bound to a node.</summary>
 /// <param name="NodeName">The node.</param>
-public sealed record PodBound(string NodeName) : KubeletOutcome;
+/// <param name="At">When the kubelet took the pod on: its <c>status.startTime</c>, from which <c>activeDeadlineSeconds</c> counts.</param>
+public sealed record PodBound(string NodeName, DateTimeOffset? At = null) : KubeletOutcome;
 
 /// <summary>No node can take the pod now.</summary>
 /// <param name="Message">Why, in the scheduler's words.</param>
@@ -66,3 +68,7 @@ public sealed record RunExited(ContainerExited Exit) : KubeletOutcome;
 
 /// <summary>The relist is done.</summary>
 public sealed record Relisted : KubeletOutcome;
+
+/// <summary>The pod's <c>activeDeadlineSeconds</c> has passed: it fails, and what still runs is stopped.</summary>
+/// <param name="At">When the kubelet enforced it.</param>
+public sealed record DeadlineEnforced(DateTimeOffset At) : KubeletOutcome;

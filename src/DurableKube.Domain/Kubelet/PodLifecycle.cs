@@ -48,7 +48,12 @@ public static class PodLifecycle
             tracks,
             settings.Normalize(),
             TimeSpan.FromSeconds(Math.Max(0, spec.TerminationGracePeriodSeconds ?? 30)),
-            Terminal: terminal);
+            Terminal: terminal)
+        {
+            ActiveDeadline = DeadlineOf(spec.ActiveDeadlineSeconds),
+            StartTime = pod.Status?.StartTime is { } started ? KubeTime.ToInstant(started) : null,
+            DeadlineExceeded = terminal && pod.Status?.Reason == DeadlineExceededReason,
+        };
         state = Recover(state, pod);
         if (pod.Metadata.DeletionTimestamp is { } deletion)
         {
@@ -57,6 +62,17 @@ public static class PodLifecycle
 
         return state;
     }
+
+    /// <summary>The reason of a pod that ran past its <c>activeDeadlineSeconds</c> (pkg/kubelet/active_deadline.go).</summary>
+    public const string DeadlineExceededReason = "DeadlineExceeded";
+
+    /// <summary>The message of a pod that ran past its <c>activeDeadlineSeconds</c>.</summary>
+    public const string DeadlineExceededMessage = "Pod was active on the node longer than the specified deadline";
+
+    /// <summary>Reads <c>spec.activeDeadlineSeconds</c> as a duration.</summary>
+    /// <param name="seconds">The spec value.</param>
+    /// <returns>The duration, or <see langword="null"/> for none.</returns>
+    public static TimeSpan? DeadlineOf(long? seconds) => seconds is { } s and >= 0 ? TimeSpan.FromSeconds(Math.Min(s, int.MaxValue)) : null;
 
     /// <summary>Rebuilds what a pod's status shows it has been through; a pod with no status is left as new.</summary>
     private static PodLifecycleState Recover(PodLifecycleState state, V1Pod pod)
@@ -173,6 +189,20 @@ public static class PodLifecycle
             return Finish(state, commands, wake);
         }
 
+        if (state.DeadlineAt is { } deadline)
+        {
+            if (now >= deadline)
+            {
+                // Active too long: the pod fails, and its containers are stopped as in a termination.
+                commands.Add(new EnforceDeadline(now));
+                commands.AddRange(state.Containers.Where(c => c.IsRunning && c.StopRequested is null)
+                    .Select(c => new StopContainer(c.Name, c.Run!.Attempt, StopSignal.Terminate)));
+                return Finish(state, commands, wake);
+            }
+
+            wake.Add(deadline);
+        }
+
         if (state.NodeName is null)
         {
             if (state.ScheduleRetryAt is { } retry && retry > now)
@@ -248,6 +278,10 @@ public static class PodLifecycle
                     Termination = new PodTermination(deletion.KillAt, deletion.ObjectGone),
                     Containers = state.Containers.Select(c => c with { RestartAt = null }).ToList(),
                 };
+
+            case ActiveDeadlineChanged changed:
+                var deadline = DeadlineOf(changed.Seconds);
+                return deadline == state.ActiveDeadline ? state : state with { ActiveDeadline = deadline };
 
             default:
                 throw new ArgumentException($"Unknown signal {signal.GetType().Name}.", nameof(signal));
@@ -437,9 +471,25 @@ public static class PodLifecycle
         switch (outcome)
         {
             case PodBound bound:
+                state = state with { StartTime = state.StartTime ?? bound.At };
                 return state.NodeName == bound.NodeName
                     ? state
                     : state.Changed() with { NodeName = bound.NodeName, Unschedulable = null, ScheduleRetryAt = null };
+
+            case DeadlineEnforced enforced:
+                if (state.Terminal || state.Termination is not null)
+                {
+                    return state;
+                }
+
+                // Nothing restarts; what still runs gets SIGKILL once the grace period is over.
+                return state.Changed() with
+                {
+                    Terminal = true,
+                    DeadlineExceeded = true,
+                    StopDeadline = enforced.At + state.GracePeriod,
+                    Containers = state.Containers.Select(c => c with { RestartAt = null }).ToList(),
+                };
 
             case PodUnschedulable unschedulable:
                 var changed = state.Unschedulable != unschedulable.Message;

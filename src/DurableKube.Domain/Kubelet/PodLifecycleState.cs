@@ -19,6 +19,9 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="SandboxRemoved">Whether the sandbox has been removed (only during termination).</param>
 /// <param name="Removed">Whether the pod's object has been removed from the store: the workflow is done.</param>
 /// <param name="NeedsRelist">Whether to ask the runtime about the running containers before anything else (set when the workflow continues as new).</param>
+/// <param name="ActiveDeadline">The pod's <c>activeDeadlineSeconds</c>: how long it may be active on its node, counted from <paramref name="StartTime"/>.</param>
+/// <param name="StartTime">When the kubelet took the pod on (its <c>status.startTime</c>).</param>
+/// <param name="DeadlineExceeded">Whether the pod failed for running past its active deadline.</param>
 /// <param name="Revision">Counts changes that the pod's status shows.</param>
 /// <param name="WrittenRevision">The <paramref name="Revision"/> last written to the pod's status.</param>
 public sealed record PodLifecycleState(
@@ -37,6 +40,9 @@ public sealed record PodLifecycleState(
     bool SandboxRemoved = false,
     bool Removed = false,
     bool NeedsRelist = false,
+    TimeSpan? ActiveDeadline = null,
+    DateTimeOffset? StartTime = null,
+    bool DeadlineExceeded = false,
     long Revision = 1,
     long WrittenRevision = 0)
 {
@@ -61,4 +67,7 @@ public sealed record PodLifecycleState(
     /// <summary>Returns a state with the revision bumped, for a change the status shows.</summary>
     /// <returns>The new state.</returns>
     public PodLifecycleState Changed() => this with { Revision = Revision + 1 };
+
+    /// <summary>Gets when the pod's active deadline passes, once it has one and has started.</summary>
+    public DateTimeOffset? DeadlineAt => ActiveDeadline is { } deadline && StartTime is { } start ? start + deadline : null;
 }

@@ -9,6 +9,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$signal")]
 [JsonDerivedType(typeof(ContainerExited), "exited")]
 [JsonDerivedType(typeof(PodDeletionRequested), "deleting")]
+[JsonDerivedType(typeof(ActiveDeadlineChanged), "activeDeadline")]
 public abstract record PodSignal
 {
     /// <summary>The name of the external event that carries every signal to a pod's workflow.</summary>
@@ -28,3 +29,7 @@ public sealed record ContainerExited(string Name, int Attempt, DateTimeOffset Fi
 /// <param name="KillAt">When its grace period ends.</param>
 /// <param name="ObjectGone">Whether the object is already gone from the store.</param>
 public sealed record PodDeletionRequested(DateTimeOffset KillAt, bool ObjectGone) : PodSignal;
+
+/// <summary>The pod's <c>spec.activeDeadlineSeconds</c> was set or lowered by an update.</summary>
+/// <param name="Seconds">The value now in the spec.</param>
+public sealed record ActiveDeadlineChanged(long? Seconds) : PodSignal;

@@ -42,6 +42,15 @@ public static class PodStatusBuilder
             // A pod never leaves Succeeded or Failed.
             phase = old.Phase;
         }
+        else if (state.DeadlineExceeded)
+        {
+            // Failed at once, while its containers are still being stopped (the kubelet's ShouldEvict).
+            phase = PodPhases.Failed;
+        }
+
+        var (reason, message) = state.DeadlineExceeded && !PodPhases.IsTerminal(old.Phase)
+            ? (PodLifecycle.DeadlineExceededReason, PodLifecycle.DeadlineExceededMessage)
+            : old.Phase == phase ? (old.Reason, old.Message) : (null, null);
 
         var status = new V1PodStatus
         {
@@ -51,9 +60,9 @@ public static class PodStatusBuilder
             ContainerStatuses = statuses,
             QosClass = old.QosClass,
             NominatedNodeName = old.NominatedNodeName,
-            Reason = old.Phase == phase ? old.Reason : null,
-            Message = old.Phase == phase ? old.Message : null,
-            StartTime = old.StartTime ?? (state.NodeName is null ? null : Utc(now)),
+            Reason = reason,
+            Message = message,
+            StartTime = old.StartTime ?? (state.StartTime is { } started ? Utc(started) : state.NodeName is null ? null : Utc(now)),
             EphemeralContainerStatuses = old.EphemeralContainerStatuses,
         };
 

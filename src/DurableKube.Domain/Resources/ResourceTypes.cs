@@ -28,4 +28,14 @@ public static class ResourceTypes
     public static readonly ResourceType ReplicaSets = new(
         Group: "apps", Version: "v1", Plural: "replicasets", Singular: "replicaset", Kind: "ReplicaSet", Namespaced: true,
         ObjectType: typeof(V1ReplicaSet), ListType: typeof(V1ReplicaSetList), ShortNames: ["rs"]);
+
+    /// <summary>Jobs: one workflow each runs pods to completion.</summary>
+    public static readonly ResourceType Jobs = new(
+        Group: "batch", Version: "v1", Plural: "jobs", Singular: "job", Kind: "Job", Namespaced: true,
+        ObjectType: typeof(V1Job), ListType: typeof(V1JobList), ShortNames: []);
+
+    /// <summary>CronJobs: one workflow each makes Jobs on a schedule.</summary>
+    public static readonly ResourceType CronJobs = new(
+        Group: "batch", Version: "v1", Plural: "cronjobs", Singular: "cronjob", Kind: "CronJob", Namespaced: true,
+        ObjectType: typeof(V1CronJob), ListType: typeof(V1CronJobList), ShortNames: ["cj"]);
 }

@@ -4,6 +4,8 @@ using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Jobs;
+using DurableKube.Workflows.CronJobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,5 +60,27 @@ public static class ActivityFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.InstanceServices.GetRequiredService<SyncReplicaSetActivity>().RunAsync(reference, context.CancellationToken);
+    }
+
+    /// <summary>Syncs a Job once: counts finished pods, creates or deletes pods, writes its status.</summary>
+    /// <param name="reference">The Job.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether it is gone, and when to look again.</returns>
+    [Function(SyncJobActivity.Name)]
+    public static Task<ControllerSyncResult> SyncJobAsync([ActivityTrigger] ControllerRef reference, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<SyncJobActivity>().RunAsync(reference, context.CancellationToken);
+    }
+
+    /// <summary>Syncs a CronJob once: makes the Job of a due scheduled time, trims its history, writes its status.</summary>
+    /// <param name="reference">The CronJob.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether it is gone, and when to look again.</returns>
+    [Function(SyncCronJobActivity.Name)]
+    public static Task<ControllerSyncResult> SyncCronJobAsync([ActivityTrigger] ControllerRef reference, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<SyncCronJobActivity>().RunAsync(reference, context.CancellationToken);
     }
 }

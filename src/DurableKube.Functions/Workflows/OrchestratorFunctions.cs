@@ -6,6 +6,8 @@ using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Jobs;
+using DurableKube.Workflows.CronJobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -55,6 +57,26 @@ public static class OrchestratorFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return ReplicaSetController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
+    }
+
+    /// <summary>The controller of one Job.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The Job's name once it is gone, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(JobController.Name)]
+    public static Task<string?> JobControllerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return JobController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
+    }
+
+    /// <summary>The controller of one CronJob.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The CronJob's name once it is gone, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(CronJobController.Name)]
+    public static Task<string?> CronJobControllerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return CronJobController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
     }
 
     private static T InputOf<T>(TaskOrchestrationContext context)

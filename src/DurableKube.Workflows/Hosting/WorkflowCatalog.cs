@@ -5,6 +5,8 @@ using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Jobs;
+using DurableKube.Workflows.CronJobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableKube.Workflows.Hosting;
@@ -18,11 +20,13 @@ public static class WorkflowCatalog
 {
     /// <summary>Gets the names of the orchestrators.</summary>
     public static IReadOnlyList<string> Orchestrators { get; } =
-        [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name];
+        [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name,
+         JobController.Name, CronJobController.Name];
 
     /// <summary>Gets the names of the activities.</summary>
     public static IReadOnlyList<string> Activities { get; } =
-        [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name];
+        [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name,
+         SyncJobActivity.Name, SyncCronJobActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
@@ -33,6 +37,8 @@ public static class WorkflowCatalog
         registrar.AddOrchestrator<ReconcileInput<NamespaceTermination>, string?>(NamespaceTerminationOrchestrator.Name, NamespaceTerminationOrchestrator.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<GarbageCollectionState>, string?>(GarbageCollectionOrchestrator.Name, GarbageCollectionOrchestrator.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(ReplicaSetController.Name, ReplicaSetController.RunAsync);
+        registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(JobController.Name, JobController.RunAsync);
+        registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(CronJobController.Name, CronJobController.RunAsync);
         registrar.AddActivity<SyncPodRequest, SyncPodResult>(
             SyncPodActivity.Name, (services, input, ct) => services.GetRequiredService<SyncPodActivity>().RunAsync(input, ct));
         registrar.AddActivity<NamespaceRef, NamespaceSyncResult>(
@@ -41,5 +47,9 @@ public static class WorkflowCatalog
             CollectGarbageActivity.Name, (services, input, ct) => services.GetRequiredService<CollectGarbageActivity>().RunAsync(input, ct));
         registrar.AddActivity<ControllerRef, ControllerSyncResult>(
             SyncReplicaSetActivity.Name, (services, input, ct) => services.GetRequiredService<SyncReplicaSetActivity>().RunAsync(input, ct));
+        registrar.AddActivity<ControllerRef, ControllerSyncResult>(
+            SyncJobActivity.Name, (services, input, ct) => services.GetRequiredService<SyncJobActivity>().RunAsync(input, ct));
+        registrar.AddActivity<ControllerRef, ControllerSyncResult>(
+            SyncCronJobActivity.Name, (services, input, ct) => services.GetRequiredService<SyncCronJobActivity>().RunAsync(input, ct));
     }
 }

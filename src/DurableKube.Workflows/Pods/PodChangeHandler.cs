@@ -48,14 +48,19 @@ public sealed class PodChangeHandler : IChangeHandler
     /// <inheritdoc />
     public IReadOnlyList<ResourceType> Watches => [];
 
-    /// <summary>A pod's creation, the start of its deletion and its removal; not its status, which its kubelet writes.</summary>
+    /// <summary>
+    /// A pod's creation, the start of its deletion and its removal, and a change of its spec (a lowered
+    /// <c>activeDeadlineSeconds</c>); not its status, which its kubelet writes.
+    /// </summary>
     /// <param name="change">A pod change.</param>
     /// <returns>Whether the kubelet must hear of it.</returns>
     public bool Wants(ObjectChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         return change.Resource == ResourceTypes.Pods.GroupResource
-            && (change.Type is ObjectChangeType.Added or ObjectChangeType.Deleted || change.Facets.HasFlag(ChangeFacets.Deletion));
+            && (change.Type is ObjectChangeType.Added or ObjectChangeType.Deleted
+                || change.Facets.HasFlag(ChangeFacets.Deletion)
+                || (!change.Deleting && change.Facets.HasFlag(ChangeFacets.Spec)));
     }
 
     /// <inheritdoc />
@@ -76,7 +81,7 @@ public sealed class PodChangeHandler : IChangeHandler
 
         if (pod is not null)
         {
-            await EnsureAsync(pod, workflows, cancellationToken);
+            await EnsureAsync(pod, workflows, cancellationToken, specChanged: change.Type == ObjectChangeType.Modified && change.Facets.HasFlag(ChangeFacets.Spec));
         }
     }
 
@@ -92,7 +97,7 @@ public sealed class PodChangeHandler : IChangeHandler
         return pods.Items.Count;
     }
 
-    private async Task EnsureAsync(V1Pod pod, IWorkflowClient workflows, CancellationToken cancellationToken)
+    private async Task EnsureAsync(V1Pod pod, IWorkflowClient workflows, CancellationToken cancellationToken, bool specChanged = false)
     {
         var instanceId = PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid);
 
@@ -117,6 +122,12 @@ public sealed class PodChangeHandler : IChangeHandler
         {
             await workflows.RaiseEventAsync(
                 instanceId, PodSignal.EventName, new PodEvent(new PodDeletionRequested(KubeTime.ToInstant(deletion), ObjectGone: false)), cancellationToken);
+        }
+        else if (found == WorkflowInstanceState.Running && specChanged && pod.Spec.ActiveDeadlineSeconds is { } seconds)
+        {
+            // An update may set or lower the deadline (never raise or remove it); the kubelet ignores a value it has.
+            await workflows.RaiseEventAsync(
+                instanceId, PodSignal.EventName, new PodEvent(new ActiveDeadlineChanged(seconds)), cancellationToken);
         }
     }
 }

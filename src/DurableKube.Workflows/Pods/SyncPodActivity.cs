@@ -147,6 +147,10 @@ public sealed class SyncPodActivity
             case Relist:
                 return await RelistAsync(state, cancellationToken);
 
+            case EnforceDeadline enforce:
+                Log.DeadlineExceeded(_logger, state.Pod.Namespace, state.Pod.Name, (long)(state.ActiveDeadline ?? TimeSpan.Zero).TotalSeconds);
+                return [new DeadlineEnforced(enforce.At)];
+
             default:
                 throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command));
         }
@@ -184,7 +188,7 @@ public sealed class SyncPodActivity
             var node = nodes.FirstOrDefault(n => n.Metadata.Name == pod.Spec.NodeName);
             return node is null
                 ? new PodUnschedulable($"node \"{pod.Spec.NodeName}\" not found", retryAt)
-                : new PodBound(node.Metadata.Name);
+                : new PodBound(node.Metadata.Name, _time.GetUtcNow());
         }
 
         var choice = NodeSelection.Choose(pod, nodes);
@@ -209,7 +213,7 @@ public sealed class SyncPodActivity
         }, new UpdateOptions(Subresource.Binding.Name, Preconditions: new Preconditions(Uid: pod.Metadata.Uid)), cancellationToken);
         var boundTo = ((V1Pod)bound.Object).Spec.NodeName ?? chosen;
         Log.Bound(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, boundTo);
-        return new PodBound(boundTo);
+        return new PodBound(boundTo, _time.GetUtcNow());
     }
 
     private async Task<KubeletOutcome> StartAsync(V1Pod pod, PodLifecycleState state, StartContainer start, CancellationToken cancellationToken)

@@ -42,6 +42,20 @@ internal static class KindSamples
                      "template":{"metadata":{"labels":{"app":"walked"}},
                                  "spec":{"containers":[{"name":"app","image":"busybox:1.36","command":["sleep","3600"]}]}}}}
             """),
+
+        // The selector and the template's job labels are generated from the uid.
+        ["jobs.batch"] = new("""
+            {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"walked"},
+             "spec":{"template":{"spec":{"restartPolicy":"Never",
+                                         "containers":[{"name":"pi","image":"perl:5.34.0","command":["perl","-e","print 1"]}]}}}}
+            """),
+
+        ["cronjobs.batch"] = new("""
+            {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"walked"},
+             "spec":{"schedule":"*/5 * * * *",
+                     "jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"OnFailure",
+                                                                 "containers":[{"name":"hello","image":"busybox:1.36","command":["date"]}]}}}}}}
+            """),
     };
 
     /// <summary>A sample object of one kind.</summary>

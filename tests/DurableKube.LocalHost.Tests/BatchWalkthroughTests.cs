@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+
+namespace DurableKube.LocalHost.Tests;
+
+/// <summary>Jobs, CronJobs and a pod's activeDeadlineSeconds with the real kubectl, as the Kubernetes documentation runs them.</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class BatchWalkthroughTests(LocalHostFixture host)
+{
+    private static string Example(string name) => Path.Combine(DurableKube.Testing.RepositoryRoot.Path, "examples", name);
+
+    [Fact]
+    public async Task The_pi_Job_completes_kubectl_wait_sees_it_and_its_log_is_read_through_the_Job()
+    {
+        var ns = E2E.UniqueNamespace("job");
+        await E2E.CreateNamespaceAsync(host, ns);
+
+        Assert.Contains("job.batch/pi created", await host.KubectlOkAsync("apply", "-n", ns, "-f", Example("job.yaml")), StringComparison.Ordinal);
+        Assert.Contains("job.batch/pi condition met", await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=complete", "job/pi", "--timeout=90s"), StringComparison.Ordinal);
+
+        var table = await host.KubectlOkAsync("get", "jobs", "-n", ns);
+        Assert.Matches(@"^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE", table);
+        Assert.Matches(@"(?m)^pi\s+Complete\s+1/1\s+\d+s\s+\d+s\s*$", table);
+        var wide = await host.KubectlOkAsync("get", "jobs", "-n", ns, "-o", "wide");
+        Assert.Matches(@"CONTAINERS\s+IMAGES\s+SELECTOR", wide);
+        Assert.Matches(@"pi\s+perl:5\.34\.0\s+batch\.kubernetes\.io/controller-uid=", wide);
+
+        Assert.StartsWith("3.14159265358979323846", await host.KubectlOkAsync("logs", "-n", ns, "job/pi"), StringComparison.Ordinal);
+        var pods = await host.KubectlOkAsync("get", "pods", "-n", ns, "-l", "batch.kubernetes.io/job-name=pi");
+        Assert.Matches(@"(?m)^pi-[a-z0-9]{5}\s+0/1\s+Completed\s+0\s+", pods);
+    }
+
+    [Fact]
+    public async Task A_CronJob_is_listed_with_its_schedule_by_its_short_name()
+    {
+        var ns = E2E.UniqueNamespace("cj");
+        await E2E.CreateNamespaceAsync(host, ns);
+
+        Assert.Contains("cronjob.batch/hello created", await host.KubectlOkAsync("apply", "-n", ns, "-f", Example("cronjob.yaml")), StringComparison.Ordinal);
+
+        var table = await host.KubectlOkAsync("get", "cj", "-n", ns);
+        Assert.Matches(@"^NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+AGE", table);
+        Assert.Matches(@"(?m)^hello\s+\* \* \* \* \*\s+<none>\s+False\s+0\s+<none>\s+\d+s\s*$", table);
+
+        var manifest = Path.Combine(host.Scratch, ns + "-bad.yaml");
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(Example("cronjob.yaml"))).Replace("\"* * * * *\"", "\"* * *\"", StringComparison.Ordinal));
+        var bad = await host.KubectlAsync("apply", "-n", ns, "-f", manifest);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("spec.schedule: Invalid value: \"* * *\": expected exactly 5 fields, found 3: [* * *]", bad.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bare_pod_active_longer_than_its_activeDeadlineSeconds_ends_Failed_with_DeadlineExceeded()
+    {
+        var ns = E2E.UniqueNamespace("ads");
+        await E2E.CreateNamespaceAsync(host, ns);
+        var manifest = Path.Combine(host.Scratch, ns + "-deadline.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: deadline
+            spec:
+              activeDeadlineSeconds: 2
+              terminationGracePeriodSeconds: 2
+              restartPolicy: Never
+              containers:
+              - name: sleeper
+                image: busybox
+                command: ["sleep", "3600"]
+            """);
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", manifest);
+
+        // kubectl's STATUS shows the killed container's reason (Error), as it does in Kubernetes; the pod's own phase and reason say why.
+        var pod = await Eventually.WaitAsync(
+            () => E2E.GetPodJsonAsync(host, ns, "deadline"),
+            p => p.GetProperty("status").GetProperty("phase").GetString() == "Failed",
+            TimeSpan.FromSeconds(60),
+            "the pod to fail");
+        Assert.Equal("DeadlineExceeded", pod.GetProperty("status").GetProperty("reason").GetString());
+        Assert.Equal("Pod was active on the node longer than the specified deadline", pod.GetProperty("status").GetProperty("message").GetString());
+    }
+}
