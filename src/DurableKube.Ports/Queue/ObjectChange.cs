@@ -51,11 +51,19 @@ public sealed record ObjectChange(
     [JsonPropertyName("owners")]
     public IReadOnlyList<ObjectOwner> Owners { get; init; } = [];
 
+    /// <summary>
+    /// Gets the subresource the write went through (<c>binding</c>, <c>status</c>, <c>scale</c>...), or
+    /// <see langword="null"/> for a write of the object itself: a pod's binding changes its spec, yet is no
+    /// change of the spec its user wrote.
+    /// </summary>
+    [JsonPropertyName("subresource")]
+    public string? Subresource { get; init; }
+
     /// <inheritdoc />
     public bool Equals(ObjectChange? other) =>
         other is not null
-        && (Resource, Namespace, Name, Uid, Type, ResourceVersion, Facets, Controller, FormerController, Deleting)
-            == (other.Resource, other.Namespace, other.Name, other.Uid, other.Type, other.ResourceVersion, other.Facets, other.Controller, other.FormerController, other.Deleting)
+        && (Resource, Namespace, Name, Uid, Type, ResourceVersion, Facets, Controller, FormerController, Deleting, Subresource)
+            == (other.Resource, other.Namespace, other.Name, other.Uid, other.Type, other.ResourceVersion, other.Facets, other.Controller, other.FormerController, other.Deleting, other.Subresource)
         && Finalizers.SequenceEqual(other.Finalizers)
         && Owners.SequenceEqual(other.Owners);
 
@@ -67,8 +75,9 @@ public sealed record ObjectChange(
     /// <param name="changeType">What happened.</param>
     /// <param name="old">The object before (for updates and removals).</param>
     /// <param name="now">The object as stored, or as removed.</param>
+    /// <param name="subresource">The subresource the write went through, if any.</param>
     /// <returns>The change.</returns>
-    public static ObjectChange Of(ResourceType type, ObjectChangeType changeType, IKubernetesObject<V1ObjectMeta>? old, IKubernetesObject<V1ObjectMeta> now)
+    public static ObjectChange Of(ResourceType type, ObjectChangeType changeType, IKubernetesObject<V1ObjectMeta>? old, IKubernetesObject<V1ObjectMeta> now, string? subresource = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(now);
@@ -89,6 +98,7 @@ public sealed record ObjectChange(
             Deleting = changeType == ObjectChangeType.Deleted || meta.DeletionTimestamp is not null,
             Finalizers = [.. meta.Finalizers ?? []],
             Owners = [.. (meta.OwnerReferences ?? []).Select(r => ObjectOwner.From(r)!)],
+            Subresource = subresource,
         };
     }
 }

@@ -33,7 +33,7 @@ public sealed class ChangeNotifier : IWriteHook
             WriteOperation.Delete => ObjectChangeType.Deleted,
             _ => ObjectChangeType.Modified,
         };
-        var change = ObjectChange.Of(write.Kind.Type, type, write.Old, write.Object);
+        var change = ObjectChange.Of(write.Kind.Type, type, write.Old, write.Object, write.Subresource);
         if (_router.Targets(change).Count > 0)
         {
             await _queue.EnqueueAsync(change, cancellationToken);

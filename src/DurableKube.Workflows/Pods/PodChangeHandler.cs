@@ -49,8 +49,9 @@ public sealed class PodChangeHandler : IChangeHandler
     public IReadOnlyList<ResourceType> Watches => [];
 
     /// <summary>
-    /// A pod's creation, the start of its deletion and its removal, and a change of its spec (a lowered
-    /// <c>activeDeadlineSeconds</c>); not its status, which its kubelet writes.
+    /// A pod's creation, the start of its deletion and its removal, and an update of its spec (a lowered
+    /// <c>activeDeadlineSeconds</c>); not its status, which its kubelet writes, nor its binding to a node,
+    /// which its kubelet makes.
     /// </summary>
     /// <param name="change">A pod change.</param>
     /// <returns>Whether the kubelet must hear of it.</returns>
@@ -60,7 +61,7 @@ public sealed class PodChangeHandler : IChangeHandler
         return change.Resource == ResourceTypes.Pods.GroupResource
             && (change.Type is ObjectChangeType.Added or ObjectChangeType.Deleted
                 || change.Facets.HasFlag(ChangeFacets.Deletion)
-                || (!change.Deleting && change.Facets.HasFlag(ChangeFacets.Spec)));
+                || (!change.Deleting && change.Subresource is null && change.Facets.HasFlag(ChangeFacets.Spec)));
     }
 
     /// <inheritdoc />

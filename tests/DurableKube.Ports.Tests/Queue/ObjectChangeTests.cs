@@ -171,6 +171,7 @@ public class ObjectChangeTests
         Assert.NotEqual(a, b with { Controller = null });
         Assert.NotEqual(a, b with { FormerController = a.Controller });
         Assert.NotEqual(a, b with { Deleting = true });
+        Assert.NotEqual(a, b with { Subresource = "status" });
         Assert.NotEqual(a, b with { ResourceVersion = "43" });
         Assert.False(a.Equals(null));
     }
@@ -186,7 +187,7 @@ public class ObjectChangeTests
             pod.Metadata.DeletionTimestamp = Deleted;
             pod.Status.Phase = "Running";
         });
-        var change = ObjectChange.Of(ResourceTypes.Pods, ObjectChangeType.Modified, old, now);
+        var change = ObjectChange.Of(ResourceTypes.Pods, ObjectChangeType.Modified, old, now, "status");
 
         var json = JsonSerializer.Serialize(change);
         var back = JsonSerializer.Deserialize<ObjectChange>(json);
@@ -194,7 +195,7 @@ public class ObjectChangeTests
         Assert.Equal(change, back);
         var node = JsonNode.Parse(json)!.AsObject();
         Assert.Equal(
-            ["controller", "deleting", "facets", "finalizers", "formerController", "name", "namespace", "owners", "resource", "resourceVersion", "type", "uid"],
+            ["controller", "deleting", "facets", "finalizers", "formerController", "name", "namespace", "owners", "resource", "resourceVersion", "subresource", "type", "uid"],
             node.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("Modified", node["type"]!.GetValue<string>());
         Assert.Equal("Status, Owners, Finalizers, Deletion", node["facets"]!.GetValue<string>());

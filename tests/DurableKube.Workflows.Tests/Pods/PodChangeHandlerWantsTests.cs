@@ -24,7 +24,8 @@ public class PodChangeHandlerWantsTests
     [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Deletion, true, true)]    // its deletion starts, or its grace is cut
     [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Deletion | ChangeFacets.Finalizers, true, true)]
     [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Status, false, false)]    // its kubelet's own status writes
-    [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Spec, false, false)]      // its binding
+    [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Spec, false, true)]       // an update of its spec (activeDeadlineSeconds)
+    [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Spec, true, false)]       // an update of the spec of a pod being deleted
     [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Labels | ChangeFacets.Annotations | ChangeFacets.Owners, false, false)]
     [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Finalizers, false, false)]
     [InlineData("pods", ObjectChangeType.Modified, ChangeFacets.Status, true, false)]     // its kubelet's status writes while it terminates
@@ -36,6 +37,17 @@ public class PodChangeHandlerWantsTests
     public void A_pods_kubelet_wants_its_creation_the_start_of_its_deletion_and_its_removal(string resource, ObjectChangeType type, ChangeFacets facets, bool deleting, bool wanted)
     {
         var change = new ObjectChange(resource, "default", "web", "uid-web", type, "7") { Facets = facets, Deleting = deleting };
+
+        Assert.Equal(wanted, Handler.Wants(change));
+    }
+
+    [Theory]
+    [InlineData("binding", false)] // its kubelet binds it to a node
+    [InlineData("status", false)]
+    [InlineData(null, true)]
+    public void A_pods_kubelet_hears_of_an_update_of_its_spec_but_not_of_its_binding(string? subresource, bool wanted)
+    {
+        var change = new ObjectChange("pods", "default", "web", "uid-web", ObjectChangeType.Modified, "7") { Facets = ChangeFacets.Spec, Subresource = subresource };
 
         Assert.Equal(wanted, Handler.Wants(change));
     }
