@@ -44,6 +44,8 @@ stop_azurite() {
   fi
 }
 trap stop_azurite EXIT
+trap "exit 130" INT
+trap "exit 143" TERM
 "$root/node_modules/.bin/azurite" --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
   --tableHost 127.0.0.1 --tablePort "$table" --location "$run_dir/azurite" --skipApiVersionCheck --loose --silent \
   >"$run_dir/azurite.log" 2>&1 &
@@ -55,16 +57,54 @@ key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/K
 export DURABLEKUBE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
 export DURABLEKUBE_CONFIGURATION="$configuration"
 
+# Test projects are independent (each end-to-end project starts its own host on free ports, each store
+# test its own tables), so they run side by side: the end-to-end tests mostly wait on timers and the
+# orchestration tests on Azurite. The longest start first; results are reported in a fixed order.
+parallel="${DURABLEKUBE_TEST_JOBS:-2}"
+projects=()
+for project in "$root"/tests/*.Tests/*.Tests.csproj; do projects+=("$project"); done
+longest_first() {
+  local project
+  for project in "${projects[@]}"; do
+    case "$(basename "$project")" in
+      DurableKube.LocalHost.Tests.csproj) echo "0 $project" ;;
+      DurableKube.Workflows.Tests.csproj|DurableKube.Store.AzureStorage.Tests.csproj) echo "1 $project" ;;
+      *) echo "2 $project" ;;
+    esac
+  done | sort -s -k1,1n | cut -d' ' -f2-
+}
+
+run_project() {
+  local project="$1" name
+  name="$(basename "$project" .csproj)"
+  dotnet test "$project" -c "$configuration" --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "${@:2}" \
+    >"$results/$name.log" 2>&1
+  echo $? >"$results/$name.exit"
+}
+
+say "Running ${#projects[@]} test projects, $parallel at a time..."
+running=()
+while read -r project; do
+  while ((${#running[@]} >= parallel)); do
+    wait -n "${running[@]}"
+    still=()
+    for pid in "${running[@]}"; do if kill -0 "$pid" 2>/dev/null; then still+=("$pid"); fi; done
+    running=("${still[@]}")
+  done
+  run_project "$project" "$@" &
+  running+=($!)
+done < <(longest_first)
+# Azurite is a background job too: wait for the test projects only.
+for pid in "${running[@]}"; do wait "$pid"; done
+
 passed=0
 failed=0
-for project in "$root"/tests/*.Tests/*.Tests.csproj; do
+for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
+  code="$(cat "$results/$name.exit" 2>/dev/null || echo 1)"
   say ""
   say "== $name"
-  dotnet test "$project" -c "$configuration" --no-build -nologo \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" \
-    >"$results/$name.log" 2>&1
-  code=$?
   # Failed and skipped tests, with the lines that say why.
   grep -E -A 12 '^\s+(Failed|Skipped) ' "$results/$name.log" | head -n 200
   counters="$(grep -o '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null | head -n 1)"
