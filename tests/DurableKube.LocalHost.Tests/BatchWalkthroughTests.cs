@@ -30,6 +30,44 @@ public sealed class BatchWalkthroughTests(LocalHostFixture host)
     }
 
     [Fact]
+    public async Task An_Indexed_Job_gives_each_pod_its_completion_index_and_completes_every_index()
+    {
+        var ns = E2E.UniqueNamespace("idx");
+        await E2E.CreateNamespaceAsync(host, ns);
+        var manifest = Path.Combine(host.Scratch, ns + "-indexed.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: indexed
+            spec:
+              completions: 3
+              parallelism: 2
+              completionMode: Indexed
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: worker
+                    image: busybox
+                    command: ["sh", "-c", "echo item $JOB_COMPLETION_INDEX"]
+            """);
+
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", manifest);
+        Assert.Contains("job.batch/indexed condition met", await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=complete", "job/indexed", "--timeout=90s"), StringComparison.Ordinal);
+
+        Assert.Equal("0-2", (await host.KubectlOkAsync("get", "job", "indexed", "-n", ns, "-o", "jsonpath={.status.completedIndexes}")).Trim());
+        var pods = await host.KubectlOkAsync("get", "pods", "-n", ns, "-L", "batch.kubernetes.io/job-completion-index");
+        foreach (var index in new[] { 0, 1, 2 })
+        {
+            Assert.Matches($@"(?m)^indexed-{index}-[a-z0-9]{{5}}\s+0/1\s+Completed\s+0\s+\S+\s+{index}\s*$", pods);
+            var name = Regex.Match(pods, $@"(?m)^(indexed-{index}-[a-z0-9]{{5}})").Groups[1].Value;
+            Assert.Equal($"item {index}", (await host.KubectlOkAsync("logs", "-n", ns, name)).Trim());
+            Assert.Equal($"indexed-{index}", (await host.KubectlOkAsync("get", "pod", name, "-n", ns, "-o", "jsonpath={.spec.hostname}")).Trim());
+        }
+    }
+
+    [Fact]
     public async Task A_CronJob_is_listed_with_its_schedule_by_its_short_name()
     {
         var ns = E2E.UniqueNamespace("cj");

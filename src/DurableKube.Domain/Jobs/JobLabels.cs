@@ -20,4 +20,13 @@ public static class JobLabels
 
     /// <summary>The annotation a CronJob puts on the Jobs it makes: the scheduled time, RFC 3339.</summary>
     public const string CronJobScheduledTimestamp = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+
+    /// <summary>The annotation and label holding the completion index of a pod of an Indexed Job.</summary>
+    public const string CompletionIndex = "batch.kubernetes.io/job-completion-index";
+
+    /// <summary>The environment variable that gives every container of an Indexed Job's pod its completion index.</summary>
+    public const string CompletionIndexEnv = "JOB_COMPLETION_INDEX";
+
+    /// <summary>The value of <c>spec.managedBy</c> that leaves a Job to the built-in Job controller (as leaving it unset does).</summary>
+    public const string BuiltInController = "kubernetes.io/job-controller";
 }

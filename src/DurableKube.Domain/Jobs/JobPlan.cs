@@ -11,7 +11,7 @@ namespace DurableKube.Domain.Jobs;
 /// </param>
 /// <param name="RemoveFinalizers">Pods whose <c>batch.kubernetes.io/job-tracking</c> finalizer to remove: counted, or the Job is finished or being deleted.</param>
 /// <param name="Delete">Active pods to delete (the Job failed, is suspended, or has more than it wants).</param>
-/// <param name="Create">How many pods to create (at most <see cref="Controllers.SlowStart.BurstReplicas"/>).</param>
+/// <param name="Create">How many pods to create (at most <see cref="Controllers.SlowStart.BurstReplicas"/>); for an Indexed Job, <see cref="CreateIndexes"/> says which.</param>
 /// <param name="Status">The status once all of it is done; <see langword="null"/> to leave the status as it is.</param>
 /// <param name="DeleteJob">Whether the Job itself is to be deleted: finished longer ago than its <c>ttlSecondsAfterFinished</c>.</param>
 /// <param name="RequeueAt">When to sync again though nothing changes: the end of a back-off, the active deadline, the TTL.</param>
@@ -24,4 +24,8 @@ public sealed record JobPlan(
     int Create,
     V1JobStatus? Status,
     bool DeleteJob,
-    DateTimeOffset? RequeueAt);
+    DateTimeOffset? RequeueAt)
+{
+    /// <summary>Gets the completion indexes of the pods to create, lowest first, for an Indexed Job; empty otherwise.</summary>
+    public IReadOnlyList<int> CreateIndexes { get; init; } = [];
+}

@@ -28,6 +28,12 @@ public static class JobSync
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(pods);
         var spec = job.Spec ?? new V1JobSpec();
+        if (spec.ManagedBy is { } manager && manager != JobLabels.BuiltInController)
+        {
+            // Another controller runs this Job: the built-in one leaves it alone, as Kubernetes' does.
+            return new JobPlan([], [], null, [], [], 0, null, false, null);
+        }
+
         var uid = job.Metadata.Uid;
         var deleting = job.Metadata.DeletionTimestamp is not null;
         var selector = Selector(spec.Selector);
@@ -75,6 +81,11 @@ public static class JobSync
             status.StartTime = KubeTime.Truncate(now);
         }
 
+        // An Indexed Job counts completed indexes, not pods: a second success of an index counts for nothing.
+        var indexed = spec.CompletionMode == "Indexed" && spec.Completions is not null;
+        var completions = spec.Completions ?? 0;
+        var completed = indexed ? CompletionIndexes.Parse(old.CompletedIndexes, completions) : [];
+
         // Count: pods that finished and still carry the finalizer become uncounted, then counted.
         var uncountedSucceeded = new HashSet<string>(old.UncountedTerminatedPods?.Succeeded ?? [], StringComparer.Ordinal);
         var uncountedFailed = new HashSet<string>(old.UncountedTerminatedPods?.Failed ?? [], StringComparer.Ordinal);
@@ -91,6 +102,12 @@ public static class JobSync
 
             if (pod.Status?.Phase == "Succeeded")
             {
+                if (indexed && (CompletionIndexes.Of(pod, completions) is not { } index || !completed.Add(index)))
+                {
+                    ignored.Add(pod);
+                    continue;
+                }
+
                 uncountedSucceeded.Add(podUid);
                 newlyFinished = true;
             }
@@ -113,7 +130,7 @@ public static class JobSync
 
         var removeFinalizers = owned.Where(p => HasFinalizer(p)
             && (uncountedSucceeded.Contains(p.Metadata.Uid) || uncountedFailed.Contains(p.Metadata.Uid) || ignored.Contains(p))).ToList();
-        var succeeded = (old.Succeeded ?? 0) + uncountedSucceeded.Count;
+        var succeeded = indexed ? completed.Count : (old.Succeeded ?? 0) + uncountedSucceeded.Count;
         var failed = (old.Failed ?? 0) + uncountedFailed.Count;
         var active = owned.Where(PodConditions.IsActive).ToList();
         var terminating = owned.Count(p => p.Metadata.DeletionTimestamp is not null && !PodConditions.IsTerminal(p));
@@ -157,6 +174,7 @@ public static class JobSync
 
         var delete = new List<V1Pod>();
         var create = 0;
+        IReadOnlyList<int> createIndexes = [];
         if (final is { Type: JobConditions.Failed })
         {
             delete.AddRange(active);
@@ -177,11 +195,20 @@ public static class JobSync
                 }
 
                 var want = WantActive(spec, succeeded, active.Count);
-                if (active.Count > want)
+                var kept = active;
+                if (indexed)
                 {
-                    delete.AddRange(PodDeletionOrder.Order(active, [], now).Take(Math.Min(active.Count - want, SlowStart.BurstReplicas)));
+                    // Pods holding no index, a completed one, or the same index as another go first.
+                    var surplus = SurplusIndexedPods(active, completed, completions, now);
+                    delete.AddRange(surplus);
+                    kept = [.. active.Where(p => !surplus.Contains(p))];
                 }
-                else if (want > active.Count)
+
+                if (kept.Count > want)
+                {
+                    delete.AddRange(PodDeletionOrder.Order(kept, [], now).Take(Math.Min(kept.Count - want, SlowStart.BurstReplicas)));
+                }
+                else if (want > kept.Count)
                 {
                     var finishedPods = owned.Where(p => p.Status?.Phase == "Succeeded" || (IsFailed(p, spec) && !ignored.Contains(p)))
                         .Select(p => (p, p.Status?.Phase != "Succeeded"));
@@ -189,20 +216,31 @@ public static class JobSync
                     {
                         requeue = Earliest(requeue, readyAt);
                     }
+                    else if (indexed)
+                    {
+                        var held = kept.Select(p => CompletionIndexes.Of(p, completions)!.Value).ToHashSet();
+                        createIndexes = [.. Enumerable.Range(0, completions).Where(i => !completed.Contains(i) && !held.Contains(i)).Take(Math.Min(want - kept.Count, SlowStart.BurstReplicas))];
+                        create = createIndexes.Count;
+                    }
                     else
                     {
-                        create = Math.Min(want - active.Count, SlowStart.BurstReplicas);
+                        create = Math.Min(want - kept.Count, SlowStart.BurstReplicas);
                     }
                 }
 
                 var activeAfter = active.Count - delete.Count + create;
-                var complete = spec.Completions is { } completions ? succeeded >= completions && activeAfter == 0 : succeeded > 0 && activeAfter == 0;
+                var complete = spec.Completions is { } wanted ? succeeded >= wanted && activeAfter == 0 : succeeded > 0 && activeAfter == 0;
                 if (complete)
                 {
                     interim = JobConditions.New(JobConditions.SuccessCriteriaMet, "True", JobConditions.CompletionsReached, JobConditions.CompletionsReachedMessage, now);
                     final = (JobConditions.Complete, interim.Reason, interim.Message);
                 }
             }
+        }
+
+        if (indexed)
+        {
+            status.CompletedIndexes = completed.Count > 0 ? CompletionIndexes.Format(completed) : null;
         }
 
         var interimStatus = (V1JobStatus?)null;
@@ -248,7 +286,7 @@ public static class JobSync
             status.Conditions = null;
         }
 
-        return new JobPlan(adopt, release, interimStatus, removeFinalizers, delete, create, status, false, requeue);
+        return new JobPlan(adopt, release, interimStatus, removeFinalizers, delete, create, status, false, requeue) { CreateIndexes = createIndexes };
     }
 
     /// <summary>Whether a pod carries the Job's tracking finalizer.</summary>
@@ -312,6 +350,29 @@ public static class JobSync
         var restarts = active.Sum(p => (p.Status?.InitContainerStatuses ?? []).Concat(p.Status?.ContainerStatuses ?? []).Sum(s => s.RestartCount));
         var limit = spec.BackoffLimit ?? JobDefaults.BackoffLimit;
         return limit == 0 ? restarts > 0 : restarts >= limit;
+    }
+
+    /// <summary>
+    /// The active pods of an Indexed Job that must go whatever the parallelism (<c>appendDuplicatedIndexPodsForRemoval</c>):
+    /// those holding no valid index or an index already completed, and all but the most valuable of those holding the same index.
+    /// </summary>
+    private static List<V1Pod> SurplusIndexedPods(IReadOnlyList<V1Pod> active, SortedSet<int> completed, int completions, DateTimeOffset now)
+    {
+        var surplus = new List<V1Pod>();
+        foreach (var group in active.GroupBy(p => CompletionIndexes.Of(p, completions)))
+        {
+            if (group.Key is not { } index || completed.Contains(index))
+            {
+                surplus.AddRange(group);
+            }
+            else
+            {
+                // The deletion order puts the most valuable last: it keeps the index.
+                surplus.AddRange(PodDeletionOrder.Order([.. group], [], now).SkipLast(1));
+            }
+        }
+
+        return surplus;
     }
 
     private static DateTimeOffset? DeadlineAt(V1JobSpec spec, V1JobStatus status, bool suspended) =>

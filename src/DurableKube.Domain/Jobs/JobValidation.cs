@@ -44,6 +44,22 @@ public static class JobValidation
             }
         }
 
+        // Fields of the API that this control plane does not act on yet: refused, rather than accepted and ignored.
+        if (spec.BackoffLimitPerIndex is not null)
+        {
+            errors.Add(FieldError.Forbidden(path.Child("backoffLimitPerIndex"), "per-index back-off limits are not served by DurableKube yet"));
+        }
+
+        if (spec.MaxFailedIndexes is not null)
+        {
+            errors.Add(FieldError.Forbidden(path.Child("maxFailedIndexes"), "per-index back-off limits are not served by DurableKube yet"));
+        }
+
+        if (spec.SuccessPolicy is not null)
+        {
+            errors.Add(FieldError.Forbidden(path.Child("successPolicy"), "success policies are not served by DurableKube yet"));
+        }
+
         if (spec.PodReplacementPolicy is { } replacement && !ReplacementPolicies.Contains(replacement))
         {
             errors.Add(FieldError.NotSupported(path.Child("podReplacementPolicy"), replacement, ReplacementPolicies));

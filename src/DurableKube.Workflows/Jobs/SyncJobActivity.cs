@@ -91,7 +91,7 @@ public sealed class SyncJobActivity
         var failure = await DeletePodsAsync(job, plan.Delete, cancellationToken);
         if (failure is null && plan.Create > 0)
         {
-            failure = await CreatePodsAsync(job, controllerRef, plan.Create, cancellationToken);
+            failure = await CreatePodsAsync(job, controllerRef, plan, cancellationToken);
         }
 
         if (failure is not null)
@@ -180,16 +180,18 @@ public sealed class SyncJobActivity
         return results.All(r => r);
     }
 
-    private async Task<string?> CreatePodsAsync(V1Job job, V1OwnerReference controllerRef, int count, CancellationToken cancellationToken)
+    private async Task<string?> CreatePodsAsync(V1Job job, V1OwnerReference controllerRef, JobPlan plan, CancellationToken cancellationToken)
     {
-        foreach (var batch in SlowStart.Batches(count))
+        var made = 0;
+        foreach (var batch in SlowStart.Batches(plan.Create))
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(async _ =>
+            var indexes = plan.CreateIndexes.Count > 0 ? plan.CreateIndexes.Skip(made).Take(batch).Select(i => (int?)i).ToList() : Enumerable.Repeat((int?)null, batch).ToList();
+            made += batch;
+            var results = await Task.WhenAll(indexes.Select(async index =>
             {
                 try
                 {
-                    var pod = PodTemplates.NewPod(job.Spec.Template, job.Metadata.NamespaceProperty, job.Metadata.Name, controllerRef);
-                    pod.Metadata.Finalizers = [.. pod.Metadata.Finalizers ?? [], JobLabels.TrackingFinalizer];
+                    var pod = JobPods.NewPod(job, controllerRef, index);
                     var created = await _registry.CreateAsync(ResourceTypes.Pods, pod, cancellationToken: cancellationToken);
                     Log.ControllerCreatedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, created.Metadata.Name);
                     return null;
