@@ -135,12 +135,19 @@ public sealed record FieldError(FieldErrorType Type, string Field, object? BadVa
         _ => "Too many",
     };
 
+    /// <summary>
+    /// A bad value as the API server prints it: simple values as Go's <c>%v</c> and <c>%q</c>, a label map as
+    /// Go's <c>%#v</c> (<c>map[string]string{"app":"web", "tier":"frontend"}</c>, keys sorted); other structures
+    /// as their JSON, where Go would print its own struct syntax.
+    /// </summary>
     private static string FormatValue(object? value) => value switch
     {
         null => "null",
         string s => GoQuote(s),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable<KeyValuePair<string, string>> map =>
+            "map[string]string{" + string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => GoQuote(p.Key) + ":" + GoQuote(p.Value))) + "}",
         _ => Serialization.KubeJson.Serialize(value),
     };
 }
