@@ -107,6 +107,21 @@ public sealed class ReplicaSetControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_minReadySeconds_pods_count_as_available_once_ready_long_enough_with_no_other_wake()
+    {
+        var rs = Frontend(replicas: 2);
+        rs.Spec.MinReadySeconds = 2;
+        await CreateAsync(rs);
+
+        await WaitForStatusAsync(s => s.ReadyReplicas == 2);
+
+        // Once the pods are ready nothing changes any more (the next resync is 10 minutes away): only the sync the
+        // controller asked for at the time a pod becomes available counts them.
+        var status = (await WaitForStatusAsync(s => s.AvailableReplicas == 2))!.Status;
+        Assert.Equal((2, 2), (status.Replicas, status.ReadyReplicas!.Value));
+    }
+
+    [Fact]
     public async Task A_deleted_pod_is_replaced()
     {
         await CreateAsync(Frontend());
