@@ -61,7 +61,7 @@ public sealed class ReplicaSetStrategyTests
         { "no selector", rs => rs.Spec.Selector = null, "spec.selector: Required value" },
         {
             "an empty selector", rs => rs.Spec.Selector = new V1LabelSelector(),
-            "spec.selector: Invalid value: {}: empty selector is invalid for deployment"
+            "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment"
         },
         {
             "a selector the template's labels do not match", rs => rs.Spec.Selector.MatchLabels["tier"] = "backend",
@@ -94,11 +94,13 @@ public sealed class ReplicaSetStrategyTests
         var old = Valid();
         var updated = KubeJson.Clone(old);
         updated.Spec.Selector.MatchLabels["app"] = "guestbook";
+        updated.Spec.Selector.MatchExpressions = [new V1LabelSelectorRequirement { Key = "env", OperatorProperty = "In", Values = ["prod", "qa"] }];
+        updated.Spec.Template.Metadata.Labels["env"] = "prod";
 
-        var errors = Strategy.ValidateUpdate(updated, old).Select(e => e.ToString()).ToList();
-
-        Assert.Equal("spec.selector: Invalid value: ", Assert.Single(errors)[..30]);
-        Assert.EndsWith(": field is immutable", errors[0], StringComparison.Ordinal);
+        Assert.Equal(
+            "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"guestbook\", \"tier\":\"frontend\"}, "
+            + "MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:\"env\", Operator:\"In\", Values:[]string{\"prod\", \"qa\"}}}}: field is immutable",
+            Assert.Single(Strategy.ValidateUpdate(updated, old)).ToString());
     }
 
     [Fact]
