@@ -223,6 +223,22 @@ public sealed class ReplicaSetControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Creations_go_in_slow_start_batches_and_stop_after_the_first_batch_with_a_failure()
+    {
+        // The store takes two pods, then refuses every other: the first sync creates 1 (batch of 1), then tries
+        // 2 (batch of 2) of which one is refused, and skips the other 7 rather than trying them all.
+        var allowed = 2;
+        _harness.Faults.Fault = (operation, type, _) =>
+            operation == "Create" && type == ResourceTypes.Pods && Interlocked.Decrement(ref allowed) < 0 ? new StoreException(StoreErrorKind.TooLarge, null, "the store is full") : null;
+
+        await CreateAsync(Frontend(replicas: 10));
+
+        await WaitForStatusAsync(s => s.Conditions?.Any(c => c.Reason == "FailedCreate") == true);
+        Assert.Equal(2, (await PodsAsync()).Count);
+        Assert.True(_harness.Faults.Faulted < 8, $"{_harness.Faults.Faulted} creations were tried and refused: the sync did not stop at its first failing batch");
+    }
+
+    [Fact]
     public async Task Wakes_pending_at_continue_as_new_are_not_lost_and_the_history_starts_over()
     {
         var rs = await CreateAsync(Frontend(replicas: 1));
