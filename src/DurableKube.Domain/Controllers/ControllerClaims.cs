@@ -8,15 +8,16 @@ namespace DurableKube.Domain.Controllers;
 /// <summary>
 /// How a controller decides which objects are its own (controller_ref_manager.go, <c>ClaimObject</c>): it keeps
 /// those it controls that its selector still matches, releases those it controls that the selector no
-/// longer matches, adopts orphans the selector matches (never while it is being deleted itself, never an
-/// object being deleted), and leaves other controllers' objects alone.
+/// longer matches, adopts orphans the selector matches, and leaves other controllers' objects alone. While
+/// it is being deleted it keeps what it has but neither releases nor adopts; it never adopts an object
+/// being deleted.
 /// </summary>
 public static class ControllerClaims
 {
     /// <summary>Decides what claiming does to one object.</summary>
     /// <param name="obj">A candidate in the controller's namespace.</param>
     /// <param name="controllerUid">The controller's uid.</param>
-    /// <param name="controllerDeleting">Whether the controller is being deleted (it then adopts nothing).</param>
+    /// <param name="controllerDeleting">Whether the controller is being deleted (it then releases and adopts nothing).</param>
     /// <param name="selector">The controller's selector.</param>
     /// <returns>The action.</returns>
     public static ClaimAction Claim(IKubernetesObject<V1ObjectMeta> obj, string controllerUid, bool controllerDeleting, LabelSelector selector)
@@ -37,8 +38,8 @@ public static class ControllerClaims
                 return ClaimAction.Keep;
             }
 
-            // Being deleted: let it go as it is.
-            return meta.DeletionTimestamp is null ? ClaimAction.Release : ClaimAction.Ignore;
+            // A controller being deleted takes no action on what it has.
+            return controllerDeleting ? ClaimAction.Ignore : ClaimAction.Release;
         }
 
         return !controllerDeleting && matches && meta.DeletionTimestamp is null ? ClaimAction.Adopt : ClaimAction.Ignore;

@@ -7,8 +7,9 @@ namespace DurableKube.Domain.Controllers;
 /// Which of a controller's pods go first when it scales down (controller_utils.go, <c>ActivePodsWithRanks</c>
 /// with LogarithmicScaleDown, as Kubernetes has it on by default), rule by rule: not assigned to a node;
 /// Pending, then Unknown, then Running; not ready before ready; lower <c>controller.kubernetes.io/pod-deletion-cost</c>;
-/// more of the set's pods on the same node; ready for a shorter time (in powers of two); more container
-/// restarts; newer (in powers of two); then by uid.
+/// more of the set's pods on the same node; ready for a shorter time (in powers of two, a Ready condition
+/// with no time first); more container restarts, then more sidecar restarts; newer (in powers of two, no
+/// creation time first); then by uid.
 /// </summary>
 public static class PodDeletionOrder
 {
@@ -64,16 +65,28 @@ public static class PodDeletionOrder
             return rankB.CompareTo(rankA);
         }
 
-        if (readyA && readyB && PodConditions.ReadySince(a) is { } sinceA && PodConditions.ReadySince(b) is { } sinceB && sinceA != sinceB)
+        if (readyA && readyB && PodConditions.ReadySince(a) is var sinceA && PodConditions.ReadySince(b) is var sinceB && sinceA != sinceB)
         {
-            var diff = LogarithmicRankDiff(sinceA, sinceB, now);
+            // A pod whose Ready condition carries no time goes before one that does (afterOrZero).
+            if (sinceA is null || sinceB is null)
+            {
+                return sinceA is null ? -1 : 1;
+            }
+
+            var diff = LogarithmicRankDiff(sinceA.Value, sinceB.Value, now);
             return diff != 0 ? Math.Sign(diff) : string.CompareOrdinal(a.Metadata?.Uid, b.Metadata?.Uid);
         }
 
-        var restarts = MaxRestarts(b).CompareTo(MaxRestarts(a));
-        if (restarts != 0)
+        var (regularA, sidecarA) = MaxRestarts(a);
+        var (regularB, sidecarB) = MaxRestarts(b);
+        if (regularA != regularB)
         {
-            return restarts;
+            return regularB.CompareTo(regularA);
+        }
+
+        if (sidecarA != sidecarB)
+        {
+            return sidecarB.CompareTo(sidecarA);
         }
 
         var createdA = a.Metadata?.CreationTimestamp;
@@ -107,7 +120,17 @@ public static class PodDeletionOrder
             ? cost
             : 0;
 
-    private static int MaxRestarts(V1Pod pod) => (pod.Status?.ContainerStatuses ?? []).Select(s => s.RestartCount).DefaultIfEmpty(0).Max();
+    /// <summary>
+    /// The most restarts of one of a pod's containers, and of one of its sidecars (init containers with
+    /// restartPolicy Always), which break a tie of the first (<c>maxContainerRestarts</c>).
+    /// </summary>
+    private static (int Regular, int Sidecar) MaxRestarts(V1Pod pod)
+    {
+        var regular = (pod.Status?.ContainerStatuses ?? []).Select(s => s.RestartCount).DefaultIfEmpty(0).Max();
+        var sidecars = (pod.Spec?.InitContainers ?? []).Where(c => c.RestartPolicy == "Always").Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var sidecar = (pod.Status?.InitContainerStatuses ?? []).Where(s => sidecars.Contains(s.Name)).Select(s => s.RestartCount).DefaultIfEmpty(0).Max();
+        return (regular, sidecar);
+    }
 
     /// <summary>
     /// Compares two ages in powers of two (<c>logarithmicRankDiff</c>): the younger (more recent) time ranks lower,

@@ -17,7 +17,7 @@ public static class ReplicaSetSync
 
     /// <summary>Decides one sync: claim, then create or delete towards <c>spec.replicas</c>.</summary>
     /// <param name="rs">The ReplicaSet.</param>
-    /// <param name="pods">Every pod in its namespace.</param>
+    /// <param name="pods">Every pod in its namespace (only active ones are claimed and counted).</param>
     /// <param name="now">The present.</param>
     /// <param name="related">
     /// The pods that rank a pod for deletion by how many of them share its node: the ReplicaSet's own active
@@ -36,7 +36,9 @@ public static class ReplicaSetSync
         var adopt = new List<V1Pod>();
         var release = new List<V1Pod>();
         var owned = new List<V1Pod>();
-        foreach (var pod in pods)
+        // Finished pods and pods being deleted are neither counted, adopted nor released (syncReplicaSet
+        // filters the active pods before it claims them).
+        foreach (var pod in pods.Where(PodConditions.IsActive))
         {
             switch (ControllerClaims.Claim(pod, rs.Metadata.Uid, deleting, selector))
             {
@@ -53,7 +55,7 @@ public static class ReplicaSetSync
             }
         }
 
-        var active = owned.Where(PodConditions.IsActive).ToList();
+        var active = owned;
         if (deleting)
         {
             return new ReplicaSetPlan(adopt, release, active, 0, []);

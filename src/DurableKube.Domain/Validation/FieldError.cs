@@ -135,12 +135,37 @@ public sealed record FieldError(FieldErrorType Type, string Field, object? BadVa
         _ => "Too many",
     };
 
+    /// <summary>
+    /// A bad value as the API server prints it: simple values as Go's <c>%v</c> and <c>%q</c>; a label map and a
+    /// label selector as Go's <c>%#v</c> (<c>map[string]string{"app":"web", "tier":"frontend"}</c>, keys sorted;
+    /// <c>v1.LabelSelector{MatchLabels:..., MatchExpressions:...}</c>); other structures as their JSON, where Go
+    /// would print its own struct syntax.
+    /// </summary>
     private static string FormatValue(object? value) => value switch
     {
         null => "null",
         string s => GoQuote(s),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable<KeyValuePair<string, string>> map => GoStringMap(map),
+        k8s.Models.V1LabelSelector selector => GoLabelSelector(selector),
         _ => Serialization.KubeJson.Serialize(value),
     };
+
+    private static string GoStringMap(IEnumerable<KeyValuePair<string, string>>? map) =>
+        map is null
+            ? "map[string]string(nil)"
+            : "map[string]string{" + string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => GoQuote(p.Key) + ":" + GoQuote(p.Value))) + "}";
+
+    private static string GoLabelSelector(k8s.Models.V1LabelSelector selector)
+    {
+        static string Strings(IList<string>? values) =>
+            values is null ? "[]string(nil)" : "[]string{" + string.Join(", ", values.Select(GoQuote)) + "}";
+
+        var expressions = selector.MatchExpressions is null
+            ? "[]v1.LabelSelectorRequirement(nil)"
+            : "[]v1.LabelSelectorRequirement{" + string.Join(", ", selector.MatchExpressions.Select(r =>
+                $"v1.LabelSelectorRequirement{{Key:{GoQuote(r.Key ?? string.Empty)}, Operator:{GoQuote(r.OperatorProperty ?? string.Empty)}, Values:{Strings(r.Values)}}}")) + "}";
+        return $"v1.LabelSelector{{MatchLabels:{GoStringMap(selector.MatchLabels)}, MatchExpressions:{expressions}}}";
+    }
 }
