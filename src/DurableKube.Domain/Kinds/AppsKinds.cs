@@ -20,6 +20,19 @@ public static class AppsKinds
             rs => rs.Spec?.Selector),
     };
 
+    /// <summary>Gets Deployments: a reconcile workflow each rolls its pods from one template to the next through ReplicaSets (pkg/registry/apps/deployment).</summary>
+    public static KindDescriptor Deployments { get; } = new(new DeploymentStrategy())
+    {
+        Categories = ["all"],
+        Printer = TablePrinter.For<V1Deployment>(DeploymentPrinter.Columns, DeploymentPrinter.Cells),
+        Subresources = [Subresource.Status, Subresource.Scale],
+        Scale = ScaleDescriptor.For<V1Deployment>(
+            d => d.Spec?.Replicas ?? 1,
+            (d, n) => (d.Spec ??= new V1DeploymentSpec()).Replicas = n,
+            d => d.Status?.Replicas ?? 0,
+            d => d.Spec?.Selector),
+    };
+
     /// <summary>Gets every apps kind.</summary>
-    public static IReadOnlyList<KindDescriptor> All { get; } = [ReplicaSets];
+    public static IReadOnlyList<KindDescriptor> All { get; } = [ReplicaSets, Deployments];
 }

@@ -38,4 +38,9 @@ public static class ResourceTypes
     public static readonly ResourceType CronJobs = new(
         Group: "batch", Version: "v1", Plural: "cronjobs", Singular: "cronjob", Kind: "CronJob", Namespaced: true,
         ObjectType: typeof(V1CronJob), ListType: typeof(V1CronJobList), ShortNames: ["cj"]);
+
+    /// <summary>Deployments: one reconcile workflow each rolls ReplicaSets from one pod template to the next.</summary>
+    public static readonly ResourceType Deployments = new(
+        Group: "apps", Version: "v1", Plural: "deployments", Singular: "deployment", Kind: "Deployment", Namespaced: true,
+        ObjectType: typeof(V1Deployment), ListType: typeof(V1DeploymentList), ShortNames: ["deploy"]);
 }

@@ -205,7 +205,7 @@ public static partial class NameValidation
     public static string MaxLengthError(int length) =>
         string.Create(CultureInfo.InvariantCulture, $"must be no more than {length} characters");
 
-    private static string RegexError(string message, string format, params string[] examples)
+    internal static string RegexError(string message, string format, params string[] examples)
     {
         if (examples.Length == 0)
         {

@@ -6,6 +6,7 @@ using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
+using DurableKube.Workflows.Deployments;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -82,5 +83,16 @@ public static class ActivityFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.InstanceServices.GetRequiredService<SyncCronJobActivity>().RunAsync(reference, context.CancellationToken);
+    }
+
+    /// <summary>Syncs a Deployment once: claims, creates and scales its ReplicaSets, writes its status.</summary>
+    /// <param name="reference">The Deployment.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether it is gone, and when to look again.</returns>
+    [Function(SyncDeploymentActivity.Name)]
+    public static Task<ControllerSyncResult> SyncDeploymentAsync([ActivityTrigger] ControllerRef reference, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<SyncDeploymentActivity>().RunAsync(reference, context.CancellationToken);
     }
 }

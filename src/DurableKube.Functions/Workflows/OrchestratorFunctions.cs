@@ -8,6 +8,7 @@ using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
+using DurableKube.Workflows.Deployments;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -77,6 +78,16 @@ public static class OrchestratorFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return CronJobController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
+    }
+
+    /// <summary>The controller of one Deployment.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The Deployment's name once it is gone, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(DeploymentController.Name)]
+    public static Task<string?> DeploymentControllerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return DeploymentController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
     }
 
     private static T InputOf<T>(TaskOrchestrationContext context)

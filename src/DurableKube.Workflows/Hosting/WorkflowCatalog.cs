@@ -7,6 +7,7 @@ using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
+using DurableKube.Workflows.Deployments;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableKube.Workflows.Hosting;
@@ -21,12 +22,12 @@ public static class WorkflowCatalog
     /// <summary>Gets the names of the orchestrators.</summary>
     public static IReadOnlyList<string> Orchestrators { get; } =
         [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name,
-         JobController.Name, CronJobController.Name];
+         JobController.Name, CronJobController.Name, DeploymentController.Name];
 
     /// <summary>Gets the names of the activities.</summary>
     public static IReadOnlyList<string> Activities { get; } =
         [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name,
-         SyncJobActivity.Name, SyncCronJobActivity.Name];
+         SyncJobActivity.Name, SyncCronJobActivity.Name, SyncDeploymentActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
@@ -51,5 +52,8 @@ public static class WorkflowCatalog
             SyncJobActivity.Name, (services, input, ct) => services.GetRequiredService<SyncJobActivity>().RunAsync(input, ct));
         registrar.AddActivity<ControllerRef, ControllerSyncResult>(
             SyncCronJobActivity.Name, (services, input, ct) => services.GetRequiredService<SyncCronJobActivity>().RunAsync(input, ct));
+        registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(DeploymentController.Name, DeploymentController.RunAsync);
+        registrar.AddActivity<ControllerRef, ControllerSyncResult>(
+            SyncDeploymentActivity.Name, (services, input, ct) => services.GetRequiredService<SyncDeploymentActivity>().RunAsync(input, ct));
     }
 }

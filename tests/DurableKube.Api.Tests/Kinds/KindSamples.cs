@@ -56,6 +56,13 @@ internal static class KindSamples
                      "jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"OnFailure",
                                                                  "containers":[{"name":"hello","image":"busybox:1.36","command":["date"]}]}}}}}}
             """),
+
+        ["deployments.apps"] = new("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"walked"},
+             "spec":{"replicas":2,"selector":{"matchLabels":{"app":"walked"}},
+                     "template":{"metadata":{"labels":{"app":"walked"}},
+                                 "spec":{"containers":[{"name":"app","image":"busybox:1.36","command":["sleep","3600"]}]}}}}
+            """),
     };
 
     /// <summary>A sample object of one kind.</summary>
