@@ -9,6 +9,7 @@ using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
+using DurableKube.Workflows.StatefulSets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +44,7 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncReplicaSetActivity>();
         services.TryAddTransient<SyncJobActivity>();
         services.TryAddTransient<SyncCronJobActivity>();
+        services.TryAddTransient<SyncStatefulSetActivity>();
 
         // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
         // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.
@@ -52,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddControllerHandler(ReplicaSetController.Definition);
         services.AddControllerHandler(JobController.Definition);
         services.AddControllerHandler(CronJobController.Definition);
+        services.AddControllerHandler(StatefulSetController.Definition);
         services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());

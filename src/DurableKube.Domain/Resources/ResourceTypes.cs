@@ -38,4 +38,14 @@ public static class ResourceTypes
     public static readonly ResourceType CronJobs = new(
         Group: "batch", Version: "v1", Plural: "cronjobs", Singular: "cronjob", Kind: "CronJob", Namespaced: true,
         ObjectType: typeof(V1CronJob), ListType: typeof(V1CronJobList), ShortNames: ["cj"]);
+
+    /// <summary>StatefulSets: one reconcile workflow each keeps pods with stable names and ordinals.</summary>
+    public static readonly ResourceType StatefulSets = new(
+        Group: "apps", Version: "v1", Plural: "statefulsets", Singular: "statefulset", Kind: "StatefulSet", Namespaced: true,
+        ObjectType: typeof(V1StatefulSet), ListType: typeof(V1StatefulSetList), ShortNames: ["sts"]);
+
+    /// <summary>ControllerRevisions: the immutable template history a StatefulSet rolls between.</summary>
+    public static readonly ResourceType ControllerRevisions = new(
+        Group: "apps", Version: "v1", Plural: "controllerrevisions", Singular: "controllerrevision", Kind: "ControllerRevision", Namespaced: true,
+        ObjectType: typeof(V1ControllerRevision), ListType: typeof(V1ControllerRevisionList), ShortNames: []);
 }

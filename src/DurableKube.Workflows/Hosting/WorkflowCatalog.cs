@@ -7,6 +7,7 @@ using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
+using DurableKube.Workflows.StatefulSets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableKube.Workflows.Hosting;
@@ -21,12 +22,12 @@ public static class WorkflowCatalog
     /// <summary>Gets the names of the orchestrators.</summary>
     public static IReadOnlyList<string> Orchestrators { get; } =
         [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name,
-         JobController.Name, CronJobController.Name];
+         JobController.Name, CronJobController.Name, StatefulSetController.Name];
 
     /// <summary>Gets the names of the activities.</summary>
     public static IReadOnlyList<string> Activities { get; } =
         [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name,
-         SyncJobActivity.Name, SyncCronJobActivity.Name];
+         SyncJobActivity.Name, SyncCronJobActivity.Name, SyncStatefulSetActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
@@ -39,6 +40,7 @@ public static class WorkflowCatalog
         registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(ReplicaSetController.Name, ReplicaSetController.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(JobController.Name, JobController.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(CronJobController.Name, CronJobController.RunAsync);
+        registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(StatefulSetController.Name, StatefulSetController.RunAsync);
         registrar.AddActivity<SyncPodRequest, SyncPodResult>(
             SyncPodActivity.Name, (services, input, ct) => services.GetRequiredService<SyncPodActivity>().RunAsync(input, ct));
         registrar.AddActivity<NamespaceRef, NamespaceSyncResult>(
@@ -51,5 +53,7 @@ public static class WorkflowCatalog
             SyncJobActivity.Name, (services, input, ct) => services.GetRequiredService<SyncJobActivity>().RunAsync(input, ct));
         registrar.AddActivity<ControllerRef, ControllerSyncResult>(
             SyncCronJobActivity.Name, (services, input, ct) => services.GetRequiredService<SyncCronJobActivity>().RunAsync(input, ct));
+        registrar.AddActivity<ControllerRef, ControllerSyncResult>(
+            SyncStatefulSetActivity.Name, (services, input, ct) => services.GetRequiredService<SyncStatefulSetActivity>().RunAsync(input, ct));
     }
 }
