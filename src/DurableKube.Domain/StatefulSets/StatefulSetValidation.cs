@@ -50,7 +50,7 @@ public static class StatefulSetValidation
             case StatefulSetSync.OnDelete:
                 if (strategy.RollingUpdate is not null)
                 {
-                    errors.Add(FieldError.Invalid("spec.updateStrategy.rollingUpdate", KubeJson.Serialize(strategy.RollingUpdate), "only allowed for updateStrategy 'RollingUpdate'"));
+                    errors.Add(FieldError.Invalid("spec.updateStrategy.rollingUpdate", strategy.RollingUpdate, "only allowed for updateStrategy 'RollingUpdate'"));
                 }
 
                 break;
@@ -58,7 +58,7 @@ public static class StatefulSetValidation
                 errors.AddRange(ValidateRollingUpdate(strategy.RollingUpdate));
                 break;
             default:
-                errors.Add(FieldError.Invalid("spec.updateStrategy", KubeJson.Serialize(strategy), "must be 'RollingUpdate' or 'OnDelete'"));
+                errors.Add(FieldError.Invalid("spec.updateStrategy", strategy, "must be 'RollingUpdate' or 'OnDelete'"));
                 break;
         }
 
