@@ -276,6 +276,12 @@ public static class StatefulSetSync
 
         // The rolling update: from the highest ordinal down to the partition, one pod at a time.
         var partition = sts.Spec?.UpdateStrategy?.RollingUpdate?.Partition ?? 0;
+        if (sts.Spec?.UpdateStrategy?.RollingUpdate?.MaxUnavailable is { } maxUnavailable)
+        {
+            UpdateWithMaxUnavailable(replicas, revisions, partition, MaxUnavailable(maxUnavailable, replicas.Length), minReady, now, create, delete);
+            return;
+        }
+
         for (var target = replicas.Length - 1; target >= partition; target--)
         {
             var pod = replicas[target];
@@ -297,6 +303,46 @@ public static class StatefulSetSync
             if (!IsHealthy(pod))
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>maxUnavailable</c> as a number of pods (<c>getStatefulSetMaxUnavailable</c>): a percentage of the replicas
+    /// rounded down, and at least 1.
+    /// </summary>
+    /// <param name="value">The field's value: a number or a percentage.</param>
+    /// <param name="replicas">The desired replicas.</param>
+    /// <returns>The number.</returns>
+    public static int MaxUnavailable(IntOrString value, int replicas)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = value.Value ?? string.Empty;
+        var number = text.EndsWith('%')
+            ? int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var percent) ? percent * replicas / 100 : 1
+            : int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 1;
+        return Math.Max(1, number);
+    }
+
+    /// <summary>
+    /// A rolling update with <c>maxUnavailable</c> (<c>updateStatefulSetAfterInvariantEstablished</c>, Kubernetes'
+    /// MaxUnavailableStatefulSet feature): counting the replicas that are missing, not healthy or not yet available,
+    /// delete up to <c>maxUnavailable</c> less that many pods not of the update revision, from the highest ordinal down
+    /// to the partition.
+    /// </summary>
+    private static void UpdateWithMaxUnavailable(
+        V1Pod?[] replicas, RevisionPlan revisions, int partition, int maxUnavailable, int minReady, DateTimeOffset now, List<V1Pod> create, List<V1Pod> delete)
+    {
+        var unavailable = replicas.Count(p => p is null || delete.Contains(p) || create.Any(c => c.Metadata.Name == p.Metadata.Name)
+            || !IsHealthy(p) || !PodConditions.IsAvailable(p, minReady, now));
+        var budget = maxUnavailable - unavailable;
+        for (var target = replicas.Length - 1; target >= partition && budget > 0; target--)
+        {
+            if (replicas[target] is { } pod && StatefulSetIdentity.RevisionOf(pod) != revisions.Update.Metadata.Name
+                && pod.Metadata.DeletionTimestamp is null && !delete.Contains(pod))
+            {
+                delete.Add(pod);
+                budget--;
             }
         }
     }

@@ -96,6 +96,26 @@ public class StatefulSetSyncTests
         Assert.Equal((creates, deletes), (Names(plan.Create), Names(plan.Delete)));
     }
 
+    [Theory]
+    // maxUnavailable, partition, pods, deletes: up to maxUnavailable pods are down at once, from the highest ordinal.
+    [InlineData("2", 0, "0cR 1cR 2cR 3cR", "web-3,web-2")]
+    [InlineData("2", 0, "0cR 1cR 2cR 3R", "web-2,web-1")]
+    [InlineData("2", 0, "0cR 1cR 2cR 3N", "web-2")]
+    [InlineData("2", 0, "0cR 1cR 2T 3N", "")]
+    [InlineData("2", 3, "0cR 1cR 2cR 3cR", "web-3")]
+    [InlineData("50%", 0, "0cR 1cR 2cR 3cR", "web-3,web-2")]
+    [InlineData("10%", 0, "0cR 1cR 2cR 3cR", "web-3")]
+    public void With_maxUnavailable_a_Parallel_rolling_update_replaces_that_many_pods_at_once(string maxUnavailable, int partition, string pods, string deletes)
+    {
+        var sts = Sts(4, P, R, partition, image: "nginx:2");
+        sts.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable = maxUnavailable.EndsWith('%') ? (IntOrString)maxUnavailable : (IntOrString)int.Parse(maxUnavailable, System.Globalization.CultureInfo.InvariantCulture);
+        var revisions = Revisions(sts, currentImage: "nginx:1");
+
+        var plan = StatefulSetSync.Plan(sts, Pods(pods, revisions), revisions, T0);
+
+        Assert.Equal(deletes, Names(plan.Delete));
+    }
+
     [Fact]
     public void A_new_pod_has_its_name_identity_labels_hostname_subdomain_revision_and_controller()
     {
