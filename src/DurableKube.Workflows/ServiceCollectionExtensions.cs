@@ -10,6 +10,7 @@ using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
+using DurableKube.Workflows.StatefulSets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,6 +46,7 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncJobActivity>();
         services.TryAddTransient<SyncCronJobActivity>();
         services.TryAddTransient<SyncDeploymentActivity>();
+        services.TryAddTransient<SyncStatefulSetActivity>();
 
         // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
         // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.
@@ -55,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddControllerHandler(JobController.Definition);
         services.AddControllerHandler(CronJobController.Definition);
         services.AddControllerHandler(DeploymentController.Definition);
+        services.AddControllerHandler(StatefulSetController.Definition);
         services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());

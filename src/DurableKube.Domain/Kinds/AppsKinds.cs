@@ -33,6 +33,26 @@ public static class AppsKinds
             d => d.Spec?.Selector),
     };
 
+    /// <summary>Gets StatefulSets: a reconcile workflow each keeps pods with stable names, in order (pkg/registry/apps/statefulset).</summary>
+    public static KindDescriptor StatefulSets { get; } = new(new StatefulSetStrategy())
+    {
+        Categories = ["all"],
+        Printer = TablePrinter.For<V1StatefulSet>(StatefulSetPrinter.Columns, StatefulSetPrinter.Cells),
+        Subresources = [Subresource.Status, Subresource.Scale],
+        Scale = ScaleDescriptor.For<V1StatefulSet>(
+            sts => sts.Spec?.Replicas ?? 1,
+            (sts, n) => (sts.Spec ??= new V1StatefulSetSpec()).Replicas = n,
+            sts => sts.Status?.Replicas ?? 0,
+            sts => sts.Spec?.Selector),
+    };
+
+    /// <summary>Gets ControllerRevisions: a StatefulSet's template history (pkg/registry/apps/controllerrevision).</summary>
+    public static KindDescriptor ControllerRevisions { get; } = new(new ControllerRevisionStrategy())
+    {
+        Printer = TablePrinter.For<V1ControllerRevision>(ControllerRevisionPrinter.Columns, ControllerRevisionPrinter.Cells),
+        CollectsDependents = false,
+    };
+
     /// <summary>Gets every apps kind.</summary>
-    public static IReadOnlyList<KindDescriptor> All { get; } = [ReplicaSets, Deployments];
+    public static IReadOnlyList<KindDescriptor> All { get; } = [ReplicaSets, Deployments, StatefulSets, ControllerRevisions];
 }

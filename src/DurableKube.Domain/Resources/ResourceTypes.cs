@@ -43,4 +43,14 @@ public static class ResourceTypes
     public static readonly ResourceType Deployments = new(
         Group: "apps", Version: "v1", Plural: "deployments", Singular: "deployment", Kind: "Deployment", Namespaced: true,
         ObjectType: typeof(V1Deployment), ListType: typeof(V1DeploymentList), ShortNames: ["deploy"]);
+
+    /// <summary>StatefulSets: one reconcile workflow each keeps pods with stable names and ordinals.</summary>
+    public static readonly ResourceType StatefulSets = new(
+        Group: "apps", Version: "v1", Plural: "statefulsets", Singular: "statefulset", Kind: "StatefulSet", Namespaced: true,
+        ObjectType: typeof(V1StatefulSet), ListType: typeof(V1StatefulSetList), ShortNames: ["sts"]);
+
+    /// <summary>ControllerRevisions: the immutable template history a StatefulSet rolls between.</summary>
+    public static readonly ResourceType ControllerRevisions = new(
+        Group: "apps", Version: "v1", Plural: "controllerrevisions", Singular: "controllerrevision", Kind: "ControllerRevision", Namespaced: true,
+        ObjectType: typeof(V1ControllerRevision), ListType: typeof(V1ControllerRevisionList), ShortNames: []);
 }

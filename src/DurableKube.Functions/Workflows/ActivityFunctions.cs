@@ -7,6 +7,7 @@ using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
+using DurableKube.Workflows.StatefulSets;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -94,5 +95,16 @@ public static class ActivityFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.InstanceServices.GetRequiredService<SyncDeploymentActivity>().RunAsync(reference, context.CancellationToken);
+    }
+
+    /// <summary>Syncs a StatefulSet once: makes its revision, creates or deletes pods in ordinal order, writes its status.</summary>
+    /// <param name="reference">The StatefulSet.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether it is gone, and when to look again.</returns>
+    [Function(SyncStatefulSetActivity.Name)]
+    public static Task<ControllerSyncResult> SyncStatefulSetAsync([ActivityTrigger] ControllerRef reference, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<SyncStatefulSetActivity>().RunAsync(reference, context.CancellationToken);
     }
 }

@@ -9,6 +9,7 @@ using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
+using DurableKube.Workflows.StatefulSets;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -88,6 +89,16 @@ public static class OrchestratorFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return DeploymentController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
+    }
+
+    /// <summary>The controller of one StatefulSet.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The StatefulSet's name once it is gone, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(StatefulSetController.Name)]
+    public static Task<string?> StatefulSetControllerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return StatefulSetController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
     }
 
     private static T InputOf<T>(TaskOrchestrationContext context)

@@ -8,6 +8,7 @@ using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
+using DurableKube.Workflows.StatefulSets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableKube.Workflows.Hosting;
@@ -22,12 +23,12 @@ public static class WorkflowCatalog
     /// <summary>Gets the names of the orchestrators.</summary>
     public static IReadOnlyList<string> Orchestrators { get; } =
         [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name,
-         JobController.Name, CronJobController.Name, DeploymentController.Name];
+         JobController.Name, CronJobController.Name, DeploymentController.Name, StatefulSetController.Name];
 
     /// <summary>Gets the names of the activities.</summary>
     public static IReadOnlyList<string> Activities { get; } =
         [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name,
-         SyncJobActivity.Name, SyncCronJobActivity.Name, SyncDeploymentActivity.Name];
+         SyncJobActivity.Name, SyncCronJobActivity.Name, SyncDeploymentActivity.Name, SyncStatefulSetActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
@@ -40,6 +41,7 @@ public static class WorkflowCatalog
         registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(ReplicaSetController.Name, ReplicaSetController.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(JobController.Name, JobController.RunAsync);
         registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(CronJobController.Name, CronJobController.RunAsync);
+        registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(StatefulSetController.Name, StatefulSetController.RunAsync);
         registrar.AddActivity<SyncPodRequest, SyncPodResult>(
             SyncPodActivity.Name, (services, input, ct) => services.GetRequiredService<SyncPodActivity>().RunAsync(input, ct));
         registrar.AddActivity<NamespaceRef, NamespaceSyncResult>(
@@ -55,5 +57,7 @@ public static class WorkflowCatalog
         registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(DeploymentController.Name, DeploymentController.RunAsync);
         registrar.AddActivity<ControllerRef, ControllerSyncResult>(
             SyncDeploymentActivity.Name, (services, input, ct) => services.GetRequiredService<SyncDeploymentActivity>().RunAsync(input, ct));
+        registrar.AddActivity<ControllerRef, ControllerSyncResult>(
+            SyncStatefulSetActivity.Name, (services, input, ct) => services.GetRequiredService<SyncStatefulSetActivity>().RunAsync(input, ct));
     }
 }

@@ -63,6 +63,19 @@ internal static class KindSamples
                      "template":{"metadata":{"labels":{"app":"walked"}},
                                  "spec":{"containers":[{"name":"app","image":"busybox:1.36","command":["sleep","3600"]}]}}}}
             """),
+
+        ["statefulsets.apps"] = new("""
+            {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"walked"},
+             "spec":{"replicas":2,"serviceName":"walked","selector":{"matchLabels":{"app":"walked"}},
+                     "template":{"metadata":{"labels":{"app":"walked"}},
+                                 "spec":{"containers":[{"name":"app","image":"busybox:1.36","command":["sleep","3600"]}]}}}}
+            """),
+
+        // What a StatefulSet keeps of one of its templates: the patch that restores it.
+        ["controllerrevisions.apps"] = new("""
+            {"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"walked"},
+             "data":{"spec":{"template":{"$patch":"replace","metadata":{"labels":{"app":"walked"}}}}},"revision":1}
+            """),
     };
 
     /// <summary>A sample object of one kind.</summary>
