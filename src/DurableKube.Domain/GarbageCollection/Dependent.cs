@@ -7,7 +7,7 @@ namespace DurableKube.Domain.GarbageCollection;
 /// <param name="Uid">Its uid.</param>
 /// <param name="BlocksOwnerDeletion">Whether its reference to the owner has <c>blockOwnerDeletion: true</c>: a foreground deletion of the owner waits for it.</param>
 /// <param name="Deleting">Whether it is being deleted already.</param>
-/// <param name="HasSolidOwner">Whether another of its owners exists and is not being deleted: then it stays, and only the reference to the owner is dropped.</param>
+/// <param name="HasSolidOwner">Whether another of its owners exists and is not waiting for the deletion of its dependents (foreground): then it stays, and only the reference to the owner is dropped.</param>
 /// <param name="HasDependents">Whether it owns objects itself: deleted for a foreground owner, it is deleted in the foreground too, so the owner waits for the whole tree.</param>
 public sealed record Dependent(
     string Resource,

@@ -94,7 +94,11 @@ public sealed class CollectGarbageActivity
         return objects;
     }
 
-    /// <summary>Whether one of the object's other owners exists and is not being deleted.</summary>
+    /// <summary>
+    /// Whether one of the object's other owners is solid (garbagecollector.go, <c>classifyReferences</c>): it exists
+    /// and is not waiting for its dependents' deletion (being deleted with the foregroundDeletion finalizer). An
+    /// owner being deleted otherwise (in the background behind another finalizer, or orphaning) still holds it.
+    /// </summary>
     private async Task<bool> HasSolidOwnerAsync(V1ObjectMeta meta, string ownerUid, CancellationToken cancellationToken)
     {
         foreach (var other in meta.OwnerReferences.Where(r => r.Uid != ownerUid))
@@ -106,7 +110,8 @@ public sealed class CollectGarbageActivity
             }
 
             var found = await _registry.GetAsync(new ObjectKey(kind.Type, kind.Type.Namespaced ? meta.NamespaceProperty : null, other.Name), cancellationToken);
-            if (found?.Metadata.Uid == other.Uid && found.Metadata.DeletionTimestamp is null)
+            if (found?.Metadata.Uid == other.Uid
+                && (found.Metadata.DeletionTimestamp is null || found.Metadata.Finalizers?.Contains(DeletionPropagation.ForegroundFinalizer) != true))
             {
                 return true;
             }

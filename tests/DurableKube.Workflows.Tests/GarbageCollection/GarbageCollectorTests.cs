@@ -65,6 +65,26 @@ public sealed class GarbageCollectorTests : IAsyncLifetime
         Assert.Null(pod.Metadata.DeletionTimestamp);
     }
 
+    [Fact]
+    public async Task An_owner_being_deleted_behind_another_finalizer_still_holds_its_dependent()
+    {
+        // classifyReferences: an owner that exists and is not waiting for its dependents (no foregroundDeletion
+        // finalizer) is solid, even with a deletionTimestamp; only the dangling reference goes.
+        var holder = await ReplicaSetAsync("holder", selects: "nobody");
+        await _harness.Registry.UpdateAsync(new ObjectKey(ResourceTypes.ReplicaSets, "default", "holder"), obj =>
+        {
+            obj.Metadata.Finalizers = ["example.com/hold"];
+            return obj;
+        });
+        await _harness.Registry.DeleteAsync(new ObjectKey(ResourceTypes.ReplicaSets, "default", "holder"), new DeleteOptions(PropagationPolicy: PropagationPolicy.Background));
+
+        await _harness.CreatePodAsync(Pod("held", ReplicaSetRef("gone", Guid.NewGuid().ToString(), controller: true), ReplicaSetRef("holder", holder.Metadata.Uid, controller: false)));
+
+        var pod = await _harness.WaitForPodAsync("held", p => p.Metadata.OwnerReferences?.Count == 1);
+        Assert.Equal(holder.Metadata.Uid, pod.Metadata.OwnerReferences.Single().Uid);
+        Assert.Null(pod.Metadata.DeletionTimestamp);
+    }
+
     [Theory]
     [InlineData(PropagationPolicy.Foreground)]
     [InlineData(PropagationPolicy.Orphan)]
