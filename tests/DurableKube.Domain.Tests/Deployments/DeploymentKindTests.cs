@@ -67,8 +67,8 @@ public class DeploymentKindTests
     {
         { "valid", _ => { }, null },
         { "no selector", s => s.Selector = null, "spec.selector: Required value" },
-        { "empty selector", s => s.Selector = new V1LabelSelector(), "spec.selector: Invalid value: {}: empty selector is invalid for deployment" },
-        { "selector not matching", s => s.Selector.MatchLabels["app"] = "other", "spec.template.metadata.labels: Invalid value: {\"app\":\"nginx\"}: `selector` does not match template `labels`" },
+        { "empty selector", s => s.Selector = new V1LabelSelector(), "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment" },
+        { "selector not matching", s => s.Selector.MatchLabels["app"] = "other", "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`" },
         { "negative replicas", s => s.Replicas = -1, "spec.replicas: Invalid value: -1: must be greater than or equal to 0" },
         { "both zero", s => s.Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 0, MaxUnavailable = "0%" } }, "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"0%\": may not be 0 when `maxSurge` is 0" },
         { "bad percent", s => s.Strategy = new V1DeploymentStrategy { RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = "1x%" } }, "spec.strategy.rollingUpdate.maxSurge: Invalid value: \"1x%\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')" },

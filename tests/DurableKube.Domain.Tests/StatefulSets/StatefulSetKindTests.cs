@@ -57,8 +57,8 @@ public class StatefulSetKindTests
     public static TheoryData<string, Action<V1StatefulSetSpec>, string> Invalid => new()
     {
         { "no selector", s => s.Selector = null, "spec.selector: Required value" },
-        { "empty selector", s => s.Selector = new V1LabelSelector(), "spec.selector: Invalid value: {}: empty selector is invalid for statefulset" },
-        { "selector not matching", s => s.Selector.MatchLabels["app"] = "other", "spec.template.metadata.labels: Invalid value: {\"app\":\"nginx\"}: `selector` does not match template `labels`" },
+        { "empty selector", s => s.Selector = new V1LabelSelector(), "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for statefulset" },
+        { "selector not matching", s => s.Selector.MatchLabels["app"] = "other", "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`" },
         { "negative replicas", s => s.Replicas = -1, "spec.replicas: Invalid value: -1: must be greater than or equal to 0" },
         { "negative start", s => s.Ordinals = new V1StatefulSetOrdinals { Start = -2 }, "spec.ordinals.start: Invalid value: -2: must be greater than or equal to 0" },
         { "negative minReadySeconds", s => s.MinReadySeconds = -1, "spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0" },
