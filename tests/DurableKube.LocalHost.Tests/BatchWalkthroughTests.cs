@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
 
 namespace DurableKube.LocalHost.Tests;
 
@@ -65,6 +67,52 @@ public sealed class BatchWalkthroughTests(LocalHostFixture host)
             Assert.Equal($"item {index}", (await host.KubectlOkAsync("logs", "-n", ns, name)).Trim());
             Assert.Equal($"indexed-{index}", (await host.KubectlOkAsync("get", "pod", name, "-n", ns, "-o", "jsonpath={.spec.hostname}")).Trim());
         }
+    }
+
+    [Fact]
+    public async Task The_official_CSharp_client_runs_a_Job_to_completion_and_suspends_a_CronJob()
+    {
+        using var client = host.CreateClient();
+        var ns = E2E.UniqueNamespace("jobcs");
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        var template = new V1PodTemplateSpec
+        {
+            Spec = new V1PodSpec
+            {
+                RestartPolicy = "Never",
+                Containers = [new V1Container { Name = "work", Image = "busybox:1.36", Command = ["sh", "-c", "echo done"] }],
+            },
+        };
+
+        var job = await client.BatchV1.CreateNamespacedJobAsync(
+            new V1Job { Metadata = new V1ObjectMeta { Name = "twice" }, Spec = new V1JobSpec { Completions = 2, Parallelism = 1, Template = template } }, ns);
+        Assert.Equal(job.Metadata.Uid, job.Spec.Selector.MatchLabels["batch.kubernetes.io/controller-uid"]);
+        var done = await Eventually.WaitAsync(
+            () => client.BatchV1.ReadNamespacedJobStatusAsync("twice", ns),
+            j => j.Status?.Conditions?.Any(c => c.Type == "Complete" && c.Status == "True") == true,
+            TimeSpan.FromSeconds(90),
+            "the Job to complete");
+        Assert.Equal((2, 0), (done.Status.Succeeded, done.Status.Active ?? 0));
+        Assert.NotNull(done.Status.CompletionTime);
+        var pods = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "batch.kubernetes.io/job-name=twice");
+        Assert.Equal(2, pods.Items.Count(p => p.Status.Phase == "Succeeded"));
+
+        await client.BatchV1.CreateNamespacedCronJobAsync(
+            new V1CronJob
+            {
+                Metadata = new V1ObjectMeta { Name = "nightly" },
+                Spec = new V1CronJobSpec { Schedule = "0 3 * * *", TimeZone = "Europe/Paris", JobTemplate = new V1JobTemplateSpec { Spec = new V1JobSpec { Template = template } } },
+            },
+            ns);
+        var suspended = await client.BatchV1.PatchNamespacedCronJobAsync(new V1Patch("""{"spec":{"suspend":true}}""", V1Patch.PatchType.MergePatch), "nightly", ns);
+        Assert.Equal((true, "Allow", 3, 1), (suspended.Spec.Suspend, suspended.Spec.ConcurrencyPolicy, suspended.Spec.SuccessfulJobsHistoryLimit, suspended.Spec.FailedJobsHistoryLimit));
+
+        await client.BatchV1.DeleteNamespacedJobAsync("twice", ns, propagationPolicy: "Background");
+        await Eventually.WaitAsync(
+            () => client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "batch.kubernetes.io/job-name=twice"),
+            list => list.Items.Count == 0,
+            TimeSpan.FromSeconds(60),
+            "the Job's pods to be collected");
     }
 
     [Fact]
