@@ -153,6 +153,25 @@ public sealed class DeploymentWalkthroughTests(LocalHostFixture host)
     }
 
     [Fact]
+    public async Task Kubectl_create_deployment_sends_protobuf_and_its_replicas_command_and_port_are_understood()
+    {
+        var ns = E2E.UniqueNamespace("createdeploy");
+        await E2E.CreateNamespaceAsync(host, ns);
+
+        Assert.Contains(
+            "deployment.apps/web created",
+            await host.KubectlOkAsync("create", "deployment", "web", "-n", ns, "--image=busybox:1.36", "--replicas=2", "--port=8080", "--", "sleep", "3600"),
+            StringComparison.Ordinal);
+        Assert.Contains("successfully rolled out", await host.KubectlOkAsync("rollout", "status", "-n", ns, "deployment/web", "--timeout=90s"), StringComparison.Ordinal);
+        var web = await host.KubectlOkAsync("get", "deployment", "web", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].command} {.spec.template.spec.containers[0].ports[0].containerPort}");
+        Assert.Equal("2 web [\"sleep\",\"3600\"] 8080", web.Trim());
+
+        // replicas is a pointer in Go: an explicit 0 is sent, and means 0, not "unset".
+        await host.KubectlOkAsync("create", "deployment", "idle", "-n", ns, "--image=busybox:1.36", "--replicas=0", "--", "sleep", "3600");
+        Assert.Equal("0", (await host.KubectlOkAsync("get", "deployment", "idle", "-n", ns, "-o", "jsonpath={.spec.replicas}")).Trim());
+    }
+
+    [Fact]
     public async Task The_CSharp_client_creates_a_Deployment_reads_its_status_and_patches_its_scale()
     {
         using var client = host.CreateClient();

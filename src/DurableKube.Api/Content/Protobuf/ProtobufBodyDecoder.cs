@@ -97,10 +97,11 @@ internal static class ProtobufBodyDecoder
                     break;
                 case ProtoKind.Int64 when wire == 0:
                     var integer = (long)reader.ReadVarint();
-                    SetUnlessEmpty(obj, field.Name, integer == 0 ? null : integer);
+                    SetUnlessEmpty(obj, field.Name, integer == 0 && !field.Optional ? null : integer);
                     break;
                 case ProtoKind.Bool when wire == 0:
-                    SetUnlessEmpty(obj, field.Name, reader.ReadVarint() != 0 ? true : null);
+                    var flag = reader.ReadVarint() != 0;
+                    SetUnlessEmpty(obj, field.Name, flag || field.Optional ? flag : null);
                     break;
                 case ProtoKind.Message when wire == 2:
                     obj[field.Name] = ReadMessage(reader.ReadBytes(), field.Message!, depth + 1);

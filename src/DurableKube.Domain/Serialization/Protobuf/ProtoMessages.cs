@@ -13,8 +13,8 @@ public static class ProtoMessages
         [3] = new("name", ProtoKind.String),
         [4] = new("uid", ProtoKind.String),
         [5] = new("apiVersion", ProtoKind.String),
-        [6] = new("controller", ProtoKind.Bool),
-        [7] = new("blockOwnerDeletion", ProtoKind.Bool),
+        [6] = new("controller", ProtoKind.Bool, Optional: true),
+        [7] = new("blockOwnerDeletion", ProtoKind.Bool, Optional: true),
     };
 
     /// <summary>Gets <c>metav1.ObjectMeta</c>.</summary>
@@ -28,7 +28,7 @@ public static class ProtoMessages
         [7] = new("generation", ProtoKind.Int64),
         [8] = new("creationTimestamp", ProtoKind.Time),
         [9] = new("deletionTimestamp", ProtoKind.Time),
-        [10] = new("deletionGracePeriodSeconds", ProtoKind.Int64),
+        [10] = new("deletionGracePeriodSeconds", ProtoKind.Int64, Optional: true),
         [11] = new("labels", ProtoKind.StringMap),
         [12] = new("annotations", ProtoKind.StringMap),
         [13] = new("ownerReferences", ProtoKind.RepeatedMessage, OwnerReference),

@@ -52,14 +52,14 @@ public static class ProtoWorkloads
         [1] = new("metadata", ProtoKind.Message, ProtoMessages.ObjectMeta),
         [2] = new("spec", ProtoKind.Message, new Dictionary<int, ProtoField>
         {
-            [1] = new("replicas", ProtoKind.Int64),
+            [1] = new("replicas", ProtoKind.Int64, Optional: true),
             [2] = new("selector", ProtoKind.Message, LabelSelector),
             [3] = new("template", ProtoKind.Message, PodTemplateSpec),
             [4] = new("strategy", ProtoKind.Message, new Dictionary<int, ProtoField> { [1] = new("type", ProtoKind.String) }),
             [5] = new("minReadySeconds", ProtoKind.Int64),
-            [6] = new("revisionHistoryLimit", ProtoKind.Int64),
+            [6] = new("revisionHistoryLimit", ProtoKind.Int64, Optional: true),
             [7] = new("paused", ProtoKind.Bool),
-            [9] = new("progressDeadlineSeconds", ProtoKind.Int64),
+            [9] = new("progressDeadlineSeconds", ProtoKind.Int64, Optional: true),
         }),
     };
 }
