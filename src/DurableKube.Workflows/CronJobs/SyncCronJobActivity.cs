@@ -2,7 +2,6 @@ using DurableKube.Domain.CronJobs;
 using DurableKube.Domain.Deletion;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.Resources;
-using DurableKube.Domain.Serialization;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
 using DurableKube.Registry;
@@ -123,25 +122,7 @@ public sealed class SyncCronJobActivity
         }
     }
 
-    private async Task WriteStatusAsync(V1CronJob cronJob, V1CronJobStatus status, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _registry.UpdateAsync(new ObjectKey(ResourceTypes.CronJobs, cronJob.Metadata.NamespaceProperty, cronJob.Metadata.Name), obj =>
-            {
-                var current = (V1CronJob)obj;
-                if (KubeJson.Serialize(current.Status ?? new V1CronJobStatus()) == KubeJson.Serialize(status))
-                {
-                    return null;
-                }
-
-                current.Status = status;
-                return current;
-            }, UpdateOptions.Status(cronJob.Metadata.Uid), cancellationToken);
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced: the next sync ends the workflow, or starts again from what is stored.
-        }
-    }
+    private Task<bool> WriteStatusAsync(V1CronJob cronJob, V1CronJobStatus status, CancellationToken cancellationToken) =>
+        _registry.WriteStatusAsync<V1CronJob>(
+            ResourceTypes.CronJobs, cronJob.Metadata, current => ControllerWrites.Replace(current.Status ?? new V1CronJobStatus(), status, s => current.Status = s), cancellationToken);
 }

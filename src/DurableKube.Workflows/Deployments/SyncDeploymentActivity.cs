@@ -64,12 +64,12 @@ public sealed class SyncDeploymentActivity
         var controllerRef = OwnerReferences.NewControllerRef(ResourceTypes.Deployments.ApiVersion, ResourceTypes.Deployments.Kind, deployment.Metadata);
         foreach (var rs in plan.Adopt)
         {
-            await ClaimAsync(rs, controllerRef, cancellationToken);
+            await _registry.ClaimAsync(ResourceTypes.ReplicaSets, rs.Metadata, controllerRef, cancellationToken);
         }
 
         foreach (var rs in plan.Release)
         {
-            await ClaimAsync(rs, adopt: null, cancellationToken);
+            await _registry.ClaimAsync(ResourceTypes.ReplicaSets, rs.Metadata, adopt: null, cancellationToken);
         }
 
         var status = plan.Status;
@@ -173,70 +173,19 @@ public sealed class SyncDeploymentActivity
         }
     }
 
-    /// <summary>Adopts a ReplicaSet (adds the controller reference) or releases it (removes ours), if it is still as the plan saw it.</summary>
-    private async Task ClaimAsync(V1ReplicaSet rs, V1OwnerReference? adopt, CancellationToken cancellationToken)
-    {
-        var seen = OwnerReferences.ControllerOf(rs.Metadata)?.Uid;
-        try
+    private Task<bool> WriteStatusAsync(V1Deployment deployment, V1DeploymentStatus status, string? revision, CancellationToken cancellationToken) =>
+        _registry.WriteStatusAsync<V1Deployment>(ResourceTypes.Deployments, deployment.Metadata, current =>
         {
-            await _registry.UpdateAsync(new ObjectKey(ResourceTypes.ReplicaSets, rs.Metadata.NamespaceProperty, rs.Metadata.Name), obj =>
+            // The revision annotation is written with the status, as Kubernetes' controller does.
+            var annotations = current.Metadata.Annotations;
+            var revisionChanged = revision is not null && (annotations is null || !annotations.TryGetValue(DeploymentAnnotations.Revision, out var had) || had != revision);
+            if (revisionChanged)
             {
-                var meta = obj.Metadata;
-                var controller = OwnerReferences.ControllerOf(meta);
-                if (adopt is not null)
-                {
-                    if (controller is not null || meta.DeletionTimestamp is not null)
-                    {
-                        return null;
-                    }
+                (current.Metadata.Annotations ??= new Dictionary<string, string>())[DeploymentAnnotations.Revision] = revision!;
+            }
 
-                    meta.OwnerReferences = [.. meta.OwnerReferences ?? [], adopt];
-                    return obj;
-                }
-
-                if (controller is null || controller.Uid != seen)
-                {
-                    return null;
-                }
-
-                meta.OwnerReferences = [.. meta.OwnerReferences!.Where(r => r.Uid != controller.Uid)];
-                return obj;
-            }, new UpdateOptions(Preconditions: new Preconditions(Uid: rs.Metadata.Uid)), cancellationToken);
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced: the next sync sees what is there.
-        }
-    }
-
-    private async Task WriteStatusAsync(V1Deployment deployment, V1DeploymentStatus status, string? revision, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _registry.UpdateAsync(new ObjectKey(ResourceTypes.Deployments, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name), obj =>
-            {
-                var current = (V1Deployment)obj;
-                var annotations = current.Metadata.Annotations;
-                var revisionChanged = revision is not null && (annotations is null || !annotations.TryGetValue(DeploymentAnnotations.Revision, out var had) || had != revision);
-                if (!revisionChanged && KubeJson.Serialize(current.Status ?? new V1DeploymentStatus()) == KubeJson.Serialize(status))
-                {
-                    return null;
-                }
-
-                if (revisionChanged)
-                {
-                    (current.Metadata.Annotations ??= new Dictionary<string, string>())[DeploymentAnnotations.Revision] = revision!;
-                }
-
-                current.Status = status;
-                return current;
-            }, UpdateOptions.Status(deployment.Metadata.Uid), cancellationToken);
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced: the next sync ends the workflow, or starts again from what is stored.
-        }
-    }
+            return ControllerWrites.Replace(current.Status ?? new V1DeploymentStatus(), status, s => current.Status = s) || revisionChanged;
+        }, cancellationToken);
 
     /// <summary>How creating the new ReplicaSet went.</summary>
     private enum CreateOutcome

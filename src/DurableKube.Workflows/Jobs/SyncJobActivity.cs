@@ -2,7 +2,6 @@ using DurableKube.Domain.Controllers;
 using DurableKube.Domain.Jobs;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.Resources;
-using DurableKube.Domain.Serialization;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
 using DurableKube.Registry;
@@ -63,12 +62,12 @@ public sealed class SyncJobActivity
         var controllerRef = OwnerReferences.NewControllerRef(ResourceTypes.Jobs.ApiVersion, ResourceTypes.Jobs.Kind, job.Metadata);
         foreach (var pod in plan.Adopt)
         {
-            await ClaimAsync(pod, controllerRef, cancellationToken);
+            await _registry.ClaimAsync(ResourceTypes.Pods, pod.Metadata, controllerRef, cancellationToken, TrackOrLetGo);
         }
 
         foreach (var pod in plan.Release)
         {
-            await ClaimAsync(pod, adopt: null, cancellationToken);
+            await _registry.ClaimAsync(ResourceTypes.Pods, pod.Metadata, adopt: null, cancellationToken, TrackOrLetGo);
         }
 
         if (plan.Interim is { } interim && !await WriteStatusAsync(job, interim, cancellationToken))
@@ -110,43 +109,11 @@ public sealed class SyncJobActivity
             MoreWork: plan.Create == SlowStart.BurstReplicas || plan.Delete.Count == SlowStart.BurstReplicas);
     }
 
-    private async Task ClaimAsync(V1Pod pod, V1OwnerReference? adopt, CancellationToken cancellationToken)
-    {
-        var key = new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-        try
-        {
-            await _registry.UpdateAsync(key, obj =>
-            {
-                var meta = obj.Metadata;
-                var controller = OwnerReferences.ControllerOf(meta);
-                if (adopt is not null)
-                {
-                    if (controller is not null || meta.DeletionTimestamp is not null)
-                    {
-                        return null;
-                    }
-
-                    // Adopted pods are tracked like the Job's own (the ref manager adds the finalizer).
-                    meta.OwnerReferences = [.. meta.OwnerReferences ?? [], adopt];
-                    meta.Finalizers = [.. (meta.Finalizers ?? []).Where(f => f != JobLabels.TrackingFinalizer), JobLabels.TrackingFinalizer];
-                    return obj;
-                }
-
-                if (controller?.Uid != OwnerReferences.ControllerOf(pod.Metadata)?.Uid)
-                {
-                    return null;
-                }
-
-                meta.OwnerReferences = [.. meta.OwnerReferences!.Where(r => r.Uid != controller!.Uid)];
-                meta.Finalizers = meta.Finalizers?.Where(f => f != JobLabels.TrackingFinalizer).ToList();
-                return obj;
-            }, new UpdateOptions(Preconditions: new Preconditions(Uid: pod.Metadata.Uid)), cancellationToken);
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced meanwhile: the next sync sees what is there.
-        }
-    }
+    /// <summary>An adopted pod is tracked like the Job's own (the ref manager adds the finalizer); a released one is let go.</summary>
+    private static void TrackOrLetGo(V1ObjectMeta meta, bool adopted) =>
+        meta.Finalizers = adopted
+            ? [.. (meta.Finalizers ?? []).Where(f => f != JobLabels.TrackingFinalizer), JobLabels.TrackingFinalizer]
+            : meta.Finalizers?.Where(f => f != JobLabels.TrackingFinalizer).ToList();
 
     /// <summary>Removes the tracking finalizer from each pod; returns whether every removal is done.</summary>
     private async Task<bool> RemoveFinalizersAsync(IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
@@ -211,27 +178,12 @@ public sealed class SyncJobActivity
         return null;
     }
 
-    private async Task<string?> DeletePodsAsync(V1Job job, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
-    {
-        var results = await Task.WhenAll(pods.Select(async pod =>
-        {
-            try
-            {
-                await _registry.DeleteAsync(new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name), DeleteOptions.ForUid(pod.Metadata.Uid), cancellationToken);
-                Log.ControllerDeletedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, pod.Metadata.Name);
-                return null;
-            }
-            catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-            {
-                return null;
-            }
-            catch (Exception e) when (e is ObjectRejectedException or StoreException)
-            {
-                return e.Message;
-            }
-        }));
-        return results.FirstOrDefault(r => r is not null);
-    }
+    private Task<string?> DeletePodsAsync(V1Job job, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken) =>
+        _registry.DeleteEachAsync(
+            ResourceTypes.Pods,
+            pods.Select(p => p.Metadata),
+            name => Log.ControllerDeletedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, name),
+            cancellationToken);
 
     private async Task DeleteJobAsync(V1Job job, CancellationToken cancellationToken)
     {
@@ -250,27 +202,7 @@ public sealed class SyncJobActivity
         }
     }
 
-    private async Task<bool> WriteStatusAsync(V1Job job, V1JobStatus status, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _registry.UpdateAsync(new ObjectKey(ResourceTypes.Jobs, job.Metadata.NamespaceProperty, job.Metadata.Name), obj =>
-            {
-                var current = (V1Job)obj;
-                if (current.Status is not null && KubeJson.Serialize(current.Status) == KubeJson.Serialize(status))
-                {
-                    return null;
-                }
-
-                current.Status = status;
-                return current;
-            }, UpdateOptions.Status(job.Metadata.Uid), cancellationToken);
-            return true;
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced: the next sync ends the workflow.
-            return false;
-        }
-    }
+    private Task<bool> WriteStatusAsync(V1Job job, V1JobStatus status, CancellationToken cancellationToken) =>
+        _registry.WriteStatusAsync<V1Job>(
+            ResourceTypes.Jobs, job.Metadata, current => ControllerWrites.Replace(current.Status, status, s => current.Status = s), cancellationToken);
 }

@@ -2,7 +2,6 @@ using DurableKube.Domain.Controllers;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.ReplicaSets;
 using DurableKube.Domain.Resources;
-using DurableKube.Domain.Serialization;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
 using DurableKube.Registry;
@@ -61,12 +60,12 @@ public sealed class SyncReplicaSetActivity
         var controllerRef = OwnerReferences.NewControllerRef(ResourceTypes.ReplicaSets.ApiVersion, ResourceTypes.ReplicaSets.Kind, rs.Metadata);
         foreach (var pod in plan.Adopt)
         {
-            await ClaimAsync(pod, adopt: controllerRef, cancellationToken);
+            await _registry.ClaimAsync(ResourceTypes.Pods, pod.Metadata, controllerRef, cancellationToken);
         }
 
         foreach (var pod in plan.Release)
         {
-            await ClaimAsync(pod, adopt: null, cancellationToken);
+            await _registry.ClaimAsync(ResourceTypes.Pods, pod.Metadata, adopt: null, cancellationToken);
         }
 
         string? failure = null;
@@ -102,42 +101,6 @@ public sealed class SyncReplicaSetActivity
         return [.. pods.Where(p => OwnerReferences.ControllerOf(p.Metadata) is { } c && uids.Contains(c.Uid) && PodConditions.IsActive(p))];
     }
 
-    /// <summary>Adopts a pod (adds the controller reference) or releases it (removes ours), if it is still as the plan saw it.</summary>
-    private async Task ClaimAsync(V1Pod pod, V1OwnerReference? adopt, CancellationToken cancellationToken)
-    {
-        var key = new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-        try
-        {
-            await _registry.UpdateAsync(key, obj =>
-            {
-                var meta = obj.Metadata;
-                var controller = OwnerReferences.ControllerOf(meta);
-                if (adopt is not null)
-                {
-                    if (controller is not null || meta.DeletionTimestamp is not null)
-                    {
-                        return null;
-                    }
-
-                    meta.OwnerReferences = [.. meta.OwnerReferences ?? [], adopt];
-                    return obj;
-                }
-
-                if (controller?.Uid != OwnerReferences.ControllerOf(pod.Metadata)?.Uid)
-                {
-                    return null;
-                }
-
-                meta.OwnerReferences = [.. meta.OwnerReferences!.Where(r => r.Uid != controller!.Uid)];
-                return obj;
-            }, new UpdateOptions(Preconditions: new Preconditions(Uid: pod.Metadata.Uid)), cancellationToken);
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced meanwhile: the next sync sees what is there.
-        }
-    }
-
     /// <summary>Creates pods in slow-start batches, stopping after the first batch with a failure; returns the failure, if any.</summary>
     private async Task<string?> CreatePodsAsync(V1ReplicaSet rs, V1OwnerReference controllerRef, int count, CancellationToken cancellationToken)
     {
@@ -167,47 +130,14 @@ public sealed class SyncReplicaSetActivity
         return null;
     }
 
-    private async Task<string?> DeletePodsAsync(V1ReplicaSet rs, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
-    {
-        var results = await Task.WhenAll(pods.Select(async pod =>
-        {
-            try
-            {
-                await _registry.DeleteAsync(new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name), DeleteOptions.ForUid(pod.Metadata.Uid), cancellationToken);
-                Log.ControllerDeletedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, pod.Metadata.Name);
-                return null;
-            }
-            catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-            {
-                return null;
-            }
-            catch (Exception e) when (e is ObjectRejectedException or StoreException)
-            {
-                return e.Message;
-            }
-        }));
-        return results.FirstOrDefault(r => r is not null);
-    }
+    private Task<string?> DeletePodsAsync(V1ReplicaSet rs, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken) =>
+        _registry.DeleteEachAsync(
+            ResourceTypes.Pods,
+            pods.Select(p => p.Metadata),
+            name => Log.ControllerDeletedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, name),
+            cancellationToken);
 
-    private async Task WriteStatusAsync(V1ReplicaSet rs, V1ReplicaSetStatus status, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _registry.UpdateAsync(new ObjectKey(ResourceTypes.ReplicaSets, rs.Metadata.NamespaceProperty, rs.Metadata.Name), obj =>
-            {
-                var current = (V1ReplicaSet)obj;
-                if (current.Status is not null && KubeJson.Serialize(current.Status) == KubeJson.Serialize(status))
-                {
-                    return null;
-                }
-
-                current.Status = status;
-                return current;
-            }, UpdateOptions.Status(rs.Metadata.Uid), cancellationToken);
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced: the next sync ends the workflow.
-        }
-    }
+    private Task<bool> WriteStatusAsync(V1ReplicaSet rs, V1ReplicaSetStatus status, CancellationToken cancellationToken) =>
+        _registry.WriteStatusAsync<V1ReplicaSet>(
+            ResourceTypes.ReplicaSets, rs.Metadata, current => ControllerWrites.Replace(current.Status, status, s => current.Status = s), cancellationToken);
 }

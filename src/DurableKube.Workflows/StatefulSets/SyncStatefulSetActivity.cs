@@ -1,6 +1,5 @@
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.Resources;
-using DurableKube.Domain.Serialization;
 using DurableKube.Domain.StatefulSets;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
@@ -77,12 +76,12 @@ public sealed class SyncStatefulSetActivity
         var controllerRef = OwnerReferences.NewControllerRef(ResourceTypes.StatefulSets.ApiVersion, ResourceTypes.StatefulSets.Kind, sts.Metadata);
         foreach (var pod in plan.Adopt)
         {
-            await ClaimAsync(pod, adopt: controllerRef, cancellationToken);
+            await _registry.ClaimAsync(ResourceTypes.Pods, pod.Metadata, controllerRef, cancellationToken);
         }
 
         foreach (var pod in plan.Release)
         {
-            await ClaimAsync(pod, adopt: null, cancellationToken);
+            await _registry.ClaimAsync(ResourceTypes.Pods, pod.Metadata, adopt: null, cancellationToken);
         }
 
         foreach (var pod in plan.Relabel)
@@ -148,43 +147,6 @@ public sealed class SyncStatefulSetActivity
         }
     }
 
-    /// <summary>Adopts a pod (adds the controller reference) or releases it (removes ours), if it is still as the plan saw it.</summary>
-    private async Task ClaimAsync(V1Pod pod, V1OwnerReference? adopt, CancellationToken cancellationToken)
-    {
-        var key = new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-        var ours = OwnerReferences.ControllerOf(pod.Metadata)?.Uid;
-        try
-        {
-            await _registry.UpdateAsync(key, obj =>
-            {
-                var meta = obj.Metadata;
-                var controller = OwnerReferences.ControllerOf(meta);
-                if (adopt is not null)
-                {
-                    if (controller is not null || meta.DeletionTimestamp is not null)
-                    {
-                        return null;
-                    }
-
-                    meta.OwnerReferences = [.. meta.OwnerReferences ?? [], adopt];
-                    return obj;
-                }
-
-                if (controller is null || controller.Uid != ours)
-                {
-                    return null;
-                }
-
-                meta.OwnerReferences = [.. meta.OwnerReferences!.Where(r => r.Uid != controller.Uid)];
-                return obj;
-            }, new UpdateOptions(Preconditions: new Preconditions(Uid: pod.Metadata.Uid)), cancellationToken);
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced meanwhile: the next sync sees what is there.
-        }
-    }
-
     /// <summary>Restores the identity labels of a pod that lacks them (<c>updateIdentity</c>), as an adopted pod may.</summary>
     private async Task RelabelAsync(V1StatefulSet sts, V1Pod pod, CancellationToken cancellationToken)
     {
@@ -234,49 +196,17 @@ public sealed class SyncStatefulSetActivity
         return results.FirstOrDefault(r => r is not null);
     }
 
-    private async Task<string?> DeletePodsAsync(V1StatefulSet sts, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
-    {
-        var results = await Task.WhenAll(pods.Select(async pod =>
-        {
-            try
-            {
-                await _registry.DeleteAsync(new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name), DeleteOptions.ForUid(pod.Metadata.Uid), cancellationToken);
-                Log.ControllerDeletedPod(_logger, Kind, sts.Metadata.NamespaceProperty, sts.Metadata.Name, pod.Metadata.Name);
-                return null;
-            }
-            catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-            {
-                return null;
-            }
-            catch (Exception e) when (e is ObjectRejectedException or StoreException)
-            {
-                return $"delete Pod {pod.Metadata.Name} in StatefulSet {sts.Metadata.Name} failed error: {e.Message}";
-            }
-        }));
-        return results.FirstOrDefault(r => r is not null);
-    }
+    private Task<string?> DeletePodsAsync(V1StatefulSet sts, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken) =>
+        _registry.DeleteEachAsync(
+            ResourceTypes.Pods,
+            pods.Select(p => p.Metadata),
+            name => Log.ControllerDeletedPod(_logger, Kind, sts.Metadata.NamespaceProperty, sts.Metadata.Name, name),
+            cancellationToken,
+            (pod, e) => $"delete Pod {pod.Name} in StatefulSet {sts.Metadata.Name} failed error: {e.Message}");
 
-    private async Task WriteStatusAsync(V1StatefulSet sts, V1StatefulSetStatus status, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _registry.UpdateAsync(new ObjectKey(ResourceTypes.StatefulSets, sts.Metadata.NamespaceProperty, sts.Metadata.Name), obj =>
-            {
-                var current = (V1StatefulSet)obj;
-                if (current.Status is not null && KubeJson.Serialize(current.Status) == KubeJson.Serialize(status))
-                {
-                    return null;
-                }
-
-                current.Status = status;
-                return current;
-            }, UpdateOptions.Status(sts.Metadata.Uid), cancellationToken);
-        }
-        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
-        {
-            // Gone or replaced: the next sync ends the workflow.
-        }
-    }
+    private Task<bool> WriteStatusAsync(V1StatefulSet sts, V1StatefulSetStatus status, CancellationToken cancellationToken) =>
+        _registry.WriteStatusAsync<V1StatefulSet>(
+            ResourceTypes.StatefulSets, sts.Metadata, current => ControllerWrites.Replace(current.Status, status, s => current.Status = s), cancellationToken);
 
     /// <summary>Deletes the oldest revisions no pod, nor the current or update revision, uses beyond the history limit.</summary>
     private async Task TrimHistoryAsync(V1StatefulSet sts, IReadOnlyList<V1ControllerRevision> owned, IReadOnlyList<V1Pod> pods, V1StatefulSetStatus status, CancellationToken cancellationToken)
