@@ -107,7 +107,7 @@ public sealed partial class ObjectRegistry
                 type,
                 meta.Name ?? meta.GenerateName ?? string.Empty,
                 $"unable to create new content in namespace {meta.NamespaceProperty} because it is being terminated",
-                cause: new RejectionCause("NamespaceTerminating", $"namespace {meta.NamespaceProperty} is being terminated", "metadata.namespace"));
+                cause: new RejectionCause(RejectionCause.NamespaceTerminating, $"namespace {meta.NamespaceProperty} is being terminated", "metadata.namespace"));
         }
     }
 }

@@ -143,6 +143,15 @@ public static class ControllerWrites
         }
     }
 
+    /// <summary>
+    /// Whether a create was refused because its namespace is being deleted: no failure of the controller, which
+    /// is about to go with its namespace (Kubernetes' controllers ignore <c>NamespaceTerminatingCause</c>).
+    /// </summary>
+    /// <param name="refusal">What the create threw.</param>
+    /// <returns>Whether it is that refusal.</returns>
+    public static bool NamespaceTerminating(Exception refusal) =>
+        refusal is ObjectRejectedException { Cause.Reason: RejectionCause.NamespaceTerminating };
+
     /// <summary>Replaces a status unless it already holds the same values.</summary>
     /// <typeparam name="TStatus">The status type.</typeparam>
     /// <param name="current">The status stored.</param>

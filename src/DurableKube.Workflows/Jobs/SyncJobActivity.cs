@@ -163,6 +163,11 @@ public sealed class SyncJobActivity
                     Log.ControllerCreatedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, created.Metadata.Name);
                     return null;
                 }
+                catch (ObjectRejectedException e) when (ControllerWrites.NamespaceTerminating(e))
+                {
+                    // Its namespace is going, and it with it: nothing failed.
+                    return null;
+                }
                 catch (Exception e) when (e is ObjectRejectedException or StoreException)
                 {
                     return e.Message;

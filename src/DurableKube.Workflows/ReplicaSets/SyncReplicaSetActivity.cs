@@ -115,6 +115,11 @@ public sealed class SyncReplicaSetActivity
                     Log.ControllerCreatedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, created.Metadata.Name);
                     return null;
                 }
+                catch (ObjectRejectedException e) when (ControllerWrites.NamespaceTerminating(e))
+                {
+                    // Its namespace is going, and it with it: nothing failed.
+                    return null;
+                }
                 catch (Exception e) when (e is ObjectRejectedException or StoreException)
                 {
                     return e.Message;

@@ -187,6 +187,11 @@ public sealed class SyncStatefulSetActivity
                 // An earlier try made it, or the last one of that name is still going: the next sync sees which.
                 return null;
             }
+            catch (ObjectRejectedException e) when (ControllerWrites.NamespaceTerminating(e))
+            {
+                // Its namespace is going, and it with it: nothing failed.
+                return null;
+            }
             catch (Exception e) when (e is ObjectRejectedException or StoreException)
             {
                 Log.ControllerCreateFailed(_logger, Kind, sts.Metadata.NamespaceProperty, sts.Metadata.Name, e.Message);

@@ -2,6 +2,7 @@ using DurableKube.Domain.Deletion;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.ReplicaSets;
 using DurableKube.Domain.Resources;
+using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
 using DurableKube.Registry;
 using DurableKube.Testing.Runtime;
@@ -220,6 +221,27 @@ public sealed class ReplicaSetControllerTests : IAsyncLifetime
 
         var healed = (await WaitForStatusAsync(s => s.Replicas == 3 && s.Conditions is null))!.Status;
         Assert.Null(healed.Conditions);
+    }
+
+    [Fact]
+    public async Task A_creation_refused_because_the_namespace_is_being_deleted_is_no_failure()
+    {
+        // As the API server refuses a pod in a namespace being deleted (the test's store refuses in its place).
+        _harness.Faults.Fault = (operation, type, _) => operation == "Create" && type == ResourceTypes.Pods
+            ? new ObjectRejectedException(
+                RejectionReason.Forbidden,
+                ResourceTypes.Pods,
+                "frontend-",
+                "unable to create new content in namespace default because it is being terminated",
+                cause: new RejectionCause(RejectionCause.NamespaceTerminating, "namespace default is being terminated", "metadata.namespace"))
+            : null;
+
+        await CreateAsync(Frontend(replicas: 2));
+
+        var status = (await WaitForStatusAsync(s => s.ObservedGeneration == 1))!.Status;
+        Assert.Null(status.Conditions);
+        Assert.Equal(0, status.Replicas);
+        Assert.True(_harness.Faults.Faulted >= 1, "no creation was tried");
     }
 
     [Fact]
