@@ -1,3 +1,4 @@
+using DurableKube.Domain.Controllers;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
@@ -72,6 +73,55 @@ public static class ControllerWrites
         {
             // Gone or replaced meanwhile: the next sync sees what is there.
         }
+    }
+
+    /// <summary>
+    /// Creates pods in slow-start batches of 1, 2, 4, ... (<c>slowStartBatch</c>), stopping after the first batch in
+    /// which a creation failed, so a controller whose pods are refused does not flood the API with them. A creation
+    /// refused because the namespace is being deleted is no failure.
+    /// </summary>
+    /// <param name="registry">The write path.</param>
+    /// <param name="count">How many pods to create.</param>
+    /// <param name="make">Makes the i-th pod (from 0).</param>
+    /// <param name="created">Told the name of each pod created.</param>
+    /// <param name="cancellationToken">Cancels the creations.</param>
+    /// <returns>The first refusal, or <see langword="null"/> if every creation is done.</returns>
+    public static async Task<string?> CreateInSlowStartBatchesAsync(
+        this ObjectRegistry registry, int count, Func<int, V1Pod> make, Action<string> created, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(make);
+        ArgumentNullException.ThrowIfNull(created);
+        var made = 0;
+        foreach (var batch in SlowStart.Batches(count))
+        {
+            var first = made;
+            made += batch;
+            var results = await Task.WhenAll(Enumerable.Range(first, batch).Select(async i =>
+            {
+                try
+                {
+                    var pod = await registry.CreateAsync(ResourceTypes.Pods, make(i), cancellationToken: cancellationToken);
+                    created(pod.Metadata.Name);
+                    return null;
+                }
+                catch (ObjectRejectedException e) when (NamespaceTerminating(e))
+                {
+                    // Its namespace is going, and the controller with it: nothing failed.
+                    return null;
+                }
+                catch (Exception e) when (e is ObjectRejectedException or StoreException)
+                {
+                    return e.Message;
+                }
+            }));
+            if (results.FirstOrDefault(r => r is not null) is { } failure)
+            {
+                return failure;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Deletes dependents at once, each guarded by its uid; one already gone or replaced counts as deleted.</summary>

@@ -149,38 +149,17 @@ public sealed class SyncJobActivity
 
     private async Task<string?> CreatePodsAsync(V1Job job, V1OwnerReference controllerRef, JobPlan plan, CancellationToken cancellationToken)
     {
-        var made = 0;
-        foreach (var batch in SlowStart.Batches(plan.Create))
+        var failure = await _registry.CreateInSlowStartBatchesAsync(
+            plan.Create,
+            i => JobPods.NewPod(job, controllerRef, plan.CreateIndexes.Count > 0 ? plan.CreateIndexes[i] : null),
+            name => Log.ControllerCreatedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, name),
+            cancellationToken);
+        if (failure is not null)
         {
-            var indexes = plan.CreateIndexes.Count > 0 ? plan.CreateIndexes.Skip(made).Take(batch).Select(i => (int?)i).ToList() : Enumerable.Repeat((int?)null, batch).ToList();
-            made += batch;
-            var results = await Task.WhenAll(indexes.Select(async index =>
-            {
-                try
-                {
-                    var pod = JobPods.NewPod(job, controllerRef, index);
-                    var created = await _registry.CreateAsync(ResourceTypes.Pods, pod, cancellationToken: cancellationToken);
-                    Log.ControllerCreatedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, created.Metadata.Name);
-                    return null;
-                }
-                catch (ObjectRejectedException e) when (ControllerWrites.NamespaceTerminating(e))
-                {
-                    // Its namespace is going, and it with it: nothing failed.
-                    return null;
-                }
-                catch (Exception e) when (e is ObjectRejectedException or StoreException)
-                {
-                    return e.Message;
-                }
-            }));
-            if (results.FirstOrDefault(r => r is not null) is { } failure)
-            {
-                Log.ControllerCreateFailed(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, failure);
-                return failure;
-            }
+            Log.ControllerCreateFailed(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, failure);
         }
 
-        return null;
+        return failure;
     }
 
     private Task<string?> DeletePodsAsync(V1Job job, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken) =>

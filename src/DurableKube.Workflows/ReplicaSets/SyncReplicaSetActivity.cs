@@ -2,8 +2,6 @@ using DurableKube.Domain.Controllers;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.ReplicaSets;
 using DurableKube.Domain.Resources;
-using DurableKube.Domain.Strategies;
-using DurableKube.Ports.Store;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using k8s.Models;
@@ -104,35 +102,17 @@ public sealed class SyncReplicaSetActivity
     /// <summary>Creates pods in slow-start batches, stopping after the first batch with a failure; returns the failure, if any.</summary>
     private async Task<string?> CreatePodsAsync(V1ReplicaSet rs, V1OwnerReference controllerRef, int count, CancellationToken cancellationToken)
     {
-        foreach (var batch in SlowStart.Batches(count))
+        var failure = await _registry.CreateInSlowStartBatchesAsync(
+            count,
+            _ => PodTemplates.NewPod(rs.Spec.Template, rs.Metadata.NamespaceProperty, rs.Metadata.Name, controllerRef),
+            name => Log.ControllerCreatedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, name),
+            cancellationToken);
+        if (failure is not null)
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(async _ =>
-            {
-                try
-                {
-                    var pod = PodTemplates.NewPod(rs.Spec.Template, rs.Metadata.NamespaceProperty, rs.Metadata.Name, controllerRef);
-                    var created = await _registry.CreateAsync(ResourceTypes.Pods, pod, cancellationToken: cancellationToken);
-                    Log.ControllerCreatedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, created.Metadata.Name);
-                    return null;
-                }
-                catch (ObjectRejectedException e) when (ControllerWrites.NamespaceTerminating(e))
-                {
-                    // Its namespace is going, and it with it: nothing failed.
-                    return null;
-                }
-                catch (Exception e) when (e is ObjectRejectedException or StoreException)
-                {
-                    return e.Message;
-                }
-            }));
-            if (results.FirstOrDefault(r => r is not null) is { } failure)
-            {
-                Log.ControllerCreateFailed(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, failure);
-                return failure;
-            }
+            Log.ControllerCreateFailed(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, failure);
         }
 
-        return null;
+        return failure;
     }
 
     private Task<string?> DeletePodsAsync(V1ReplicaSet rs, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken) =>
