@@ -10,6 +10,7 @@ namespace DurableKube.Runtime.Aci.Arm;
     PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(ContainerGroup))]
 [JsonSerializable(typeof(ContainerGroupListResult))]
+[JsonSerializable(typeof(ContainerGroupTagsPatch))]
 [JsonSerializable(typeof(ContainerLogs))]
 [JsonSerializable(typeof(ArmErrorResponse))]
 [JsonSerializable(typeof(ArmOperationStatus))]

@@ -188,7 +188,10 @@ public sealed class ContainerGroupClient
     /// <param name="name">The group's name.</param>
     /// <param name="waitUntil">Return once ARM accepted the deletion, or once it is done.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Whether there was such a group (a delete of a missing group succeeds).</returns>
+    /// <returns>
+    /// <see langword="false"/> when ARM answered 404; a delete of a missing group succeeds either way (ARM usually
+    /// answers 204 for it, so <see langword="true"/> does not prove the group existed).
+    /// </returns>
     public async Task<bool> DeleteAsync(string name, WaitUntil waitUntil, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(RequestMethod.Delete, GroupUri(name), null, cancellationToken);
@@ -208,6 +211,23 @@ public sealed class ContainerGroupClient
         }
 
         return true;
+    }
+
+    /// <summary>Replaces a group's tags (PATCH), leaving its containers as they are.</summary>
+    /// <param name="name">The group's name.</param>
+    /// <param name="tags">The tags, all of them.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether there was such a group.</returns>
+    public async Task<bool> UpdateTagsAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken = default)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ContainerGroupTagsPatch { Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal) }, AciJsonContext.Default.ContainerGroupTagsPatch);
+        using var response = await SendAsync(RequestMethod.Patch, GroupUri(name), body, cancellationToken);
+        if (IsGone(response))
+        {
+            return false;
+        }
+
+        return IsError(response) ? throw Failure("update the tags of", name, ReadError(response)) : true;
     }
 
     /// <summary>Restarts every container of a group in place (POST <c>/restart</c>, long-running).</summary>
