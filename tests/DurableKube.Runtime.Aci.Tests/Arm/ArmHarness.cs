@@ -52,7 +52,7 @@ internal sealed class ArmHarness : IAsyncDisposable
     public static ContainerGroup Group(string image = "registry.example/app:1", params string[] command) => new()
     {
         Location = "westeurope",
-        Tags = new() { ["durablekube.io/pod-uid"] = "uid-1" },
+        Tags = new() { ["durablekube-pod-uid"] = "uid-1" },
         Properties = new ContainerGroupProperties
         {
             OsType = "Linux",

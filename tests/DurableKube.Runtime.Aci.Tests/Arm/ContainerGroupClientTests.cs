@@ -68,7 +68,7 @@ public sealed class ContainerGroupClientTests
         Assert.Contains(view.Events!, e => e.Name == "Started");
         Assert.Null(listed.Properties.InstanceView);
         Assert.Null(listed.Properties.Containers[0].Properties.InstanceView);
-        Assert.Equal("uid-1", listed.Tags!["durablekube.io/pod-uid"]);
+        Assert.Equal("uid-1", listed.Tags!["durablekube-pod-uid"]);
     }
 
     [Fact]
