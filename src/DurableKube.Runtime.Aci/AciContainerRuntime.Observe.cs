@@ -73,7 +73,7 @@ public sealed partial class AciContainerRuntime
         var yielded = new HashSet<ContainerRunId>();
         while (!cancellationToken.IsCancellationRequested)
         {
-            IReadOnlyList<ContainerRunStatus> runs = [];
+            IReadOnlyList<ContainerRunStatus>? runs = null;
             try
             {
                 runs = await ListContainersAsync(cancellationToken);
@@ -83,9 +83,15 @@ public sealed partial class AciContainerRuntime
                 // ARM is throttling or unwell: the next round tries again.
             }
 
-            foreach (var run in runs.Where(run => run.State == ContainerRunState.Exited && !run.Acknowledged && yielded.Add(run.Id)))
+            foreach (var run in (runs ?? []).Where(run => run.State == ContainerRunState.Exited && !run.Acknowledged && yielded.Add(run.Id)))
             {
                 yield return run;
+            }
+
+            // Forget runs the runtime no longer holds (their pods were removed), so the set stays as small as the node.
+            if (runs is not null)
+            {
+                yielded.IntersectWith(runs.Select(run => run.Id));
             }
 
             try

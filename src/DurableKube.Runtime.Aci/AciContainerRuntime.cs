@@ -120,7 +120,12 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
 
         // Restart first and record the generation after: a retry after a failed tag update restarts again (the runs
         // are numbered alike), while the other order could number runs that never restarted.
-        if (!await _arm.RestartAsync(entry.Name, WaitUntil.Completed, cancellationToken))
+        // A stopped group (deallocated) is started, which starts every container afresh; a running one is restarted in place.
+        var stopped = group.Properties.InstanceView?.State == "Stopped";
+        var found = stopped
+            ? await _arm.StartAsync(entry.Name, WaitUntil.Completed, cancellationToken)
+            : await _arm.RestartAsync(entry.Name, WaitUntil.Completed, cancellationToken);
+        if (!found)
         {
             throw Gone(podUid);
         }

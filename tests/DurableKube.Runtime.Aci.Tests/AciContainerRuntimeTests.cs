@@ -77,7 +77,7 @@ public sealed class AciContainerRuntimeTests
         var app = aci.Launch("p1", "app", 0, ContainerScript.Forever);
         var spec = AciHarness.Spec("p1", init, app);
 
-        var initializing = await Eventually.ReturnsAsync(() => aci.Runtime.CreateSandboxAsync(spec), s => s.Waiting.Any(w => w.Reason == "PodInitializing"));
+        var initializing = await Eventually.ReturnsAsync(() => aci.Runtime.CreateSandboxAsync(spec), s => s.Waiting.Count == 1 && s.Waiting[0].Reason == "PodInitializing");
         await aci.CreateReadyAsync(spec);
         var setup = await aci.Runtime.StartContainerAsync(init);
         var started = await aci.Runtime.StartContainerAsync(app);
@@ -132,6 +132,22 @@ public sealed class AciContainerRuntimeTests
 
         Assert.Equal(137, exited!.ExitCode);
         Assert.Single(aci.Server.Requests, r => r.Path.EndsWith("/stop", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_restart_of_a_stopped_group_starts_it_again()
+    {
+        await using var aci = await AciHarness.StartAsync();
+        var app = aci.Launch("p1", "app", 0, ContainerScript.Forever);
+        await aci.CreateReadyAsync(AciHarness.Spec("p1", app));
+        await aci.Runtime.StopContainerAsync(app.Id, StopMode.Kill);
+
+        await aci.Runtime.RestartSandboxAsync("p1", 1);
+        var run = await Eventually.ReturnsAsync(() => aci.Runtime.GetContainerAsync(app.Id with { Attempt = 1 }), run => run is not null);
+
+        Assert.Equal(ContainerRunState.Running, run!.State);
+        Assert.Single(aci.Server.Requests, r => r.Path.EndsWith("/start", StringComparison.Ordinal));
+        Assert.DoesNotContain(aci.Server.Requests, r => r.Path.EndsWith("/restart", StringComparison.Ordinal));
     }
 
     [Fact]
