@@ -257,9 +257,12 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     private async Task<ContainerGroup?> ReadAsync(GroupEntry entry, CancellationToken cancellationToken, bool fresh = false)
     {
         var now = _time.GetUtcNow();
-        if (!fresh && entry.Observed is { } recent && now - entry.ObservedAt < _options.ReadFreshFor)
+        lock (entry)
         {
-            return recent;
+            if (!fresh && entry.Observed is { } recent && now - entry.ObservedAt < _options.ReadFreshFor)
+            {
+                return recent;
+            }
         }
 
         var group = await _arm.GetAsync(entry.Name, cancellationToken);
@@ -271,21 +274,27 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     private void Observed(GroupEntry entry, ContainerGroup? group, DateTimeOffset now)
     {
         var fingerprint = group is null ? null : GroupObservation.Fingerprint(group);
-        entry.Backoff = fingerprint != entry.Fingerprint || entry.Backoff <= TimeSpan.Zero
-            ? _options.MinReadInterval
-            : TimeSpan.FromTicks(Math.Min(entry.Backoff.Ticks * 2, _options.MaxReadInterval.Ticks));
-        entry.Fingerprint = fingerprint;
-        entry.Observed = group;
-        entry.ObservedAt = now;
-        entry.DueAt = now + entry.Backoff;
+        lock (entry)
+        {
+            entry.Backoff = fingerprint != entry.Fingerprint || entry.Backoff <= TimeSpan.Zero
+                ? _options.MinReadInterval
+                : TimeSpan.FromTicks(Math.Min(entry.Backoff.Ticks * 2, _options.MaxReadInterval.Ticks));
+            entry.Fingerprint = fingerprint;
+            entry.Observed = group;
+            entry.ObservedAt = now;
+            entry.DueAt = now + entry.Backoff;
+        }
     }
 
     /// <summary>Makes a group due for a read at the next observation, its back-off reset (it was just created, restarted or stopped).</summary>
     private void Changed(GroupEntry entry)
     {
-        entry.Backoff = _options.MinReadInterval;
-        entry.DueAt = _time.GetUtcNow();
-        entry.ObservedAt = DateTimeOffset.MinValue;
+        lock (entry)
+        {
+            entry.Backoff = _options.MinReadInterval;
+            entry.DueAt = _time.GetUtcNow();
+            entry.ObservedAt = DateTimeOffset.MinValue;
+        }
     }
 
     /// <summary>Finds a pod's group: known, or by its uid tag in a list of the resource group.</summary>

@@ -2,7 +2,10 @@ using DurableKube.Runtime.Aci.Arm.Models;
 
 namespace DurableKube.Runtime.Aci;
 
-/// <summary>What the runtime knows of one pod's group: its name, the last read of it, and when it is due to be read again.</summary>
+/// <summary>
+/// What the runtime knows of one pod's group: its name, the last read of it, and when it is due to be read again.
+/// The runtime locks the entry while it changes the read, its time and the schedule together.
+/// </summary>
 internal sealed class GroupEntry(string podUid, string name)
 {
     public string PodUid { get; } = podUid;
