@@ -55,6 +55,12 @@ public sealed partial class FakeArmServer : IAsyncDisposable
     /// <summary>Gets the self-signed certificate the server presents.</summary>
     public X509Certificate2 Certificate { get; }
 
+    /// <summary>
+    /// Gets the certificate in PEM, for a host in another process that must trust it (written to a file, e.g. for
+    /// <c>SSL_CERT_FILE</c>, or compared by a certificate check the test sets up).
+    /// </summary>
+    public string CertificatePem => Certificate.ExportCertificatePem();
+
     /// <summary>Gets the knobs (they may be changed while it runs).</summary>
     public FakeArmOptions Options { get; }
 
