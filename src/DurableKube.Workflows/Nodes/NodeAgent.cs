@@ -21,6 +21,7 @@ namespace DurableKube.Workflows.Nodes;
 public sealed class NodeAgent : BackgroundService
 {
     private readonly ObjectRegistry _registry;
+    private readonly NodeRuntime _node;
     private readonly IContainerRuntime _runtime;
     private readonly IWorkflowClient _workflows;
     private readonly IOptions<NodeOptions> _options;
@@ -29,15 +30,17 @@ public sealed class NodeAgent : BackgroundService
 
     /// <summary>Initializes a new instance of the <see cref="NodeAgent"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
-    /// <param name="runtime">The node's container runtime.</param>
+    /// <param name="node">The node and its container runtime.</param>
     /// <param name="workflows">Signals the pods' workflows.</param>
-    /// <param name="options">The node options.</param>
+    /// <param name="options">The node agent's intervals.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public NodeAgent(ObjectRegistry registry, IContainerRuntime runtime, IWorkflowClient workflows, IOptions<NodeOptions> options, TimeProvider time, ILogger<NodeAgent> logger)
+    public NodeAgent(ObjectRegistry registry, NodeRuntime node, IWorkflowClient workflows, IOptions<NodeOptions> options, TimeProvider time, ILogger<NodeAgent> logger)
     {
+        ArgumentNullException.ThrowIfNull(node);
         _registry = registry;
-        _runtime = runtime;
+        _node = node;
+        _runtime = node.Runtime;
         _workflows = workflows;
         _options = options;
         _time = time;
@@ -49,7 +52,7 @@ public sealed class NodeAgent : BackgroundService
     /// <returns>A task that completes once the node is stored.</returns>
     public async Task HeartbeatAsync(CancellationToken cancellationToken = default)
     {
-        var name = _options.Value.Name;
+        var name = _node.Name;
         var description = await _runtime.DescribeNodeAsync(cancellationToken);
         var now = _time.GetUtcNow();
         try
@@ -69,7 +72,7 @@ public sealed class NodeAgent : BackgroundService
 
         try
         {
-            await _registry.CreateAsync(ResourceTypes.Nodes, NodeObject.Create(name, description, now), cancellationToken: cancellationToken);
+            await _registry.CreateAsync(ResourceTypes.Nodes, NodeObject.Create(_node, description, now), cancellationToken: cancellationToken);
             Log.NodeRegistered(_logger, name);
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
@@ -79,7 +82,7 @@ public sealed class NodeAgent : BackgroundService
     }
 
     /// <summary>
-    /// Reports every exit the pods' workflows have not acknowledged, and stops runs whose pod is gone
+    /// Reports every exit the pods' workflows have not acknowledged, and removes the sandboxes whose pod is gone
     /// (the kubelet's orphan clean-up).
     /// </summary>
     /// <param name="cancellationToken">Cancels the work.</param>
@@ -92,7 +95,9 @@ public sealed class NodeAgent : BackgroundService
             await ReportExitAsync(run, cancellationToken);
         }
 
-        var podUids = runs.Where(r => r.State == ContainerRunState.Running).Select(r => r.Id.PodUid).ToHashSet(StringComparer.Ordinal);
+        // Every sandbox with a run in it, running or not: one whose pod is gone is an orphan (an ACI container group
+        // whose containers have all exited still costs its reservation until it is deleted).
+        var podUids = runs.Select(r => r.Id.PodUid).ToHashSet(StringComparer.Ordinal);
         if (podUids.Count == 0)
         {
             return;
@@ -168,7 +173,7 @@ public sealed class NodeAgent : BackgroundService
         EveryAsync(_options.Value.HeartbeatInterval, HeartbeatAsync, stoppingToken);
 
     private Task ResyncLoopAsync(CancellationToken stoppingToken) =>
-        EveryAsync(_options.Value.ExitResyncInterval, ResyncAsync, stoppingToken);
+        EveryAsync(_node.ResyncInterval ?? _options.Value.ExitResyncInterval, ResyncAsync, stoppingToken);
 
     private async Task EveryAsync(TimeSpan interval, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
     {

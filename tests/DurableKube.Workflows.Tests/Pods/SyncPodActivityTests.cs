@@ -28,7 +28,7 @@ public sealed class SyncPodActivityTests
     private ObjectRegistry Registry() => new(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance);
 
     private SyncPodActivity Activity() => new(
-        Registry(), _runtime, new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance, _binder);
+        Registry(), new NodeRuntimes([new NodeRuntime("node-1", _runtime), new NodeRuntime("node-2", _runtime)]), new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance, _binder);
 
     private Task StoreNodeAsync(string name = "node-1", string cpu = "2") => _store.CreateAsync(ResourceTypes.Nodes, new V1Node
     {
