@@ -13,38 +13,9 @@ public sealed class SchedulingWalkthroughTests(LocalHostFixture host)
     {
         var ns = E2E.UniqueNamespace("sched");
         await E2E.CreateNamespaceAsync(host, ns);
-        var manifest = E2E.Manifest(host, """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: greedy
-            spec:
-              containers:
-              - name: app
-                image: busybox
-                command: ["sh", "-c", "sleep 3600"]
-                resources:
-                  requests:
-                    cpu: "100"
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: modest
-            spec:
-              containers:
-              - name: app
-                image: busybox
-                command: ["sh", "-c", "sleep 3600"]
-                resources:
-                  requests:
-                    cpu: 100m
-                    memory: 32Mi
-                  limits:
-                    memory: 64Mi
-            """);
 
-        await host.KubectlOkAsync("apply", "-n", ns, "-f", manifest);
+        // examples/scheduling.yaml: "greedy" asks for 100 CPUs; "modest" asks for 100m and 32Mi on a linux node.
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", Path.Combine(DurableKube.Testing.RepositoryRoot.Path, "examples", "scheduling.yaml"));
 
         Assert.Contains("pod/modest condition met", await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=Ready", "pod/modest", "--timeout=90s"), StringComparison.Ordinal);
         Assert.Equal(host.NodeName, (await host.KubectlOkAsync("get", "pod", "modest", "-n", ns, "-o", "jsonpath={.spec.nodeName}")).Trim());
