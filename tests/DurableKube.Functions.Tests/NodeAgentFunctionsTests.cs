@@ -40,6 +40,8 @@ public sealed class NodeAgentFunctionsTests : IDisposable
     public async Task A_tick_raises_an_unacknowledged_exit_to_its_pods_workflow_once()
     {
         var run = new ContainerRunId("u-7", "app", 2);
+        // The pod exists: a run whose pod is gone is an orphan, which the tick removes instead.
+        await _harness.StorePodAsync("web", change: p => p.Metadata.Uid = "u-7");
         await _harness.Runtime.CreateSandboxAsync(new SandboxSpec("u-7", "default", "web", FunctionHarness.NodeName));
         await _harness.Runtime.StartContainerAsync(new ContainerLaunch(run, "default", "web", "busybox", ["sleep", "1"], [], null));
         Assert.True(_harness.Runtime.Exit(run, 3));
