@@ -1,5 +1,6 @@
 using DurableKube.Api;
 using DurableKube.Ports.Runtime;
+using DurableKube.Runtime.Aci;
 using DurableKube.Runtime.Process;
 using DurableKube.Store.AzureStorage;
 using DurableKube.Workflows;
@@ -69,12 +70,15 @@ public static class DurableKubeServiceCollectionExtensions
             var nodeKind = node["Kind"] ?? string.Empty;
             switch (nodeKind.ToLowerInvariant())
             {
+                case RuntimeOptions.Aci:
+                    services.AddAciNode(node);
+                    break;
                 case RuntimeOptions.Process:
                     throw new InvalidOperationException(
                         $"Nodes:{node.Key}:Kind is \"process\": the local process node is the one Runtime:Kind=process makes, named by Node:Name.");
                 default:
                     throw new InvalidOperationException(
-                        $"Nodes:{node.Key}:Kind is \"{nodeKind}\", which this build does not have.");
+                        $"Nodes:{node.Key}:Kind is \"{nodeKind}\", which this build does not have; a node of Nodes is \"{RuntimeOptions.Aci}\".");
             }
         }
 

@@ -11,6 +11,9 @@ public sealed class RuntimeOptions
     /// <summary>The process runtime: containers are processes on this machine (Linux).</summary>
     public const string Process = "process";
 
+    /// <summary>An Azure Container Instances node: a kind for <c>Nodes__&lt;name&gt;__Kind</c>, not for the local node.</summary>
+    public const string Aci = "aci";
+
     /// <summary>No local node: every node is one of the <c>Nodes</c> section (the Functions app, whose workers must not run containers).</summary>
     public const string None = "none";
 

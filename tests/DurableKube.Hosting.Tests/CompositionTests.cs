@@ -109,4 +109,38 @@ public sealed class CompositionTests : IDisposable
         var error = Assert.ThrowsAny<Exception>(() => host.Services.GetRequiredService<INodeRuntimes>());
         Assert.Contains("is not a taint", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_aci_node_of_the_nodes_section_sits_beside_the_local_node_with_its_labels_and_taints()
+    {
+        using var host = Build(new()
+        {
+            ["Node:Name"] = "laptop",
+            ["Nodes:aci-1:Kind"] = "aci",
+            ["Nodes:aci-1:SubscriptionId"] = "00000000-0000-0000-0000-000000000001",
+            ["Nodes:aci-1:ResourceGroup"] = "rg-nodes",
+            ["Nodes:aci-1:Region"] = "westeurope",
+            ["Nodes:aci-1:Cpu"] = "20",
+            ["Nodes:aci-1:AccessToken"] = "token",
+            ["Nodes:aci-1:Labels:type"] = "virtual-kubelet",
+            ["Nodes:aci-1:Taints:0"] = "virtual-kubelet.io/provider=azure:NoSchedule",
+        });
+
+        var nodes = host.Services.GetRequiredService<INodeRuntimes>();
+        Assert.Equal(["laptop", "aci-1"], nodes.Nodes.Select(n => n.Name));
+        var aci = nodes.Nodes[1];
+        Assert.Equal(("aci", SandboxScope.Pod), (aci.Runtime.Name, aci.Runtime.Scope));
+        Assert.Equal("virtual-kubelet", aci.Labels["type"]);
+        Assert.Equal(("virtual-kubelet.io/provider", "azure", "NoSchedule"), (aci.Taints[0].Key, aci.Taints[0].Value, aci.Taints[0].Effect));
+        Assert.Same(aci.Runtime, nodes.RuntimeOf("aci-1"));
+    }
+
+    [Fact]
+    public void An_aci_node_missing_its_settings_stops_the_start_naming_them()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(new() { ["Nodes:aci-1:Kind"] = "aci" }));
+
+        Assert.Contains("Nodes:aci-1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SubscriptionId", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using DurableKube.Domain.Scheduling;
 using k8s.Models;
 
 namespace DurableKube.Workflows.Nodes;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using k8s.Models;
 
-namespace DurableKube.Workflows.Nodes;
+namespace DurableKube.Domain.Scheduling;
 
 /// <summary>Reads a taint written as <c>kubectl taint</c> takes it: <c>key[=value]:Effect</c>.</summary>
 public static class TaintSyntax
