@@ -50,7 +50,7 @@ public static class AciNodeServiceCollectionExtensions
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetService<IMeterFactory>(),
                 string.IsNullOrEmpty(certificate) ? null : TrustingTransport.Create(certificate));
-            return new NodeRuntime(section.Key, runtime) { Labels = labels, Taints = taints, ResyncInterval = options.ObserveInterval };
+            return new NodeRuntime(section.Key, runtime) { Labels = labels, Taints = taints, ResyncInterval = options.ObserveInterval, StreamsExits = false };
         });
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using DurableKube.Testing;
+using DurableKube.Testing.Arm;
 using DurableKube.Testing.Azurite;
 using k8s;
 
@@ -10,6 +11,8 @@ namespace DurableKube.LocalHost.Tests;
 /// The local host started exactly as a user starts it: <c>scripts/up.sh</c>, in a run directory and on
 /// a port of its own, against the test run's Azurite with its own task hub, table and queue; stopped
 /// with <c>scripts/down.sh</c>. The kubelet's back-off is scaled down (1 s doubling to 4 s).
+/// Beside its local process node the host has an Azure Container Instances node on a fake ARM server (https on
+/// loopback), tainted as virtual-kubelet's ACI nodes are, so only pods that tolerate it go there.
 /// </summary>
 public sealed class LocalHostFixture : IAsyncLifetime
 {
@@ -24,6 +27,15 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     /// <summary>Gets the node name the host registers.</summary>
     public string NodeName => "e2e-" + _suffix;
+
+    /// <summary>Gets the name of the ACI node.</summary>
+    public string AciNodeName => "aci-" + _suffix;
+
+    /// <summary>The taint of the ACI node, as virtual-kubelet's.</summary>
+    public const string AciTaint = "virtual-kubelet.io/provider=azure:NoSchedule";
+
+    /// <summary>Gets the fake ARM server behind the ACI node.</summary>
+    public FakeArmServer Arm { get; private set; } = null!;
 
     /// <summary>Gets the kubeconfig up.sh wrote.</summary>
     public string Kubeconfig => Path.Combine(RunDirectory, "kubeconfig");
@@ -41,6 +53,8 @@ public sealed class LocalHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
+        Arm = await FakeArmServer.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(RunDirectory, "arm.pem"), Arm.CertificatePem);
         var result = await UpAsync();
         Assert.True(result.ExitCode == 0, $"scripts/up.sh failed ({result.ExitCode}):\n{result.Output}\n{HostLog()}");
     }
@@ -66,6 +80,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
         }
 
         await _azurite.DisposeAsync();
+        await Arm.DisposeAsync();
         try
         {
             Directory.Delete(RunDirectory, recursive: true);
@@ -175,6 +190,23 @@ public sealed class LocalHostFixture : IAsyncLifetime
         ["Node__Name"] = NodeName,
         ["Kubelet__BackoffInitial"] = "00:00:01",
         ["Kubelet__BackoffMax"] = "00:00:04",
+        ["Kubelet__SandboxPoll"] = "00:00:01",
+        ["Kubelet__SandboxRetry"] = "00:00:02",
+        [$"Nodes__{AciNodeName}__Kind"] = "aci",
+        [$"Nodes__{AciNodeName}__Endpoint"] = Arm.Endpoint.ToString(),
+        [$"Nodes__{AciNodeName}__TrustedCertificatePath"] = Path.Combine(RunDirectory, "arm.pem"),
+        [$"Nodes__{AciNodeName}__AccessToken"] = FixedTokenCredential.Token,
+        [$"Nodes__{AciNodeName}__SubscriptionId"] = "00000000-0000-0000-0000-0000000000e2",
+        [$"Nodes__{AciNodeName}__ResourceGroup"] = "rg-e2e-nodes",
+        [$"Nodes__{AciNodeName}__Region"] = "westeurope",
+        [$"Nodes__{AciNodeName}__Cpu"] = "40",
+        [$"Nodes__{AciNodeName}__MemoryGi"] = "160",
+        [$"Nodes__{AciNodeName}__ObserveInterval"] = "00:00:02",
+        [$"Nodes__{AciNodeName}__MinReadInterval"] = "00:00:01",
+        [$"Nodes__{AciNodeName}__MaxReadInterval"] = "00:00:08",
+        [$"Nodes__{AciNodeName}__RetryBaseDelay"] = "00:00:00.200",
+        [$"Nodes__{AciNodeName}__Labels__type"] = "virtual-kubelet",
+        [$"Nodes__{AciNodeName}__Taints__0"] = AciTaint,
     };
 
     /// <summary>Runs a command to completion.</summary>

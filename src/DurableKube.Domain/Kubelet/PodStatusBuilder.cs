@@ -83,10 +83,11 @@ public static class PodStatusBuilder
 
         if (state.Sandbox is { } sandbox)
         {
-            status.HostIP = sandbox.HostIP;
-            status.HostIPs = [new V1HostIP { Ip = sandbox.HostIP }];
-            status.PodIP = sandbox.PodIP;
-            status.PodIPs = [new V1PodIP { Ip = sandbox.PodIP }];
+            // A sandbox may have no address of its own (an ACI container group without ports).
+            status.HostIP = sandbox.HostIP.Length > 0 ? sandbox.HostIP : null;
+            status.HostIPs = sandbox.HostIP.Length > 0 ? [new V1HostIP { Ip = sandbox.HostIP }] : null;
+            status.PodIP = sandbox.PodIP.Length > 0 ? sandbox.PodIP : null;
+            status.PodIPs = sandbox.PodIP.Length > 0 ? [new V1PodIP { Ip = sandbox.PodIP }] : null;
         }
         else
         {

@@ -17,6 +17,13 @@ public sealed record NodeRuntime(string Name, IContainerRuntime Runtime)
     /// </summary>
     public TimeSpan? ResyncInterval { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the node's agent streams the runtime's exits (<see cref="IContainerRuntime.WatchExitsAsync"/>)
+    /// beside its resync; <see langword="false"/> for a runtime that can only be polled (ACI), whose every poll is an
+    /// ARM read: its exits are found by the resync alone, at <see cref="ResyncInterval"/>.
+    /// </summary>
+    public bool StreamsExits { get; init; } = true;
+
     /// <summary>Gets the taints of the Node.</summary>
     public IReadOnlyList<V1Taint> Taints { get; init; } = [];
 }

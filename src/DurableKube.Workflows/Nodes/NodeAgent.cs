@@ -142,7 +142,10 @@ public sealed class NodeAgent : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.WhenAll(ForwardExitsAsync(stoppingToken), HeartbeatLoopAsync(stoppingToken), ResyncLoopAsync(stoppingToken));
+        await Task.WhenAll(
+            _node.StreamsExits ? ForwardExitsAsync(stoppingToken) : Task.CompletedTask,
+            HeartbeatLoopAsync(stoppingToken),
+            ResyncLoopAsync(stoppingToken));
     }
 
     private async Task ForwardExitsAsync(CancellationToken stoppingToken)

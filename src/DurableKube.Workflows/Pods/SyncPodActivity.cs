@@ -219,9 +219,11 @@ public sealed class SyncPodActivity
         }
 
         var sandbox = await runtime.CreateSandboxAsync(spec, cancellationToken);
-        if (sandbox.State == SandboxState.Ready && sandbox.PodIP is { } podIP)
+        if (sandbox.State == SandboxState.Ready)
         {
-            return new SandboxCreated(new SandboxAddresses(podIP, sandbox.HostIP ?? podIP), runtime.Scope == SandboxScope.Pod);
+            // An ACI group with no ports has no address: the pod then shows none.
+            return new SandboxCreated(
+                new SandboxAddresses(sandbox.PodIP ?? string.Empty, sandbox.HostIP ?? sandbox.PodIP ?? string.Empty), runtime.Scope == SandboxScope.Pod);
         }
 
         if (sandbox.Reason is { } reason)

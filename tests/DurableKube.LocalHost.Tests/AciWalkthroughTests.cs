@@ -1,0 +1,179 @@
+using System.Globalization;
+using DurableKube.Testing;
+using DurableKube.Testing.Arm;
+using k8s;
+using k8s.Models;
+
+namespace DurableKube.LocalHost.Tests;
+
+/// <summary>
+/// The local host with an Azure Container Instances node beside its process node, the ACI node speaking ARM's wire
+/// format to a fake ARM server over https: pods that tolerate it become container groups, crash and restart as
+/// Kubernetes says, survive throttling and quota refusals, and go with their groups.
+/// </summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class AciWalkthroughTests(LocalHostFixture host)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private static V1Pod AciPod(string name, string image, string? cpu = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
+        Spec = new V1PodSpec
+        {
+            Tolerations = [new V1Toleration { Key = "virtual-kubelet.io/provider", OperatorProperty = "Equal", Value = "azure", Effect = "NoSchedule" }],
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = "app",
+                    Image = image,
+                    Resources = cpu is null ? null : new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu) } },
+                },
+            ],
+        },
+    };
+
+    private static Task<V1Pod> WaitForPodAsync(Kubernetes client, string ns, string name, Func<V1Pod, bool> done, string what) =>
+        Eventually.WaitAsync(() => client.CoreV1.ReadNamespacedPodAsync(name, ns), done, Patience, what);
+
+    private static int GroupsOf(FakeArmServer arm, string ns) => arm.GroupNames.Count(n => n.Contains(ns, StringComparison.Ordinal));
+
+    [Fact]
+    public async Task The_aci_node_is_Ready_with_its_configured_capacity_label_and_taint()
+    {
+        using var client = host.CreateClient();
+        var node = await Eventually.WaitAsync(
+            () => client.CoreV1.ReadNodeAsync(host.AciNodeName),
+            n => n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true,
+            Patience,
+            "the ACI node to be Ready");
+
+        Assert.Equal(40m, node.Status.Allocatable["cpu"].ToDecimal());
+        Assert.Equal("virtual-kubelet", node.Metadata.Labels["type"]);
+        var taint = Assert.Single(node.Spec.Taints);
+        Assert.Equal(("virtual-kubelet.io/provider", "azure", "NoSchedule"), (taint.Key, taint.Value, taint.Effect));
+        Assert.StartsWith("aci://", node.Status.NodeInfo.ContainerRuntimeVersion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pod_from_the_example_becomes_a_container_group_runs_and_goes_with_its_group()
+    {
+        var ns = E2E.UniqueNamespace("aci");
+        await E2E.CreateNamespaceAsync(host, ns);
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", Path.Combine(RepositoryRoot.Path, "examples", "aci-pod.yaml"));
+
+        Assert.Contains("condition met", await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=Ready", "pod/aci-hello", "--timeout=90s"), StringComparison.Ordinal);
+        using var client = host.CreateClient();
+        var pod = await client.CoreV1.ReadNamespacedPodAsync("aci-hello", ns);
+        Assert.Equal(host.AciNodeName, pod.Spec.NodeName);
+        Assert.False(string.IsNullOrEmpty(pod.Status.PodIP));
+        var status = Assert.Single(pod.Status.ContainerStatuses);
+        Assert.StartsWith("aci://", status.ContainerID, StringComparison.Ordinal);
+        Assert.NotNull(status.State.Running);
+
+        // One group, holding the image, the request as ACI takes it, and no command (the image's entrypoint runs).
+        var group = Assert.Single(host.Arm.GroupNames, n => n.Contains(ns, StringComparison.Ordinal));
+        var container = host.Arm.SentBody(group)!["properties"]!["containers"]![0]!["properties"]!;
+        Assert.Equal("mcr.microsoft.com/azuredocs/aci-helloworld", (string?)container["image"]);
+        Assert.Equal(0.5, (double)container["resources"]!["requests"]!["cpu"]!);
+        Assert.Null(container["command"]);
+
+        await host.KubectlOkAsync("delete", "-n", ns, "pod/aci-hello", "--timeout=90s");
+        await Eventually.WaitAsync(() => Task.FromResult(GroupsOf(host.Arm, ns)), n => n == 0, Patience, "the container group to be deleted");
+    }
+
+    [Fact]
+    public async Task A_crashing_container_restarts_its_group_with_the_kubelets_back_off_and_a_truthful_status()
+    {
+        var ns = E2E.UniqueNamespace("acicrash");
+        await E2E.CreateNamespaceAsync(host, ns);
+        var image = $"example.azurecr.io/crasher-{ns}:1";
+        host.Arm.ScriptImage(image, ContainerScript.Exits(TimeSpan.FromMilliseconds(500), 3, "starting", "failing"));
+        using var client = host.CreateClient();
+        await client.CoreV1.CreateNamespacedPodAsync(AciPod("crasher", image), ns);
+
+        var crashed = await WaitForPodAsync(client, ns, "crasher", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.RestartCount >= 2, "two restarts of the group");
+
+        var status = crashed.Status.ContainerStatuses[0];
+        Assert.Equal(3, (status.LastState?.Terminated ?? status.State.Terminated)!.ExitCode);
+        Assert.Equal("Running", crashed.Status.Phase);
+        var logs = await host.KubectlOkAsync("logs", "-n", ns, "crasher");
+        Assert.Contains("starting", logs, StringComparison.Ordinal);
+
+        // Still one group: restarts are restarts of that group, never new ones.
+        Assert.Equal(1, GroupsOf(host.Arm, ns));
+        await host.KubectlOkAsync("delete", "namespace", ns, "--wait=false");
+    }
+
+    [Fact]
+    public async Task Throttling_server_errors_and_a_quota_refusal_lose_and_duplicate_no_pod()
+    {
+        var ns = E2E.UniqueNamespace("acifault");
+        await E2E.CreateNamespaceAsync(host, ns);
+        using var client = host.CreateClient();
+
+        // ARM throttles and fails a while, and refuses the first groups over quota.
+        host.Arm.Inject(FakeArmFault.QuotaReached(), "PUT", ns, times: 2);
+        host.Arm.Inject(FakeArmFault.Throttle(TimeSpan.FromSeconds(1)), "PUT", ns, times: 2);
+        host.Arm.Inject(FakeArmFault.ServerError(503), "GET", ns, times: 3);
+        host.Arm.Inject(FakeArmFault.Throttle(TimeSpan.FromSeconds(1)), "GET", "/containerGroups", times: 2);
+        const int Pods = 5;
+        for (var i = 0; i < Pods; i++)
+        {
+            await client.CoreV1.CreateNamespacedPodAsync(AciPod($"web-{i}", "mcr.microsoft.com/azuredocs/aci-helloworld"), ns);
+        }
+
+        // A pod refused by the quota says so while it waits.
+        var refused = await Eventually.WaitAsync(
+            async () => (await client.CoreV1.ListNamespacedPodAsync(ns)).Items,
+            pods => pods.Any(p => p.Status?.Conditions?.Any(c => c.Type == "PodReadyToStartContainers" && c.Reason == "ContainerGroupQuotaReached") == true)
+                || pods.All(p => p.Status?.Phase == "Running"),
+            Patience,
+            "a pod to show the quota refusal (or all to run)");
+        Assert.NotEmpty(refused);
+
+        var running = await Eventually.WaitAsync(
+            async () => (await client.CoreV1.ListNamespacedPodAsync(ns)).Items,
+            pods => pods.Count == Pods && pods.All(p => p.Status?.Phase == "Running" && p.Status.ContainerStatuses?.All(c => c.Ready) == true),
+            TimeSpan.FromSeconds(150),
+            "every pod to run despite the faults");
+        Assert.Equal(Pods, running.Count);
+        Assert.Equal(Pods, GroupsOf(host.Arm, ns));
+
+        await host.KubectlOkAsync("delete", "namespace", ns, "--timeout=120s");
+        await Eventually.WaitAsync(() => Task.FromResult(GroupsOf(host.Arm, ns)), n => n == 0, Patience, "every group to be deleted");
+    }
+
+    [Fact]
+    public async Task Pods_go_where_they_fit_across_the_process_and_aci_nodes_and_reads_stay_in_budget()
+    {
+        var ns = E2E.UniqueNamespace("acimix");
+        await E2E.CreateNamespaceAsync(host, ns);
+        using var client = host.CreateClient();
+
+        // 3 CPUs fit no 2-core process node here but fit the ACI node; 100 CPUs fit neither.
+        var cores = Environment.ProcessorCount;
+        var big = (cores + 1).ToString(CultureInfo.InvariantCulture);
+        await client.CoreV1.CreateNamespacedPodAsync(AciPod("big", "mcr.microsoft.com/azuredocs/aci-helloworld", big), ns);
+        await client.CoreV1.CreateNamespacedPodAsync(AciPod("huge", "mcr.microsoft.com/azuredocs/aci-helloworld", "100"), ns);
+
+        var placed = await WaitForPodAsync(client, ns, "big", p => p.Status?.Phase == "Running", "the big pod to run");
+        Assert.Equal(host.AciNodeName, placed.Spec.NodeName);
+
+        var huge = await WaitForPodAsync(client, ns, "huge", p => p.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False") == true, "the huge pod to be unschedulable");
+        var scheduled = huge.Status.Conditions.Single(c => c.Type == "PodScheduled");
+        Assert.Equal("Unschedulable", scheduled.Reason);
+        Assert.Matches(@"^0/\d+ nodes are available: .*\d+ Insufficient cpu", scheduled.Message);
+
+        // The node agent lists the node's groups once per interval and reads each group only when due, backing
+        // off while nothing changes: reads per running pod stay far below a poll per pod per interval.
+        var from = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        var group = Assert.Single(host.Arm.GroupNames, n => n.Contains(ns, StringComparison.Ordinal));
+        var reads = host.Arm.Requests.Count(r => r.IsRead && r.Time >= from && r.Path.EndsWith(group, StringComparison.OrdinalIgnoreCase));
+        Assert.True(reads <= 6, $"the running group was read {reads} times in 20 s (at most 6 expected with reads backing off from 1 s to 8 s)");
+
+        await host.KubectlOkAsync("delete", "namespace", ns, "--wait=false");
+    }
+}
