@@ -12,7 +12,7 @@ internal sealed partial class ProcessContainerRuntime
     internal const string LoopbackAddress = "127.0.0.1";
 
     /// <inheritdoc />
-    public async Task<SandboxInfo> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default)
+    public async Task<SandboxStatus> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ValidatePodUid(spec.PodUid);
@@ -33,8 +33,12 @@ internal sealed partial class ProcessContainerRuntime
             gate.Release();
         }
 
-        return new SandboxInfo(LoopbackAddress, LoopbackAddress);
+        return SandboxStatus.Ready(LoopbackAddress, LoopbackAddress);
     }
+
+    /// <inheritdoc />
+    public Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The process runtime starts and stops each container: restart the container, not the sandbox.");
 
     /// <inheritdoc />
     public async Task RemoveSandboxAsync(string podUid, CancellationToken cancellationToken = default)

@@ -70,6 +70,12 @@ internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyn
     /// <inheritdoc />
     public string Name => RuntimeName;
 
+    /// <inheritdoc />
+    public SandboxScope Scope => SandboxScope.Container;
+
+    /// <inheritdoc />
+    public bool RunsImages => false;
+
     /// <summary>Gets the state directory, absolute.</summary>
     internal string Root => _layout.Root;
 

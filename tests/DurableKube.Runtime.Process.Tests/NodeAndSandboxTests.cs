@@ -18,7 +18,7 @@ public sealed class NodeAndSandboxTests
         var written = File.ReadAllText(sandboxFile);
         var second = await runtime.CreateSandboxAsync(spec);
 
-        Assert.Equal(new SandboxInfo("127.0.0.1", "127.0.0.1"), first);
+        Assert.Equal(SandboxStatus.Ready("127.0.0.1", "127.0.0.1"), first);
         Assert.Equal(first, second);
         Assert.Equal(written, File.ReadAllText(sandboxFile));
         Assert.True(Directory.Exists(Path.Combine(root.Path, "pods", "p1", "sandbox")));

@@ -5,7 +5,10 @@ namespace DurableKube.Ports.Runtime;
 /// <param name="Namespace">The pod's namespace.</param>
 /// <param name="PodName">The pod's name.</param>
 /// <param name="Image">The container image, as the spec names it.</param>
-/// <param name="Command">The command followed by its arguments, with <c>$(VAR)</c> references already expanded; never empty.</param>
+/// <param name="Command">
+/// The command followed by its arguments, with <c>$(VAR)</c> references already expanded. Empty when the pod
+/// gives neither, for a runtime that runs the image's own entrypoint; the process runtime needs one.
+/// </param>
 /// <param name="Environment">The container's environment, in spec order, values resolved.</param>
 /// <param name="WorkingDirectory">The working directory, or <see langword="null"/> for the runtime's default.</param>
 public sealed record ContainerLaunch(
@@ -15,4 +18,20 @@ public sealed record ContainerLaunch(
     string Image,
     IReadOnlyList<string> Command,
     IReadOnlyList<KeyValuePair<string, string>> Environment,
-    string? WorkingDirectory);
+    string? WorkingDirectory)
+{
+    /// <summary>Gets which list of the pod spec the container comes from.</summary>
+    public ContainerKind Kind { get; init; } = ContainerKind.App;
+
+    /// <summary>Gets the container's resource requests and limits.</summary>
+    public ContainerResources Resources { get; init; } = ContainerResources.None;
+
+    /// <summary>Gets the ports the container listens on.</summary>
+    public IReadOnlyList<ContainerPortSpec> Ports { get; init; } = [];
+
+    /// <summary>Gets the names of the variables of <see cref="Environment"/> whose values come from a Secret (kept out of plain view where the runtime can).</summary>
+    public IReadOnlySet<string> SecretEnvironment { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Gets the pod volumes the container mounts.</summary>
+    public IReadOnlyList<VolumeMountSpec> VolumeMounts { get; init; } = [];
+}

@@ -1,34 +1,70 @@
 namespace DurableKube.Ports.Runtime;
 
 /// <summary>
-/// A worker node's container runtime, in the shape of Kubernetes' CRI: sandboxes (pods) holding
-/// container runs. Local processes implement it here; Docker and Azure Container Instances later.
+/// A worker node's container runtime: sandboxes (pods) holding container runs. Two shapes fit it (see
+/// <see cref="Scope"/>): a container-scoped runtime in the shape of Kubernetes' CRI, whose containers the
+/// kubelet starts and stops one by one (local processes), and a pod-scoped one in the shape of
+/// virtual-kubelet's pod provider, which creates a whole pod at once and restarts it as a whole (Azure
+/// Container Instances).
 /// </summary>
 /// <remarks>
-/// Every operation is idempotent, because activities that call it may be retried: starting a run
-/// that exists returns it, stopping or removing what is gone does nothing.
+/// Every operation is idempotent, because activities that call it may be retried: creating a sandbox or
+/// starting a run that exists returns it, stopping or removing what is gone does nothing.
 /// </remarks>
 public interface IContainerRuntime
 {
     /// <summary>Gets the runtime's name, the scheme of the container ids it makes (e.g. <c>process</c>).</summary>
     string Name { get; }
 
-    /// <summary>Creates the pod's sandbox, or returns the one that exists.</summary>
+    /// <summary>Gets what the runtime starts and stops: one container at a time, or the whole pod.</summary>
+    SandboxScope Scope { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the runtime runs the image's own entrypoint when a container gives no
+    /// <c>command</c> (Docker, ACI); the process runtime runs only the commands it is given.
+    /// </summary>
+    bool RunsImages { get; }
+
+    /// <summary>
+    /// Creates the pod's sandbox, or reports on the one that exists. A pod-scoped runtime creates it with every
+    /// container of <see cref="SandboxSpec.Containers"/>, and it stays pending until they have started.
+    /// </summary>
     /// <param name="spec">The sandbox.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The sandbox's addresses.</returns>
-    Task<SandboxInfo> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// The sandbox: ready with its addresses, or pending with why each container waits, or with a reason it
+    /// could not be created now (a quota) that the caller should try again later.
+    /// </returns>
+    Task<SandboxStatus> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts a run of a container, or returns the run with that id if it was already started.</summary>
+    /// <summary>
+    /// Restarts every container of a pod-scoped sandbox; afterwards each container's run is numbered
+    /// <paramref name="attempt"/>. The sandbox is pending again until they have started.
+    /// </summary>
+    /// <param name="podUid">The pod's uid.</param>
+    /// <param name="attempt">The attempt number the new runs take: one more than the runs they replace.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The sandbox as it is after the restart was asked for.</returns>
+    /// <exception cref="NotSupportedException">The runtime is container-scoped: restart the container instead.</exception>
+    Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts a run of a container, or returns the run with that id if it was already started. A pod-scoped
+    /// runtime starts no container alone: it returns the run its sandbox started with that attempt number.
+    /// </summary>
     /// <param name="launch">What to run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>
     /// The run: running, or already exited (with reason <c>StartError</c> and exit code 128 when the
     /// command could not be started at all).
     /// </returns>
+    /// <exception cref="ContainerRuntimeException">Transient when a pod-scoped sandbox has not started that run yet.</exception>
     Task<ContainerRunStatus> StartContainerAsync(ContainerLaunch launch, CancellationToken cancellationToken = default);
 
-    /// <summary>Stops a run; does nothing if it has already exited or is unknown.</summary>
+    /// <summary>
+    /// Stops a run; does nothing if it has already exited or is unknown. A pod-scoped runtime cannot stop one
+    /// container: it stops the whole sandbox, which the kubelet asks for only when every container is to stop.
+    /// </summary>
     /// <param name="id">The run.</param>
     /// <param name="mode">Ask it to stop, or end it now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -5,4 +5,21 @@ namespace DurableKube.Ports.Runtime;
 /// <param name="Namespace">The pod's namespace.</param>
 /// <param name="PodName">The pod's name.</param>
 /// <param name="NodeName">The node the pod is bound to.</param>
-public sealed record SandboxSpec(string PodUid, string Namespace, string PodName, string NodeName);
+public sealed record SandboxSpec(string PodUid, string Namespace, string PodName, string NodeName)
+{
+    /// <summary>Gets the pod's <c>spec.restartPolicy</c>: <c>Always</c>, <c>OnFailure</c> or <c>Never</c>.</summary>
+    public string RestartPolicy { get; init; } = "Always";
+
+    /// <summary>
+    /// Gets every container of the pod, init containers first in spec order, then app containers: what a
+    /// <see cref="SandboxScope.Pod"/> runtime creates with the sandbox. Empty for a container-scoped runtime,
+    /// which is given each container as it starts.
+    /// </summary>
+    public IReadOnlyList<ContainerLaunch> Containers { get; init; } = [];
+
+    /// <summary>Gets the credentials for the registries the pod's images come from (its <c>imagePullSecrets</c>).</summary>
+    public IReadOnlyList<ImagePullCredential> PullCredentials { get; init; } = [];
+
+    /// <summary>Gets the pod's volumes the runtime provides.</summary>
+    public IReadOnlyList<SandboxVolume> Volumes { get; init; } = [];
+}

@@ -118,7 +118,12 @@ public sealed class SyncPodActivity
                 }
 
                 var sandbox = await _runtime.CreateSandboxAsync(new SandboxSpec(state.Pod.Uid, state.Pod.Namespace, state.Pod.Name, node), cancellationToken);
-                return [new SandboxCreated(new SandboxAddresses(sandbox.PodIP, sandbox.HostIP))];
+                if (sandbox.State != SandboxState.Ready || sandbox.PodIP is null)
+                {
+                    throw new ContainerRuntimeException($"The sandbox of pod {state.Pod.Name} is not ready yet.", transient: true);
+                }
+
+                return [new SandboxCreated(new SandboxAddresses(sandbox.PodIP, sandbox.HostIP ?? sandbox.PodIP))];
 
             case StartContainer start:
                 return pod is null ? [] : [await StartAsync(pod, state, start, cancellationToken)];

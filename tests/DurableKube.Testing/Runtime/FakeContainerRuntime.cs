@@ -30,6 +30,12 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     /// <inheritdoc />
     public string Name => "fake";
 
+    /// <inheritdoc />
+    public SandboxScope Scope => SandboxScope.Container;
+
+    /// <inheritdoc />
+    public bool RunsImages => false;
+
     /// <summary>Gets or sets what each started run does; by default it runs until stopped, and exits on SIGTERM.</summary>
     public Func<ContainerLaunch, FakeBehavior> Behavior { get; set; } = _ => FakeBehavior.RunUntilStopped;
 
@@ -91,8 +97,12 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     public Channel<LogLine> Live(ContainerRunId id) => _live[id] = Channel.CreateUnbounded<LogLine>();
 
     /// <inheritdoc />
-    public Task<SandboxInfo> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new SandboxInfo("127.0.0.1", "127.0.0.1"));
+    public Task<SandboxStatus> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default) =>
+        Task.FromResult(SandboxStatus.Ready("127.0.0.1", "127.0.0.1"));
+
+    /// <inheritdoc />
+    public Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The fake runtime is container-scoped.");
 
     /// <inheritdoc />
     public Task<ContainerRunStatus> StartContainerAsync(ContainerLaunch launch, CancellationToken cancellationToken = default)
