@@ -4,6 +4,7 @@ using DurableKube.Api.Pods;
 using DurableKube.Api.Resources;
 using DurableKube.Api.Watch;
 using DurableKube.Registry;
+using DurableKube.Ports.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +18,7 @@ public static class KubernetesApiServiceCollectionExtensions
     /// Adds <see cref="KubernetesApi"/>, its options (section <see cref="KubernetesApiOptions.SectionName"/>),
     /// the write path (<see cref="ObjectRegistry"/>, with the built-in kinds unless the host registered
     /// kinds) and the hosted service that creates the system namespaces. The host provides
-    /// <c>IObjectStore</c> and <c>IContainerRuntime</c>; <see cref="TimeProvider.System"/> is used unless
+    /// <c>IObjectStore</c> and the nodes (<c>AddNodeRuntime</c>: a pod's log comes from its node's runtime); <see cref="TimeProvider.System"/> is used unless
     /// another <see cref="TimeProvider"/> is registered.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -35,6 +36,7 @@ public static class KubernetesApiServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddObjectRegistry();
         services.TryAddSingleton<WatchHandler>();
+        services.TryAddSingleton<INodeRuntimes, NodeRuntimes>();
         services.TryAddSingleton<PodLogHandler>();
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();

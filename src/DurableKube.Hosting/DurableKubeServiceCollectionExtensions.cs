@@ -1,9 +1,13 @@
 using DurableKube.Api;
+using DurableKube.Ports.Runtime;
 using DurableKube.Runtime.Process;
 using DurableKube.Store.AzureStorage;
 using DurableKube.Workflows;
+using DurableKube.Workflows.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace DurableKube.Hosting;
 
@@ -29,22 +33,55 @@ public static class DurableKubeServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers the container runtime <c>Runtime:Kind</c> names.</summary>
+    /// <summary>
+    /// Registers the nodes: the local node, whose runtime <c>Runtime:Kind</c> names (<c>none</c> for a control plane
+    /// with no local node) and whose name, labels and taints the <c>Node</c> section gives; then one node per
+    /// <c>Nodes:&lt;name&gt;</c> section, by its <c>Kind</c>.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
     /// <returns>The services.</returns>
-    /// <exception cref="InvalidOperationException">The kind is not one this build has.</exception>
+    /// <exception cref="InvalidOperationException">A kind is not one this build has.</exception>
     public static IServiceCollection AddContainerRuntime(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var kind = configuration.GetSection(RuntimeOptions.Section).Get<RuntimeOptions>()?.Kind ?? RuntimeOptions.Process;
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        return kind.ToLowerInvariant() switch
+        switch (kind.ToLowerInvariant())
         {
-            RuntimeOptions.Process => services.AddProcessContainerRuntime(configuration),
-            _ => throw new InvalidOperationException(
-                $"Runtime:Kind is \"{kind}\", which this build does not have; it has: {string.Join(", ", RuntimeOptions.Kinds)}. "
-                + "The Docker and Azure Container Instances runtimes come in later releases."),
-        };
+            case RuntimeOptions.Process:
+                services.AddProcessContainerRuntime(configuration);
+                services.AddNodeRuntime(sp =>
+                {
+                    var local = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+                    return new NodeRuntime(local.Name, sp.GetRequiredService<IContainerRuntime>()) { Labels = local.Labels, Taints = local.ParseTaints() };
+                });
+                break;
+            case RuntimeOptions.None:
+                break;
+            default:
+                throw new InvalidOperationException(
+                    $"Runtime:Kind is \"{kind}\", which this build does not have; it has: {string.Join(", ", RuntimeOptions.Kinds)}.");
+        }
+
+        foreach (var node in configuration.GetSection(NodesSection).GetChildren())
+        {
+            var nodeKind = node["Kind"] ?? string.Empty;
+            switch (nodeKind.ToLowerInvariant())
+            {
+                case RuntimeOptions.Process:
+                    throw new InvalidOperationException(
+                        $"Nodes:{node.Key}:Kind is \"process\": the local process node is the one Runtime:Kind=process makes, named by Node:Name.");
+                default:
+                    throw new InvalidOperationException(
+                        $"Nodes:{node.Key}:Kind is \"{nodeKind}\", which this build does not have.");
+            }
+        }
+
+        services.TryAddSingleton<INodeRuntimes, NodeRuntimes>();
+        return services;
     }
+
+    /// <summary>The configuration section whose children are the nodes beside the local one.</summary>
+    public const string NodesSection = "Nodes";
 }

@@ -27,7 +27,7 @@ builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = Tim
 // The workflow engine first: hosted services start in registration order, and the ones below use its client.
 builder.Services.AddDurableTaskFramework(builder.Configuration);
 builder.Services.AddDurableKube(builder.Configuration);
-builder.Services.AddHostedService<NodeAgent>();
+builder.Services.AddHostedService<NodeAgents>();
 builder.Services.AddHostedService<QueueDispatcherService>();
 
 // Traces and metrics go out over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.

@@ -21,6 +21,12 @@ internal static partial class Log
     [LoggerMessage(104, LogLevel.Information, "Pod {Namespace}/{Name}: sent {Signal} to container {Container} (attempt {Attempt})")]
     public static partial void StopSent(ILogger logger, string @namespace, string name, string container, int attempt, StopSignal signal);
 
+    [LoggerMessage(120, LogLevel.Information, "Pod {Namespace}/{Name}: its sandbox restarts every container (attempt {Attempt})")]
+    public static partial void SandboxRestarted(ILogger logger, string @namespace, string name, int attempt);
+
+    [LoggerMessage(121, LogLevel.Warning, "Pod {Namespace}/{Name}: its sandbox cannot be created now ({Reason}): {Message}")]
+    public static partial void SandboxPending(ILogger logger, string @namespace, string name, string reason, string message);
+
     [LoggerMessage(105, LogLevel.Information, "Pod {Namespace}/{Name} removed")]
     public static partial void Removed(ILogger logger, string @namespace, string name);
 

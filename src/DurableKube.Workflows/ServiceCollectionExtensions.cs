@@ -1,3 +1,4 @@
+using DurableKube.Ports.Runtime;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using DurableKube.Workflows.Dispatch;
@@ -39,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddObjectRegistry();
+        services.TryAddSingleton<INodeRuntimes, NodeRuntimes>();
         services.TryAddTransient<SyncPodActivity>();
         services.TryAddTransient<SyncNamespaceActivity>();
         services.TryAddTransient<CollectGarbageActivity>();

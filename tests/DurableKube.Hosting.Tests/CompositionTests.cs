@@ -61,4 +61,52 @@ public sealed class CompositionTests : IDisposable
 
         Assert.Equal("process", host.Services.GetRequiredService<IContainerRuntime>().Name);
     }
+
+    [Fact]
+    public void The_local_node_is_named_labelled_and_tainted_by_the_node_section()
+    {
+        using var host = Build(new()
+        {
+            ["Node:Name"] = "laptop",
+            ["Node:Labels:tier"] = "edge",
+            ["Node:Taints:0"] = "dedicated=batch:NoSchedule",
+        });
+
+        var node = Assert.Single(host.Services.GetRequiredService<INodeRuntimes>().Nodes);
+        Assert.Equal("laptop", node.Name);
+        Assert.Same(host.Services.GetRequiredService<IContainerRuntime>(), node.Runtime);
+        Assert.Equal("edge", node.Labels["tier"]);
+        var taint = Assert.Single(node.Taints);
+        Assert.Equal(("dedicated", "batch", "NoSchedule"), (taint.Key, taint.Value, taint.Effect));
+        Assert.Same(node.Runtime, host.Services.GetRequiredService<INodeRuntimes>().RuntimeOf("laptop"));
+        Assert.Null(host.Services.GetRequiredService<INodeRuntimes>().RuntimeOf("elsewhere"));
+    }
+
+    [Fact]
+    public void Runtime_kind_none_leaves_no_local_node()
+    {
+        using var host = Build(new() { ["Runtime:Kind"] = "none" });
+
+        Assert.Empty(host.Services.GetRequiredService<INodeRuntimes>().Nodes);
+        Assert.Null(host.Services.GetService<IContainerRuntime>());
+    }
+
+    [Theory]
+    [InlineData("process", "the local process node is the one Runtime:Kind=process makes")]
+    [InlineData("podman", "Nodes:extra:Kind is \"podman\", which this build does not have")]
+    public void A_node_of_a_kind_this_build_cannot_serve_is_refused_with_a_clear_message(string kind, string message)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(new() { ["Nodes:extra:Kind"] = kind }));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_taint_that_is_not_key_value_effect_fails_the_start_with_the_setting_named()
+    {
+        using var host = Build(new() { ["Node:Taints:0"] = "dedicated=batch" });
+
+        var error = Assert.ThrowsAny<Exception>(() => host.Services.GetRequiredService<INodeRuntimes>());
+        Assert.Contains("is not a taint", error.ToString(), StringComparison.Ordinal);
+    }
 }

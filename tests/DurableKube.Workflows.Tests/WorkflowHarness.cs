@@ -96,6 +96,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
             .AddSingleton<IObjectStore>(faults)
             .AddSingleton<DurableKube.Ports.Queue.IWorkQueue>(queue)
             .AddSingleton<IContainerRuntime>(runtime)
+            .AddNodeRuntime(new NodeRuntime("node-1", runtime))
             .AddDurableKubeWorkflows(configuration)
             .AddSingleton<QueueDispatcherService>()
             .AddSingleton<NodeAgent>();

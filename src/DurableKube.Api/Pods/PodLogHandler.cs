@@ -18,7 +18,7 @@ namespace DurableKube.Api.Pods;
 /// streams its log from the runtime, with the kubelet's options (container, previous, timestamps,
 /// tailLines, sinceSeconds/sinceTime, limitBytes, follow) and its error messages.
 /// </summary>
-internal sealed class PodLogHandler(IObjectStore store, IContainerRuntime runtime, TimeProvider time, IOptions<KubernetesApiOptions> options, ILogger<PodLogHandler> logger)
+internal sealed class PodLogHandler(IObjectStore store, INodeRuntimes nodes, TimeProvider time, IOptions<KubernetesApiOptions> options, ILogger<PodLogHandler> logger)
 {
     private readonly KubernetesApiOptions _options = options.Value;
 
@@ -73,6 +73,12 @@ internal sealed class PodLogHandler(IObjectStore store, IContainerRuntime runtim
             response.StatusCode = 200;
             response.ContentType = "text/plain";
             return;
+        }
+
+        if (nodes.RuntimeOf(pod.Spec.NodeName) is not { } runtime)
+        {
+            // Kubernetes' API server cannot reach a kubelet that is not there either.
+            throw StatusErrors.InternalError($"Get \"https://{pod.Spec.NodeName}:10250/containerLogs/{request.Namespace}/{request.Name}/{container}\": node \"{pod.Spec.NodeName}\" has no container runtime in this control plane");
         }
 
         var run = FindRun(pod, container, previous);

@@ -9,7 +9,7 @@ namespace DurableKube.Domain.Kubelet;
 /// the downward API's <c>fieldRef</c> and <c>resourceFieldRef</c>), then expands <c>command</c> and <c>args</c>.
 /// </summary>
 /// <remarks>
-/// Images are not pulled, so a container needs a <c>command</c>. Sources this control plane does not
+/// A runtime that does not run images (the process runtime) needs a <c>command</c>. Sources this control plane does not
 /// serve yet (ConfigMaps, Secrets) fail the way a missing one fails in Kubernetes: CreateContainerConfigError.
 /// </remarks>
 public static class ContainerResolver
@@ -21,6 +21,10 @@ public static class ContainerResolver
     /// <param name="sandbox">The sandbox's addresses, if created.</param>
     /// <param name="resolved">The process, when it can be made.</param>
     /// <param name="error">Why not, when it cannot.</param>
+    /// <param name="runsImages">
+    /// Whether the runtime runs the image's own entrypoint when the spec gives no command (Docker, ACI); when it
+    /// does not, a container without a command cannot be created.
+    /// </param>
     /// <returns>Whether the container can be started.</returns>
     public static bool TryResolve(
         V1Pod pod,
@@ -28,14 +32,15 @@ public static class ContainerResolver
         string? nodeName,
         SandboxAddresses? sandbox,
         out ResolvedContainer? resolved,
-        out ContainerCreateError? error)
+        out ContainerCreateError? error,
+        bool runsImages = false)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
         resolved = null;
         error = null;
 
-        if (container.Command is not { Count: > 0 })
+        if (container.Command is not { Count: > 0 } && !runsImages)
         {
             error = ContainerCreateError.Config(
                 $"container \"{container.Name}\" has no command: DurableKube does not pull images, so the process runtime runs "
@@ -85,10 +90,17 @@ public static class ContainerResolver
         }
 
         string? Lookup(string name) => defined.GetValueOrDefault(name);
-        var command = container.Command.Select(c => VariableExpansion.Expand(c, Lookup))
-            .Concat((container.Args ?? []).Select(a => VariableExpansion.Expand(a, Lookup)))
-            .ToList();
-        resolved = new ResolvedContainer(command, environment, string.IsNullOrEmpty(container.WorkingDir) ? null : container.WorkingDir);
+        var args = (container.Args ?? []).Select(a => VariableExpansion.Expand(a, Lookup)).ToList();
+        var workingDirectory = string.IsNullOrEmpty(container.WorkingDir) ? null : container.WorkingDir;
+        if (container.Command is not { Count: > 0 })
+        {
+            // The image's entrypoint runs, given the args in place of the image's own.
+            resolved = new ResolvedContainer([], environment, workingDirectory) { EntrypointArgs = args };
+            return true;
+        }
+
+        var command = container.Command.Select(c => VariableExpansion.Expand(c, Lookup)).Concat(args).ToList();
+        resolved = new ResolvedContainer(command, environment, workingDirectory);
         return true;
     }
 

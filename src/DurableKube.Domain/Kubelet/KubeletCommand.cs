@@ -16,6 +16,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(RemovePod), "removePod")]
 [JsonDerivedType(typeof(Relist), "relist")]
 [JsonDerivedType(typeof(EnforceDeadline), "enforceDeadline")]
+[JsonDerivedType(typeof(RestartSandbox), "restartSandbox")]
 public abstract record KubeletCommand;
 
 /// <summary>Choose a node for the pod and bind it there (the scheduler's work, done by the pod's own workflow).</summary>
@@ -53,3 +54,10 @@ public sealed record Relist : KubeletCommand;
 /// </summary>
 /// <param name="At">When the plan found the deadline passed.</param>
 public sealed record EnforceDeadline(DateTimeOffset At) : KubeletCommand;
+
+/// <summary>
+/// Restart every container of a pod-scoped sandbox (an ACI container group cannot restart one container):
+/// what a container's restart takes there. The new runs are numbered <paramref name="Attempt"/>.
+/// </summary>
+/// <param name="Attempt">The sandbox's next generation: one more than its current one.</param>
+public sealed record RestartSandbox(int Attempt) : KubeletCommand;

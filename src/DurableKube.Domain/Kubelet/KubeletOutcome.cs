@@ -16,6 +16,8 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(RunExited), "runExited")]
 [JsonDerivedType(typeof(Relisted), "relisted")]
 [JsonDerivedType(typeof(DeadlineEnforced), "deadlineEnforced")]
+[JsonDerivedType(typeof(SandboxPending), "sandboxPending")]
+[JsonDerivedType(typeof(SandboxRestarted), "sandboxRestarted")]
 public abstract record KubeletOutcome;
 
 /// <summary>The pod is bound to a node.</summary>
@@ -28,9 +30,22 @@ public sealed record PodBound(string NodeName, DateTimeOffset? At = null) : Kube
 /// <param name="RetryAt">When to try again.</param>
 public sealed record PodUnschedulable(string Message, DateTimeOffset RetryAt) : KubeletOutcome;
 
-/// <summary>The sandbox exists.</summary>
+/// <summary>The sandbox exists and can hold its containers.</summary>
 /// <param name="Addresses">Its addresses.</param>
-public sealed record SandboxCreated(SandboxAddresses Addresses) : KubeletOutcome;
+/// <param name="PodScoped">
+/// Whether the runtime works per pod (ACI): it started the containers itself, restarts them only together
+/// and cannot stop one alone.
+/// </param>
+public sealed record SandboxCreated(SandboxAddresses Addresses, bool PodScoped = false) : KubeletOutcome;
+
+/// <summary>The sandbox is not ready yet (a pod-scoped runtime still creating it), or could not be created now.</summary>
+/// <param name="Wait">Why, and when to look again.</param>
+public sealed record SandboxPending(SandboxWait Wait) : KubeletOutcome;
+
+/// <summary>A pod-scoped sandbox was asked to restart every container.</summary>
+/// <param name="Attempt">The generation its new runs take.</param>
+/// <param name="At">When the restart was asked for: the end of the runs it replaced.</param>
+public sealed record SandboxRestarted(int Attempt, DateTimeOffset At) : KubeletOutcome;
 
 /// <summary>A run was started. If it could not even start (StartError), it comes back already exited.</summary>
 /// <param name="Name">The container.</param>
@@ -67,7 +82,8 @@ public sealed record DeletionObserved(DateTimeOffset KillAt, bool ObjectGone) : 
 public sealed record RunExited(ContainerExited Exit) : KubeletOutcome;
 
 /// <summary>The relist is done.</summary>
-public sealed record Relisted : KubeletOutcome;
+/// <param name="PodScoped">Whether the pod's runtime works per pod (see <see cref="SandboxCreated"/>).</param>
+public sealed record Relisted(bool PodScoped = false) : KubeletOutcome;
 
 /// <summary>The pod's <c>activeDeadlineSeconds</c> has passed: it fails, and what still runs is stopped.</summary>
 /// <param name="At">When the kubelet enforced it.</param>

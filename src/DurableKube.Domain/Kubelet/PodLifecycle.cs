@@ -89,6 +89,7 @@ public static class PodLifecycle
         var terminal = state.Terminal;
         state = state with
         {
+            SandboxGeneration = statuses.Count == 0 ? 0 : statuses.Values.Max(s => Math.Max(0, s.RestartCount)),
             NodeName = string.IsNullOrEmpty(pod.Spec.NodeName) ? null : pod.Spec.NodeName,
             Sandbox = sandbox,
             NeedsRelist = true,
@@ -216,6 +217,13 @@ public static class PodLifecycle
 
         if (state.Sandbox is null)
         {
+            if (state.SandboxWait is { } wait && wait.RetryAt > now)
+            {
+                // A pod-scoped runtime is still creating (or restarting) the sandbox, or could not create it now.
+                wake.Add(wait.RetryAt);
+                return Finish(state, commands, wake);
+            }
+
             commands.Add(new CreateSandbox());
         }
 
@@ -328,6 +336,13 @@ public static class PodLifecycle
             return new KubeletPlan(commands, WriteStatus: false, WakeAt: null, Done: false);
         }
 
+        if (state.PodScoped)
+        {
+            // A pod-scoped runtime stops no container alone: the sandbox goes, and everything in it with it.
+            commands.Add(new RemoveSandbox());
+            return new KubeletPlan(commands, WriteStatus: false, WakeAt: null, Done: false);
+        }
+
         var kill = now >= termination.KillAt;
         // Sidecars are stopped after the app and init containers (KEP-753), unless the grace period is over.
         var othersRunning = running.Any(c => c.Role != ContainerRole.Sidecar);
@@ -391,7 +406,7 @@ public static class PodLifecycle
 
             if (track.NeverStarted)
             {
-                commands.Add(new StartContainer(track.Name, 0));
+                commands.Add(new StartContainer(track.Name, FirstAttempt(state)));
                 return false;
             }
 
@@ -406,7 +421,7 @@ public static class PodLifecycle
             }
 
             // The run has exited.
-            if (track.Role == ContainerRole.Init && track.Run!.Succeeded)
+            if (track.Role == ContainerRole.Init && track.Run!.Succeeded && track.RestartAt is null)
             {
                 continue;
             }
@@ -419,7 +434,7 @@ public static class PodLifecycle
 
             if (restartAt <= now)
             {
-                commands.Add(new StartContainer(track.Name, track.NextAttempt));
+                commands.Add(Restart(state, track));
             }
             else
             {
@@ -447,13 +462,13 @@ public static class PodLifecycle
 
             if (track.NeverStarted)
             {
-                commands.Add(new StartContainer(track.Name, 0));
+                commands.Add(new StartContainer(track.Name, FirstAttempt(state)));
             }
             else if (track.RestartAt is { } restartAt)
             {
                 if (restartAt <= now)
                 {
-                    commands.Add(new StartContainer(track.Name, track.NextAttempt));
+                    commands.Add(Restart(state, track));
                 }
                 else
                 {
@@ -463,8 +478,35 @@ public static class PodLifecycle
         }
     }
 
-    private static KubeletPlan Finish(PodLifecycleState state, List<KubeletCommand> commands, WakeTime wake) =>
-        new(commands, WriteStatus: state.Revision != state.WrittenRevision, WakeAt: wake.Earliest, Done: false);
+    /// <summary>The attempt number of a container's first run: 0, or the generation a pod-scoped sandbox has reached.</summary>
+    private static int FirstAttempt(PodLifecycleState state) => state.PodScoped ? state.SandboxGeneration : 0;
+
+    /// <summary>
+    /// What a due restart takes: start the container's next run; or, on a pod-scoped runtime, restart the whole
+    /// sandbox, and then take on the run the restart gave each container.
+    /// </summary>
+    private static KubeletCommand Restart(PodLifecycleState state, ContainerTrack track)
+    {
+        if (!state.PodScoped)
+        {
+            return new StartContainer(track.Name, track.NextAttempt);
+        }
+
+        return track.Run!.Attempt < state.SandboxGeneration
+            ? new StartContainer(track.Name, state.SandboxGeneration)
+            : new RestartSandbox(state.SandboxGeneration + 1);
+    }
+
+    private static KubeletPlan Finish(PodLifecycleState state, List<KubeletCommand> commands, WakeTime wake)
+    {
+        // One sandbox restart restarts every container: ask for it once, and start nothing beside it.
+        if (commands.OfType<RestartSandbox>().FirstOrDefault() is { } restart)
+        {
+            commands = [.. commands.Where(c => c is not StartContainer and not RestartSandbox), restart];
+        }
+
+        return new(commands, WriteStatus: state.Revision != state.WrittenRevision, WakeAt: wake.Earliest, Done: false);
+    }
 
     private static PodLifecycleState ApplyOne(PodLifecycleState state, KubeletOutcome outcome)
     {
@@ -497,7 +539,18 @@ public static class PodLifecycle
                 return changed ? state.Changed() : state;
 
             case SandboxCreated created:
-                return state.Sandbox == created.Addresses ? state : state.Changed() with { Sandbox = created.Addresses };
+                state = state with { PodScoped = created.PodScoped };
+                return state.Sandbox == created.Addresses && state.SandboxWait is null
+                    ? state
+                    : state.Changed() with { Sandbox = created.Addresses, SandboxWait = null };
+
+            case SandboxPending pending:
+                return pending.Wait.ShowsSameAs(state.SandboxWait)
+                    ? state with { SandboxWait = pending.Wait, PodScoped = true }
+                    : state.Changed() with { SandboxWait = pending.Wait, PodScoped = true };
+
+            case SandboxRestarted restarted:
+                return OnSandboxRestarted(state, restarted);
 
             case ContainerStarted started:
                 return OnStarted(state, started);
@@ -522,6 +575,15 @@ public static class PodLifecycle
                 };
 
             case SandboxRemoved:
+                if (state.PodScoped && state.Containers.Any(c => c.IsRunning))
+                {
+                    // Its containers went with the sandbox.
+                    var gone = state.Containers.Select(c => c.IsRunning
+                        ? c with { Run = c.Run!.Exit(state.Termination?.KillAt ?? c.Run.StartedAt, 137, null, SandboxRemovedMessage), RestartAt = null }
+                        : c).ToList();
+                    return state.Changed() with { SandboxRemoved = true, Containers = gone };
+                }
+
                 return state with { SandboxRemoved = true };
 
             case PodRemoved:
@@ -533,12 +595,44 @@ public static class PodLifecycle
             case RunExited exited:
                 return Observe(state, exited.Exit);
 
-            case Relisted:
-                return state with { NeedsRelist = false };
+            case Relisted relisted:
+                return state with { NeedsRelist = false, PodScoped = relisted.PodScoped };
 
             default:
                 throw new ArgumentException($"Unknown outcome {outcome.GetType().Name}.", nameof(outcome));
         }
+    }
+
+    /// <summary>The message of a run ended because its pod-scoped sandbox restarted.</summary>
+    public const string SandboxRestartMessage = "Restarted with every container of its pod: the runtime restarts a pod's containers only together";
+
+    /// <summary>The message of a run ended because its pod-scoped sandbox was removed.</summary>
+    public const string SandboxRemovedMessage = "Stopped with its pod's sandbox";
+
+    private static PodLifecycleState OnSandboxRestarted(PodLifecycleState state, SandboxRestarted restarted)
+    {
+        if (restarted.Attempt <= state.SandboxGeneration)
+        {
+            return state;
+        }
+
+        // Every container restarts: the runs still going end now, and each container takes the run the
+        // restart gives it once the sandbox is ready again.
+        var containers = state.Containers.Select(c => c.Run is null
+            ? c
+            : c with
+            {
+                Run = c.IsRunning ? c.Run.Exit(restarted.At, 137, null, SandboxRestartMessage) : c.Run,
+                RestartAt = c.RestartAt is { } due && due < restarted.At ? due : restarted.At,
+                StopRequested = null,
+            }).ToList();
+        return state.Changed() with
+        {
+            Containers = containers,
+            Sandbox = null,
+            SandboxGeneration = restarted.Attempt,
+            SandboxWait = new SandboxWait(null, null, [], restarted.At),
+        };
     }
 
     private static PodLifecycleState OnStarted(PodLifecycleState state, ContainerStarted started)

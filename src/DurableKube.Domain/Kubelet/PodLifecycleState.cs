@@ -22,6 +22,9 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="ActiveDeadline">The pod's <c>activeDeadlineSeconds</c>: how long it may be active on its node, counted from <paramref name="StartTime"/>.</param>
 /// <param name="StartTime">When the kubelet took the pod on (its <c>status.startTime</c>).</param>
 /// <param name="DeadlineExceeded">Whether the pod failed for running past its active deadline.</param>
+/// <param name="SandboxWait">Why the sandbox is not ready yet, while a pod-scoped runtime creates or restarts it, or could not create it now.</param>
+/// <param name="PodScoped">Whether the pod's runtime works per pod: containers start with the sandbox and restart only together.</param>
+/// <param name="SandboxGeneration">How many times a pod-scoped sandbox has restarted: the attempt number its runs carry.</param>
 /// <param name="Revision">Counts changes that the pod's status shows.</param>
 /// <param name="WrittenRevision">The <paramref name="Revision"/> last written to the pod's status.</param>
 public sealed record PodLifecycleState(
@@ -43,6 +46,9 @@ public sealed record PodLifecycleState(
     TimeSpan? ActiveDeadline = null,
     DateTimeOffset? StartTime = null,
     bool DeadlineExceeded = false,
+    SandboxWait? SandboxWait = null,
+    bool PodScoped = false,
+    int SandboxGeneration = 0,
     long Revision = 1,
     long WrittenRevision = 0)
 {

@@ -104,15 +104,26 @@ public static class PodStatusBuilder
         }
 
         var run = track.Run;
+        var sandboxWait = state.Sandbox is null ? state.SandboxWait?.Containers.FirstOrDefault(c => c.Name == track.Name) : null;
         if (run is null)
         {
             status.State.Waiting = track.CreateError is { } error
                 ? new V1ContainerStateWaiting { Message = error.Message, Reason = error.Reason }
-                : new V1ContainerStateWaiting { Reason = hasInit ? "PodInitializing" : "ContainerCreating" };
+                : sandboxWait is not null
+                    ? new V1ContainerStateWaiting { Message = sandboxWait.Message, Reason = sandboxWait.Reason }
+                    : new V1ContainerStateWaiting { Reason = hasInit ? "PodInitializing" : "ContainerCreating" };
             return status;
         }
 
         var containerId = ContainerId(state, track.Name, run.Attempt, runtimeName);
+        if (run.Exited && state.PodScoped && state.Sandbox is null && run.Attempt < state.SandboxGeneration)
+        {
+            // Its pod-scoped sandbox is restarting: the container waits for the run the restart gives it.
+            status.State.Waiting = new V1ContainerStateWaiting { Message = sandboxWait?.Message, Reason = sandboxWait?.Reason ?? "ContainerCreating" };
+            status.LastState = new V1ContainerState { Terminated = Terminated(run, containerId) };
+            return status;
+        }
+
         status.ContainerID = containerId;
         if (!run.Exited)
         {
@@ -183,8 +194,9 @@ public static class PodStatusBuilder
         }
 
         var completed = phase == PodPhases.Succeeded;
-        conditions.Add(Condition(
-            old, "PodReadyToStartContainers", state.Sandbox is not null && !state.SandboxRemoved ? "True" : "False", now));
+        conditions.Add(state.Sandbox is null && state.SandboxWait?.Reason is { } waitReason
+            ? Condition(old, "PodReadyToStartContainers", "False", now, waitReason, state.SandboxWait.Message)
+            : Condition(old, "PodReadyToStartContainers", state.Sandbox is not null && !state.SandboxRemoved ? "True" : "False", now));
 
         var incomplete = (pod.Spec.InitContainers ?? [])
             .Where(c => !InitDone(c, initStatuses.First(s => s.Name == c.Name)))

@@ -1,3 +1,4 @@
+using DurableKube.Ports.Runtime;
 using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Nodes;
 using Microsoft.Azure.Functions.Worker;
@@ -43,9 +44,17 @@ public static class NodeAgentFunctions
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var agent = ActivatorUtilities.CreateInstance<NodeAgent>(context.InstanceServices, new DurableTaskClientWorkflowClient(client));
-
-        // Both run even if one fails (the store may refuse the heartbeat while exits still get through).
-        await Task.WhenAll(agent.HeartbeatAsync(context.CancellationToken), agent.ResyncAsync(context.CancellationToken));
+        var workflows = new DurableTaskClientWorkflowClient(client);
+        var nodes = context.InstanceServices.GetRequiredService<INodeRuntimes>().Nodes;
+        var agents = nodes.Select(node => ActivatorUtilities.CreateInstance<NodeAgent>(context.InstanceServices, node, workflows)).ToList();
+        try
+        {
+            // Both run even if one fails (the store may refuse the heartbeat while exits still get through).
+            await Task.WhenAll(agents.SelectMany(agent => new[] { agent.HeartbeatAsync(context.CancellationToken), agent.ResyncAsync(context.CancellationToken) }));
+        }
+        finally
+        {
+            agents.ForEach(agent => agent.Dispose());
+        }
     }
 }

@@ -20,6 +20,9 @@ public sealed record ContainerLaunch(
     IReadOnlyList<KeyValuePair<string, string>> Environment,
     string? WorkingDirectory)
 {
+    /// <summary>Gets the args that replace the image's own (its CMD) when <see cref="Command"/> is empty and the image's entrypoint runs.</summary>
+    public IReadOnlyList<string> EntrypointArgs { get; init; } = [];
+
     /// <summary>Gets which list of the pod spec the container comes from.</summary>
     public ContainerKind Kind { get; init; } = ContainerKind.App;
 

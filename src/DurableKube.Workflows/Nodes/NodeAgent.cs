@@ -21,6 +21,7 @@ namespace DurableKube.Workflows.Nodes;
 public sealed class NodeAgent : BackgroundService
 {
     private readonly ObjectRegistry _registry;
+    private readonly NodeRuntime _node;
     private readonly IContainerRuntime _runtime;
     private readonly IWorkflowClient _workflows;
     private readonly IOptions<NodeOptions> _options;
@@ -29,15 +30,17 @@ public sealed class NodeAgent : BackgroundService
 
     /// <summary>Initializes a new instance of the <see cref="NodeAgent"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
-    /// <param name="runtime">The node's container runtime.</param>
+    /// <param name="node">The node and its container runtime.</param>
     /// <param name="workflows">Signals the pods' workflows.</param>
-    /// <param name="options">The node options.</param>
+    /// <param name="options">The node agent's intervals.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public NodeAgent(ObjectRegistry registry, IContainerRuntime runtime, IWorkflowClient workflows, IOptions<NodeOptions> options, TimeProvider time, ILogger<NodeAgent> logger)
+    public NodeAgent(ObjectRegistry registry, NodeRuntime node, IWorkflowClient workflows, IOptions<NodeOptions> options, TimeProvider time, ILogger<NodeAgent> logger)
     {
+        ArgumentNullException.ThrowIfNull(node);
         _registry = registry;
-        _runtime = runtime;
+        _node = node;
+        _runtime = node.Runtime;
         _workflows = workflows;
         _options = options;
         _time = time;
@@ -49,7 +52,7 @@ public sealed class NodeAgent : BackgroundService
     /// <returns>A task that completes once the node is stored.</returns>
     public async Task HeartbeatAsync(CancellationToken cancellationToken = default)
     {
-        var name = _options.Value.Name;
+        var name = _node.Name;
         var description = await _runtime.DescribeNodeAsync(cancellationToken);
         var now = _time.GetUtcNow();
         try
@@ -69,7 +72,7 @@ public sealed class NodeAgent : BackgroundService
 
         try
         {
-            await _registry.CreateAsync(ResourceTypes.Nodes, NodeObject.Create(name, description, now), cancellationToken: cancellationToken);
+            await _registry.CreateAsync(ResourceTypes.Nodes, NodeObject.Create(_node, description, now), cancellationToken: cancellationToken);
             Log.NodeRegistered(_logger, name);
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)

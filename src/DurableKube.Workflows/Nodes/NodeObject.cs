@@ -11,6 +11,24 @@ public static class NodeObject
     /// <summary>The kubelet version nodes report; kubectl shows it as VERSION.</summary>
     public const string KubeletVersion = "v1.33.0";
 
+    /// <summary>Creates the node as first registered, with the labels and taints configured for it.</summary>
+    /// <param name="node">The node and its settings.</param>
+    /// <param name="description">What the runtime says about it.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The node.</returns>
+    public static V1Node Create(NodeRuntime node, NodeDescription description, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var created = Create(node.Name, description, now);
+        foreach (var (key, value) in node.Labels)
+        {
+            created.Metadata.Labels[key] = value;
+        }
+
+        created.Spec.Taints = node.Taints.Count == 0 ? null : node.Taints.ToList();
+        return created;
+    }
+
     /// <summary>Creates the node as first registered.</summary>
     /// <param name="name">The node's name.</param>
     /// <param name="description">What the runtime says about it.</param>

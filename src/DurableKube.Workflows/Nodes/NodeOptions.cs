@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using k8s.Models;
 
 namespace DurableKube.Workflows.Nodes;
 
@@ -22,6 +23,18 @@ public sealed partial class NodeOptions
     /// <summary>Gets or sets how often every run is checked for an exit that did not reach its pod.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ExitResyncInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets the labels the Node carries besides the well-known ones (<c>Node__Labels__tier=edge</c>).</summary>
+    public Dictionary<string, string> Labels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the Node's taints as <c>kubectl taint</c> writes them: <c>key[=value]:Effect</c> (<c>Node__Taints__0=gpu=true:NoSchedule</c>).</summary>
+    [TaintList]
+    public List<string> Taints { get; } = [];
+
+    /// <summary>Reads <see cref="Taints"/>.</summary>
+    /// <returns>The taints.</returns>
+    /// <exception cref="FormatException">One is not <c>key[=value]:Effect</c>.</exception>
+    public IReadOnlyList<V1Taint> ParseTaints() => Taints.Select(TaintSyntax.Parse).ToList();
 
     /// <summary>Makes a host name a valid node name: lowercase, only letters, digits, '-' and '.'.</summary>
     /// <param name="hostName">The host name.</param>

@@ -28,6 +28,14 @@ public sealed class KubeletOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ScheduleRetry { get; set; } = KubeletSettings.Kubernetes.ScheduleRetry;
 
+    /// <summary>Gets or sets how often a pod-scoped runtime (ACI) is asked whether a sandbox being created has started.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan SandboxPoll { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how long a pod waits before its sandbox is tried again after the runtime could not create it (a quota reached).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SandboxRetry { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets the settings a pod's lifecycle carries.</summary>
     /// <returns>The normalised settings.</returns>
     public KubeletSettings ToSettings() => new KubeletSettings(BackoffInitial, BackoffMax, BackoffReset, ScheduleRetry).Normalize();

@@ -27,21 +27,21 @@ public sealed class SyncPodActivity
     public const string Name = "SyncPod";
 
     private readonly ObjectRegistry _registry;
-    private readonly IContainerRuntime _runtime;
+    private readonly INodeRuntimes _nodes;
     private readonly IOptionsMonitor<KubeletOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncPodActivity> _logger;
 
     /// <summary>Initializes a new instance of the <see cref="SyncPodActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
-    /// <param name="runtime">The node's container runtime.</param>
+    /// <param name="nodes">The nodes and their runtimes: a pod runs on the runtime of its node.</param>
     /// <param name="options">The kubelet options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncPodActivity(ObjectRegistry registry, IContainerRuntime runtime, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger)
+    public SyncPodActivity(ObjectRegistry registry, INodeRuntimes nodes, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger)
     {
         _registry = registry;
-        _runtime = runtime;
+        _nodes = nodes;
         _options = options;
         _time = time;
         _logger = logger;
@@ -78,7 +78,7 @@ public sealed class SyncPodActivity
             }
 
             outcomes.AddRange(produced);
-            if (produced[^1] is PodUnschedulable)
+            if (produced[^1] is PodUnschedulable or SandboxPending or SandboxRestarted)
             {
                 break;
             }
@@ -117,27 +117,39 @@ public sealed class SyncPodActivity
                     return [];
                 }
 
-                var sandbox = await _runtime.CreateSandboxAsync(new SandboxSpec(state.Pod.Uid, state.Pod.Namespace, state.Pod.Name, node), cancellationToken);
-                if (sandbox.State != SandboxState.Ready || sandbox.PodIP is null)
-                {
-                    throw new ContainerRuntimeException($"The sandbox of pod {state.Pod.Name} is not ready yet.", transient: true);
-                }
-
-                return [new SandboxCreated(new SandboxAddresses(sandbox.PodIP, sandbox.HostIP ?? sandbox.PodIP))];
+                return [await CreateSandboxAsync(pod, state, node, cancellationToken)];
 
             case StartContainer start:
                 return pod is null ? [] : [await StartAsync(pod, state, start, cancellationToken)];
 
+            case RestartSandbox restart:
+                if (RuntimeOf(state, pod) is not { } restarting)
+                {
+                    return [];
+                }
+
+                await restarting.RestartSandboxAsync(state.Pod.Uid, restart.Attempt, cancellationToken);
+                Log.SandboxRestarted(_logger, state.Pod.Namespace, state.Pod.Name, restart.Attempt);
+                return [new SandboxRestarted(restart.Attempt, _time.GetUtcNow())];
+
             case StopContainer stop:
-                await _runtime.StopContainerAsync(
-                    new ContainerRunId(state.Pod.Uid, stop.Name, stop.Attempt),
-                    stop.Signal == StopSignal.Kill ? StopMode.Kill : StopMode.Graceful,
-                    cancellationToken);
-                Log.StopSent(_logger, state.Pod.Namespace, state.Pod.Name, stop.Name, stop.Attempt, stop.Signal);
+                if (RuntimeOf(state, pod) is { } stopping)
+                {
+                    await stopping.StopContainerAsync(
+                        new ContainerRunId(state.Pod.Uid, stop.Name, stop.Attempt),
+                        stop.Signal == StopSignal.Kill ? StopMode.Kill : StopMode.Graceful,
+                        cancellationToken);
+                    Log.StopSent(_logger, state.Pod.Namespace, state.Pod.Name, stop.Name, stop.Attempt, stop.Signal);
+                }
+
                 return [new StopSent(stop.Name, stop.Attempt, stop.Signal)];
 
             case RemoveSandbox:
-                await _runtime.RemoveSandboxAsync(state.Pod.Uid, cancellationToken);
+                if (RuntimeOf(state, pod) is { } removing)
+                {
+                    await removing.RemoveSandboxAsync(state.Pod.Uid, cancellationToken);
+                }
+
                 return [new SandboxRemoved()];
 
             case RemovePod:
@@ -150,7 +162,7 @@ public sealed class SyncPodActivity
                 return [await RemovePodAsync(key, state.Pod.Uid, cancellationToken)];
 
             case Relist:
-                return await RelistAsync(state, cancellationToken);
+                return await RelistAsync(state, pod, cancellationToken);
 
             case EnforceDeadline enforce:
                 Log.DeadlineExceeded(_logger, state.Pod.Namespace, state.Pod.Name, (long)(state.ActiveDeadline ?? TimeSpan.Zero).TotalSeconds);
@@ -161,14 +173,82 @@ public sealed class SyncPodActivity
         }
     }
 
+    /// <summary>The runtime of the node the pod is bound to, or <see langword="null"/> if it is bound nowhere this control plane serves.</summary>
+    private IContainerRuntime? RuntimeOf(PodLifecycleState state, V1Pod? pod) =>
+        (state.NodeName ?? pod?.Spec.NodeName) is { Length: > 0 } node ? _nodes.RuntimeOf(node) : null;
+
+    /// <summary>
+    /// Creates the pod's sandbox on its node's runtime, or asks how the one being created is doing. A pod-scoped
+    /// runtime is given every container at once, and its sandbox may stay pending for a while (ACI: images pulled,
+    /// a container group provisioned), or be refused for now (a quota): the pod then waits with the reason, and the
+    /// workflow asks again later.
+    /// </summary>
+    private async Task<KubeletOutcome> CreateSandboxAsync(V1Pod pod, PodLifecycleState state, string node, CancellationToken cancellationToken)
+    {
+        var options = _options.CurrentValue;
+        var now = _time.GetUtcNow();
+        if (_nodes.RuntimeOf(node) is not { } runtime)
+        {
+            var message = $"node \"{node}\" has no container runtime in this control plane: no kubelet will run this pod until it has";
+            Log.SandboxPending(_logger, state.Pod.Namespace, state.Pod.Name, NoRuntimeReason, message);
+            return new SandboxPending(new SandboxWait(NoRuntimeReason, message, [], now + options.SandboxRetry));
+        }
+
+        var spec = new SandboxSpec(state.Pod.Uid, state.Pod.Namespace, state.Pod.Name, node)
+        {
+            RestartPolicy = pod.Spec.RestartPolicy ?? "Always",
+            Volumes = ContainerLaunches.Volumes(pod),
+        };
+        if (runtime.Scope == SandboxScope.Pod)
+        {
+            if (!ContainerLaunches.TryResolveAll(pod, node, state.SandboxGeneration, runtime.RunsImages, out var launches, out var failed))
+            {
+                // The whole pod is created at once, so one container that cannot be made holds back every one.
+                var (name, error) = failed!.Value;
+                Log.NotCreated(_logger, state.Pod.Namespace, state.Pod.Name, name, error.Message);
+                var waits = state.Containers.Select(c => c.Name == name
+                    ? new ContainerWait(c.Name, error.Reason, error.Message)
+                    : new ContainerWait(c.Name, "ContainerCreating", null)).ToList();
+                return new SandboxPending(new SandboxWait(null, null, waits, now + options.SandboxRetry));
+            }
+
+            spec = spec with { Containers = launches };
+        }
+
+        var sandbox = await runtime.CreateSandboxAsync(spec, cancellationToken);
+        if (sandbox.State == SandboxState.Ready && sandbox.PodIP is { } podIP)
+        {
+            return new SandboxCreated(new SandboxAddresses(podIP, sandbox.HostIP ?? podIP), runtime.Scope == SandboxScope.Pod);
+        }
+
+        if (sandbox.Reason is { } reason)
+        {
+            Log.SandboxPending(_logger, state.Pod.Namespace, state.Pod.Name, reason, sandbox.Message ?? string.Empty);
+        }
+
+        var waiting = sandbox.Waiting.Select(w => new ContainerWait(w.Container, w.Reason, w.Message)).ToList();
+        var retryAt = now + (sandbox.Reason is null ? options.SandboxPoll : options.SandboxRetry);
+        return new SandboxPending(new SandboxWait(sandbox.Reason, sandbox.Message, waiting, retryAt));
+    }
+
+    /// <summary>The reason a pod waits with when its node has no runtime here.</summary>
+    public const string NoRuntimeReason = "NodeHasNoRuntime";
+
     /// <summary>Asks the runtime about every run the state believes alive; exits it missed come back as outcomes.</summary>
-    private async Task<IReadOnlyList<KubeletOutcome>> RelistAsync(PodLifecycleState state, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<KubeletOutcome>> RelistAsync(PodLifecycleState state, V1Pod? pod, CancellationToken cancellationToken)
     {
         var outcomes = new List<KubeletOutcome>();
+        var runtime = RuntimeOf(state, pod);
+        if (runtime is null)
+        {
+            outcomes.Add(new Relisted());
+            return outcomes;
+        }
+
         foreach (var track in state.Containers.Where(c => c.IsRunning))
         {
             var id = new ContainerRunId(state.Pod.Uid, track.Name, track.Run!.Attempt);
-            var run = await _runtime.GetContainerAsync(id, cancellationToken);
+            var run = await runtime.GetContainerAsync(id, cancellationToken);
             if (run is { State: ContainerRunState.Running })
             {
                 continue;
@@ -178,7 +258,7 @@ public sealed class SyncPodActivity
             outcomes.Add(new RunExited(run is null ? ContainerExits.Vanished(id, _time.GetUtcNow()) : ContainerExits.From(run, _time.GetUtcNow())));
         }
 
-        outcomes.Add(new Relisted());
+        outcomes.Add(new Relisted(runtime.Scope == SandboxScope.Pod));
         return outcomes;
     }
 
@@ -229,24 +309,22 @@ public sealed class SyncPodActivity
             return new ContainerNotCreated(start.Name, ContainerCreateError.Config($"container \"{start.Name}\" is not in the pod spec"));
         }
 
-        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error))
+        if (RuntimeOf(state, pod) is not { } runtime)
+        {
+            return new ContainerNotCreated(start.Name, new ContainerCreateError(ContainerCreateError.RuntimeErrorReason, $"node \"{state.NodeName}\" has no container runtime in this control plane"));
+        }
+
+        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error, runtime.RunsImages))
         {
             Log.NotCreated(_logger, state.Pod.Namespace, state.Pod.Name, start.Name, error!.Message);
             return new ContainerNotCreated(start.Name, error);
         }
 
-        var launch = new ContainerLaunch(
-            new ContainerRunId(state.Pod.Uid, start.Name, start.Attempt),
-            state.Pod.Namespace,
-            state.Pod.Name,
-            container.Image ?? string.Empty,
-            resolved!.Command,
-            resolved.Environment,
-            resolved.WorkingDirectory);
+        var launch = ContainerLaunches.For(pod, container, resolved!, start.Attempt);
         ContainerRunStatus run;
         try
         {
-            run = await _runtime.StartContainerAsync(launch, cancellationToken);
+            run = await runtime.StartContainerAsync(launch, cancellationToken);
         }
         catch (ContainerRuntimeException e) when (!e.Transient)
         {
@@ -283,12 +361,13 @@ public sealed class SyncPodActivity
     private async Task WriteStatusAsync(ObjectKey key, PodLifecycleState state, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var runtimeName = (state.NodeName is { } node ? _nodes.RuntimeOf(node)?.Name : null) ?? "unknown";
         try
         {
             await _registry.UpdateAsync(key, obj =>
             {
                 var pod = (V1Pod)obj;
-                var status = PodStatusBuilder.Build(pod, state, _runtime.Name, now);
+                var status = PodStatusBuilder.Build(pod, state, runtimeName, now);
                 if (pod.Status is not null && KubeJson.Serialize(status) == KubeJson.Serialize(pod.Status))
                 {
                     return null;

@@ -72,6 +72,7 @@ internal sealed class ApiHost : IAsyncDisposable
                     }
 
                     services.AddSingleton<IContainerRuntime>(runtime);
+                    services.AddNodeRuntime(new NodeRuntime("node-1", runtime));
                     services.AddSingleton<TimeProvider>(time);
                     services.AddKubernetesApi(configuration);
                 })

@@ -37,6 +37,7 @@ internal sealed class FunctionHarness : IDisposable
         services.AddSingleton<IWorkQueue>(Queue);
         services.AddSingleton<IObjectStore>(Store);
         services.AddSingleton<IContainerRuntime>(Runtime);
+        services.AddNodeRuntime(new NodeRuntime(NodeName, Runtime));
         services.AddDurableKubeWorkflows(configuration);
         services.AddKubernetesApi(configuration);
         Services = services.BuildServiceProvider();

@@ -19,7 +19,7 @@ public sealed class SyncPodActivityTests
     private readonly FakeContainerRuntime _runtime = new();
 
     private SyncPodActivity Activity() => new(
-        new ObjectRegistry(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance), _runtime, new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance);
+        new ObjectRegistry(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance), new NodeRuntimes([new NodeRuntime("node-1", _runtime)]), new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance);
 
     private async Task<PodLifecycleState> RunningPodAsync(params string[] containers)
     {
