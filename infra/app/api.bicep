@@ -154,9 +154,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       Storage__ChangeQueue: 'kube-changes'
       // Azure cuts an HTTP response at about 230 s: watches end before that, and clients re-watch.
       KubernetesApi__MaxWatchTimeoutSeconds: '220'
-      // No Runtime__Kind: pods run on the ACI nodes below, never as processes of the Functions worker
-      // (the app refuses to start with the process runtime). The ACI runtime signs in with
+      // No local node: pods run on the ACI nodes below, never as processes of the Functions worker (the
+      // app refuses to start with Runtime__Kind=process). The ACI runtime signs in with
       // DefaultAzureCredential, which AZURE_CLIENT_ID above points at the app's identity.
+      Runtime__Kind: 'none'
     }, nodeSettings)
   }
 

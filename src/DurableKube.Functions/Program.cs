@@ -10,8 +10,14 @@ using Microsoft.Extensions.Logging;
 // host. The [Function] wrappers in Api/, Workflows/, Dispatch/ and Nodes/ are the only other code here.
 var builder = FunctionsApplication.CreateBuilder(args);
 
-// Pods never run as processes of the Functions worker: refuse Runtime__Kind=process (or a process node)
-// before anything starts, saying what to configure instead.
+// Pods never run as processes of the Functions worker: there is no local node unless configured (and the
+// only local runtime, process, is refused before anything starts, saying what to configure instead). The
+// nodes are the Nodes__<name>__* ones (Azure Container Instances).
+if (string.IsNullOrWhiteSpace(builder.Configuration["Runtime:Kind"]))
+{
+    builder.Configuration["Runtime:Kind"] = RuntimeOptions.None;
+}
+
 ProcessRuntimeGuard.EnsureNoProcessRuntime(builder.Configuration);
 
 // ASP.NET Core integration: the HTTP trigger gets the real HttpContext, so the API handler writes

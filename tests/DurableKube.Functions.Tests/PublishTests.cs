@@ -123,6 +123,15 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
         Assert.False(File.Exists(_published.PathOf("local.settings.example.json")));
     }
 
+    [Fact]
+    public void By_default_the_published_app_has_no_local_node_and_gets_past_the_check()
+    {
+        var (_, output) = _published.Start();
+
+        Assert.DoesNotContain("cannot run pods with the process runtime", output, StringComparison.Ordinal);
+        Assert.Contains("Functions:Worker:HostEndpoint", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Runtime__Kind", "process")]
     [InlineData("Runtime__Kind", "Process")]
@@ -137,10 +146,10 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
     }
 
     [Fact]
-    public void Without_the_process_runtime_the_published_app_gets_past_the_check()
+    public void With_no_local_node_the_published_app_gets_past_the_check()
     {
         // It still cannot run without the Functions host (none here); what stops it is not the runtime check.
-        var (_, output) = _published.Start(("Nodes__aci-1__Kind", "aci"));
+        var (_, output) = _published.Start(("Runtime__Kind", "none"));
 
         Assert.DoesNotContain("cannot run pods with the process runtime", output, StringComparison.Ordinal);
         Assert.Contains("Functions:Worker:HostEndpoint", output, StringComparison.Ordinal);

@@ -121,7 +121,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
                 "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_CLIENT_ID",
                 "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential",
                 "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
-                "KubernetesApi__MaxWatchTimeoutSeconds", "Storage__ChangeQueue", "Storage__QueueServiceUri", "Storage__TableServiceUri",
+                "KubernetesApi__MaxWatchTimeoutSeconds", "Runtime__Kind", "Storage__ChangeQueue", "Storage__QueueServiceUri", "Storage__TableServiceUri",
             }.Order(StringComparer.Ordinal),
             settings.Keys.Order(StringComparer.Ordinal));
     }
@@ -131,7 +131,6 @@ public sealed class FunctionAppTests(InfraFixture infra)
     [InlineData("FUNCTIONS_WORKER_RUNTIME", "Flex Consumption rejects it: functionAppConfig.runtime says it")]
     [InlineData("FUNCTIONS_EXTENSION_VERSION", "Flex Consumption rejects it")]
     [InlineData("WEBSITE_RUN_FROM_PACKAGE", "Flex Consumption deploys from functionAppConfig.deployment")]
-    [InlineData("Runtime__Kind", "the Functions app refuses the process runtime: pods run on the ACI nodes")]
     public async Task App_settings_leave_out(string name, string why)
     {
         var (_, settings) = await AppSettingsAsync();
@@ -152,6 +151,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "format('ClientId={0};Authorization=AAD', {identity}.clientId)")]
     [InlineData("Storage__ChangeQueue", "kube-changes")]
     [InlineData("KubernetesApi__MaxWatchTimeoutSeconds", "220")]
+    [InlineData("Runtime__Kind", "none")]
     public async Task App_setting_has_its_value(string name, string expected)
     {
         var (snapshot, settings) = await AppSettingsAsync();
