@@ -148,7 +148,9 @@ public sealed class OrchestratorFunctionsTests
     [Fact]
     public void Every_orchestrator_of_the_catalog_is_covered_by_a_test_here()
     {
-        var covered = new[] { PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name }
+        // The node agent's loop and the resync are tested in NodeAgentLoopTests.
+        var covered = new[] { PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name,
+                DurableKube.Workflows.Nodes.NodeAgentLoop.Name, DurableKube.Workflows.Dispatch.ResyncOrchestrator.Name }
             .Concat(Controllers.Select(row => (string)row[0]));
 
         Assert.Equal(DurableKube.Workflows.Hosting.WorkflowCatalog.Orchestrators.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));

@@ -51,7 +51,7 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
     public void Orchestrators_and_activities_are_bound_to_their_durable_triggers()
     {
         Assert.All(WorkflowCatalog.Orchestrators, name => Assert.Equal(["orchestrationTrigger"], BindingTypes(Function(name))));
-        Assert.All(WorkflowCatalog.Activities, name => Assert.Equal(["activityTrigger"], BindingTypes(Function(name))));
+        Assert.All(WorkflowCatalog.Activities, name => Assert.Equal("activityTrigger", BindingTypes(Function(name))[0]));
     }
 
     [Fact]
@@ -77,8 +77,9 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
         Assert.Equal(["queueTrigger", "durableClient"], BindingTypes(dispatch));
         Assert.Equal("%Storage__ChangeQueue%", (string?)queue["queueName"]);
         Assert.Equal("AzureWebJobsStorage", (string?)queue["connection"]);
-        Assert.Equal(["timerTrigger", "durableClient"], BindingTypes(Function("ResyncChanges")));
-        Assert.Equal(["timerTrigger", "durableClient"], BindingTypes(Function("NodeAgentTick")));
+        Assert.Equal(["activityTrigger", "durableClient"], BindingTypes(Function("ResyncChanges")));
+        Assert.Equal(["activityTrigger", "durableClient"], BindingTypes(Function("ObserveNode")));
+        Assert.DoesNotContain(Metadata, f => BindingTypes(f!.AsObject()).Contains("timerTrigger"));
     }
 
     [Fact]
