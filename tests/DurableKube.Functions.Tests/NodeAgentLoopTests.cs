@@ -189,4 +189,27 @@ public sealed class NodeAgentLoopTests : IDisposable
         resync.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal(0, scheduled); // The README's figure: 0 executions per idle hour (the 5 s timer this replaces made 720).
     }
+
+    [Fact]
+    public async Task A_pod_created_unbound_starts_the_loop_of_a_node_not_registered_yet_so_the_scheduler_finds_it()
+    {
+        var pod = await _harness.StorePodAsync("web");
+        var starter = ActivatorUtilities.CreateInstance<NodeAgentStarter>(_harness.Services);
+        var instance = NodeAgentLoop.InstanceIdFor(FunctionHarness.NodeName);
+        _harness.Client.Setup(c => c.GetInstanceAsync(instance, false, It.IsAny<CancellationToken>())).ReturnsAsync((OrchestrationMetadata?)null);
+        _harness.Client
+            .Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.Is<TaskName>(n => n.Name == NodeAgentLoop.Name), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(instance);
+        var added = new Ports.Queue.ObjectChange(ResourceTypes.Pods.GroupResource, "default", "web", pod.Metadata.Uid, Ports.Queue.ObjectChangeType.Added, "1");
+        var workflows = new DurableKube.Workflows.Hosting.DurableTaskClientWorkflowClient(_harness.Client.Object);
+
+        await starter.HandleAsync(added, workflows, CancellationToken.None);
+        await _harness.StoreNodeAsync();
+        await starter.HandleAsync(added, workflows, CancellationToken.None);
+
+        // Started for the unregistered node; once the node is registered, an unbound pod starts nothing.
+        _harness.Client.Verify(
+            c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()),
+            Times.Once);
+    }
 }

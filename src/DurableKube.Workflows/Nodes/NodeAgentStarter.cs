@@ -14,6 +14,8 @@ namespace DurableKube.Workflows.Nodes;
 /// <summary>
 /// Starts a node's <see cref="NodeAgentLoop"/> when a pod is bound to it (or created already bound), and again
 /// if the loop ended while the node was empty: the work that makes a node worth observing starts its observer.
+/// A pod created unbound starts the loop of every node not registered yet, which registers it (one observation)
+/// and ends if the node is empty, so the scheduler finds the node.
 /// For hosts whose node agents run only as durable loops (the Functions app); the local host runs its agents
 /// as hosted services instead and does not register this handler.
 /// </summary>
@@ -56,9 +58,18 @@ public sealed class NodeAgentStarter : IChangeHandler
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(workflows);
         var pod = (V1Pod?)await _store.GetAsync(new ObjectKey(ResourceTypes.Pods, change.Namespace, change.Name), cancellationToken);
-        if (pod?.Metadata.Uid == change.Uid && pod.Spec?.NodeName is { Length: > 0 } node)
+        if (pod?.Metadata.Uid != change.Uid)
+        {
+            return;
+        }
+
+        if (pod.Spec?.NodeName is { Length: > 0 } node)
         {
             await EnsureAsync(node, workflows, cancellationToken);
+        }
+        else
+        {
+            await RegisterMissingAsync(workflows, cancellationToken);
         }
     }
 
@@ -77,7 +88,20 @@ public sealed class NodeAgentStarter : IChangeHandler
             await EnsureAsync(node, workflows, cancellationToken);
         }
 
+        await RegisterMissingAsync(workflows, cancellationToken);
         return busy.Count;
+    }
+
+    /// <summary>Starts the loop of every served node that has no Node object yet: its first observation registers it.</summary>
+    private async Task RegisterMissingAsync(IWorkflowClient workflows, CancellationToken cancellationToken)
+    {
+        foreach (var node in _nodes.Nodes)
+        {
+            if (await _store.GetAsync(new ObjectKey(ResourceTypes.Nodes, null, node.Name), cancellationToken) is null)
+            {
+                await EnsureAsync(node.Name, workflows, cancellationToken);
+            }
+        }
     }
 
     private async Task EnsureAsync(string node, IWorkflowClient workflows, CancellationToken cancellationToken)
