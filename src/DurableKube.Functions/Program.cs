@@ -1,7 +1,5 @@
 using DurableKube.Functions.Hosting;
 using DurableKube.Hosting;
-using DurableKube.Workflows;
-using DurableKube.Workflows.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,10 +49,8 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 // Store and queue (Azure Storage, AzureWebJobsStorage's account unless Storage__* says otherwise), the
 // container runtime (Runtime__Kind), the workflows' services and the Kubernetes API. The node agent and
 // the dispatcher are not hosted services here: durable loops and the queue trigger run them (see Dispatch/ and below).
-builder.Services.AddDurableKube(builder.Configuration);
-
 // Node agents run as durable loops while their nodes hold pods (Workflows/Nodes/NodeAgentLoop): a pod's
 // binding starts its node's loop. Nothing here runs on a fixed schedule, so an idle app scales to zero.
-builder.Services.AddChangeHandler<NodeAgentStarter>();
+builder.Services.AddDurableKubeFunctions(builder.Configuration);
 
 await builder.Build().RunAsync();
