@@ -57,6 +57,8 @@ var nodeSettings = toObject(
     { key: 'Nodes__${node.name}__Cpu', value: string(node.cpu) }
     { key: 'Nodes__${node.name}__MemoryGi', value: string(node.memoryGi) }
     { key: 'Nodes__${node.name}__Pods', value: string(node.pods) }
+    // The ACI runtime's credential: DefaultAzureCredential for this user-assigned identity.
+    { key: 'Nodes__${node.name}__ClientId', value: identity.properties.clientId }
   ])),
   setting => setting.key,
   setting => setting.value
@@ -156,7 +158,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       KubernetesApi__MaxWatchTimeoutSeconds: '220'
       // No local node: pods run on the ACI nodes below, never as processes of the Functions worker (the
       // app refuses to start with Runtime__Kind=process). The ACI runtime signs in with
-      // DefaultAzureCredential, which AZURE_CLIENT_ID above points at the app's identity.
+      // DefaultAzureCredential as the identity each node's ClientId names.
       Runtime__Kind: 'none'
     }, nodeSettings)
   }

@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncCronJobActivity>();
         services.TryAddTransient<SyncDeploymentActivity>();
         services.TryAddTransient<SyncStatefulSetActivity>();
+        services.TryAddSingleton<PodBinder>();
         services.TryAddTransient<ObserveNodeActivity>();
         services.TryAddTransient<ResyncChangesActivity>();
 

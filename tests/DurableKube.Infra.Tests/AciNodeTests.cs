@@ -13,7 +13,7 @@ public sealed class AciNodeTests(InfraFixture infra)
     private const string Environment = "dev";
     private const string NodeGroup = "rg-dev-nodes";
 
-    private static readonly string[] NodeKeys = ["Kind", "SubscriptionId", "ResourceGroup", "Region", "Cpu", "MemoryGi", "Pods"];
+    private static readonly string[] NodeKeys = ["Kind", "SubscriptionId", "ResourceGroup", "Region", "Cpu", "MemoryGi", "Pods", "ClientId"];
 
     private Task<DeploymentSnapshot> DeployAsync(params (string Name, string Literal)[] more) =>
         infra.SnapshotAsync([("environmentName", $"'{Environment}'"), ("location", "'westeurope'"), .. more]);
@@ -106,6 +106,7 @@ public sealed class AciNodeTests(InfraFixture infra)
             Assert.Equal("8", settings[$"Nodes__{node}__Cpu"]);
             Assert.Equal("32", settings[$"Nodes__{node}__MemoryGi"]);
             Assert.Equal("40", settings[$"Nodes__{node}__Pods"]);
+            Assert.Equal(DeploymentSnapshot.Reference(IdentityId(snapshot), "2024-11-30", "clientId"), settings[$"Nodes__{node}__ClientId"]);
         }
 
         Assert.Equal(
@@ -139,8 +140,9 @@ public sealed class AciNodeTests(InfraFixture infra)
         var snapshot = await DeployAsync();
         var settings = snapshot.AppSettings;
 
-        // DefaultAzureCredential (the ACI runtime's credential) picks the user-assigned identity by AZURE_CLIENT_ID.
-        Assert.Equal(DeploymentSnapshot.Reference(IdentityId(snapshot), "2024-11-30", "clientId"), settings["AZURE_CLIENT_ID"]);
+        // The ACI runtime's DefaultAzureCredential takes the user-assigned identity its node's ClientId names.
+        Assert.Equal(DeploymentSnapshot.Reference(IdentityId(snapshot), "2024-11-30", "clientId"), settings["Nodes__aci-1__ClientId"]);
+        Assert.Equal(settings["Nodes__aci-1__ClientId"], settings["AZURE_CLIENT_ID"]);
         Assert.Equal("none", settings["Runtime__Kind"]); // No local node: the Functions app refuses the process runtime.
         Assert.DoesNotContain(settings, s => s.Key.EndsWith("__Kind", StringComparison.Ordinal) && s.Value == "process");
     }

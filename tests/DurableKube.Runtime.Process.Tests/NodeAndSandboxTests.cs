@@ -54,7 +54,12 @@ public sealed class NodeAndSandboxTests
         Assert.Equal("127.0.0.1", node.InternalIP);
         Assert.Equal("linux", node.OperatingSystem);
         Assert.Contains(node.Architecture, new[] { "amd64", "arm64" });
-        Assert.Equal(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), node.Capacity["cpu"]);
+        // The machine's online CPUs, not ProcessorCount (the tests run with DOTNET_PROCESSOR_COUNT=64).
+        Assert.Equal(File.ReadAllText("/proc/cpuinfo").Split('\n').Count(l => l.StartsWith("processor", StringComparison.Ordinal)).ToString(System.Globalization.CultureInfo.InvariantCulture), node.Capacity["cpu"]);
+        Assert.NotNull(node.Allocatable);
+        Assert.Equal(node.Capacity["cpu"], node.Allocatable["cpu"]);
+        Assert.Equal("110", node.Allocatable["pods"]);
+        Assert.Equal(long.Parse(node.Capacity["memory"][..^2], System.Globalization.CultureInfo.InvariantCulture) - (100 * 1024), long.Parse(node.Allocatable["memory"][..^2], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Matches("^[0-9]+Ki$", node.Capacity["memory"]);
         Assert.Matches("^[0-9]+Ki$", node.Capacity["ephemeral-storage"]);
         Assert.Equal("110", node.Capacity["pods"]);
@@ -63,6 +68,33 @@ public sealed class NodeAndSandboxTests
         Assert.DoesNotContain("\"", node.OsImage, StringComparison.Ordinal);
         Assert.Matches(@"^process://\d+\.\d+\.\d+$", node.ContainerRuntimeVersion);
         Assert.False(string.IsNullOrWhiteSpace(node.Hostname));
+    }
+
+    [Theory]
+    [InlineData("0-1\n", 2)]
+    [InlineData("0", 1)]
+    [InlineData("0-3,8-11", 8)]
+    [InlineData("0,2,4-5", 4)]
+    [InlineData("", null)]
+    [InlineData("3-1", null)]
+    [InlineData("a-b", null)]
+    public void The_online_cpu_list_is_counted(string list, int? count)
+    {
+        Assert.Equal(count, NodeFacts.ParseCpuList(list));
+    }
+
+    [Fact]
+    public void Allocatable_is_capacity_less_the_kubelets_default_hard_eviction_thresholds()
+    {
+        var allocatable = NodeFacts.Allocatable(new Dictionary<string, string>
+        {
+            ["cpu"] = "2", ["pods"] = "110", ["memory"] = "4194304Ki", ["ephemeral-storage"] = "1000000Ki",
+        });
+
+        Assert.Equal("2", allocatable["cpu"]);
+        Assert.Equal("110", allocatable["pods"]);
+        Assert.Equal("4091904Ki", allocatable["memory"]);
+        Assert.Equal("900000Ki", allocatable["ephemeral-storage"]);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public static class PodDefaults
     }
 
     /// <summary>
-    /// Applies what admission adds to a new pod: the default service account, priority 0 and the default tolerations
+    /// Applies what admission adds to a new pod: the default service account, priority 0 (preemption policy <c>PreemptLowerPriority</c>) and the default tolerations
     /// (the DefaultTolerationSeconds admission plugin). Only pod creation does this, never a template.
     /// </summary>
     /// <param name="pod">The pod, changed in place.</param>
@@ -101,7 +101,9 @@ public static class PodDefaults
         spec.ServiceAccount = spec.ServiceAccountName;
         if (Empty(spec.PriorityClassName))
         {
+            // The Priority admission plugin, with no default PriorityClass: priority 0, which may preempt lower ones.
             spec.Priority ??= 0;
+            spec.PreemptionPolicy ??= "PreemptLowerPriority";
         }
 
         spec.Tolerations ??= [];

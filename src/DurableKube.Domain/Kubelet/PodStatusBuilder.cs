@@ -25,6 +25,21 @@ public static class PodStatusBuilder
         ArgumentNullException.ThrowIfNull(state);
         var spec = pod.Spec;
         var old = pod.Status ?? new V1PodStatus();
+        if (state.NodeName is null && string.IsNullOrEmpty(spec.NodeName) && !state.DeadlineExceeded && !PodPhases.IsTerminal(old.Phase))
+        {
+            // No node has the pod yet, so no kubelet reports on it: the status is the API server's Pending and the
+            // scheduler's PodScheduled condition, without container statuses (kubectl shows Pending, not ContainerCreating).
+            return new V1PodStatus
+            {
+                Phase = PodPhases.Pending,
+                Conditions = Conditions(pod, state, [], [], PodPhases.Pending, now),
+                QosClass = old.QosClass,
+                NominatedNodeName = old.NominatedNodeName,
+                Reason = old.Reason,
+                Message = old.Message,
+            };
+        }
+
         var hasInit = (spec.InitContainers?.Count ?? 0) > 0;
 
         var initStatuses = (spec.InitContainers ?? [])

@@ -3,106 +3,71 @@ using k8s.Models;
 namespace DurableKube.Domain.Scheduling;
 
 /// <summary>
-/// Picks a node for a pod, as the scheduler's filter and score steps would with the plugins that
-/// matter here: the node is Ready and schedulable, matches the pod's <c>nodeSelector</c>, and has no
-/// NoSchedule/NoExecute taint the pod does not tolerate. Among the feasible nodes, pods are spread by
-/// their uid, so the choice is stable (a retried bind picks the same node) without reading every pod.
+/// Picks a node for a pod as kube-scheduler's filter and score steps would with the default plugins that
+/// matter here, in the scheduler's order, a node turned down by the first filter that fails:
+/// <see cref="NodeUnschedulable"/>, <see cref="TaintToleration"/> (the node's taints and those its Ready
+/// condition implies), <see cref="NodeAffinity"/> (<c>nodeSelector</c> and required node affinity) and
+/// <see cref="NodeResourcesFit"/> (requests against allocatable less what is already placed).
 /// </summary>
+/// <remarks>
+/// Among the feasible nodes, pods are spread by their uid over the nodes sorted by name, so a pod's choice
+/// does not depend on the order the nodes were listed in, and a retried bind that sees the same nodes picks
+/// the same one.
+/// </remarks>
 public static class NodeSelection
 {
     /// <summary>Chooses a node.</summary>
     /// <param name="pod">The pod.</param>
     /// <param name="nodes">The nodes that exist.</param>
+    /// <param name="placed">
+    /// The pods bound to nodes (see <see cref="NodeUsage.Occupies"/>; others are skipped), whose requests count
+    /// against their nodes; the pod itself, if among them, is not counted.
+    /// </param>
     /// <returns>The chosen node's name, or the scheduler's message saying why none fits.</returns>
-    public static NodeChoice Choose(V1Pod pod, IReadOnlyList<V1Node> nodes)
+    public static NodeChoice Choose(V1Pod pod, IReadOnlyList<V1Node> nodes, IEnumerable<V1Pod> placed)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(nodes);
-        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(placed);
+        var uid = pod.Metadata?.Uid;
+        var usage = NodeUsage.ByNode(placed.Where(p => uid is null || p.Metadata?.Uid != uid));
+        var request = PodRequests.Of(pod);
+        var statuses = new List<FilterStatus>();
         var feasible = new List<V1Node>();
         foreach (var node in nodes)
         {
-            var reason = Misfit(pod, node);
-            if (reason is null)
+            var status = Filter(pod, request, node, usage.GetValueOrDefault(node.Metadata?.Name ?? string.Empty, NodeUsage.Empty));
+            if (status is null)
             {
                 feasible.Add(node);
             }
             else
             {
-                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                statuses.Add(status);
             }
         }
 
         if (feasible.Count == 0)
         {
-            var detail = string.Join(", ", reasons.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Value} {r.Key}"));
-            var message = $"0/{nodes.Count} nodes are available" + (detail.Length > 0 ? $": {detail}." : ".")
-                + " preemption: not eligible due to preemptionPolicy=Never.";
-            return new NodeChoice(null, message);
+            return new NodeChoice(null, UnschedulableMessage.Format(pod, nodes.Count, statuses));
         }
 
         feasible.Sort((a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
-        var index = (int)(StableHash(pod.Metadata.Uid ?? pod.Metadata.Name) % (uint)feasible.Count);
+        var index = (int)(StableHash(uid ?? pod.Metadata?.Name ?? string.Empty) % (uint)feasible.Count);
         return new NodeChoice(feasible[index].Metadata.Name, null);
     }
 
-    /// <summary>Why a node cannot take the pod, in the scheduler's words, or <see langword="null"/> if it can.</summary>
+    /// <summary>Runs the filters on one node, in the scheduler's order, stopping at the first that turns it down.</summary>
     /// <param name="pod">The pod.</param>
+    /// <param name="request">The pod's requests (<see cref="PodRequests.Of"/>).</param>
     /// <param name="node">The node.</param>
-    /// <returns>The reason, or <see langword="null"/>.</returns>
-    public static string? Misfit(V1Pod pod, V1Node node)
-    {
-        ArgumentNullException.ThrowIfNull(pod);
-        ArgumentNullException.ThrowIfNull(node);
-        if (node.Spec?.Unschedulable == true)
-        {
-            return "node(s) were unschedulable";
-        }
-
-        var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
-        if (ready?.Status != "True")
-        {
-            return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }";
-        }
-
-        foreach (var (key, value) in pod.Spec.NodeSelector ?? new Dictionary<string, string>())
-        {
-            if (node.Metadata.Labels is null || !node.Metadata.Labels.TryGetValue(key, out var actual) || actual != value)
-            {
-                return "node(s) didn't match Pod's node affinity/selector";
-            }
-        }
-
-        foreach (var taint in node.Spec?.Taints ?? [])
-        {
-            if (taint.Effect is "NoSchedule" or "NoExecute" && !(pod.Spec.Tolerations ?? []).Any(t => Tolerates(t, taint)))
-            {
-                return $"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}";
-            }
-        }
-
-        return null;
-    }
-
-    private static bool Tolerates(V1Toleration toleration, V1Taint taint)
-    {
-        if (!string.IsNullOrEmpty(toleration.Effect) && toleration.Effect != taint.Effect)
-        {
-            return false;
-        }
-
-        if (string.IsNullOrEmpty(toleration.Key))
-        {
-            return toleration.OperatorProperty == "Exists";
-        }
-
-        if (toleration.Key != taint.Key)
-        {
-            return false;
-        }
-
-        return toleration.OperatorProperty == "Exists" || (toleration.Value ?? string.Empty) == (taint.Value ?? string.Empty);
-    }
+    /// <param name="usage">What the pods already on the node request.</param>
+    /// <returns><see langword="null"/> if the node can take the pod, else why not.</returns>
+    public static FilterStatus? Filter(V1Pod pod, ResourceTotals request, V1Node node, NodeUsage usage) =>
+        NodeUnschedulable.Filter(pod, node)
+        ?? TaintToleration.Filter(pod, node)
+        ?? NodeAffinity.Filter(pod, node)
+        ?? NodeResourcesFit.Filter(request, node, usage);
 
     private static uint StableHash(string text)
     {

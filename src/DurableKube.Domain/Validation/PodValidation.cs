@@ -181,6 +181,7 @@ public static class PodValidation
         }
 
         ValidateTolerations(spec.Tolerations, path.Child("tolerations"), errors);
+        NodeAffinityValidation.Validate(spec.Affinity, path.Child("affinity"), errors);
     }
 
     private static void ValidateOwnerRules(V1PodSpec spec, string path, PodTemplateRules rules, List<FieldError> errors)

@@ -9,6 +9,10 @@ namespace DurableKube.Ports.Runtime;
 /// <param name="KernelVersion">The kernel version.</param>
 /// <param name="OsImage">A description of the operating system.</param>
 /// <param name="ContainerRuntimeVersion">e.g. <c>process://1.0.0</c>.</param>
+/// <param name="Allocatable">
+/// What pods may request of the capacity, once the node's reserves are set aside (a kubelet's
+/// <c>status.allocatable</c>); <see langword="null"/> if nothing is reserved, i.e. the capacity.
+/// </param>
 public sealed record NodeDescription(
     string Hostname,
     string InternalIP,
@@ -17,4 +21,5 @@ public sealed record NodeDescription(
     string Architecture,
     string KernelVersion,
     string OsImage,
-    string ContainerRuntimeVersion);
+    string ContainerRuntimeVersion,
+    IReadOnlyDictionary<string, string>? Allocatable = null);

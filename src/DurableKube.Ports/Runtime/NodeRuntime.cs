@@ -10,6 +10,13 @@ public sealed record NodeRuntime(string Name, IContainerRuntime Runtime)
     /// <summary>Gets the labels the Node carries besides the well-known ones (hostname, os, arch).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets how often the node's agent lists the runtime for exits it was not told of, when the node wants its own
+    /// interval (an ACI node's list is an ARM read, counted against ARM's limits); <see langword="null"/> for the
+    /// agent's default (<c>Node:ExitResyncInterval</c>).
+    /// </summary>
+    public TimeSpan? ResyncInterval { get; init; }
+
     /// <summary>Gets the taints of the Node.</summary>
     public IReadOnlyList<V1Taint> Taints { get; init; } = [];
 }

@@ -10,6 +10,12 @@ internal static class NodeFacts
     /// <summary>The pod capacity the kubelet reports by default (maxPods).</summary>
     public const string DefaultMaxPods = "110";
 
+    /// <summary>The memory the kubelet's default hard eviction threshold keeps free (<c>memory.available&lt;100Mi</c>).</summary>
+    public const long EvictionMemoryKibibytes = 100 * 1024;
+
+    /// <summary>The share of the node's file system the default hard eviction threshold keeps free (<c>nodefs.available&lt;10%</c>).</summary>
+    public const int EvictionNodeFsPercent = 10;
+
     /// <summary>Describes the node.</summary>
     /// <param name="stateRoot">The runtime's state folder; its file system is the node's ephemeral storage.</param>
     /// <param name="runtimeName">The runtime's name.</param>
@@ -19,7 +25,8 @@ internal static class NodeFacts
     {
         var capacity = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["cpu"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+            ["cpu"] = (ParseCpuList(await ReadOrNullAsync("/sys/devices/system/cpu/online", cancellationToken)) ?? Environment.ProcessorCount)
+                .ToString(CultureInfo.InvariantCulture),
             ["pods"] = DefaultMaxPods,
         };
         if (ParseMemTotalKibibytes(await ReadOrNullAsync("/proc/meminfo", cancellationToken)) is { } memory)
@@ -48,7 +55,66 @@ internal static class NodeFacts
             Architecture: GoArchitecture(RuntimeInformation.OSArchitecture),
             KernelVersion: kernel,
             OsImage: image,
-            ContainerRuntimeVersion: $"{runtimeName}://{version}");
+            ContainerRuntimeVersion: $"{runtimeName}://{version}",
+            Allocatable: Allocatable(capacity));
+    }
+
+    /// <summary>
+    /// What pods may request, as a kubelet with its defaults computes it: capacity less the hard eviction
+    /// thresholds (100Mi of memory, 10% of the file system); no CPU or memory is reserved for the system
+    /// (<c>kubeReserved</c> and <c>systemReserved</c> are empty by default).
+    /// </summary>
+    /// <param name="capacity">The capacity, memory and ephemeral storage in Ki.</param>
+    /// <returns>The allocatable amounts.</returns>
+    public static IReadOnlyDictionary<string, string> Allocatable(IReadOnlyDictionary<string, string> capacity)
+    {
+        ArgumentNullException.ThrowIfNull(capacity);
+        var allocatable = new Dictionary<string, string>(capacity, StringComparer.Ordinal);
+        if (Kibibytes(capacity, "memory") is { } memory)
+        {
+            allocatable["memory"] = $"{Math.Max(0, memory - EvictionMemoryKibibytes).ToString(CultureInfo.InvariantCulture)}Ki";
+        }
+
+        if (Kibibytes(capacity, "ephemeral-storage") is { } storage)
+        {
+            var kept = (storage * EvictionNodeFsPercent + 99) / 100;
+            allocatable["ephemeral-storage"] = $"{(storage - kept).ToString(CultureInfo.InvariantCulture)}Ki";
+        }
+
+        return allocatable;
+    }
+
+    /// <summary>
+    /// Counts the CPUs of a Linux CPU list (<c>/sys/devices/system/cpu/online</c>, e.g. <c>0-3,8-11</c>): the
+    /// machine's online logical CPUs, which is what a kubelet reports, unlike <see cref="Environment.ProcessorCount"/>,
+    /// which follows the process's affinity and <c>DOTNET_PROCESSOR_COUNT</c>.
+    /// </summary>
+    /// <param name="list">The list's text.</param>
+    /// <returns>The count, or <see langword="null"/> if the text is not a CPU list.</returns>
+    public static int? ParseCpuList(string? list)
+    {
+        var text = list?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var count = 0;
+        foreach (var range in text.Split(','))
+        {
+            var bounds = range.Split('-');
+            if (bounds.Length is < 1 or > 2
+                || !int.TryParse(bounds[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+                || !int.TryParse(bounds[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+                || last < first)
+            {
+                return null;
+            }
+
+            count += last - first + 1;
+        }
+
+        return count;
     }
 
     /// <summary>Names an architecture as Go's GOARCH does (what Kubernetes reports).</summary>
@@ -99,6 +165,12 @@ internal static class NodeFacts
 
         return null;
     }
+
+    private static long? Kibibytes(IReadOnlyDictionary<string, string> capacity, string name) =>
+        capacity.TryGetValue(name, out var text) && text.EndsWith("Ki", StringComparison.Ordinal)
+            && long.TryParse(text[..^2], NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 
     private static async Task<string?> ReadOrNullAsync(string path, CancellationToken cancellationToken)
     {

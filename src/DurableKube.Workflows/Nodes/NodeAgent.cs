@@ -82,7 +82,7 @@ public sealed class NodeAgent : BackgroundService
     }
 
     /// <summary>
-    /// Reports every exit the pods' workflows have not acknowledged, and stops runs whose pod is gone
+    /// Reports every exit the pods' workflows have not acknowledged, and removes the sandboxes whose pod is gone
     /// (the kubelet's orphan clean-up).
     /// </summary>
     /// <param name="cancellationToken">Cancels the work.</param>
@@ -95,7 +95,9 @@ public sealed class NodeAgent : BackgroundService
             await ReportExitAsync(run, cancellationToken);
         }
 
-        var podUids = runs.Where(r => r.State == ContainerRunState.Running).Select(r => r.Id.PodUid).ToHashSet(StringComparer.Ordinal);
+        // Every sandbox with a run in it, running or not: one whose pod is gone is an orphan (an ACI container group
+        // whose containers have all exited still costs its reservation until it is deleted).
+        var podUids = runs.Select(r => r.Id.PodUid).ToHashSet(StringComparer.Ordinal);
         if (podUids.Count == 0)
         {
             return;
@@ -171,7 +173,7 @@ public sealed class NodeAgent : BackgroundService
         EveryAsync(_options.Value.HeartbeatInterval, HeartbeatAsync, stoppingToken);
 
     private Task ResyncLoopAsync(CancellationToken stoppingToken) =>
-        EveryAsync(_options.Value.ExitResyncInterval, ResyncAsync, stoppingToken);
+        EveryAsync(_node.ResyncInterval ?? _options.Value.ExitResyncInterval, ResyncAsync, stoppingToken);
 
     private async Task EveryAsync(TimeSpan interval, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
     {

@@ -59,7 +59,7 @@ public static class NodeObject
         return node;
     }
 
-    /// <summary>Refreshes a node's status: capacity, addresses, node info, and the Ready condition's heartbeat.</summary>
+    /// <summary>Refreshes a node's status: capacity and allocatable, addresses, node info, and the Ready condition's heartbeat.</summary>
     /// <param name="node">The node, changed in place.</param>
     /// <param name="description">What the runtime says about it now.</param>
     /// <param name="now">The current time.</param>
@@ -72,7 +72,9 @@ public static class NodeObject
         node.Status = new V1NodeStatus
         {
             Capacity = capacity,
-            Allocatable = new Dictionary<string, ResourceQuantity>(capacity),
+            Allocatable = description.Allocatable is { } allocatable
+                ? allocatable.ToDictionary(p => p.Key, p => new ResourceQuantity(p.Value))
+                : new Dictionary<string, ResourceQuantity>(capacity),
             Addresses =
             [
                 new V1NodeAddress { Type = "InternalIP", Address = description.InternalIP },

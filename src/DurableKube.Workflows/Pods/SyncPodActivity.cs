@@ -31,6 +31,7 @@ public sealed class SyncPodActivity
     private readonly IOptionsMonitor<KubeletOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncPodActivity> _logger;
+    private readonly PodBinder _binder;
 
     /// <summary>Initializes a new instance of the <see cref="SyncPodActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
@@ -38,8 +39,10 @@ public sealed class SyncPodActivity
     /// <param name="options">The kubelet options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncPodActivity(ObjectRegistry registry, INodeRuntimes nodes, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger)
+    /// <param name="binder">The scheduler's part: chooses a node and binds the pod to it.</param>
+    public SyncPodActivity(ObjectRegistry registry, INodeRuntimes nodes, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger, PodBinder binder)
     {
+        _binder = binder;
         _registry = registry;
         _nodes = nodes;
         _options = options;
@@ -262,44 +265,8 @@ public sealed class SyncPodActivity
         return outcomes;
     }
 
-    private async Task<KubeletOutcome> BindAsync(V1Pod pod, CancellationToken cancellationToken)
-    {
-        var settings = _options.CurrentValue.ToSettings();
-        var retryAt = _time.GetUtcNow() + settings.ScheduleRetry;
-        var nodes = await _registry.ListAsync<V1Node>(ResourceTypes.Nodes, null, cancellationToken: cancellationToken);
-        if (!string.IsNullOrEmpty(pod.Spec.NodeName))
-        {
-            // Bound already: by the user (spec.nodeName) or by an earlier try of this activity.
-            var node = nodes.FirstOrDefault(n => n.Metadata.Name == pod.Spec.NodeName);
-            return node is null
-                ? new PodUnschedulable($"node \"{pod.Spec.NodeName}\" not found", retryAt)
-                : new PodBound(node.Metadata.Name, _time.GetUtcNow());
-        }
-
-        var choice = NodeSelection.Choose(pod, nodes);
-        if (choice.NodeName is not { } chosen)
-        {
-            Log.Unschedulable(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, choice.Message!);
-            return new PodUnschedulable(choice.Message!, retryAt);
-        }
-
-        // The binding subresource, as a scheduler posts it; a pod bound meanwhile keeps its node.
-        var key = new ObjectKey(ResourceTypes.Pods, pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-        var bound = await _registry.UpdateAsync(key, p =>
-        {
-            var current = (V1Pod)p;
-            if (!string.IsNullOrEmpty(current.Spec.NodeName))
-            {
-                return null;
-            }
-
-            current.Spec.NodeName = chosen;
-            return current;
-        }, new UpdateOptions(Subresource.Binding.Name, Preconditions: new Preconditions(Uid: pod.Metadata.Uid)), cancellationToken);
-        var boundTo = ((V1Pod)bound.Object).Spec.NodeName ?? chosen;
-        Log.Bound(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, boundTo);
-        return new PodBound(boundTo, _time.GetUtcNow());
-    }
+    private Task<KubeletOutcome> BindAsync(V1Pod pod, CancellationToken cancellationToken) =>
+        _binder.BindAsync(pod, _options.CurrentValue.ToSettings().ScheduleRetry, cancellationToken);
 
     private async Task<KubeletOutcome> StartAsync(V1Pod pod, PodLifecycleState state, StartContainer start, CancellationToken cancellationToken)
     {

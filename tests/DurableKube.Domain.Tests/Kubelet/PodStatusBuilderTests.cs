@@ -8,13 +8,14 @@ public class PodStatusBuilderTests
     private static readonly DateTimeOffset T0 = TestPods.T0;
 
     [Fact]
-    public void A_pod_not_yet_scheduled_is_Pending_with_containers_creating()
+    public void A_pod_not_yet_scheduled_is_Pending_with_no_container_statuses()
     {
         var pod = TestPods.Pod();
         var status = PodStatusBuilder.Build(pod, PodLifecycle.Initialize(pod, TestPods.Scaled), "process", T0);
 
+        // No kubelet has seen it: kubectl shows it Pending, not ContainerCreating.
         Assert.Equal("Pending", status.Phase);
-        Assert.Equal("ContainerCreating", status.ContainerStatuses.Single().State.Waiting.Reason);
+        Assert.Null(status.ContainerStatuses);
         Assert.Null(status.StartTime);
         Assert.Empty(status.Conditions);
     }

@@ -13,17 +13,18 @@ internal static class Layering
     public const string Workflows = "DurableKube.Workflows";
     public const string Store = "DurableKube.Store.AzureStorage";
     public const string Runtime = "DurableKube.Runtime.Process";
+    public const string RuntimeAci = "DurableKube.Runtime.Aci";
     public const string Hosting = "DurableKube.Hosting";
     public const string LocalHost = "DurableKube.LocalHost";
     public const string Functions = "DurableKube.Functions";
 
     private const string Source = "(docs/architecture.md, Layers)";
 
-    private static readonly string[] Adapters = [Store, Runtime];
+    private static readonly string[] Adapters = [Store, Runtime, RuntimeAci];
 
     private static readonly string[] Hosts = [LocalHost, Functions];
 
-    private static readonly string[] BelowHosts = [Domain, Ports, Registry, Api, Workflows, Store, Runtime];
+    private static readonly string[] BelowHosts = [Domain, Ports, Registry, Api, Workflows, Store, Runtime, RuntimeAci];
 
     /// <summary>Gets each of our projects and the projects of ours it may reference: arrows point down only.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> MayReference { get; } = new Dictionary<string, IReadOnlySet<string>>
@@ -35,6 +36,7 @@ internal static class Layering
         [Workflows] = Set(Domain, Ports, Registry),
         [Store] = Set(Domain, Ports),
         [Runtime] = Set(Domain, Ports),
+        [RuntimeAci] = Set(Domain, Ports),
         [Hosting] = Set(BelowHosts),
         [LocalHost] = Set([.. BelowHosts, Hosting]),
         [Functions] = Set([.. BelowHosts, Hosting]),

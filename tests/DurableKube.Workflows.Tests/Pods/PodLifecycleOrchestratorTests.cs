@@ -226,7 +226,7 @@ public sealed class PodLifecycleOrchestratorTests : IAsyncLifetime
         await empty.CreatePodAsync(Pod("waiting", "Always", "main"));
 
         var pending = await empty.WaitForPodAsync("waiting", p => p.Status.Conditions?.Any(c => c.Type == "PodScheduled" && c.Reason == "Unschedulable") == true);
-        Assert.StartsWith("0/0 nodes are available", pending.Status.Conditions.Single().Message, StringComparison.Ordinal);
+        Assert.Equal("no nodes available to schedule pods", pending.Status.Conditions.Single().Message);
 
         await empty.NodeAgent.HeartbeatAsync();
         var running = await empty.WaitForPodAsync("waiting", p => p.Status.Phase == "Running");

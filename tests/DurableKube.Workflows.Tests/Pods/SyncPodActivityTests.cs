@@ -18,16 +18,57 @@ public sealed class SyncPodActivityTests
     private readonly InMemoryObjectStore _store = new();
     private readonly FakeContainerRuntime _runtime = new();
 
+    private readonly PodBinder _binder;
+
+    public SyncPodActivityTests()
+    {
+        _binder = new PodBinder(Registry(), TimeProvider.System, NullLogger<PodBinder>.Instance);
+    }
+
+    private ObjectRegistry Registry() => new(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance);
+
     private SyncPodActivity Activity() => new(
-        new ObjectRegistry(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance), new NodeRuntimes([new NodeRuntime("node-1", _runtime)]), new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance);
+        Registry(), new NodeRuntimes([new NodeRuntime("node-1", _runtime), new NodeRuntime("node-2", _runtime)]), new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance, _binder);
+
+    private Task StoreNodeAsync(string name = "node-1", string cpu = "2") => _store.CreateAsync(ResourceTypes.Nodes, new V1Node
+    {
+        ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = name, Uid = "n-" + name },
+        Status = new V1NodeStatus
+        {
+            Allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu), ["memory"] = new("4Gi"), ["pods"] = new("110") },
+            Conditions = [new V1NodeCondition { Type = "Ready", Status = "True" }],
+        },
+    });
+
+    private static V1Pod NewPod(string name, string? cpu = null, string? node = null, string phase = "Pending") => new()
+    {
+        ApiVersion = "v1", Kind = "Pod",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Uid = "uid-" + name },
+        Spec = new V1PodSpec
+        {
+            NodeName = node,
+            RestartPolicy = "Always",
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = "app", Image = "busybox", Command = ["sleep", "60"],
+                    Resources = cpu is null ? null : new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu) } },
+                },
+            ],
+        },
+        Status = new V1PodStatus { Phase = phase },
+    };
+
+    private async Task<SyncPodResult> BindAsync(V1Pod pod)
+    {
+        var state = PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes);
+        return await Activity().RunAsync(new SyncPodRequest(state, [new BindPod()]));
+    }
 
     private async Task<PodLifecycleState> RunningPodAsync(params string[] containers)
     {
-        await _store.CreateAsync(ResourceTypes.Nodes, new V1Node
-        {
-            ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = "node-1", Uid = "n-1" },
-            Status = new V1NodeStatus { Conditions = [new V1NodeCondition { Type = "Ready", Status = "True" }] },
-        });
+        await StoreNodeAsync();
         var pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, new V1Pod
         {
             ApiVersion = "v1", Kind = "Pod",
@@ -80,6 +121,61 @@ public sealed class SyncPodActivityTests
 
         var observed = Assert.IsType<DeletionObserved>(Assert.Single(result.Outcomes));
         Assert.True(observed.ObjectGone);
+    }
+
+    [Fact]
+    public async Task The_bind_counts_the_pods_already_placed_and_leaves_a_pod_that_fits_nowhere_unschedulable()
+    {
+        await StoreNodeAsync(cpu: "2");
+        await _store.CreateAsync(ResourceTypes.Pods, NewPod("running", cpu: "1500m", node: "node-1", phase: "Running"));
+        await _store.CreateAsync(ResourceTypes.Pods, NewPod("finished", cpu: "2", node: "node-1", phase: "Succeeded"));
+        var fits = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod("fits", cpu: "500m"));
+        var big = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod("big", cpu: "1"));
+
+        var bound = await BindAsync(fits);
+        var refused = await BindAsync(big);
+
+        Assert.Equal("node-1", Assert.IsType<PodBound>(Assert.Single(bound.Outcomes)).NodeName);
+        Assert.Equal(
+            "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+            Assert.IsType<PodUnschedulable>(Assert.Single(refused.Outcomes)).Message);
+        var stored = (V1Pod?)await _store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "big"));
+        Assert.Null(stored!.Spec.NodeName);
+        var scheduled = Assert.Single(stored.Status.Conditions, c => c.Type == "PodScheduled");
+        Assert.Equal(("False", "Unschedulable"), (scheduled.Status, scheduled.Reason));
+        Assert.StartsWith("0/1 nodes are available: 1 Insufficient cpu.", scheduled.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pods_bound_at_once_never_overfill_a_node()
+    {
+        await StoreNodeAsync("node-1", cpu: "2");
+        await StoreNodeAsync("node-2", cpu: "2");
+        var pods = new List<V1Pod>();
+        for (var i = 0; i < 12; i++)
+        {
+            pods.Add((V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod($"p{i}", cpu: "1")));
+        }
+
+        var results = await Task.WhenAll(pods.Select(p => Task.Run(() => BindAsync(p))));
+
+        var bound = results.SelectMany(r => r.Outcomes).OfType<PodBound>().ToList();
+        Assert.Equal(4, bound.Count);
+        Assert.Equal(2, bound.Count(b => b.NodeName == "node-1"));
+        Assert.Equal(8, results.SelectMany(r => r.Outcomes).OfType<PodUnschedulable>().Count());
+    }
+
+    [Fact]
+    public async Task A_retried_bind_keeps_the_node_it_chose()
+    {
+        await StoreNodeAsync("node-1");
+        await StoreNodeAsync("node-2");
+        var pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod("once", cpu: "1"));
+
+        var first = Assert.IsType<PodBound>(Assert.Single((await BindAsync(pod)).Outcomes));
+        var again = Assert.IsType<PodBound>(Assert.Single((await BindAsync(pod)).Outcomes));
+
+        Assert.Equal(first.NodeName, again.NodeName);
     }
 
     private sealed class StaticOptions(KubeletOptions value) : IOptionsMonitor<KubeletOptions>

@@ -1,0 +1,131 @@
+using System.Runtime.CompilerServices;
+using DurableKube.Ports.Runtime;
+
+namespace DurableKube.Runtime.Aci;
+
+/// <summary>The bulk observation of the node's groups: one list per call, reads of the groups that are due.</summary>
+public sealed partial class AciContainerRuntime
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// One list of the resource group (every page), then a GET of each group that is due, whose provisioning state
+    /// changed since the last list, that is new, or that the list no longer shows (a GET that finds nothing means the
+    /// group was deleted behind our back: its runs that had not exited are reported exited with
+    /// <c>ContainerStatusUnknown</c>). Runs are reported from the latest read of each group.
+    /// </remarks>
+    public async Task<IReadOnlyList<ContainerRunStatus>> ListContainersAsync(CancellationToken cancellationToken = default)
+    {
+        await _observing.WaitAsync(cancellationToken);
+        try
+        {
+            var listed = (await _arm.ListAsync(cancellationToken)).Where(IsOurs).ToDictionary(group => GroupObservation.UidOf(group)!, StringComparer.Ordinal);
+            var now = _time.GetUtcNow();
+            foreach (var (uid, group) in listed)
+            {
+                var entry = _groups.GetOrAdd(uid, _ => new GroupEntry(uid, group.Name!) { DueAt = now });
+                if (entry.ListedState != group.Properties.ProvisioningState)
+                {
+                    entry.ListedState = group.Properties.ProvisioningState;
+                    entry.DueAt = now;
+                }
+            }
+
+            foreach (var entry in _groups.Values)
+            {
+                if (!listed.ContainsKey(entry.PodUid))
+                {
+                    entry.DueAt = now;
+                }
+
+                if (entry.DueAt > now)
+                {
+                    continue;
+                }
+
+                var before = entry.Observed;
+                if (await ReadAsync(entry, cancellationToken, fresh: true) is null)
+                {
+                    Vanished(entry, before);
+                }
+            }
+
+            var runs = new List<ContainerRunStatus>(_vanished.Values);
+            foreach (var entry in _groups.Values)
+            {
+                if (entry.Observed is { } group)
+                {
+                    runs.AddRange(GroupObservation.RunsOf(group, entry.PodUid));
+                }
+            }
+
+            return [.. runs.Select(run => run with { Acknowledged = _acknowledged.ContainsKey(run.Id) })];
+        }
+        finally
+        {
+            _observing.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>ACI pushes nothing: this observes every <see cref="AciRuntimeOptions.ObserveInterval"/> and yields each exit not yet acknowledged once.</remarks>
+    public async IAsyncEnumerable<ContainerRunStatus> WatchExitsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var yielded = new HashSet<ContainerRunId>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            IReadOnlyList<ContainerRunStatus>? runs = null;
+            try
+            {
+                runs = await ListContainersAsync(cancellationToken);
+            }
+            catch (ContainerRuntimeException e) when (e.Transient)
+            {
+                // ARM is throttling or unwell: the next round tries again.
+            }
+
+            foreach (var run in (runs ?? []).Where(run => run.State == ContainerRunState.Exited && !run.Acknowledged && yielded.Add(run.Id)))
+            {
+                yield return run;
+            }
+
+            // Forget runs the runtime no longer holds (their pods were removed), so the set stays as small as the node.
+            if (runs is not null)
+            {
+                yielded.IntersectWith(runs.Select(run => run.Id));
+            }
+
+            try
+            {
+                await Task.Delay(_options.ObserveInterval, _time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>A group that a read found gone: its runs that had not exited are reported exited, status unknown.</summary>
+    private void Vanished(GroupEntry entry, Arm.Models.ContainerGroup? lastSeen)
+    {
+        _groups.TryRemove(entry.PodUid, out _);
+        Log.GroupGone(_logger, entry.Name, entry.PodUid);
+        if (lastSeen is null)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var run in GroupObservation.RunsOf(lastSeen, entry.PodUid))
+        {
+            _vanished[run.Id] = run.State == ContainerRunState.Exited ? run : run with
+            {
+                State = ContainerRunState.Exited,
+                FinishedAt = now,
+                ExitCode = 137,
+                Reason = "ContainerStatusUnknown",
+                Message = $"The container group {entry.Name} was deleted outside DurableKube.",
+            };
+        }
+    }
+}
