@@ -31,6 +31,34 @@ param principalType string = 'User'
 @maxValue(1000)
 param maximumInstanceCount int = 10
 
+// The worker nodes: Azure Container Instances, one container group per pod. Each node is a scheduling
+// budget (cores, memory, pods) over the node resource group, not a machine: nothing is billed until a
+// pod runs. The subscription's ACI quota per region (by default 100 container groups and 100 cores,
+// raisable) bounds them all together, so keep count x cpu and count x pods under it.
+
+@description('Number of ACI worker nodes (aci-1, aci-2, ...). 0: no ACI nodes, the app serves the API only.')
+@minValue(0)
+@maxValue(20)
+param aciNodeCount int = 1
+
+@description('Region the ACI nodes create their container groups in (where ACI quota is free). Empty: the app\'s region.')
+param aciNodeLocation string = ''
+
+@description('Cores each ACI node offers to pods (its capacity and allocatable cpu).')
+@minValue(1)
+@maxValue(1000)
+param aciNodeCpu int = 10
+
+@description('Memory each ACI node offers to pods, in GiB (its capacity and allocatable memory).')
+@minValue(1)
+@maxValue(4000)
+param aciNodeMemoryGi int = 40
+
+@description('Pods (container groups) each ACI node accepts.')
+@minValue(1)
+@maxValue(1000)
+param aciNodePods int = 50
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -45,10 +73,20 @@ var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var identityName = '${abbrs.managedIdentityUserAssignedIdentities}${serviceName}-${resourceToken}'
 // Flex Consumption reads the deployed package from this container.
 var deploymentContainerName = 'app-package-${resourceToken}'
+// The ACI nodes' container groups live in a group of their own, so the app's role reaches only them.
+var nodeResourceGroupName = '${abbrs.resourcesResourceGroups}${environmentName}-nodes'
+var nodeLocation = empty(aciNodeLocation) ? location : aciNodeLocation
+var aciNodeNames = [for i in range(1, aciNodeCount): 'aci-${i}']
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
   location: location
+  tags: tags
+}
+
+resource nodeRg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: nodeResourceGroupName
+  location: nodeLocation
   tags: tags
 }
 
@@ -103,6 +141,19 @@ module rbac 'app/rbac.bicep' = {
   ]
 }
 
+// The role is assigned in the node group's scope: a module deployed there.
+module nodeAccess 'app/node-access.bicep' = {
+  name: 'node-access'
+  scope: nodeRg
+  params: {
+    identityName: identityName
+    identityResourceGroupName: rg.name
+  }
+  dependsOn: [
+    identity
+  ]
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -117,10 +168,23 @@ module api 'app/api.bicep' = {
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
+    aciNodes: [
+      for name in aciNodeNames: {
+        name: name
+        subscriptionId: subscription().subscriptionId
+        resourceGroup: nodeRg.name
+        region: nodeLocation
+        cpu: aciNodeCpu
+        memoryGi: aciNodeMemoryGi
+        pods: aciNodePods
+      }
+    ]
   }
-  // The app starts reading storage and publishing telemetry as soon as it exists: grant first.
+  // The app starts reading storage, publishing telemetry and creating container groups as soon as it
+  // exists: grant first.
   dependsOn: [
     rbac
+    nodeAccess
   ]
 }
 
@@ -134,4 +198,7 @@ output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
+output AZURE_NODE_RESOURCE_GROUP string = nodeRg.name
+output AZURE_NODE_LOCATION string = nodeLocation
+output AZURE_ACI_NODES array = aciNodeNames
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

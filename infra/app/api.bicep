@@ -41,6 +41,29 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int
 
+// Each node: { name, subscriptionId, resourceGroup, region, cpu, memoryGi, pods }, as main.bicep builds them.
+// (Not a user-defined type: one would switch this module's compiled template to symbolic resource names,
+// unlike every other module here.)
+@description('The ACI worker nodes the app serves: name (the Node\'s name, a DNS label), subscriptionId, resourceGroup and region of its container groups, and the cpu (cores), memoryGi and pods it offers. Each becomes app settings Nodes__<name>__*.')
+param aciNodes array = []
+
+// Nodes__<name>__<key>: the node registry's configuration, one setting per property of each node.
+var nodeSettings = toObject(
+  flatten(map(aciNodes, node => [
+    { key: 'Nodes__${node.name}__Kind', value: 'aci' }
+    { key: 'Nodes__${node.name}__SubscriptionId', value: node.subscriptionId }
+    { key: 'Nodes__${node.name}__ResourceGroup', value: node.resourceGroup }
+    { key: 'Nodes__${node.name}__Region', value: node.region }
+    { key: 'Nodes__${node.name}__Cpu', value: string(node.cpu) }
+    { key: 'Nodes__${node.name}__MemoryGi', value: string(node.memoryGi) }
+    { key: 'Nodes__${node.name}__Pods', value: string(node.pods) }
+    // The ACI runtime's credential: DefaultAzureCredential for this user-assigned identity.
+    { key: 'Nodes__${node.name}__ClientId', value: identity.properties.clientId }
+  ])),
+  setting => setting.key,
+  setting => setting.value
+)
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: identityName
 }
@@ -113,7 +136,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
   // functionAppConfig.runtime says both.
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: {
+    properties: union({
       // Functions host and Durable Task hub storage (queues, tables, blobs), as the identity.
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identity.properties.clientId
@@ -131,12 +154,13 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       // The change queue the store writes to and the queue trigger reads (its binding expression
       // %Storage__ChangeQueue% needs this setting, or the trigger does not start).
       Storage__ChangeQueue: 'kube-changes'
-      // Containers run as local processes of the Functions instance for now: the Azure Container
-      // Instances runtime (and its node resource group and role) arrives in a later issue.
-      Runtime__Kind: 'process'
       // Azure cuts an HTTP response at about 230 s: watches end before that, and clients re-watch.
       KubernetesApi__MaxWatchTimeoutSeconds: '220'
-    }
+      // No local node: pods run on the ACI nodes below, never as processes of the Functions worker (the
+      // app refuses to start with Runtime__Kind=process). The ACI runtime signs in with
+      // DefaultAzureCredential as the identity each node's ClientId names.
+      Runtime__Kind: 'none'
+    }, nodeSettings)
   }
 
   // No basic (user name and password) publishing: azd deploys with an Entra ID token.

@@ -1,3 +1,4 @@
+using DurableKube.Functions.Hosting;
 using DurableKube.Hosting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -8,6 +9,16 @@ using Microsoft.Extensions.Logging;
 // The Functions app: the same composition as the local host (AddDurableKube), served by the Functions
 // host. The [Function] wrappers in Api/, Workflows/, Dispatch/ and Nodes/ are the only other code here.
 var builder = FunctionsApplication.CreateBuilder(args);
+
+// Pods never run as processes of the Functions worker: there is no local node unless configured (and the
+// only local runtime, process, is refused before anything starts, saying what to configure instead). The
+// nodes are the Nodes__<name>__* ones (Azure Container Instances).
+if (string.IsNullOrWhiteSpace(builder.Configuration["Runtime:Kind"]))
+{
+    builder.Configuration["Runtime:Kind"] = RuntimeOptions.None;
+}
+
+ProcessRuntimeGuard.EnsureNoProcessRuntime(builder.Configuration);
 
 // ASP.NET Core integration: the HTTP trigger gets the real HttpContext, so the API handler writes
 // (and streams) the response itself, as it does in the local host.
@@ -35,17 +46,11 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
     }
 });
 
-// The process runtime keeps its state under Runtime:Process:Root, by default relative to the working
-// directory: in Azure that is the deployment package, read-only when run from a package (as Flex
-// Consumption does). Unless configured, use the temp folder, which every Functions plan can write.
-if (string.IsNullOrEmpty(builder.Configuration["Runtime:Process:Root"]))
-{
-    builder.Configuration["Runtime:Process:Root"] = Path.Combine(Path.GetTempPath(), "durablekube", "runtime");
-}
-
 // Store and queue (Azure Storage, AzureWebJobsStorage's account unless Storage__* says otherwise), the
 // container runtime (Runtime__Kind), the workflows' services and the Kubernetes API. The node agent and
-// the dispatcher are not hosted services here: timers and the queue trigger run them (see Nodes/, Dispatch/).
-builder.Services.AddDurableKube(builder.Configuration);
+// the dispatcher are not hosted services here: durable loops and the queue trigger run them (see Dispatch/ and below).
+// Node agents run as durable loops while their nodes hold pods (Workflows/Nodes/NodeAgentLoop): a pod's
+// binding starts its node's loop. Nothing here runs on a fixed schedule, so an idle app scales to zero.
+builder.Services.AddDurableKubeFunctions(builder.Configuration);
 
 await builder.Build().RunAsync();

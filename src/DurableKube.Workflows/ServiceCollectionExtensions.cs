@@ -50,6 +50,8 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncDeploymentActivity>();
         services.TryAddTransient<SyncStatefulSetActivity>();
         services.TryAddSingleton<PodBinder>();
+        services.TryAddTransient<ObserveNodeActivity>();
+        services.TryAddTransient<ResyncChangesActivity>();
 
         // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
         // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.

@@ -76,7 +76,7 @@ public sealed partial class BindingSettingsTests
         var lines = File.ReadAllLines(AppBicepPath);
         var start = Array.FindIndex(lines, l => l.Contains("name: 'appsettings'", StringComparison.Ordinal));
         Assert.True(start >= 0, $"{AppBicepPath} has no appsettings config resource.");
-        var properties = Array.FindIndex(lines, start, l => l.TrimStart().StartsWith("properties: {", StringComparison.Ordinal));
+        var properties = Array.FindIndex(lines, start, l => l.TrimStart().StartsWith("properties: {", StringComparison.Ordinal) || l.TrimStart().StartsWith("properties: union({", StringComparison.Ordinal));
         Assert.True(properties >= 0, "The appsettings resource has no properties.");
 
         var keys = new HashSet<string>(StringComparer.Ordinal);

@@ -2,17 +2,18 @@ using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Functions.Dispatch;
 using DurableKube.Functions.Tests.Support;
+using DurableKube.Functions.Workflows;
+using DurableKube.Workflows.Dispatch;
 using DurableKube.Ports.Queue;
 using DurableKube.Store.AzureStorage;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace DurableKube.Functions.Tests;
 
-/// <summary>The queue trigger and the resync timer, with a mocked Durable Task client.</summary>
+/// <summary>The queue trigger and the resync it schedules, with a mocked Durable Task client.</summary>
 public sealed class ChangeFunctionsTests : IDisposable
 {
     private readonly FunctionHarness _harness = new();
@@ -21,6 +22,12 @@ public sealed class ChangeFunctionsTests : IDisposable
 
     private static ObjectChange Change(string name, string uid, ObjectChangeType type) =>
         new(ResourceTypes.Pods.GroupResource, "default", name, uid, type, "1");
+
+    /// <summary>The resync is already due: dispatching looks it up and starts none.</summary>
+    private void ExpectResyncDue() =>
+        _harness.Client
+            .Setup(c => c.GetInstanceAsync(ResyncOrchestrator.InstanceId, false, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new OrchestrationMetadata(ResyncOrchestrator.Name, ResyncOrchestrator.InstanceId) { RuntimeStatus = OrchestrationRuntimeStatus.Running });
 
     private List<(TaskName Name, object? Input, StartOrchestrationOptions? Options)> ExpectStarts()
     {
@@ -40,6 +47,8 @@ public sealed class ChangeFunctionsTests : IDisposable
     {
         var pod = await _harness.StorePodAsync("web");
         var starts = ExpectStarts();
+
+        ExpectResyncDue();
 
         await ChangeFunctions.DispatchAsync(Change("web", pod.Metadata.Uid, ObjectChangeType.Added), _harness.Client.Object, _harness.Context);
 
@@ -63,6 +72,7 @@ public sealed class ChangeFunctionsTests : IDisposable
             .Setup(c => c.RaiseEventAsync(instanceId, PodSignal.EventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()))
             .Callback<string, string, object?, CancellationToken>((_, _, payload, _) => raised = payload)
             .Returns(Task.CompletedTask);
+        ExpectResyncDue();
 
         await ChangeFunctions.DispatchAsync(Change("gone", uid, ObjectChangeType.Deleted), _harness.Client.Object, _harness.Context);
 
@@ -78,6 +88,7 @@ public sealed class ChangeFunctionsTests : IDisposable
         _harness.Client
             .Setup(c => c.GetInstanceAsync("pod-" + uid, false, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new OrchestrationMetadata(PodLifecycleOrchestrator.Name, "pod-" + uid) { RuntimeStatus = OrchestrationRuntimeStatus.Completed });
+        ExpectResyncDue();
 
         await ChangeFunctions.DispatchAsync(Change("gone", uid, ObjectChangeType.Deleted), _harness.Client.Object, _harness.Context);
 
@@ -86,18 +97,31 @@ public sealed class ChangeFunctionsTests : IDisposable
     }
 
     [Fact]
-    public async Task The_resync_timer_starts_a_workflow_for_every_pod_that_has_none()
+    public async Task A_change_schedules_a_resync_one_resync_interval_later_when_none_is_due()
+    {
+        var uid = Guid.NewGuid().ToString();
+        var starts = ExpectStarts();
+
+        await ChangeFunctions.DispatchAsync(Change("gone", uid, ObjectChangeType.Deleted), _harness.Client.Object, _harness.Context);
+
+        var (name, input, options) = Assert.Single(starts);
+        Assert.Equal(ResyncOrchestrator.Name, name.Name);
+        Assert.Equal(ResyncOrchestrator.InstanceId, options!.InstanceId);
+        Assert.Equal(new ResyncRequest(new DispatcherOptions().ResyncInterval), input);
+    }
+
+    [Fact]
+    public async Task The_resync_activity_starts_a_workflow_for_every_pod_that_has_none()
     {
         var web = await _harness.StorePodAsync("web");
         var db = await _harness.StorePodAsync("db");
         var starts = ExpectStarts();
 
-        await ChangeFunctions.ResyncAsync(new TimerInfo(), _harness.Client.Object, _harness.Context);
+        await ActivityFunctions.ResyncChangesAsync(new ResyncRequest(TimeSpan.FromMinutes(5)), _harness.Client.Object, _harness.Context);
 
         Assert.Equal(
             new[] { "pod-" + web.Metadata.Uid, "pod-" + db.Metadata.Uid }.Order(),
-            starts.Select(s => s.Options!.InstanceId!).Order());
-        Assert.All(starts, s => Assert.Equal(PodLifecycleOrchestrator.Name, s.Name.Name));
+            starts.Where(s => s.Name.Name == PodLifecycleOrchestrator.Name).Select(s => s.Options!.InstanceId!).Order());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using DurableKube.Functions.Api;
+using DurableKube.Functions.Hosting;
 using DurableKube.Hosting;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Hosting;
@@ -63,5 +64,25 @@ public sealed class CompositionTests : IDisposable
     {
         // The Functions host has one only per invocation ([DurableClient]); a registered one would be a local host's.
         Assert.Null(_services.GetService<Ports.Workflows.IWorkflowClient>());
+    }
+
+    [Fact]
+    public void The_Functions_composition_has_no_local_node_and_starts_node_agent_loops_on_pod_bindings()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                ["Runtime:Kind"] = "none",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDurableKubeFunctions(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Empty(provider.GetRequiredService<Ports.Runtime.INodeRuntimes>().Nodes);
+        Assert.Contains(provider.GetRequiredService<ChangeRouter>().Handlers, h => h is NodeAgentStarter);
+        Assert.Empty(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<NodeAgents>());
     }
 }

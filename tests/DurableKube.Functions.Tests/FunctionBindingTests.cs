@@ -91,14 +91,22 @@ public sealed class FunctionBindingTests
     }
 
     [Fact]
-    public void The_timers_are_the_node_agent_tick_and_the_dispatcher_resync_each_with_a_durable_client()
+    public void Nothing_runs_on_a_schedule()
     {
-        var timers = FunctionCatalog.WithTrigger<TimerTriggerAttribute>().ToDictionary(t => t.Name, t => t);
+        // A timer trigger wakes the app on its schedule, busy or idle: Flex Consumption would never scale to zero.
+        // Every function runs on a request, a queue message or durable work that something scheduled.
+        Assert.All(FunctionCatalog.Triggers, t => Assert.Contains(
+            t.Trigger.GetType(),
+            new[] { typeof(HttpTriggerAttribute), typeof(QueueTriggerAttribute), typeof(OrchestrationTriggerAttribute), typeof(ActivityTriggerAttribute) }));
+        Assert.Equal(FunctionCatalog.All.Count, FunctionCatalog.Triggers.Count);
+    }
 
-        Assert.Equal(new[] { Nodes.NodeAgentFunctions.TickName, ChangeFunctions.ResyncName }.Order(), timers.Keys.Order());
-        Assert.Equal("*/5 * * * * *", timers[Nodes.NodeAgentFunctions.TickName].Attribute.Schedule);
-        Assert.Equal("0 */5 * * * *", timers[ChangeFunctions.ResyncName].Attribute.Schedule);
-        Assert.All(timers.Values, t => AssertDurableClient(t.Method));
+    [Theory]
+    [InlineData(DurableKube.Workflows.Nodes.ObserveNodeActivity.Name)]
+    [InlineData(DurableKube.Workflows.Dispatch.ResyncChangesActivity.Name)]
+    public void The_activities_that_start_or_signal_workflows_get_a_durable_client(string name)
+    {
+        AssertDurableClient(Assert.Single(FunctionCatalog.All, f => f.Name == name).Method);
     }
 
     private static void AssertDurableClient(System.Reflection.MethodInfo method)

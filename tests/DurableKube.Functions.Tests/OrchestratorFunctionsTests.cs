@@ -1,5 +1,12 @@
 using DurableKube.Domain.Kubelet;
 using DurableKube.Functions.Tests.Support;
+using DurableKube.Workflows.Controllers;
+using DurableKube.Workflows.CronJobs;
+using DurableKube.Workflows.Deployments;
+using DurableKube.Workflows.GarbageCollection;
+using DurableKube.Workflows.Jobs;
+using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.StatefulSets;
 using DurableKube.Functions.Workflows;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
@@ -81,5 +88,71 @@ public sealed class OrchestratorFunctionsTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OrchestratorFunctions.PodLifecycleAsync(context.Object));
 
         Assert.Contains("ReconcileInput", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Each controller's orchestration trigger, the activity its loop calls and the kind it controls.</summary>
+    public static TheoryData<string, string, string> Controllers => new()
+    {
+        { ReplicaSetController.Name, SyncReplicaSetActivity.Name, ReplicaSetController.Definition.Kind.GroupResource },
+        { JobController.Name, SyncJobActivity.Name, JobController.Definition.Kind.GroupResource },
+        { CronJobController.Name, SyncCronJobActivity.Name, CronJobController.Definition.Kind.GroupResource },
+        { DeploymentController.Name, SyncDeploymentActivity.Name, DeploymentController.Definition.Kind.GroupResource },
+        { StatefulSetController.Name, SyncStatefulSetActivity.Name, StatefulSetController.Definition.Kind.GroupResource },
+    };
+
+    private static Task<string?> RunController(string name, TaskOrchestrationContext context) => name switch
+    {
+        ReplicaSetController.Name => OrchestratorFunctions.ReplicaSetControllerAsync(context),
+        JobController.Name => OrchestratorFunctions.JobControllerAsync(context),
+        CronJobController.Name => OrchestratorFunctions.CronJobControllerAsync(context),
+        DeploymentController.Name => OrchestratorFunctions.DeploymentControllerAsync(context),
+        StatefulSetController.Name => OrchestratorFunctions.StatefulSetControllerAsync(context),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such controller wrapper."),
+    };
+
+    [Theory]
+    [MemberData(nameof(Controllers))]
+    public async Task A_controller_reads_its_object_and_syncs_it_with_its_own_activity_until_it_is_gone(string orchestrator, string activity, string resource)
+    {
+        var reference = new ControllerRef(resource, "default", "web", "u-3");
+        var context = StrictContext(orchestrator, "ctl-u-3");
+        context.Setup(c => c.GetInput<ReconcileInput<ControllerState>>()).Returns(new ReconcileInput<ControllerState>(new ControllerState(reference)));
+        context
+            .Setup(c => c.CallActivityAsync<ControllerSyncResult>(It.Is<TaskName>(n => n.Name == activity), reference, It.IsAny<TaskOptions?>()))
+            .ReturnsAsync(ControllerSyncResult.ObjectGone);
+
+        var result = await RunController(orchestrator, context.Object);
+
+        Assert.Equal("web", result);
+        context.Verify(c => c.GetInput<ReconcileInput<ControllerState>>(), Times.Once);
+        context.Verify(c => c.CallActivityAsync<ControllerSyncResult>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task GarbageCollection_reads_its_owner_and_collects_until_the_owner_needs_nothing_more()
+    {
+        var owner = new OwnerRef("apps/v1", "ReplicaSet", "default", "web", "u-4");
+        var context = StrictContext(GarbageCollectionOrchestrator.Name, owner.WorkflowInstanceId);
+        context.Setup(c => c.GetInput<ReconcileInput<GarbageCollectionState>>()).Returns(new ReconcileInput<GarbageCollectionState>(new GarbageCollectionState(owner)));
+        context
+            .Setup(c => c.CallActivityAsync<bool>(It.Is<TaskName>(n => n.Name == CollectGarbageActivity.Name), owner, It.IsAny<TaskOptions?>()))
+            .ReturnsAsync(true);
+
+        var result = await OrchestratorFunctions.GarbageCollectionAsync(context.Object);
+
+        Assert.Equal("web", result);
+        context.Verify(c => c.GetInput<ReconcileInput<GarbageCollectionState>>(), Times.Once);
+        context.Verify(c => c.CallActivityAsync<bool>(It.IsAny<TaskName>(), owner, It.IsAny<TaskOptions?>()), Times.Once);
+    }
+
+    [Fact]
+    public void Every_orchestrator_of_the_catalog_is_covered_by_a_test_here()
+    {
+        // The node agent's loop and the resync are tested in NodeAgentLoopTests.
+        var covered = new[] { PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name,
+                DurableKube.Workflows.Nodes.NodeAgentLoop.Name, DurableKube.Workflows.Dispatch.ResyncOrchestrator.Name }
+            .Concat(Controllers.Select(row => (string)row[0]));
+
+        Assert.Equal(DurableKube.Workflows.Hosting.WorkflowCatalog.Orchestrators.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 }

@@ -51,7 +51,7 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
     public void Orchestrators_and_activities_are_bound_to_their_durable_triggers()
     {
         Assert.All(WorkflowCatalog.Orchestrators, name => Assert.Equal(["orchestrationTrigger"], BindingTypes(Function(name))));
-        Assert.All(WorkflowCatalog.Activities, name => Assert.Equal(["activityTrigger"], BindingTypes(Function(name))));
+        Assert.All(WorkflowCatalog.Activities, name => Assert.Equal("activityTrigger", BindingTypes(Function(name))[0]));
     }
 
     [Fact]
@@ -77,8 +77,9 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
         Assert.Equal(["queueTrigger", "durableClient"], BindingTypes(dispatch));
         Assert.Equal("%Storage__ChangeQueue%", (string?)queue["queueName"]);
         Assert.Equal("AzureWebJobsStorage", (string?)queue["connection"]);
-        Assert.Equal(["timerTrigger", "durableClient"], BindingTypes(Function("ResyncChanges")));
-        Assert.Equal(["timerTrigger", "durableClient"], BindingTypes(Function("NodeAgentTick")));
+        Assert.Equal(["activityTrigger", "durableClient"], BindingTypes(Function("ResyncChanges")));
+        Assert.Equal(["activityTrigger", "durableClient"], BindingTypes(Function("ObserveNode")));
+        Assert.DoesNotContain(Metadata, f => BindingTypes(f!.AsObject()).Contains("timerTrigger"));
     }
 
     [Fact]
@@ -123,6 +124,38 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
         Assert.False(File.Exists(_published.PathOf("local.settings.example.json")));
     }
 
+    [Fact]
+    public void By_default_the_published_app_has_no_local_node_and_gets_past_the_check()
+    {
+        var (_, output) = _published.Start();
+
+        Assert.DoesNotContain("cannot run pods with the process runtime", output, StringComparison.Ordinal);
+        Assert.Contains("Functions:Worker:HostEndpoint", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Runtime__Kind", "process")]
+    [InlineData("Runtime__Kind", "Process")]
+    [InlineData("Nodes__local__Kind", "process")]
+    public void The_published_app_refuses_to_start_with_the_process_runtime(string setting, string value)
+    {
+        var (exitCode, output) = _published.Start((setting, value));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("The Functions app cannot run pods with the process runtime", output, StringComparison.Ordinal);
+        Assert.Contains($"{setting}={value}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_no_local_node_the_published_app_gets_past_the_check()
+    {
+        // It still cannot run without the Functions host (none here); what stops it is not the runtime check.
+        var (_, output) = _published.Start(("Runtime__Kind", "none"));
+
+        Assert.DoesNotContain("cannot run pods with the process runtime", output, StringComparison.Ordinal);
+        Assert.Contains("Functions:Worker:HostEndpoint", output, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs <c>dotnet publish</c> once for the class, into a temporary folder.</summary>
     public sealed class Published : IDisposable
     {
@@ -132,6 +165,7 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
         {
             Folder = Path.Combine(Path.GetTempPath(), "durablekube-publish-" + Guid.NewGuid().ToString("N"));
             (ExitCode, Output) = Run(
+                RepositoryRoot.Path, Timeout, [],
                 "publish", Path.Combine(RepositoryRoot.Path, "src", "DurableKube.Functions", "DurableKube.Functions.csproj"),
                 "-c", Configuration, "-o", Folder, "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false");
         }
@@ -148,6 +182,25 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
 
         public string Output { get; }
 
+        /// <summary>
+        /// Starts the published worker as the Functions host would (<c>dotnet DurableKube.Functions.dll</c>) with
+        /// these settings as environment variables, in a scratch directory, and waits for it to end: without the
+        /// host to connect to, it never serves.
+        /// </summary>
+        public (int ExitCode, string Output) Start(params (string Name, string Value)[] settings)
+        {
+            var scratch = Path.Combine(Folder, "..", Path.GetFileName(Folder) + "-run-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(scratch);
+            try
+            {
+                return Run(scratch, TimeSpan.FromMinutes(2), settings, PathOf("DurableKube.Functions.dll"));
+            }
+            finally
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+
         public string PathOf(string relative) => Path.Combine(Folder, relative.StartsWith("./", StringComparison.Ordinal) ? relative[2..] : relative);
 
         public void Dispose()
@@ -158,9 +211,9 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
             }
         }
 
-        private static (int ExitCode, string Output) Run(params string[] arguments)
+        private static (int ExitCode, string Output) Run(string directory, TimeSpan timeout, (string Name, string Value)[] environment, params string[] arguments)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot.Path };
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
             foreach (var argument in arguments)
             {
                 start.ArgumentList.Add(argument);
@@ -176,6 +229,10 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
 
             start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
             start.Environment["DOTNET_NOLOGO"] = "1";
+            foreach (var (name, value) in environment)
+            {
+                start.Environment[name] = value;
+            }
 
             var output = new StringBuilder();
             using var process = new Process { StartInfo = start };
@@ -184,11 +241,11 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            if (!process.WaitForExit(Timeout))
+            if (!process.WaitForExit(timeout))
             {
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit();
-                return (-1, $"dotnet publish did not finish within {Timeout}:\n{output}");
+                return (-1, $"dotnet {string.Join(' ', arguments)} did not finish within {timeout}:\n{output}");
             }
 
             process.WaitForExit();

@@ -11,6 +11,7 @@ public sealed partial class AccessTests(InfraFixture infra)
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    private const string ContainerInstancesContributor = "5d977122-f97e-4b4d-a52f-6b43003ddb4d";
 
     private const string IdentityPrincipalId =
         "[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('identityName')), '2024-11-30').principalId]";
@@ -74,14 +75,22 @@ public sealed partial class AccessTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task Every_role_assignment_is_one_of_those_and_on_storage_or_Application_Insights()
+    public async Task Every_role_assignment_is_one_of_those_on_storage_or_Application_Insights_or_the_node_role()
     {
         var assignments = Assignments(await infra.CompiledAsync());
 
-        // 3 storage roles for the identity, 3 for the deploying principal, 1 metrics role: nothing broader.
-        Assert.Equal(7, assignments.Count);
-        Assert.All(assignments, a => Assert.Contains(a.PrincipalId, new[] { IdentityPrincipalId, DeployerPrincipalId }));
-        Assert.All(assignments, a => Assert.Contains(a.Scope, new[] { StorageScope, InsightsScope }));
+        // 3 storage roles for the identity, 3 for the deploying principal, 1 metrics role, 1 on the node group: nothing broader.
+        Assert.Equal(8, assignments.Count);
+        var resourceScoped = assignments.Where(a => a.Role != ContainerInstancesContributor).ToList();
+        Assert.Equal(7, resourceScoped.Count);
+        Assert.All(resourceScoped, a => Assert.Contains(a.PrincipalId, new[] { IdentityPrincipalId, DeployerPrincipalId }));
+        Assert.All(resourceScoped, a => Assert.Contains(a.Scope, new[] { StorageScope, InsightsScope }));
+
+        // The node role has no scope of its own: its module is deployed in the node group (AciNodeTests checks the group).
+        var nodeRole = Assert.Single(assignments, a => a.Role == ContainerInstancesContributor);
+        Assert.Equal("null", nodeRole.Scope);
+        Assert.Equal("ServicePrincipal", nodeRole.PrincipalType);
+        Assert.Null(nodeRole.Condition);
     }
 
     [Fact]

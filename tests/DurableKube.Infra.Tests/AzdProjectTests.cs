@@ -76,6 +76,11 @@ public sealed partial class AzdProjectTests(InfraFixture infra)
     [InlineData("environmentName", "${AZURE_ENV_NAME}")]
     [InlineData("location", "${AZURE_LOCATION}")]
     [InlineData("principalId", "${AZURE_PRINCIPAL_ID}")]
+    [InlineData("aciNodeCount", "${ACI_NODE_COUNT=1}")]
+    [InlineData("aciNodeLocation", "${ACI_NODE_LOCATION}")]
+    [InlineData("aciNodeCpu", "${ACI_NODE_CPU=10}")]
+    [InlineData("aciNodeMemoryGi", "${ACI_NODE_MEMORY_GI=40}")]
+    [InlineData("aciNodePods", "${ACI_NODE_PODS=50}")]
     public void The_parameters_file_takes_azd_environment_values(string parameter, string value)
     {
         Assert.Equal(value, (string?)ParametersFile()[parameter]?["value"]);
@@ -93,6 +98,15 @@ public sealed partial class AzdProjectTests(InfraFixture infra)
             if (match.Groups["default"].Success && allowed is not null)
             {
                 Assert.Contains(match.Groups["default"].Value, allowed);
+            }
+
+            // azd hands an int parameter the variable's text, converted: the default must be an int in range.
+            var declared = template.Parameters[name]!;
+            if (match.Groups["default"].Success && (string?)declared["type"] == "int")
+            {
+                Assert.True(int.TryParse(match.Groups["default"].Value, out var value), $"{name}'s default {match.Groups["default"].Value} is not an int.");
+                Assert.InRange(value, (int?)declared["minValue"] ?? int.MinValue, (int?)declared["maxValue"] ?? int.MaxValue);
+                Assert.Equal((int?)declared["defaultValue"], value);
             }
         }
     }
@@ -128,7 +142,7 @@ public sealed partial class AzdProjectTests(InfraFixture infra)
         var template = await infra.CompiledAsync();
 
         Assert.Equal($"[{Token}]", (string?)template.Variables["resourceToken"]);
-        var group = template.Single("Microsoft.Resources/resourceGroups");
+        var group = template.ResourcesOfType("Microsoft.Resources/resourceGroups").First(g => template.Resolve(g["name"]) == "[format('{0}{1}', 'rg-', parameters('environmentName'))]");
         Assert.Equal($"[format('{{0}}{{1}}', 'rg-', parameters('environmentName'))]", template.Resolve(group["name"]));
         Assert.Equal("[variables('tags')]", (string?)group["tags"]);
         Assert.Equal("[parameters('environmentName')]", (string?)template.Variables["tags"]?["azd-env-name"]);

@@ -20,12 +20,11 @@ public sealed class FunctionAppTests(InfraFixture infra)
         return (main, api, api.Single("Microsoft.Web/sites"));
     }
 
-    private async Task<JsonObject> AppSettingsAsync()
+    /// <summary>The app settings a deployment sets (with no ACI nodes: their settings are in <see cref="AciNodeTests"/>).</summary>
+    private async Task<(DeploymentSnapshot Snapshot, IReadOnlyDictionary<string, string?> Settings)> AppSettingsAsync()
     {
-        var (_, api, _) = await AppAsync();
-        var config = Assert.Single(api.ResourcesOfType("Microsoft.Web/sites/config"));
-        Assert.Equal("[format('{0}/{1}', parameters('name'), 'appsettings')]", (string?)config["name"]);
-        return config["properties"]!.AsObject();
+        var snapshot = await infra.SnapshotAsync(("environmentName", "'dev'"), ("location", "'westeurope'"), ("aciNodeCount", "0"));
+        return (snapshot, snapshot.AppSettings);
     }
 
     [Fact]
@@ -114,7 +113,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
     [Fact]
     public async Task App_settings_are_exactly_the_identity_based_ones_and_the_queue_triggers_queue()
     {
-        var settings = await AppSettingsAsync();
+        var (_, settings) = await AppSettingsAsync();
 
         Assert.Equal(
             new[]
@@ -124,7 +123,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
                 "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
                 "KubernetesApi__MaxWatchTimeoutSeconds", "Runtime__Kind", "Storage__ChangeQueue", "Storage__QueueServiceUri", "Storage__TableServiceUri",
             }.Order(StringComparer.Ordinal),
-            settings.Select(s => s.Key).Order(StringComparer.Ordinal));
+            settings.Keys.Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -134,30 +133,35 @@ public sealed class FunctionAppTests(InfraFixture infra)
     [InlineData("WEBSITE_RUN_FROM_PACKAGE", "Flex Consumption deploys from functionAppConfig.deployment")]
     public async Task App_settings_leave_out(string name, string why)
     {
-        var settings = await AppSettingsAsync();
+        var (_, settings) = await AppSettingsAsync();
 
         Assert.False(settings.ContainsKey(name), $"{name} is set, but {why}.");
     }
 
     [Theory]
     [InlineData("AzureWebJobsStorage__credential", "managedidentity")]
-    [InlineData("AzureWebJobsStorage__clientId", IdentityClientId)]
-    [InlineData("AZURE_CLIENT_ID", IdentityClientId)]
-    [InlineData("AzureWebJobsStorage__blobServiceUri", "[" + StorageReference + ".primaryEndpoints.blob]")]
-    [InlineData("AzureWebJobsStorage__queueServiceUri", "[" + StorageReference + ".primaryEndpoints.queue]")]
-    [InlineData("AzureWebJobsStorage__tableServiceUri", "[" + StorageReference + ".primaryEndpoints.table]")]
-    [InlineData("Storage__QueueServiceUri", "[" + StorageReference + ".primaryEndpoints.queue]")]
-    [InlineData("Storage__TableServiceUri", "[" + StorageReference + ".primaryEndpoints.table]")]
-    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING",
-        "[reference(resourceId('Microsoft.Insights/components', parameters('applicationInsightsName')), '2020-02-02').ConnectionString]")]
-    [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "[format('ClientId={0};Authorization=AAD', " + ClientIdExpression + ")]")]
+    [InlineData("AzureWebJobsStorage__clientId", "{identity}.clientId")]
+    [InlineData("AZURE_CLIENT_ID", "{identity}.clientId")]
+    [InlineData("AzureWebJobsStorage__blobServiceUri", "{storage}.primaryEndpoints.blob")]
+    [InlineData("AzureWebJobsStorage__queueServiceUri", "{storage}.primaryEndpoints.queue")]
+    [InlineData("AzureWebJobsStorage__tableServiceUri", "{storage}.primaryEndpoints.table")]
+    [InlineData("Storage__QueueServiceUri", "{storage}.primaryEndpoints.queue")]
+    [InlineData("Storage__TableServiceUri", "{storage}.primaryEndpoints.table")]
+    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "{insights}.ConnectionString")]
+    [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "format('ClientId={0};Authorization=AAD', {identity}.clientId)")]
     [InlineData("Storage__ChangeQueue", "kube-changes")]
-    [InlineData("Runtime__Kind", "process")]
     [InlineData("KubernetesApi__MaxWatchTimeoutSeconds", "220")]
+    [InlineData("Runtime__Kind", "none")]
     public async Task App_setting_has_its_value(string name, string expected)
     {
-        var settings = await AppSettingsAsync();
+        var (snapshot, settings) = await AppSettingsAsync();
 
-        Assert.Equal(expected, (string?)settings[name]);
+        // {identity}, {storage}, {insights}: reading the resource the deployment creates, a value known only at run time.
+        string Read(string type, string apiVersion) => $"reference('{(string)snapshot.Single(type)["id"]!}', '{apiVersion}')";
+        var value = expected
+            .Replace("{identity}", Read("Microsoft.ManagedIdentity/userAssignedIdentities", "2024-11-30"), StringComparison.Ordinal)
+            .Replace("{storage}", Read("Microsoft.Storage/storageAccounts", "2025-01-01"), StringComparison.Ordinal)
+            .Replace("{insights}", Read("Microsoft.Insights/components", "2020-02-02"), StringComparison.Ordinal);
+        Assert.Equal(value == expected ? expected : $"[{value}]", settings[name]);
     }
 }

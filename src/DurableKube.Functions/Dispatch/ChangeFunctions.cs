@@ -4,21 +4,19 @@ using DurableKube.Workflows.Hosting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace DurableKube.Functions.Dispatch;
 
 /// <summary>
-/// The dispatcher: the queue trigger on the change queue and the periodic resync, both handing the
-/// work to the shared <see cref="ChangeDispatcher"/> over this invocation's Durable Task client (what
-/// <see cref="QueueDispatcherService"/> does in the local host).
+/// The dispatcher: the queue trigger on the change queue, handing each change to the shared
+/// <see cref="ChangeDispatcher"/> over this invocation's Durable Task client (what
+/// <see cref="QueueDispatcherService"/> does in the local host), and scheduling the resync it needs.
 /// </summary>
 public static class ChangeFunctions
 {
     /// <summary>The queue trigger's name.</summary>
     public const string DispatchName = "DispatchChange";
-
-    /// <summary>The resync timer's name.</summary>
-    public const string ResyncName = "ResyncChanges";
 
     /// <summary>
     /// The app setting that names the change queue: the store's <c>Storage:ChangeQueue</c> (default
@@ -40,47 +38,30 @@ public static class ChangeFunctions
     /// <c>__queueServiceUri</c>, as infra/ sets them).</summary>
     public const string Connection = "AzureWebJobsStorage";
 
-    /// <summary>Every five minutes: the dispatcher's resync interval (<c>Dispatcher:ResyncInterval</c> in the local host).</summary>
-    public const string ResyncSchedule = "0 */5 * * * *";
-
     /// <summary>
     /// Starts or signals the workflow of one changed object. Messages are the base64 JSON of an
     /// <see cref="ObjectChange"/> (the Functions default encoding, and host.json's). A message that keeps
     /// failing goes to <c>&lt;queue&gt;-poison</c> after host.json's maxDequeueCount, as the local host's
-    /// dispatcher moves it; the resync makes up for it.
+    /// dispatcher moves it; the resync makes up for it. Each change also makes sure a resync is due
+    /// (<see cref="ResyncOrchestrator"/>, <c>Dispatcher:ResyncInterval</c> after): resyncs run while changes flow,
+    /// never on a fixed schedule, so an idle app runs nothing.
     /// </summary>
     /// <param name="change">The change.</param>
     /// <param name="client">This invocation's Durable Task client.</param>
     /// <param name="context">The invocation.</param>
     /// <returns>A task that completes once the workflow has been started or signalled.</returns>
     [Function(DispatchName)]
-    public static Task DispatchAsync(
+    public static async Task DispatchAsync(
         [QueueTrigger(ChangeQueueExpression, Connection = Connection)] ObjectChange change,
         [DurableClient] DurableTaskClient client,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Dispatcher(client, context).DispatchAsync(change, context.CancellationToken);
+        var workflows = new DurableTaskClientWorkflowClient(client);
+        await ActivatorUtilities.CreateInstance<ChangeDispatcher>(context.InstanceServices, workflows).DispatchAsync(change, context.CancellationToken);
+        var interval = context.InstanceServices.GetRequiredService<IOptions<DispatcherOptions>>().Value.ResyncInterval;
+        var resync = new WorkflowStart(
+            ResyncOrchestrator.Name, ResyncOrchestrator.InstanceId, () => new ResyncRequest(interval), CompletedNeedsRestart: true, "dispatcher", null, "resync");
+        await workflows.EnsureRunningAsync(resync, context.GetLogger(DispatchName), context.CancellationToken);
     }
-
-    /// <summary>
-    /// Makes sure every pod has its workflow and every terminating namespace its own: covers a change
-    /// lost between a store write and its queue message, and messages given up as poison.
-    /// </summary>
-    /// <param name="timer">The timer (unused beyond triggering).</param>
-    /// <param name="client">This invocation's Durable Task client.</param>
-    /// <param name="context">The invocation.</param>
-    /// <returns>A task that completes once every object has been looked at.</returns>
-    [Function(ResyncName)]
-    public static Task ResyncAsync(
-        [TimerTrigger(ResyncSchedule)] TimerInfo timer,
-        [DurableClient] DurableTaskClient client,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return Dispatcher(client, context).ResyncAsync(context.CancellationToken);
-    }
-
-    private static ChangeDispatcher Dispatcher(DurableTaskClient client, FunctionContext context) =>
-        ActivatorUtilities.CreateInstance<ChangeDispatcher>(context.InstanceServices, new DurableTaskClientWorkflowClient(client));
 }

@@ -1,7 +1,9 @@
 using DurableKube.Workflows.Controllers;
+using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
+using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
@@ -9,6 +11,7 @@ using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
 using DurableKube.Workflows.StatefulSets;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableKube.Functions.Workflows;
@@ -106,5 +109,31 @@ public static class ActivityFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.InstanceServices.GetRequiredService<SyncStatefulSetActivity>().RunAsync(reference, context.CancellationToken);
+    }
+
+    /// <summary>Observes a node once: heartbeat, exits raised to the pods' workflows, orphans stopped; and whether it still holds pods.</summary>
+    /// <param name="node">The node's name.</param>
+    /// <param name="client">This invocation's Durable Task client, which raises the exits.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether to keep observing, and when.</returns>
+    [Function(ObserveNodeActivity.Name)]
+    public static Task<NodeObservation> ObserveNodeAsync([ActivityTrigger] string node, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<ObserveNodeActivity>()
+            .RunAsync(node, new DurableTaskClientWorkflowClient(client), context.CancellationToken);
+    }
+
+    /// <summary>Resyncs every change handler: every object that needs a workflow gets a running one.</summary>
+    /// <param name="request">The resync request.</param>
+    /// <param name="client">This invocation's Durable Task client, which starts what is missing.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>How many handlers resynced.</returns>
+    [Function(ResyncChangesActivity.Name)]
+    public static Task<int> ResyncChangesAsync([ActivityTrigger] ResyncRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<ResyncChangesActivity>()
+            .RunAsync(request, new DurableTaskClientWorkflowClient(client), context.CancellationToken);
     }
 }

@@ -1,8 +1,10 @@
 using DurableKube.Domain.Kubelet;
 using DurableKube.Workflows.Controllers;
+using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
+using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
@@ -99,6 +101,26 @@ public static class OrchestratorFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return StatefulSetController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
+    }
+
+    /// <summary>The agent of one node, while the node holds pods.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The node's name once it is empty, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(NodeAgentLoop.Name)]
+    public static Task<string?> NodeAgentLoopAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return NodeAgentLoop.RunAsync(context, InputOf<NodeAgentLoopState>(context));
+    }
+
+    /// <summary>The dispatcher's resync, some time after changes.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>How many handlers resynced.</returns>
+    [Function(ResyncOrchestrator.Name)]
+    public static Task<int> DispatcherResyncAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ResyncOrchestrator.RunAsync(context, InputOf<ResyncRequest>(context));
     }
 
     private static T InputOf<T>(TaskOrchestrationContext context)

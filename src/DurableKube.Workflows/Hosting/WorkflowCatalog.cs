@@ -1,7 +1,10 @@
 using DurableKube.Domain.Kubelet;
+using DurableKube.Ports.Workflows;
 using DurableKube.Workflows.Controllers;
+using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Namespaces;
+using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
@@ -23,12 +26,14 @@ public static class WorkflowCatalog
     /// <summary>Gets the names of the orchestrators.</summary>
     public static IReadOnlyList<string> Orchestrators { get; } =
         [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name,
-         JobController.Name, CronJobController.Name, DeploymentController.Name, StatefulSetController.Name];
+         JobController.Name, CronJobController.Name, DeploymentController.Name, StatefulSetController.Name,
+         NodeAgentLoop.Name, ResyncOrchestrator.Name];
 
     /// <summary>Gets the names of the activities.</summary>
     public static IReadOnlyList<string> Activities { get; } =
         [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name,
-         SyncJobActivity.Name, SyncCronJobActivity.Name, SyncDeploymentActivity.Name, SyncStatefulSetActivity.Name];
+         SyncJobActivity.Name, SyncCronJobActivity.Name, SyncDeploymentActivity.Name, SyncStatefulSetActivity.Name,
+         ObserveNodeActivity.Name, ResyncChangesActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
@@ -59,5 +64,13 @@ public static class WorkflowCatalog
             SyncDeploymentActivity.Name, (services, input, ct) => services.GetRequiredService<SyncDeploymentActivity>().RunAsync(input, ct));
         registrar.AddActivity<ControllerRef, ControllerSyncResult>(
             SyncStatefulSetActivity.Name, (services, input, ct) => services.GetRequiredService<SyncStatefulSetActivity>().RunAsync(input, ct));
+        registrar.AddOrchestrator<NodeAgentLoopState, string?>(NodeAgentLoop.Name, NodeAgentLoop.RunAsync);
+        registrar.AddActivity<string, NodeObservation>(
+            ObserveNodeActivity.Name,
+            (services, input, ct) => services.GetRequiredService<ObserveNodeActivity>().RunAsync(input, services.GetRequiredService<IWorkflowClient>(), ct));
+        registrar.AddOrchestrator<ResyncRequest, int>(ResyncOrchestrator.Name, ResyncOrchestrator.RunAsync);
+        registrar.AddActivity<ResyncRequest, int>(
+            ResyncChangesActivity.Name,
+            (services, input, ct) => services.GetRequiredService<ResyncChangesActivity>().RunAsync(input, services.GetRequiredService<IWorkflowClient>(), ct));
     }
 }

@@ -25,4 +25,11 @@ internal static class FunctionCatalog
                 .Where(p => p.Attribute is not null)
                 .Select(p => (f.Name, f.Method, p.Parameter, p.Attribute!)))
             .ToList();
+
+    /// <summary>Each function with the attribute of its trigger (an HTTP request, a queue message, a durable work item, a schedule...).</summary>
+    public static IReadOnlyList<(string Name, Attribute Trigger)> Triggers { get; } =
+        All.SelectMany(f => f.Method.GetParameters()
+                .SelectMany(p => p.GetCustomAttributes<Microsoft.Azure.Functions.Worker.Extensions.Abstractions.TriggerBindingAttribute>())
+                .Select(a => (f.Name, (Attribute)a)))
+            .ToList();
 }
