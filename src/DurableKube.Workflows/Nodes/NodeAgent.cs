@@ -86,8 +86,8 @@ public sealed class NodeAgent : BackgroundService
     /// (the kubelet's orphan clean-up).
     /// </summary>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <returns>A task that completes once every run has been looked at.</returns>
-    public async Task ResyncAsync(CancellationToken cancellationToken = default)
+    /// <returns>The runs the runtime listed, as it listed them.</returns>
+    public async Task<IReadOnlyList<ContainerRunStatus>> ResyncAsync(CancellationToken cancellationToken = default)
     {
         var runs = await _runtime.ListContainersAsync(cancellationToken);
         foreach (var run in runs.Where(r => r.State == ContainerRunState.Exited && !r.Acknowledged))
@@ -100,7 +100,7 @@ public sealed class NodeAgent : BackgroundService
         var podUids = runs.Select(r => r.Id.PodUid).ToHashSet(StringComparer.Ordinal);
         if (podUids.Count == 0)
         {
-            return;
+            return runs;
         }
 
         var pods = await _registry.ListAsync(ResourceTypes.Pods, null, ListQuery.All, cancellationToken);
@@ -119,6 +119,8 @@ public sealed class NodeAgent : BackgroundService
                 await _runtime.RemoveSandboxAsync(orphan, cancellationToken);
             }
         }
+
+        return runs;
     }
 
     /// <summary>Sends one exit to its pod's workflow, then acknowledges it to the runtime.</summary>

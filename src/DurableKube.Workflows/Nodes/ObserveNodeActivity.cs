@@ -53,15 +53,15 @@ public sealed class ObserveNodeActivity
 
         using var agent = ActivatorUtilities.CreateInstance<NodeAgent>(_services, served, workflows);
         await agent.HeartbeatAsync(cancellationToken);
-        await agent.ResyncAsync(cancellationToken);
-        return new NodeObservation(await HoldsPodsAsync(served, cancellationToken), interval);
+        var runs = await agent.ResyncAsync(cancellationToken);
+        return new NodeObservation(await HoldsPodsAsync(served, runs, cancellationToken), served.ResyncInterval ?? interval);
     }
 
     /// <summary>Whether a pod bound to the node is not finished, or the runtime still has runs (running, or exits not yet acknowledged).</summary>
-    private async Task<bool> HoldsPodsAsync(NodeRuntime node, CancellationToken cancellationToken)
+    private async Task<bool> HoldsPodsAsync(NodeRuntime node, IReadOnlyList<ContainerRunStatus> runs, CancellationToken cancellationToken)
     {
-        var runs = await node.Runtime.ListContainersAsync(cancellationToken);
-        if (runs.Any(r => r.State != ContainerRunState.Exited || !r.Acknowledged))
+        // The runs as the resync saw them, before it reported their exits: one list per turn (for ACI, one ARM read).
+        if (runs.Any(r => r.State != ContainerRunState.Exited))
         {
             return true;
         }
