@@ -16,11 +16,13 @@ public sealed class AciWalkthroughTests(LocalHostFixture host)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    private static V1Pod AciPod(string name, string image, string? cpu = null) => new()
+    /// <summary>A pod that tolerates the ACI node's taint and, unless told otherwise, selects it by label.</summary>
+    private static V1Pod AciPod(string name, string image, string? cpu = null, bool selectAci = true) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
         Spec = new V1PodSpec
         {
+            NodeSelector = selectAci ? new Dictionary<string, string> { ["type"] = "virtual-kubelet" } : null,
             Tolerations = [new V1Toleration { Key = "virtual-kubelet.io/provider", OperatorProperty = "Equal", Value = "azure", Effect = "NoSchedule" }],
             Containers =
             [
@@ -152,11 +154,12 @@ public sealed class AciWalkthroughTests(LocalHostFixture host)
         await E2E.CreateNamespaceAsync(host, ns);
         using var client = host.CreateClient();
 
-        // 3 CPUs fit no 2-core process node here but fit the ACI node; 100 CPUs fit neither.
-        var cores = Environment.ProcessorCount;
-        var big = (cores + 1).ToString(CultureInfo.InvariantCulture);
-        await client.CoreV1.CreateNamespacedPodAsync(AciPod("big", "mcr.microsoft.com/azuredocs/aci-helloworld", big), ns);
-        await client.CoreV1.CreateNamespacedPodAsync(AciPod("huge", "mcr.microsoft.com/azuredocs/aci-helloworld", "100"), ns);
+        // One CPU more than the process node has fits only the ACI node (40 cores); 100 CPUs fit neither. Neither pod
+        // selects a node: the scheduler places them by what fits.
+        var local = await client.CoreV1.ReadNodeAsync(host.NodeName);
+        var big = ((int)Math.Floor(local.Status.Allocatable["cpu"].ToDecimal()) + 1).ToString(CultureInfo.InvariantCulture);
+        await client.CoreV1.CreateNamespacedPodAsync(AciPod("big", "mcr.microsoft.com/azuredocs/aci-helloworld", big, selectAci: false), ns);
+        await client.CoreV1.CreateNamespacedPodAsync(AciPod("huge", "mcr.microsoft.com/azuredocs/aci-helloworld", "100", selectAci: false), ns);
 
         var placed = await WaitForPodAsync(client, ns, "big", p => p.Status?.Phase == "Running", "the big pod to run");
         Assert.Equal(host.AciNodeName, placed.Spec.NodeName);
