@@ -74,6 +74,13 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     /// <summary>Gets the counts of the requests sent to ARM so far.</summary>
     public ArmRequestCounts ArmRequests => _arm.Requests.Counts;
 
+    /// <summary>Why a container that gives args but no command cannot run on ACI.</summary>
+    /// <param name="container">The container.</param>
+    /// <returns>The message its waiting state shows.</returns>
+    public static string ArgsWithoutCommandMessage(string container) =>
+        $"container \"{container}\" gives args but no command: Azure Container Instances takes one command array and cannot pass args to "
+        + "the image's entrypoint without replacing it; set command to the entrypoint followed by the args";
+
     /// <inheritdoc />
     public async Task<SandboxStatus> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default)
     {
@@ -81,6 +88,17 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
         if (spec.Containers.All(c => c.Kind == ContainerKind.Init))
         {
             throw new ContainerRuntimeException($"Pod {spec.Namespace}/{spec.PodName} has no app container for ACI to run.", transient: false);
+        }
+
+        if (spec.Containers.FirstOrDefault(c => c.Command.Count == 0 && c.EntrypointArgs.Count > 0) is { } argsOnly)
+        {
+            // ACI has one command array and no args of its own: args cannot reach an image's entrypoint without replacing it.
+            return new SandboxStatus(SandboxState.Pending, null, null)
+            {
+                Waiting = [.. spec.Containers.Select(c => c == argsOnly
+                    ? new ContainerWaiting(c.Id.ContainerName, "CreateContainerConfigError", ArgsWithoutCommandMessage(c.Id.ContainerName))
+                    : new ContainerWaiting(c.Id.ContainerName, "ContainerCreating"))],
+            };
         }
 
         var entry = _groups.GetOrAdd(spec.PodUid, uid => new GroupEntry(uid, GroupNames.For(spec.Namespace, spec.PodName, uid)));

@@ -309,4 +309,17 @@ public sealed class AciContainerRuntimeTests
         Assert.True(groupReads / podMinutes <= 0.1, $"{groupReads} reads of single groups in {podMinutes} pod-minutes");
         Assert.True(reads / podMinutes <= 0.1 + (1.0 / pods), $"{reads} reads in {podMinutes} pod-minutes");
     }
+
+    [Fact]
+    public async Task A_container_with_args_but_no_command_waits_with_a_config_error_and_no_group_is_made()
+    {
+        await using var aci = await AciHarness.StartAsync();
+        var argsOnly = aci.Launch("p1", "app", 0, ContainerScript.Forever) with { EntrypointArgs = ["--port", "8080"] };
+
+        var status = await aci.Runtime.CreateSandboxAsync(AciHarness.Spec("p1", argsOnly));
+
+        Assert.Equal(SandboxState.Pending, status.State);
+        Assert.Equal([new ContainerWaiting("app", "CreateContainerConfigError", AciContainerRuntime.ArgsWithoutCommandMessage("app"))], status.Waiting);
+        Assert.DoesNotContain(aci.Server.Requests, r => r.Method == "PUT");
+    }
 }

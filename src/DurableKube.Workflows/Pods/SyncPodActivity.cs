@@ -215,10 +215,29 @@ public sealed class SyncPodActivity
                 return new SandboxPending(new SandboxWait(null, null, waits, now + options.SandboxRetry));
             }
 
+            if (UnservedVolume(pod) is { } mount)
+            {
+                // The kubelet's FailedMount: the pod waits in ContainerCreating and says which volume and why.
+                Log.SandboxPending(_logger, state.Pod.Namespace, state.Pod.Name, FailedMountReason, mount);
+                return new SandboxPending(new SandboxWait(FailedMountReason, mount, Creating(state), now + options.SandboxRetry));
+            }
+
             spec = spec with { Containers = launches };
         }
 
-        var sandbox = await runtime.CreateSandboxAsync(spec, cancellationToken);
+        SandboxStatus sandbox;
+        try
+        {
+            sandbox = await runtime.CreateSandboxAsync(spec, cancellationToken);
+        }
+        catch (ContainerRuntimeException e) when (!e.Transient)
+        {
+            // The runtime refused the sandbox as asked (ACI: a group ARM finds invalid): trying again as it is will not
+            // help, but the spec or the runtime may change, so the pod waits saying why and is tried again later.
+            Log.SandboxPending(_logger, state.Pod.Namespace, state.Pod.Name, FailedCreateReason, e.Message);
+            return new SandboxPending(new SandboxWait(FailedCreateReason, e.Message, Creating(state), now + options.SandboxRetry));
+        }
+
         if (sandbox.State == SandboxState.Ready)
         {
             // An ACI group with no ports has no address: the pod then shows none.
@@ -238,6 +257,39 @@ public sealed class SyncPodActivity
 
     /// <summary>The reason a pod waits with when its node has no runtime here.</summary>
     public const string NoRuntimeReason = "NodeHasNoRuntime";
+
+    /// <summary>The reason a pod waits with when the runtime refused to create its sandbox (the kubelet's event reason).</summary>
+    public const string FailedCreateReason = "FailedCreatePodSandBox";
+
+    /// <summary>The reason a pod waits with when a volume it asks for cannot be provided (the kubelet's event reason).</summary>
+    public const string FailedMountReason = "FailedMount";
+
+    private static List<ContainerWait> Creating(PodLifecycleState state) =>
+        state.Containers.Select(c => new ContainerWait(c.Name, "ContainerCreating", null)).ToList();
+
+    /// <summary>
+    /// The first volume a pod-scoped runtime cannot be given, in the kubelet's words, or <see langword="null"/>: only
+    /// emptyDir is provided today, as Secrets and ConfigMaps are not served yet.
+    /// </summary>
+    private static string? UnservedVolume(V1Pod pod)
+    {
+        foreach (var volume in pod.Spec.Volumes ?? [])
+        {
+            var why = volume switch
+            {
+                { EmptyDir: not null } => null,
+                { Secret: { } secret } => $"secret \"{secret.SecretName}\" not found",
+                { ConfigMap: { } configMap } => $"configmap \"{configMap.Name}\" not found",
+                _ => "this node's runtime provides emptyDir volumes only",
+            };
+            if (why is not null)
+            {
+                return $"MountVolume.SetUp failed for volume \"{volume.Name}\" : {why}";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Asks the runtime about every run the state believes alive; exits it missed come back as outcomes.</summary>
     private async Task<IReadOnlyList<KubeletOutcome>> RelistAsync(PodLifecycleState state, V1Pod? pod, CancellationToken cancellationToken)

@@ -30,11 +30,14 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     /// <inheritdoc />
     public string Name => "fake";
 
-    /// <inheritdoc />
-    public SandboxScope Scope => SandboxScope.Container;
+    /// <summary>Gets or sets the scope the fake claims (container-scoped unless a test makes it pod-scoped).</summary>
+    public SandboxScope Scope { get; set; } = SandboxScope.Container;
 
     /// <inheritdoc />
     public bool RunsImages => false;
+
+    /// <summary>Gets or sets what a sandbox creation answers, or throws; <see langword="null"/> for a ready sandbox on 127.0.0.1.</summary>
+    public Func<SandboxSpec, SandboxStatus>? OnCreateSandbox { get; set; }
 
     /// <summary>Gets or sets what each started run does; by default it runs until stopped, and exits on SIGTERM.</summary>
     public Func<ContainerLaunch, FakeBehavior> Behavior { get; set; } = _ => FakeBehavior.RunUntilStopped;
@@ -98,7 +101,7 @@ public sealed class FakeContainerRuntime : IContainerRuntime
 
     /// <inheritdoc />
     public Task<SandboxStatus> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default) =>
-        Task.FromResult(SandboxStatus.Ready("127.0.0.1", "127.0.0.1"));
+        Task.FromResult(OnCreateSandbox?.Invoke(spec) ?? SandboxStatus.Ready("127.0.0.1", "127.0.0.1"));
 
     /// <inheritdoc />
     public Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default) =>

@@ -186,4 +186,42 @@ public sealed class SyncPodActivityTests
 
         public IDisposable? OnChange(Action<KubeletOptions, string?> listener) => null;
     }
+
+    [Fact]
+    public async Task A_pod_scoped_sandbox_the_runtime_refuses_waits_saying_why_and_is_tried_again()
+    {
+        _runtime.Scope = SandboxScope.Pod;
+        _runtime.OnCreateSandbox = _ => throw new ContainerRuntimeException("InvalidContainerGroup: the image name is invalid", transient: false);
+        await StoreNodeAsync();
+        var pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod("refused", node: "node-1"));
+        var state = PodLifecycle.Apply(PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes), [new PodBound("node-1")]);
+
+        var result = await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
+
+        var wait = Assert.IsType<SandboxPending>(Assert.Single(result.Outcomes)).Wait;
+        Assert.Equal((SyncPodActivity.FailedCreateReason, "InvalidContainerGroup: the image name is invalid"), (wait.Reason, wait.Message));
+        Assert.True(wait.RetryAt > DateTimeOffset.UtcNow);
+        var stored = (V1Pod)(await _store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "refused")))!;
+        var condition = Assert.Single(stored.Status.Conditions, c => c.Type == "PodReadyToStartContainers");
+        Assert.Equal(("False", SyncPodActivity.FailedCreateReason), (condition.Status, condition.Reason));
+    }
+
+    [Fact]
+    public async Task A_pod_scoped_pod_with_a_volume_its_runtime_cannot_give_waits_with_the_kubelets_FailedMount()
+    {
+        _runtime.Scope = SandboxScope.Pod;
+        _runtime.OnCreateSandbox = _ => throw new InvalidOperationException("the sandbox must not be created");
+        await StoreNodeAsync();
+        var withSecret = NewPod("mounts", node: "node-1");
+        withSecret.Spec.Volumes = [new V1Volume { Name = "creds", Secret = new V1SecretVolumeSource { SecretName = "db" } }];
+        var pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, withSecret);
+        var state = PodLifecycle.Apply(PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes), [new PodBound("node-1")]);
+
+        var result = await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
+
+        var wait = Assert.IsType<SandboxPending>(Assert.Single(result.Outcomes)).Wait;
+        Assert.Equal(SyncPodActivity.FailedMountReason, wait.Reason);
+        Assert.Equal("MountVolume.SetUp failed for volume \"creds\" : secret \"db\" not found", wait.Message);
+        Assert.Equal([new ContainerWait("app", "ContainerCreating", null)], wait.Containers);
+    }
 }
