@@ -36,8 +36,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         await _harness.WaitForPodAsync("survivor", p => p.Status.Phase == "Running");
         var instanceId = PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid);
 
-        await _harness.Client.TerminateInstanceAsync(instanceId, "an operator ended it");
-        await WaitForStateAsync(instanceId, s => s == WorkflowInstanceState.Terminated);
+        await TerminateAsync(instanceId, "an operator ended it");
 
         // The resync starts it again; it picks the running container up (no second start) and goes on:
         // the container's exit is restarted as the pod's policy says.
@@ -81,11 +80,24 @@ public sealed class RecoveryTests : IAsyncLifetime
         var instanceId = new NamespaceRef("orphaned", ns.Metadata.Uid).WorkflowInstanceId;
         await WaitForStateAsync(instanceId, s => s == WorkflowInstanceState.Running);
 
-        await _harness.Client.TerminateInstanceAsync(instanceId, "lost");
-        await WaitForStateAsync(instanceId, s => s == WorkflowInstanceState.Terminated);
+        await TerminateAsync(instanceId, "lost");
         _harness.Faults.Fault = null;
 
         await WaitUntilAsync(async () => await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Namespaces, null, "orphaned")) is null, "the namespace to be removed");
+    }
+
+    /// <summary>
+    /// Terminates the running execution and waits until it is over. The dispatcher's resync (every second here)
+    /// may start the next execution before a poll sees Terminated, so a new execution counts too.
+    /// </summary>
+    private async Task TerminateAsync(string instanceId, string reason)
+    {
+        var before = (await _harness.Client.GetInstanceAsync(instanceId))?.CreatedAt;
+        await _harness.Client.TerminateInstanceAsync(instanceId, reason);
+        await WaitUntilAsync(
+            async () => await _harness.Client.GetInstanceAsync(instanceId) is { } now
+                && (now.RuntimeStatus == OrchestrationRuntimeStatus.Terminated || now.CreatedAt != before),
+            $"workflow {instanceId} to be terminated");
     }
 
     private async Task WaitForStateAsync(string instanceId, Func<WorkflowInstanceState?, bool> condition) =>
