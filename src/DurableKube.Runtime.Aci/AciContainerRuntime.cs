@@ -251,6 +251,10 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<IExecSession> ExecAsync(ContainerRunId id, ExecSpec spec, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Running a command in a container is not served on ACI nodes yet.");
+
+    /// <inheritdoc />
     public Task<NodeDescription> DescribeNodeAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new NodeDescription(
             _options.NodeName,

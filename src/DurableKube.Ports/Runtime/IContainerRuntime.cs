@@ -110,6 +110,18 @@ public interface IContainerRuntime
     /// <exception cref="ContainerRuntimeException">The runtime has no log for that run.</exception>
     IAsyncEnumerable<LogLine> ReadLogAsync(ContainerRunId id, LogReadOptions options, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs a command inside a running container, in its environment, working directory and network (the CRI's
+    /// <c>Exec</c>): what <c>kubectl exec</c> and exec probes do.
+    /// </summary>
+    /// <param name="id">The run to enter.</param>
+    /// <param name="spec">The command, and whether it gets standard input and a terminal.</param>
+    /// <param name="cancellationToken">Cancels the start (not the session: dispose it to end the command).</param>
+    /// <returns>The running command.</returns>
+    /// <exception cref="ContainerRuntimeException">The run is not running, or the command could not be started.</exception>
+    /// <exception cref="NotSupportedException">The runtime cannot run commands in its containers.</exception>
+    Task<IExecSession> ExecAsync(ContainerRunId id, ExecSpec spec, CancellationToken cancellationToken = default);
+
     /// <summary>Describes the node: addresses, capacity, operating system.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The description.</returns>

@@ -21,6 +21,7 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     private readonly ConcurrentDictionary<ContainerRunId, IReadOnlyList<LogLine>> _logs = new();
     private readonly ConcurrentDictionary<ContainerRunId, Channel<LogLine>> _live = new();
     private readonly ConcurrentQueue<(ContainerRunId Id, LogReadOptions Options)> _reads = new();
+    private readonly ConcurrentQueue<(ContainerRunId Id, ExecSpec Spec)> _execs = new();
     private readonly TimeProvider _time;
 
     /// <summary>Initializes a new instance of the <see cref="FakeContainerRuntime"/> class.</summary>
@@ -236,6 +237,30 @@ public sealed class FakeContainerRuntime : IContainerRuntime
                 yield return line;
             }
         }
+    }
+
+    /// <summary>Gets or sets what a command run in a container does: its exit code and output; unset, every exec fails as unsupported.</summary>
+    public Func<ContainerRunId, ExecSpec, FakeExec>? OnExec { get; set; }
+
+    /// <summary>Gets every command run in a container, in order.</summary>
+    public IReadOnlyList<(ContainerRunId Id, ExecSpec Spec)> Execs => _execs.ToList();
+
+    /// <inheritdoc />
+    public Task<IExecSession> ExecAsync(ContainerRunId id, ExecSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        _execs.Enqueue((id, spec));
+        if (OnExec is null)
+        {
+            throw new NotSupportedException("The fake runtime was given no exec behaviour.");
+        }
+
+        if (!_runs.TryGetValue(id, out var run) || run.Status.State != ContainerRunState.Running)
+        {
+            throw new ContainerRuntimeException($"Container run {id} is not running.", transient: false);
+        }
+
+        return Task.FromResult<IExecSession>(new FakeExecSession(OnExec(id, spec)));
     }
 
     /// <inheritdoc />
