@@ -146,8 +146,9 @@ public static class PodStatusBuilder
             status.State.Running = new V1ContainerStateRunning { StartedAt = Utc(run.StartedAt) };
             // Started once its startup probe has succeeded (or it has none), ready once its readiness probe says so
             // (or it has none), as the prober manager's UpdatePodStatus sets them.
-            status.Ready = track.IsReady;
-            status.Started = track.IsStarted;
+            // A pod-scoped runtime (ACI) runs no probe of ours: its containers are started and ready while they run.
+            status.Ready = state.PodScoped || track.IsReady;
+            status.Started = state.PodScoped || track.IsStarted;
             if (track.PreviousRun is { Exited: true } previous)
             {
                 status.LastState = new V1ContainerState { Terminated = Terminated(previous, ContainerId(state, track.Name, previous.Attempt, runtimeName)) };
