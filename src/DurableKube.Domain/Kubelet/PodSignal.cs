@@ -10,6 +10,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(ContainerExited), "exited")]
 [JsonDerivedType(typeof(PodDeletionRequested), "deleting")]
 [JsonDerivedType(typeof(ActiveDeadlineChanged), "activeDeadline")]
+[JsonDerivedType(typeof(EphemeralContainersAdded), "ephemeralContainers")]
 public abstract record PodSignal
 {
     /// <summary>The name of the external event that carries every signal to a pod's workflow.</summary>
@@ -33,3 +34,7 @@ public sealed record PodDeletionRequested(DateTimeOffset KillAt, bool ObjectGone
 /// <summary>The pod's <c>spec.activeDeadlineSeconds</c> was set or lowered by an update.</summary>
 /// <param name="Seconds">The value now in the spec.</param>
 public sealed record ActiveDeadlineChanged(long? Seconds) : PodSignal;
+
+/// <summary>Ephemeral containers were added to the pod through its <c>ephemeralcontainers</c> subresource.</summary>
+/// <param name="Names">The names of every ephemeral container the pod's spec now has.</param>
+public sealed record EphemeralContainersAdded(IReadOnlyList<string> Names) : PodSignal;
