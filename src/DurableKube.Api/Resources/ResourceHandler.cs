@@ -29,6 +29,7 @@ internal sealed partial class ResourceHandler
     private static readonly HashSet<string> ServedSubresources = new(StringComparer.Ordinal)
     {
         Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name, Subresource.Scale.Name,
+        Subresource.EphemeralContainers.Name,
     };
 
     private readonly ObjectRegistry _registry;

@@ -69,6 +69,31 @@ public static class PodDefaults
         {
             ApplyVolume(volume);
         }
+
+        foreach (var ephemeral in spec.EphemeralContainers ?? [])
+        {
+            ApplyEphemeral(ephemeral);
+        }
+    }
+
+    /// <summary>
+    /// Applies the defaults of an ephemeral container: imagePullPolicy, terminationMessagePath and
+    /// terminationMessagePolicy, as for any container, and fieldRef apiVersion <c>v1</c>.
+    /// </summary>
+    /// <param name="container">The ephemeral container, changed in place.</param>
+    public static void ApplyEphemeral(V1EphemeralContainer container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        container.TerminationMessagePath = Empty(container.TerminationMessagePath) ? "/dev/termination-log" : container.TerminationMessagePath;
+        container.TerminationMessagePolicy = Empty(container.TerminationMessagePolicy) ? "File" : container.TerminationMessagePolicy;
+        container.ImagePullPolicy = Empty(container.ImagePullPolicy) ? DefaultPullPolicy(container.Image) : container.ImagePullPolicy;
+        foreach (var variable in container.Env ?? [])
+        {
+            if (variable.ValueFrom?.FieldRef is { } fieldRef && Empty(fieldRef.ApiVersion))
+            {
+                fieldRef.ApiVersion = "v1";
+            }
+        }
     }
 
     /// <summary>

@@ -42,6 +42,11 @@ public static class PodLifecycle
             tracks.Add(new ContainerTrack(app.Name, ContainerRole.App, Probes: ContainerProbes.Of(app)));
         }
 
+        foreach (var ephemeral in spec.EphemeralContainers ?? [])
+        {
+            tracks.Add(new ContainerTrack(ephemeral.Name, ContainerRole.Ephemeral));
+        }
+
         var terminal = pod.Status?.Phase is "Succeeded" or "Failed";
         var state = new PodLifecycleState(
             new PodIdentity(pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid),
@@ -78,7 +83,7 @@ public static class PodLifecycle
     /// <summary>Rebuilds what a pod's status shows it has been through; a pod with no status is left as new.</summary>
     private static PodLifecycleState Recover(PodLifecycleState state, V1Pod pod)
     {
-        var statuses = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
+        var statuses = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? []).Concat(pod.Status?.EphemeralContainerStatuses ?? [])
             .Where(s => s.State?.Running is not null || s.State?.Terminated is not null || s.LastState?.Terminated is not null || s.RestartCount > 0)
             .ToDictionary(s => s.Name, StringComparer.Ordinal);
         var sandbox = pod.Status?.PodIP is { Length: > 0 } podIP ? new SandboxAddresses(podIP, pod.Status.HostIP ?? podIP) : null;
@@ -237,6 +242,11 @@ public static class PodLifecycle
             PlanAppContainers(state, now, commands, wake);
         }
 
+        // Ephemeral containers may start before initialization is complete, once the pod has its sandbox.
+        commands.AddRange(state.Containers
+            .Where(c => c.Role == ContainerRole.Ephemeral && c.NeverStarted && c.CreateError is null)
+            .Select(c => new StartContainer(c.Name, FirstAttempt(state))));
+
         return Finish(state, commands, wake);
     }
 
@@ -297,6 +307,11 @@ public static class PodLifecycle
             case ActiveDeadlineChanged changed:
                 var deadline = DeadlineOf(changed.Seconds);
                 return deadline == state.ActiveDeadline ? state : state with { ActiveDeadline = deadline };
+
+            case EphemeralContainersAdded added:
+                var known = state.Containers.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                var fresh = added.Names.Where(known.Add).Select(n => new ContainerTrack(n, ContainerRole.Ephemeral)).ToList();
+                return fresh.Count == 0 ? state : state.Changed() with { Containers = [.. state.Containers, .. fresh] };
 
             default:
                 throw new ArgumentException($"Unknown signal {signal.GetType().Name}.", nameof(signal));
@@ -404,7 +419,7 @@ public static class PodLifecycle
     private static bool PlanInitContainers(PodLifecycleState state, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
     {
         var appsStarted = state.Containers.Any(c => c.Role == ContainerRole.App && !c.NeverStarted);
-        foreach (var track in state.Containers.Where(c => c.Role != ContainerRole.App))
+        foreach (var track in state.Containers.Where(c => c.Role is ContainerRole.Init or ContainerRole.Sidecar))
         {
             if (track.CreateError is not null)
             {

@@ -12,6 +12,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(PodDeletionRequested), "deleting")]
 [JsonDerivedType(typeof(ActiveDeadlineChanged), "activeDeadline")]
 [JsonDerivedType(typeof(ContainerProbed), "probed")]
+[JsonDerivedType(typeof(EphemeralContainersAdded), "ephemeralContainers")]
 public abstract record PodSignal
 {
     /// <summary>The name of the external event that carries every signal to a pod's workflow.</summary>
@@ -48,3 +49,7 @@ public sealed record ActiveDeadlineChanged(long? Seconds) : PodSignal;
 /// <param name="At">When the prober reached it (a kill's grace period counts from it).</param>
 /// <param name="Message">The last probe's output (the failure's message), if any.</param>
 public sealed record ContainerProbed(string Name, int Attempt, ProbeKind Kind, ProbeResult Result, DateTimeOffset At, string? Message = null) : PodSignal;
+
+/// <summary>Ephemeral containers were added to the pod through its <c>ephemeralcontainers</c> subresource.</summary>
+/// <param name="Names">The names of every ephemeral container the pod's spec now has.</param>
+public sealed record EphemeralContainersAdded(IReadOnlyList<string> Names) : PodSignal;

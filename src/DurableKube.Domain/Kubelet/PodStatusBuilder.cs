@@ -78,7 +78,7 @@ public static class PodStatusBuilder
             Reason = reason,
             Message = message,
             StartTime = old.StartTime ?? (state.StartTime is { } started ? Utc(started) : state.NodeName is null ? null : Utc(now)),
-            EphemeralContainerStatuses = old.EphemeralContainerStatuses,
+            EphemeralContainerStatuses = EphemeralStatuses(spec, state, runtimeName),
         };
 
         if (state.Sandbox is { } sandbox)
@@ -98,6 +98,26 @@ public static class PodStatusBuilder
         }
 
         return status;
+    }
+
+    /// <summary>
+    /// The statuses of the ephemeral containers: their runs as any container's, never ready, and without
+    /// <c>started</c>, which the kubelet's probe manager sets only for init and app containers.
+    /// </summary>
+    private static List<V1ContainerStatus>? EphemeralStatuses(V1PodSpec spec, PodLifecycleState state, string runtimeName)
+    {
+        if (spec.EphemeralContainers is not { Count: > 0 } ephemeral)
+        {
+            return null;
+        }
+
+        return ephemeral.Select(c =>
+        {
+            var status = ContainerStatus(EphemeralContainers.AsContainer(c), state.Find(c.Name), state, hasInit: false, runtimeName);
+            status.Ready = false;
+            status.Started = null;
+            return status;
+        }).ToList();
     }
 
     private static V1ContainerStatus ContainerStatus(V1Container container, ContainerTrack? track, PodLifecycleState state, bool hasInit, string runtimeName)

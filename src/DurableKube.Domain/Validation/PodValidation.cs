@@ -470,7 +470,7 @@ public static class PodValidation
         }
     }
 
-    private static void ValidateEnv(IList<V1EnvVar>? env, string path, List<FieldError> errors)
+    internal static void ValidateEnv(IList<V1EnvVar>? env, string path, List<FieldError> errors)
     {
         var i = 0;
         foreach (var variable in env ?? [])
@@ -487,7 +487,7 @@ public static class PodValidation
         }
     }
 
-    private static void ValidateMounts(IList<V1VolumeMount>? mounts, string path, HashSet<string> volumes, List<FieldError> errors)
+    internal static void ValidateMounts(IList<V1VolumeMount>? mounts, string path, HashSet<string> volumes, List<FieldError> errors)
     {
         var i = 0;
         foreach (var mount in mounts ?? [])
