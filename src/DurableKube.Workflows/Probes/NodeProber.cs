@@ -1,6 +1,7 @@
 using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Kubelet.Probes;
 using DurableKube.Domain.Resources;
+using DurableKube.Domain.Serialization;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
 using DurableKube.Ports.Workflows;
@@ -92,7 +93,7 @@ public sealed class NodeProber : BackgroundService
         return new ProbeTarget(
             run.Attempt,
             running is not null,
-            running?.StartedAt is { } started ? new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)) : null,
+            running?.StartedAt is { } started ? KubeTime.ToInstant(started) : null,
             status.Started == true,
             pod.Metadata.DeletionTimestamp is not null);
     }
