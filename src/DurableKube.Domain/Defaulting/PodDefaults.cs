@@ -200,10 +200,11 @@ public static class PodDefaults
             return;
         }
 
-        probe.TimeoutSeconds ??= 1;
-        probe.PeriodSeconds ??= 10;
-        probe.SuccessThreshold ??= 1;
-        probe.FailureThreshold ??= 3;
+        // SetDefaults_Probe: the fields are plain int32 in Go, so an unset field and an explicit 0 both take the default.
+        probe.TimeoutSeconds = probe.TimeoutSeconds is null or 0 ? 1 : probe.TimeoutSeconds;
+        probe.PeriodSeconds = probe.PeriodSeconds is null or 0 ? 10 : probe.PeriodSeconds;
+        probe.SuccessThreshold = probe.SuccessThreshold is null or 0 ? 1 : probe.SuccessThreshold;
+        probe.FailureThreshold = probe.FailureThreshold is null or 0 ? 3 : probe.FailureThreshold;
         if (probe.HttpGet is { } httpGet)
         {
             httpGet.Path = Empty(httpGet.Path) ? "/" : httpGet.Path;

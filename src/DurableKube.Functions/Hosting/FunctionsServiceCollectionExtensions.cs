@@ -1,6 +1,7 @@
 using DurableKube.Hosting;
 using DurableKube.Workflows;
 using DurableKube.Workflows.Nodes;
+using DurableKube.Workflows.Probes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,9 @@ public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers everything <c>AddDurableKube</c> does, and the <see cref="NodeAgentStarter"/>: here the node agents
-    /// are durable loops (<see cref="NodeAgentLoop"/>) that a pod's binding starts, not hosted services.
+    /// are durable loops (<see cref="NodeAgentLoop"/>) that a pod's binding starts, not hosted services. The probers
+    /// (<see cref="NodeProbers"/>) are a hosted service of the isolated worker, as in the local host: a probe's period is
+    /// a second or more, which no durable timer or trigger should carry.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -22,6 +25,7 @@ public static class FunctionsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddDurableKube(configuration);
         services.AddChangeHandler<NodeAgentStarter>();
+        services.AddHostedService<NodeProbers>();
         return services;
     }
 }

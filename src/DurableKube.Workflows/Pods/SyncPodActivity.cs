@@ -138,6 +138,12 @@ public sealed class SyncPodActivity
             case StopContainer stop:
                 if (RuntimeOf(state, pod) is { } stopping)
                 {
+                    if (stop.Message is { } why && stop.Signal == StopSignal.Terminate)
+                    {
+                        // The kubelet's Killing message for a failed liveness or startup probe.
+                        Log.ProbeKilling(_logger, state.Pod.Namespace, state.Pod.Name, why);
+                    }
+
                     await stopping.StopContainerAsync(
                         new ContainerRunId(state.Pod.Uid, stop.Name, stop.Attempt),
                         stop.Signal == StopSignal.Kill ? StopMode.Kill : StopMode.Graceful,
