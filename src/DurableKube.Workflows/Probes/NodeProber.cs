@@ -220,6 +220,7 @@ public sealed class NodeProber : BackgroundService
     private async Task RunWorkerAsync(WorkerKey key, CancellationToken stop)
     {
         var state = ProbeWorker.Start(key.Kind, key.Attempt);
+        ProbeResult? sent = null;
         DateTimeOffset? reportedAt = null;
         try
         {
@@ -252,9 +253,12 @@ public sealed class NodeProber : BackgroundService
                     Report(pod, key, observation);
                     var step = ProbeWorker.Observe(state, timings, observation);
                     state = step.State;
-                    if (step.Changed)
+                    // A change is told; so is a first verdict equal to the initial value, which the workflow may not share
+                    // (it took ready from the status after a restart, say).
+                    if (step.Changed || (step.Decided && sent != state.Result))
                     {
                         await SignalAsync(pod, key, state.Result, observation.Output, stop);
+                        sent = state.Result;
                         reportedAt = _time.GetUtcNow();
                     }
                 }

@@ -113,6 +113,38 @@ public sealed class ProberOrchestrationTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_prober_started_afresh_tells_a_ready_pod_its_failing_verdict_though_it_equals_the_initial_value()
+    {
+        _healthy = true;
+        _harness.Runtime.OnExec = (_, _) => _healthy ? new FakeExec(0) : new FakeExec(1, "down");
+        await _harness.CreatePodAsync(Pod("restarted", c => c.ReadinessProbe = Exec("ready")));
+        await _harness.WaitForPodAsync("restarted", p => Condition(p, "Ready") == "True", TimeSpan.FromSeconds(20));
+
+        // The host restarts: a new prober's readiness worker starts from Failure, the initial value, while the
+        // pod's status (and its workflow) say ready; the probe now fails.
+        await _prober.StopAsync(CancellationToken.None);
+        _healthy = false;
+        using var again = new NodeProber(
+            new NodeRuntime("node-1", _harness.Runtime),
+            _harness.Faults,
+            _harness.Workflows,
+            _runner,
+            Options.Create(new ProbeOptions { RelistInterval = TimeSpan.FromSeconds(5), ResendInterval = TimeSpan.FromMinutes(5) }),
+            TimeProvider.System,
+            NullLogger<NodeProber>.Instance);
+        await again.StartAsync(CancellationToken.None);
+        try
+        {
+            var pod = await _harness.WaitForPodAsync("restarted", p => Condition(p, "Ready") == "False", TimeSpan.FromSeconds(20));
+            Assert.False(pod.Status.ContainerStatuses.Single().Ready);
+        }
+        finally
+        {
+            await again.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task A_startup_probe_holds_liveness_off_until_it_succeeds()
     {
         _healthy = false;

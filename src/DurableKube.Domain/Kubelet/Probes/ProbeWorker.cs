@@ -95,6 +95,6 @@ public static class ProbeWorker
             state = state with { OnHold = true, Streak = 0 };
         }
 
-        return new ProbeStep(state, changed, restart ? ProbeAction.Restart : ProbeAction.None);
+        return new ProbeStep(state, changed, restart ? ProbeAction.Restart : ProbeAction.None, Decided: true);
     }
 }

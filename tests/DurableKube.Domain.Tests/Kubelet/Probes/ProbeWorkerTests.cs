@@ -108,6 +108,31 @@ public class ProbeWorkerTests
         }
     }
 
+    [Theory]
+    // kind, failure threshold, observations -> decided after each
+    [InlineData(ProbeKind.Readiness, 2, "FFF", "-DD")]
+    [InlineData(ProbeKind.Readiness, 1, "FSE", "DD-")]
+    [InlineData(ProbeKind.Liveness, 3, "SFF", "D--")]
+    [InlineData(ProbeKind.Startup, 2, "FF", "-D")]
+    public void A_step_says_when_the_result_is_a_verdict_even_one_equal_to_the_initial_value(ProbeKind kind, int failureThreshold, string observations, string decided)
+    {
+        var state = ProbeWorker.Start(kind, 0);
+        var seen = string.Empty;
+        foreach (var o in observations)
+        {
+            var step = ProbeWorker.Observe(state, Timings(failure: failureThreshold), o switch
+            {
+                'S' => ProbeObservation.Success(),
+                'F' => ProbeObservation.Failure("no"),
+                _ => ProbeObservation.Error("couldn't run"),
+            });
+            state = step.State;
+            seen += step.Decided ? 'D' : '-';
+        }
+
+        Assert.Equal(decided, seen);
+    }
+
     [Fact]
     public void A_new_run_starts_a_fresh_worker_with_its_counts_reset()
     {
