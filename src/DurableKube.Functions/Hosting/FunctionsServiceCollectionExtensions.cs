@@ -1,3 +1,4 @@
+using DurableKube.Api;
 using DurableKube.Hosting;
 using DurableKube.Workflows;
 using DurableKube.Workflows.Nodes;
@@ -11,7 +12,8 @@ public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers everything <c>AddDurableKube</c> does, and the <see cref="NodeAgentStarter"/>: here the node agents
-    /// are durable loops (<see cref="NodeAgentLoop"/>) that a pod's binding starts, not hosted services.
+    /// are durable loops (<see cref="NodeAgentLoop"/>) that a pod's binding starts, not hosted services. Streaming
+    /// subresources (exec, attach, port-forward) are not served: the host cannot upgrade a connection.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -22,6 +24,9 @@ public static class FunctionsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddDurableKube(configuration);
         services.AddChangeHandler<NodeAgentStarter>();
+
+        // The Functions host forwards no connection upgrade: exec, attach and port-forward answer a Status saying so.
+        services.PostConfigure<KubernetesApiOptions>(options => options.Streaming = false);
         return services;
     }
 }
