@@ -42,8 +42,8 @@ internal sealed class PodStreamHandler(IObjectStore store, INodeRuntimes nodes, 
     /// <summary>Serves <c>exec</c>.</summary>
     public async Task ExecAsync(ResourceRequest request)
     {
+        EnsureHostServes("exec");
         var streaming = StreamingOptions.Parse(request.Query);
-        EnsureServed(request.Http, "exec");
         if (streaming.Command.Count == 0)
         {
             throw StatusErrors.BadRequest("you must specify at least 1 command");
@@ -55,6 +55,7 @@ internal sealed class PodStreamHandler(IObjectStore store, INodeRuntimes nodes, 
         }
 
         var target = await ResolveAsync(request, streaming.Container);
+        EnsureUpgrade(request.Http, "exec");
         var protocol = Negotiate(request.Http);
         using var connection = new ChannelConnection(await AcceptAsync(request.Http, protocol), protocol);
         Log.StreamOpened(logger, "exec", request.Namespace ?? string.Empty, request.Name, target.Container, protocol.Name);
@@ -76,8 +77,8 @@ internal sealed class PodStreamHandler(IObjectStore store, INodeRuntimes nodes, 
     /// <summary>Serves <c>attach</c>.</summary>
     public async Task AttachAsync(ResourceRequest request)
     {
+        EnsureHostServes("attach");
         var streaming = StreamingOptions.Parse(request.Query) with { Command = [] };
-        EnsureServed(request.Http, "attach");
         if (!streaming.Stdin && !streaming.Stdout && !streaming.Stderr)
         {
             throw StatusErrors.BadRequest("you must specify at least one of stdin, stdout, stderr");
@@ -90,6 +91,7 @@ internal sealed class PodStreamHandler(IObjectStore store, INodeRuntimes nodes, 
             throw StatusErrors.BadRequest($"stdin is only supported for containers with stdin: true, but container \"{target.Container}\" does not have it");
         }
 
+        EnsureUpgrade(request.Http, "attach");
         var protocol = Negotiate(request.Http);
         using var connection = new ChannelConnection(await AcceptAsync(request.Http, protocol), protocol);
         Log.StreamOpened(logger, "attach", request.Namespace ?? string.Empty, request.Name, target.Container, protocol.Name);
@@ -109,14 +111,18 @@ internal sealed class PodStreamHandler(IObjectStore store, INodeRuntimes nodes, 
         await RunAsync(connection, session, streaming with { Tty = streaming.Tty && spec?.Tty == true }, _ => Success(), request.Cancellation);
     }
 
-    /// <summary>Refuses a request this host cannot upgrade, before anything else is looked at.</summary>
-    internal void EnsureServed(HttpContext context, string subresource)
+    /// <summary>Refuses every streaming request on a host that cannot upgrade a connection, before anything else is looked at.</summary>
+    internal void EnsureHostServes(string subresource)
     {
         if (!_options.Streaming)
         {
             throw StatusErrors.StreamingNotServed(subresource);
         }
+    }
 
+    /// <summary>Refuses a valid request that is not a WebSocket upgrade (checked after the pod, as the kubelet checks it after the API server).</summary>
+    internal static void EnsureUpgrade(HttpContext context, string subresource)
+    {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             throw HasUpgrade(context.Request, "websocket")

@@ -46,15 +46,6 @@ internal sealed class PortForwardHandler(IObjectStore store, IOptions<Kubernetes
         }
 
         var context = request.Http;
-        var websocket = context.WebSockets.IsWebSocketRequest;
-        var spdyUpgrade = !websocket && PodStreamHandler.HasUpgrade(context.Request, "SPDY/3.1");
-        if (!websocket && !spdyUpgrade)
-        {
-            throw PodStreamHandler.HasUpgrade(context.Request, "websocket")
-                ? StatusErrors.StreamingNotServed("portforward")
-                : StatusErrors.BadRequest("Upgrade request required");
-        }
-
         var pod = await store.GetAsync(request.Key, request.Cancellation) as V1Pod ?? throw StatusErrors.NotFound(request.Type, request.Name);
         if (string.IsNullOrEmpty(pod.Spec?.NodeName))
         {
@@ -64,6 +55,15 @@ internal sealed class PortForwardHandler(IObjectStore store, IOptions<Kubernetes
         if (pod.Status?.Phase != "Running")
         {
             throw StatusErrors.BadRequest($"unable to forward port because pod is not running. Current status={pod.Status?.Phase ?? "Unknown"}");
+        }
+
+        var websocket = context.WebSockets.IsWebSocketRequest;
+        var spdyUpgrade = !websocket && PodStreamHandler.HasUpgrade(context.Request, "SPDY/3.1");
+        if (!websocket && !spdyUpgrade)
+        {
+            throw PodStreamHandler.HasUpgrade(context.Request, "websocket")
+                ? StatusErrors.StreamingNotServed("portforward")
+                : StatusErrors.BadRequest("Upgrade request required");
         }
 
         var address = IPAddress.TryParse(pod.Status?.PodIP, out var ip) ? ip : IPAddress.Loopback;

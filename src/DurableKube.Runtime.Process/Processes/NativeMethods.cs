@@ -48,6 +48,14 @@ internal static partial class NativeMethods
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     internal static partial int Open(string path, int flags);
 
+    /// <summary>mkfifo(3).</summary>
+    /// <param name="path">The FIFO's path.</param>
+    /// <param name="mode">Its permissions.</param>
+    /// <returns>0, or -1 with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial int MakeFifo(string path, uint mode);
+
     /// <summary>close(2).</summary>
     /// <param name="fd">The descriptor.</param>
     /// <returns>0, or -1 with errno set.</returns>

@@ -29,6 +29,7 @@ internal static class ContainerLaunches
             Kind = !isInit ? ContainerKind.App : container.RestartPolicy == "Always" ? ContainerKind.Sidecar : ContainerKind.Init,
             Resources = Resources(container.Resources),
             Ports = (container.Ports ?? []).Select(p => new ContainerPortSpec(p.ContainerPort, p.Protocol ?? "TCP", p.Name)).ToList(),
+            Stdin = container.Stdin == true,
             VolumeMounts = (container.VolumeMounts ?? []).Select(m => new VolumeMountSpec(m.Name, m.MountPath, m.ReadOnlyProperty == true)).ToList(),
         };
     }
