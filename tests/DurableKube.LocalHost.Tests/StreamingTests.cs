@@ -69,6 +69,7 @@ public sealed class StreamingTests(LocalHostFixture host)
     {
         var port = FreePort.Next();
         var ns = await RunningPodAsync("pf", "web", $"exec python3 -m http.server --bind \"$POD_IP\" {port}");
+        await WaitForListenerAsync(ns, "web", port);
 
         using var forward = StartKubectl("port-forward", "-n", ns, "pod/web", $":{port}");
         var local = await forward.WaitForAsync(new Regex(@"Forwarding from 127\.0\.0\.1:(\d+) ->"), Patience);
@@ -127,6 +128,7 @@ public sealed class StreamingTests(LocalHostFixture host)
     {
         var port = FreePort.Next();
         var ns = await RunningPodAsync("cs-pf", "web", $"exec python3 -m http.server --bind \"$POD_IP\" {port}");
+        await WaitForListenerAsync(ns, "web", port);
         using var client = host.CreateClient();
         using var timeout = new CancellationTokenSource(Patience);
 
@@ -173,6 +175,30 @@ public sealed class StreamingTests(LocalHostFixture host)
             """));
         await Eventually.WaitAsync(() => E2E.StatusColumnAsync(host, ns, name), s => s == "Running", Patience, $"{name} to run");
         return ns;
+    }
+
+    /// <summary>Waits until the pod's server accepts connections on its pod IP (python takes a moment to start).</summary>
+    private async Task WaitForListenerAsync(string ns, string name, int port)
+    {
+        var pod = await E2E.GetPodJsonAsync(host, ns, name);
+        var address = System.Net.IPAddress.Parse(pod.GetProperty("status").GetProperty("podIP").GetString()!);
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                try
+                {
+                    await client.ConnectAsync(address, port);
+                    return true;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    return false;
+                }
+            },
+            listening => listening,
+            Patience,
+            $"{name} to listen on {address}:{port}");
     }
 
     private static Task<CommandResult> ShellAsync(string command) =>
