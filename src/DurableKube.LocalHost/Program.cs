@@ -5,6 +5,7 @@ using DurableKube.Hosting;
 using DurableKube.LocalHost.Durable;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Nodes;
+using DurableKube.Workflows.Probes;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -28,6 +29,7 @@ builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = Tim
 builder.Services.AddDurableTaskFramework(builder.Configuration);
 builder.Services.AddDurableKube(builder.Configuration);
 builder.Services.AddHostedService<NodeAgents>();
+builder.Services.AddHostedService<NodeProbers>();
 builder.Services.AddHostedService<QueueDispatcherService>();
 
 // Traces and metrics go out over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.

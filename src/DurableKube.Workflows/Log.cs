@@ -48,6 +48,9 @@ internal static partial class Log
     [LoggerMessage(202, LogLevel.Information, "Resync: {Handler} looked at {Count} objects")]
     public static partial void Resynced(ILogger logger, string handler, int count);
 
+    [LoggerMessage(204, LogLevel.Warning, "Resync: {Handler} failed; the other handlers resync anyway")]
+    public static partial void ResyncFailed(ILogger logger, Exception exception, string handler);
+
     [LoggerMessage(203, LogLevel.Warning, "Workflow {InstanceId} was {State}; started it again for {Resource} {Namespace}/{Name}")]
     public static partial void WorkflowRestarted(ILogger logger, string instanceId, Ports.Workflows.WorkflowInstanceState state, string resource, string? @namespace, string name);
 

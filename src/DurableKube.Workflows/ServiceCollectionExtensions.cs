@@ -38,6 +38,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DispatcherOptions>().Bind(configuration.GetSection(DispatcherOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Probes.ProbeOptions>().Bind(configuration.GetSection(Probes.ProbeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Probes.ProbeRunner>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddObjectRegistry();
         services.TryAddSingleton<INodeRuntimes, NodeRuntimes>();

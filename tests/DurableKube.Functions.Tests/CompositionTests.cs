@@ -6,8 +6,10 @@ using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
+using DurableKube.Workflows.Probes;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
+using DurableKube.Ports.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableKube.Functions.Tests;
@@ -85,5 +87,29 @@ public sealed class CompositionTests : IDisposable
         Assert.Contains(provider.GetRequiredService<ChangeRouter>().Handlers, h => h is NodeAgentStarter);
         Assert.Empty(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<NodeAgents>());
         Assert.False(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DurableKube.Api.KubernetesApiOptions>>().Value.Streaming);
+    }
+
+    [Fact]
+    public void The_Functions_composition_hosts_the_probers_in_the_worker_and_probes_no_pod_scoped_node()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                ["Runtime:Kind"] = "none",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDurableKubeFunctions(configuration);
+        var aci = new Mock<Ports.Runtime.IContainerRuntime>();
+        aci.SetupGet(r => r.Scope).Returns(Ports.Runtime.SandboxScope.Pod);
+        services.AddNodeRuntime(new Ports.Runtime.NodeRuntime("aci-1", aci.Object));
+        using var provider = services.BuildServiceProvider();
+
+        // A hosted service of the isolated worker, as in the local host; an ACI node runs its own probes (docs/aci.md).
+        var probers = Assert.Single(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<NodeProbers>());
+        Assert.Empty(probers.Probers);
+        Assert.NotNull(provider.GetRequiredService<ProbeRunner>());
     }
 }

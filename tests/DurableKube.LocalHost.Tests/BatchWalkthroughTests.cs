@@ -32,6 +32,34 @@ public sealed class BatchWalkthroughTests(LocalHostFixture host)
     }
 
     [Fact]
+    public async Task A_sidecar_runs_beside_a_Jobs_worker_is_stopped_after_it_and_does_not_keep_the_Job_from_completing()
+    {
+        var ns = E2E.UniqueNamespace("sidecar");
+        await E2E.CreateNamespaceAsync(host, ns);
+
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", Example("job-sidecar.yaml"));
+        Assert.Contains("job.batch/with-sidecar condition met", await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=complete", "job/with-sidecar", "--timeout=90s"), StringComparison.Ordinal);
+
+        var podName = (await host.KubectlOkAsync("get", "pods", "-n", ns, "-l", "batch.kubernetes.io/job-name=with-sidecar", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
+        var pod = await E2E.GetPodJsonAsync(host, ns, podName);
+        Assert.Equal("Succeeded", pod.GetProperty("status").GetProperty("phase").GetString());
+        var worker = pod.GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("state").GetProperty("terminated");
+        var sidecar = pod.GetProperty("status").GetProperty("initContainerStatuses")[0];
+        Assert.Equal("logshipper", sidecar.GetProperty("name").GetString());
+        var sidecarEnd = sidecar.GetProperty("state").GetProperty("terminated");
+
+        // The sidecar started before the worker and was stopped (SIGTERM) only after the worker finished.
+        Assert.Equal(0, worker.GetProperty("exitCode").GetInt32());
+        Assert.True(sidecarEnd.GetProperty("startedAt").GetDateTime() <= worker.GetProperty("startedAt").GetDateTime());
+        Assert.True(sidecarEnd.GetProperty("finishedAt").GetDateTime() >= worker.GetProperty("finishedAt").GetDateTime());
+        Assert.Equal(143, sidecarEnd.GetProperty("exitCode").GetInt32());
+        Assert.Equal(0, sidecar.GetProperty("restartCount").GetInt32());
+        Assert.Equal("step 1\nstep 2\nstep 3\n", await host.KubectlOkAsync("logs", "-n", ns, podName, "-c", "logshipper"));
+        // The sidecar counts in READY, as kubectl counts restartable init containers.
+        Assert.Matches($@"(?m)^{podName}\s+0/2\s+Completed\s+0\s+", await host.KubectlOkAsync("get", "pods", "-n", ns));
+    }
+
+    [Fact]
     public async Task An_Indexed_Job_gives_each_pod_its_completion_index_and_completes_every_index()
     {
         var ns = E2E.UniqueNamespace("idx");

@@ -30,7 +30,7 @@ internal sealed partial class ResourceHandler
     private static readonly HashSet<string> ServedSubresources = new(StringComparer.Ordinal)
     {
         Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name, Subresource.Scale.Name,
-        Subresource.Exec.Name, Subresource.Attach.Name, Subresource.PortForward.Name,
+        Subresource.EphemeralContainers.Name, Subresource.Exec.Name, Subresource.Attach.Name, Subresource.PortForward.Name,
     };
 
     private readonly ObjectRegistry _registry;

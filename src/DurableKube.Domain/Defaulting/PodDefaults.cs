@@ -69,6 +69,31 @@ public static class PodDefaults
         {
             ApplyVolume(volume);
         }
+
+        foreach (var ephemeral in spec.EphemeralContainers ?? [])
+        {
+            ApplyEphemeral(ephemeral);
+        }
+    }
+
+    /// <summary>
+    /// Applies the defaults of an ephemeral container: imagePullPolicy, terminationMessagePath and
+    /// terminationMessagePolicy, as for any container, and fieldRef apiVersion <c>v1</c>.
+    /// </summary>
+    /// <param name="container">The ephemeral container, changed in place.</param>
+    public static void ApplyEphemeral(V1EphemeralContainer container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        container.TerminationMessagePath = Empty(container.TerminationMessagePath) ? "/dev/termination-log" : container.TerminationMessagePath;
+        container.TerminationMessagePolicy = Empty(container.TerminationMessagePolicy) ? "File" : container.TerminationMessagePolicy;
+        container.ImagePullPolicy = Empty(container.ImagePullPolicy) ? DefaultPullPolicy(container.Image) : container.ImagePullPolicy;
+        foreach (var variable in container.Env ?? [])
+        {
+            if (variable.ValueFrom?.FieldRef is { } fieldRef && Empty(fieldRef.ApiVersion))
+            {
+                fieldRef.ApiVersion = "v1";
+            }
+        }
     }
 
     /// <summary>
@@ -175,10 +200,11 @@ public static class PodDefaults
             return;
         }
 
-        probe.TimeoutSeconds ??= 1;
-        probe.PeriodSeconds ??= 10;
-        probe.SuccessThreshold ??= 1;
-        probe.FailureThreshold ??= 3;
+        // SetDefaults_Probe: the fields are plain int32 in Go, so an unset field and an explicit 0 both take the default.
+        probe.TimeoutSeconds = probe.TimeoutSeconds is null or 0 ? 1 : probe.TimeoutSeconds;
+        probe.PeriodSeconds = probe.PeriodSeconds is null or 0 ? 10 : probe.PeriodSeconds;
+        probe.SuccessThreshold = probe.SuccessThreshold is null or 0 ? 1 : probe.SuccessThreshold;
+        probe.FailureThreshold = probe.FailureThreshold is null or 0 ? 3 : probe.FailureThreshold;
         if (probe.HttpGet is { } httpGet)
         {
             httpGet.Path = Empty(httpGet.Path) ? "/" : httpGet.Path;

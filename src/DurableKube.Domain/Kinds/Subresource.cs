@@ -18,6 +18,12 @@ public sealed record Subresource(string Name, IReadOnlyList<string> Verbs, (stri
     /// <summary>The <c>binding</c> subresource of pods: assigns a pod to a node (what a scheduler posts).</summary>
     public static readonly Subresource Binding = new("binding", ["create"], (string.Empty, "v1", "Binding"));
 
+    /// <summary>
+    /// The <c>ephemeralcontainers</c> subresource of pods: the only way to add ephemeral containers to a pod
+    /// (what <c>kubectl debug</c> patches); it reads and writes the whole pod.
+    /// </summary>
+    public static readonly Subresource EphemeralContainers = new("ephemeralcontainers", ["get", "patch", "update"]);
+
     /// <summary>The <c>finalize</c> subresource of namespaces: the only way to change their spec finalizers.</summary>
     public static readonly Subresource Finalize = new("finalize", ["update"]);
 

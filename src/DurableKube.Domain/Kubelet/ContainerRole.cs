@@ -14,4 +14,10 @@ public enum ContainerRole
 
     /// <summary>An app container (<c>spec.containers</c>).</summary>
     App,
+
+    /// <summary>
+    /// An ephemeral container (<c>spec.ephemeralContainers</c>), added to a running pod to troubleshoot it: started once,
+    /// never restarted, and no part of the pod's phase or readiness.
+    /// </summary>
+    Ephemeral,
 }

@@ -1,3 +1,5 @@
+using DurableKube.Domain.Kubelet.Probes;
+
 namespace DurableKube.Domain.Kubelet;
 
 /// <summary>What the kubelet knows and intends about one container of its pod.</summary>
@@ -12,6 +14,9 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="RestartAt">When a pending restart is due; <see langword="null"/> when none is pending.</param>
 /// <param name="CreateError">Why the container could not be created, if it could not.</param>
 /// <param name="StopRequested">The strongest stop signal already sent to the current run, if any.</param>
+/// <param name="Probes">The container's probes; <see langword="null"/> without any (then a running container is started and ready).</param>
+/// <param name="Probed">What the probes have said about the current run.</param>
+/// <param name="ProbeKill">The current run failed its liveness or startup probe and is being stopped.</param>
 public sealed record ContainerTrack(
     string Name,
     ContainerRole Role,
@@ -20,7 +25,10 @@ public sealed record ContainerTrack(
     TimeSpan? Backoff = null,
     DateTimeOffset? RestartAt = null,
     ContainerCreateError? CreateError = null,
-    StopSignal? StopRequested = null)
+    StopSignal? StopRequested = null,
+    ContainerProbes? Probes = null,
+    RunProbeState? Probed = null,
+    ProbeKill? ProbeKill = null)
 {
     /// <summary>Gets the container's restart count: the attempt number of its latest run.</summary>
     public int RestartCount => Run?.Attempt ?? 0;
@@ -33,4 +41,16 @@ public sealed record ContainerTrack(
 
     /// <summary>Gets a value indicating whether the container has never been started.</summary>
     public bool NeverStarted => Run is null;
+
+    /// <summary>
+    /// Gets a value indicating whether the current run counts as started (<c>containerStatuses[].started</c>): it runs,
+    /// and its startup probe has succeeded or it has none.
+    /// </summary>
+    public bool IsStarted => IsRunning && (Probes is not { Startup: true } || Probed is { Started: true } p && p.Attempt == Run!.Attempt);
+
+    /// <summary>
+    /// Gets a value indicating whether the current run is ready (<c>containerStatuses[].ready</c>): it has started, and
+    /// its readiness probe's result is Success or it has none.
+    /// </summary>
+    public bool IsReady => IsStarted && (Probes is not { Readiness: true } || Probed is { Ready: true } p && p.Attempt == Run!.Attempt);
 }

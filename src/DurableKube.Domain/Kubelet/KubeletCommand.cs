@@ -34,7 +34,8 @@ public sealed record StartContainer(string Name, int Attempt) : KubeletCommand;
 /// <param name="Name">The container.</param>
 /// <param name="Attempt">The run's attempt number.</param>
 /// <param name="Signal">SIGTERM or SIGKILL.</param>
-public sealed record StopContainer(string Name, int Attempt, StopSignal Signal) : KubeletCommand;
+/// <param name="Message">Why, when the kubelet says so (a failed liveness or startup probe: <c>Container x failed liveness probe, will be restarted</c>).</param>
+public sealed record StopContainer(string Name, int Attempt, StopSignal Signal, string? Message = null) : KubeletCommand;
 
 /// <summary>Remove the pod's sandbox and everything in it (runs, logs).</summary>
 public sealed record RemoveSandbox : KubeletCommand;

@@ -1,4 +1,5 @@
 using k8s.Models;
+using DurableKube.Domain.Kubelet.Probes;
 using DurableKube.Domain.Serialization;
 
 namespace DurableKube.Domain.Kubelet;
@@ -33,12 +34,17 @@ public static class PodLifecycle
         var tracks = new List<ContainerTrack>();
         foreach (var init in spec.InitContainers ?? [])
         {
-            tracks.Add(new ContainerTrack(init.Name, init.RestartPolicy == "Always" ? ContainerRole.Sidecar : ContainerRole.Init));
+            tracks.Add(new ContainerTrack(init.Name, init.RestartPolicy == "Always" ? ContainerRole.Sidecar : ContainerRole.Init, Probes: ContainerProbes.Of(init)));
         }
 
         foreach (var app in spec.Containers ?? [])
         {
-            tracks.Add(new ContainerTrack(app.Name, ContainerRole.App));
+            tracks.Add(new ContainerTrack(app.Name, ContainerRole.App, Probes: ContainerProbes.Of(app)));
+        }
+
+        foreach (var ephemeral in spec.EphemeralContainers ?? [])
+        {
+            tracks.Add(new ContainerTrack(ephemeral.Name, ContainerRole.Ephemeral));
         }
 
         var terminal = pod.Status?.Phase is "Succeeded" or "Failed";
@@ -77,7 +83,7 @@ public static class PodLifecycle
     /// <summary>Rebuilds what a pod's status shows it has been through; a pod with no status is left as new.</summary>
     private static PodLifecycleState Recover(PodLifecycleState state, V1Pod pod)
     {
-        var statuses = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
+        var statuses = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? []).Concat(pod.Status?.EphemeralContainerStatuses ?? [])
             .Where(s => s.State?.Running is not null || s.State?.Terminated is not null || s.LastState?.Terminated is not null || s.RestartCount > 0)
             .ToDictionary(s => s.Name, StringComparer.Ordinal);
         var sandbox = pod.Status?.PodIP is { Length: > 0 } podIP ? new SandboxAddresses(podIP, pod.Status.HostIP ?? podIP) : null;
@@ -107,7 +113,9 @@ public static class PodLifecycle
             var previous = Run(status.LastState?.Terminated, Math.Max(0, attempt - 1));
             if (status.State?.Running is { } running)
             {
-                state = state.With(track with { Run = new ContainerRun(attempt, Instant(running.StartedAt)), PreviousRun = previous, Backoff = backoff });
+                // What the probes had said of the run stays true: a kubelet that restarts does not make a ready container unready.
+                var probed = track.Probes is null ? null : new RunProbeState(attempt, status.Started == true, status.Ready == true);
+                state = state.With(track with { Run = new ContainerRun(attempt, Instant(running.StartedAt)), PreviousRun = previous, Backoff = backoff, Probed = probed });
             }
             else if (Run(status.State?.Terminated ?? status.LastState?.Terminated, attempt) is { } last)
             {
@@ -227,11 +235,17 @@ public static class PodLifecycle
             commands.Add(new CreateSandbox());
         }
 
+        PlanProbeKills(state, now, commands, wake);
         var initialized = PlanInitContainers(state, now, commands, wake);
         if (initialized)
         {
             PlanAppContainers(state, now, commands, wake);
         }
+
+        // Ephemeral containers may start before initialization is complete, once the pod has its sandbox.
+        commands.AddRange(state.Containers
+            .Where(c => c.Role == ContainerRole.Ephemeral && c.NeverStarted && c.CreateError is null)
+            .Select(c => new StartContainer(c.Name, FirstAttempt(state))));
 
         return Finish(state, commands, wake);
     }
@@ -287,9 +301,17 @@ public static class PodLifecycle
                     Containers = state.Containers.Select(c => c with { RestartAt = null }).ToList(),
                 };
 
+            case ContainerProbed probed:
+                return OnProbed(state, probed);
+
             case ActiveDeadlineChanged changed:
                 var deadline = DeadlineOf(changed.Seconds);
                 return deadline == state.ActiveDeadline ? state : state with { ActiveDeadline = deadline };
+
+            case EphemeralContainersAdded added:
+                var known = state.Containers.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                var fresh = added.Names.Where(known.Add).Select(n => new ContainerTrack(n, ContainerRole.Ephemeral)).ToList();
+                return fresh.Count == 0 ? state : state.Changed() with { Containers = [.. state.Containers, .. fresh] };
 
             default:
                 throw new ArgumentException($"Unknown signal {signal.GetType().Name}.", nameof(signal));
@@ -397,7 +419,7 @@ public static class PodLifecycle
     private static bool PlanInitContainers(PodLifecycleState state, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
     {
         var appsStarted = state.Containers.Any(c => c.Role == ContainerRole.App && !c.NeverStarted);
-        foreach (var track in state.Containers.Where(c => c.Role != ContainerRole.App))
+        foreach (var track in state.Containers.Where(c => c.Role is ContainerRole.Init or ContainerRole.Sidecar))
         {
             if (track.CreateError is not null)
             {
@@ -665,6 +687,8 @@ public static class PodLifecycle
             RestartAt = null,
             CreateError = null,
             StopRequested = null,
+            Probed = null,
+            ProbeKill = null,
         };
         state = state.With(startedTrack);
         return started.Run.Exited
@@ -681,7 +705,7 @@ public static class PodLifecycle
             restartAt = exited.FinishedAt!.Value + CrashLoopBackoff.DelayAfter(track.Backoff, exited, state.Settings);
         }
 
-        state = state.With(track with { Run = exited, RestartAt = restartAt, StopRequested = null });
+        state = state.With(track with { Run = exited, RestartAt = restartAt, StopRequested = null, ProbeKill = null });
         if (!state.Terminal && state.Termination is null && IsFinished(state))
         {
             // The pod is done: nothing restarts, and sidecars still running are stopped within the grace period.
@@ -694,6 +718,86 @@ public static class PodLifecycle
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// Folds a probe's result into the container's run (pkg/kubelet/prober's results managers): readiness sets it ready
+    /// or not, a startup success marks it started, and a liveness or startup failure has it stopped (SIGTERM, then
+    /// SIGKILL after the probe's grace period or the pod's) so that its exit goes through the restart policy and back-off.
+    /// </summary>
+    private static PodLifecycleState OnProbed(PodLifecycleState state, ContainerProbed probed)
+    {
+        var track = state.Find(probed.Name);
+        if (track?.Run is not { Exited: false } run || run.Attempt != probed.Attempt || track.Probes is null)
+        {
+            // A result for another run, or for a container without probes: stale.
+            return state;
+        }
+
+        var current = track.Probed is { } known && known.Attempt == run.Attempt ? known : new RunProbeState(run.Attempt);
+        RunProbeState next;
+        switch (probed.Kind, probed.Result)
+        {
+            case (ProbeKind.Readiness, _):
+                next = current with { Ready = probed.Result == ProbeResult.Success };
+                break;
+            case (ProbeKind.Startup, ProbeResult.Success):
+                next = current with { Started = true };
+                break;
+            case (ProbeKind.Liveness or ProbeKind.Startup, ProbeResult.Failure):
+                return OnProbeFailed(state, track, run, probed);
+            default:
+                return state;
+        }
+
+        return next == track.Probed ? state : state.With(track with { Probed = next });
+    }
+
+    private static PodLifecycleState OnProbeFailed(PodLifecycleState state, ContainerTrack track, ContainerRun run, ContainerProbed probed)
+    {
+        if (track.ProbeKill?.Attempt == run.Attempt || state.Termination is not null || state.Terminal || state.PodScoped)
+        {
+            // Already being stopped, or the pod is ending anyway; a pod-scoped runtime runs its own probes.
+            return state;
+        }
+
+        // The stopped run exits with a signal's code, which only Never (for an app container) does not restart.
+        var restarts = RestartRules.ShouldRestart(state.RestartPolicy, track.Role, exitCode: 137);
+        var probe = probed.Kind == ProbeKind.Startup ? "startup" : "liveness";
+        var message = $"Container {track.Name} failed {probe} probe, will {(restarts ? string.Empty : "not ")}be restarted";
+        var kill = new ProbeKill(run.Attempt, probed.Kind, probed.At + track.Probes!.GraceFor(probed.Kind, state.GracePeriod), message);
+
+        // The stop is not shown in the status (the exit will be): no revision bump.
+        return state with { Containers = state.Containers.Select(c => c.Name == track.Name ? c with { ProbeKill = kill } : c).ToList() };
+    }
+
+    /// <summary>Stops the runs that failed a liveness or startup probe: SIGTERM, then SIGKILL once the grace period is over.</summary>
+    private static void PlanProbeKills(PodLifecycleState state, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
+    {
+        foreach (var track in state.Containers)
+        {
+            if (track.ProbeKill is not { } kill || track.Run is not { Exited: false } run || run.Attempt != kill.Attempt)
+            {
+                continue;
+            }
+
+            if (now >= kill.KillAt)
+            {
+                if (track.StopRequested != StopSignal.Kill)
+                {
+                    commands.Add(new StopContainer(track.Name, run.Attempt, StopSignal.Kill, kill.Message));
+                }
+            }
+            else
+            {
+                if (track.StopRequested is null)
+                {
+                    commands.Add(new StopContainer(track.Name, run.Attempt, StopSignal.Terminate, kill.Message));
+                }
+
+                wake.Add(kill.KillAt);
+            }
+        }
     }
 
     /// <summary>Collects the earliest of several wake-up times.</summary>

@@ -1,15 +1,18 @@
 using System.Text.Json.Serialization;
+using DurableKube.Domain.Kubelet.Probes;
 
 namespace DurableKube.Domain.Kubelet;
 
 /// <summary>
-/// An event raised to a pod's workflow from outside: the node agent reporting an exit, the dispatcher
+/// An event raised to a pod's workflow from outside: the node agent reporting an exit, the prober a probe's result, the dispatcher
 /// reporting a deletion. Signals may arrive more than once and out of order; the lifecycle ignores what it already knows.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$signal")]
 [JsonDerivedType(typeof(ContainerExited), "exited")]
 [JsonDerivedType(typeof(PodDeletionRequested), "deleting")]
 [JsonDerivedType(typeof(ActiveDeadlineChanged), "activeDeadline")]
+[JsonDerivedType(typeof(ContainerProbed), "probed")]
+[JsonDerivedType(typeof(EphemeralContainersAdded), "ephemeralContainers")]
 public abstract record PodSignal
 {
     /// <summary>The name of the external event that carries every signal to a pod's workflow.</summary>
@@ -33,3 +36,20 @@ public sealed record PodDeletionRequested(DateTimeOffset KillAt, bool ObjectGone
 /// <summary>The pod's <c>spec.activeDeadlineSeconds</c> was set or lowered by an update.</summary>
 /// <param name="Seconds">The value now in the spec.</param>
 public sealed record ActiveDeadlineChanged(long? Seconds) : PodSignal;
+
+/// <summary>
+/// A probe's result changed for a run (or the prober repeats the current one, so a lost signal heals): the node's
+/// prober reports it, and the kubelet folds it into the container's started and ready state, or stops a run that
+/// failed its liveness or startup probe.
+/// </summary>
+/// <param name="Name">The container.</param>
+/// <param name="Attempt">The run's attempt number; a result for another run is ignored.</param>
+/// <param name="Kind">Which probe.</param>
+/// <param name="Result">Its result.</param>
+/// <param name="At">When the prober reached it (a kill's grace period counts from it).</param>
+/// <param name="Message">The last probe's output (the failure's message), if any.</param>
+public sealed record ContainerProbed(string Name, int Attempt, ProbeKind Kind, ProbeResult Result, DateTimeOffset At, string? Message = null) : PodSignal;
+
+/// <summary>Ephemeral containers were added to the pod through its <c>ephemeralcontainers</c> subresource.</summary>
+/// <param name="Names">The names of every ephemeral container the pod's spec now has.</param>
+public sealed record EphemeralContainersAdded(IReadOnlyList<string> Names) : PodSignal;

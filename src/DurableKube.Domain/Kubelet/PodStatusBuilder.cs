@@ -78,7 +78,7 @@ public static class PodStatusBuilder
             Reason = reason,
             Message = message,
             StartTime = old.StartTime ?? (state.StartTime is { } started ? Utc(started) : state.NodeName is null ? null : Utc(now)),
-            EphemeralContainerStatuses = old.EphemeralContainerStatuses,
+            EphemeralContainerStatuses = EphemeralStatuses(spec, state, runtimeName),
         };
 
         if (state.Sandbox is { } sandbox)
@@ -98,6 +98,26 @@ public static class PodStatusBuilder
         }
 
         return status;
+    }
+
+    /// <summary>
+    /// The statuses of the ephemeral containers: their runs as any container's, never ready, and without
+    /// <c>started</c>, which the kubelet's probe manager sets only for init and app containers.
+    /// </summary>
+    private static List<V1ContainerStatus>? EphemeralStatuses(V1PodSpec spec, PodLifecycleState state, string runtimeName)
+    {
+        if (spec.EphemeralContainers is not { Count: > 0 } ephemeral)
+        {
+            return null;
+        }
+
+        return ephemeral.Select(c =>
+        {
+            var status = ContainerStatus(EphemeralContainers.AsContainer(c), state.Find(c.Name), state, hasInit: false, runtimeName);
+            status.Ready = false;
+            status.Started = null;
+            return status;
+        }).ToList();
     }
 
     private static V1ContainerStatus ContainerStatus(V1Container container, ContainerTrack? track, PodLifecycleState state, bool hasInit, string runtimeName)
@@ -144,8 +164,11 @@ public static class PodStatusBuilder
         if (!run.Exited)
         {
             status.State.Running = new V1ContainerStateRunning { StartedAt = Utc(run.StartedAt) };
-            status.Ready = true;
-            status.Started = true;
+            // Started once its startup probe has succeeded (or it has none), ready once its readiness probe says so
+            // (or it has none), as the prober manager's UpdatePodStatus sets them.
+            // A pod-scoped runtime (ACI) runs no probe of ours: its containers are started and ready while they run.
+            status.Ready = state.PodScoped || track.IsReady;
+            status.Started = state.PodScoped || track.IsStarted;
             if (track.PreviousRun is { Exited: true } previous)
             {
                 status.LastState = new V1ContainerState { Terminated = Terminated(previous, ContainerId(state, track.Name, previous.Attempt, runtimeName)) };
@@ -167,6 +190,9 @@ public static class PodStatusBuilder
         }
 
         status.State.Terminated = Terminated(run, containerId);
+
+        // An init container that completed is ready (the prober manager's UpdatePodStatus).
+        status.Ready = track.Role == ContainerRole.Init && run.Succeeded;
         if (track.PreviousRun is { Exited: true } before)
         {
             status.LastState = new V1ContainerState { Terminated = Terminated(before, ContainerId(state, track.Name, before.Attempt, runtimeName)) };
@@ -222,7 +248,9 @@ public static class PodStatusBuilder
             ? Condition(old, "Initialized", "True", now, completed && incomplete.Count > 0 ? "PodCompleted" : null)
             : Condition(old, "Initialized", "False", now, "ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incomplete)}]"));
 
-        var unready = statuses.Where(s => !s.Ready).Select(s => s.Name).ToList();
+        // Sidecars count toward readiness (restartable init containers, first), other init containers do not.
+        var sidecars = (pod.Spec.InitContainers ?? []).Where(c => c.RestartPolicy == "Always").Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var unready = initStatuses.Where(s => sidecars.Contains(s.Name)).Concat(statuses).Where(s => !s.Ready).Select(s => s.Name).ToList();
         var (readyStatus, readyReason, readyMessage) = unready.Count == 0
             ? ("True", (string?)null, (string?)null)
             : completed

@@ -11,11 +11,12 @@ public static class RestartRules
     /// <remarks>
     /// App containers follow the policy. A failed init container is retried under Always and OnFailure
     /// (Always behaves as OnFailure) and fails the pod under Never; one that succeeded is done. A sidecar
-    /// is always restarted while the pod runs.
+    /// is always restarted while the pod runs; an ephemeral container never is.
     /// </remarks>
     public static bool ShouldRestart(PodRestartPolicy policy, ContainerRole role, int exitCode) => role switch
     {
         ContainerRole.Sidecar => true,
+        ContainerRole.Ephemeral => false,
         ContainerRole.Init => exitCode != 0 && policy != PodRestartPolicy.Never,
         _ => policy switch
         {

@@ -33,7 +33,7 @@ public sealed class PodStrategy : ObjectStrategy
 
     /// <inheritdoc />
     public override IReadOnlyList<FieldError> Validate(IKubernetesObject<V1ObjectMeta> obj) =>
-        [.. base.Validate(obj), .. PodValidation.ValidateSpec((V1Pod)obj)];
+        [.. base.Validate(obj), .. PodValidation.ValidateSpec((V1Pod)obj), .. EphemeralContainerValidation.ValidateCreate((V1Pod)obj)];
 
     /// <inheritdoc />
     public override IReadOnlyList<FieldError> ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
@@ -67,10 +67,11 @@ public sealed class PodStrategy : ObjectStrategy
     /// <summary>
     /// Builds what a <c>binding</c> stores (pkg/registry/core/pod/storage, <c>assignPod</c>): the stored pod
     /// with <c>spec.nodeName</c> set to the node sent; a pod that is bound already, or being deleted,
-    /// cannot be bound.
+    /// cannot be bound. A write to <c>ephemeralcontainers</c> stores the stored pod with the ephemeral
+    /// containers sent, and nothing else of what was sent (<c>dropNonEphemeralContainerUpdates</c>).
     /// </summary>
     /// <param name="subresource">The subresource.</param>
-    /// <param name="obj">A pod carrying the chosen node in <c>spec.nodeName</c>.</param>
+    /// <param name="obj">A pod carrying the chosen node in <c>spec.nodeName</c>, or its ephemeral containers.</param>
     /// <param name="old">The stored pod.</param>
     /// <returns>The pod to store.</returns>
     /// <exception cref="ObjectRejectedException">The pod is bound already, or being deleted.</exception>
@@ -78,6 +79,19 @@ public sealed class PodStrategy : ObjectStrategy
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(old);
+        if (subresource == Subresource.EphemeralContainers.Name)
+        {
+            var updated = Serialization.KubeJson.Clone((V1Pod)old);
+            updated.Spec.EphemeralContainers = ((V1Pod)obj).Spec?.EphemeralContainers;
+            foreach (var ephemeral in updated.Spec.EphemeralContainers ?? [])
+            {
+                PodDefaults.ApplyEphemeral(ephemeral);
+            }
+
+            updated.Metadata.ResourceVersion = obj.Metadata?.ResourceVersion;
+            return updated;
+        }
+
         if (subresource != Subresource.Binding.Name)
         {
             return base.PrepareForSubresourceUpdate(subresource, obj, old);
@@ -105,6 +119,11 @@ public sealed class PodStrategy : ObjectStrategy
     public override IReadOnlyList<FieldError> ValidateSubresourceUpdate(string subresource, IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
     {
         ArgumentNullException.ThrowIfNull(obj);
+        if (subresource == Subresource.EphemeralContainers.Name)
+        {
+            return [.. PodValidation.ValidateSpec((V1Pod)obj), .. EphemeralContainerValidation.ValidateUpdate((V1Pod)obj, (V1Pod)old)];
+        }
+
         if (subresource != Subresource.Binding.Name)
         {
             return base.ValidateSubresourceUpdate(subresource, obj, old);

@@ -286,9 +286,143 @@ public static class PodValidation
             }
 
             ValidatePorts(container.Ports, at.Child("ports"), errors);
+            ValidateProbes(container, at, init && container.RestartPolicy != "Always", errors);
             ValidateEnv(container.Env, at.Child("env"), errors);
             ValidateMounts(container.VolumeMounts, at.Child("volumeMounts"), volumes, errors);
             ValidateResources(container.Resources, at.Child("resources"), errors);
+        }
+    }
+
+    /// <summary>
+    /// Checks a container's probes (<c>validateLivenessProbe</c>, <c>validateReadinessProbe</c>, <c>validateStartupProbe</c>):
+    /// forbidden on init containers that are not sidecars; exactly one handler; no negative number; successThreshold 1
+    /// for liveness and startup; a probe's terminationGracePeriodSeconds positive, and not on a readiness probe.
+    /// </summary>
+    private static void ValidateProbes(V1Container container, string path, bool plainInit, List<FieldError> errors)
+    {
+        var probes = new (string Field, V1Probe? Probe)[]
+        {
+            ("livenessProbe", container.LivenessProbe), ("readinessProbe", container.ReadinessProbe), ("startupProbe", container.StartupProbe),
+        };
+        foreach (var (field, probe) in probes)
+        {
+            if (probe is null)
+            {
+                continue;
+            }
+
+            var at = path.Child(field);
+            if (plainInit)
+            {
+                errors.Add(FieldError.Forbidden(at, "may not be set for init containers without restartPolicy=Always"));
+                continue;
+            }
+
+            ValidateProbeHandler(probe, at, errors);
+            NonNegative(probe.InitialDelaySeconds, at.Child("initialDelaySeconds"), errors);
+            NonNegative(probe.TimeoutSeconds, at.Child("timeoutSeconds"), errors);
+            NonNegative(probe.PeriodSeconds, at.Child("periodSeconds"), errors);
+            NonNegative(probe.SuccessThreshold, at.Child("successThreshold"), errors);
+            NonNegative(probe.FailureThreshold, at.Child("failureThreshold"), errors);
+            if (probe.TerminationGracePeriodSeconds is { } grace and <= 0)
+            {
+                errors.Add(FieldError.Invalid(at.Child("terminationGracePeriodSeconds"), grace, "must be greater than 0"));
+            }
+
+            if (field == "readinessProbe")
+            {
+                if (probe.TerminationGracePeriodSeconds is { } readinessGrace)
+                {
+                    errors.Add(FieldError.Invalid(at.Child("terminationGracePeriodSeconds"), readinessGrace, "must not be set for readinessProbes"));
+                }
+            }
+            else if ((probe.SuccessThreshold ?? 1) != 1)
+            {
+                errors.Add(FieldError.Invalid(at.Child("successThreshold"), probe.SuccessThreshold, "must be 1"));
+            }
+        }
+    }
+
+    private static readonly string[] HttpSchemes = ["HTTP", "HTTPS"];
+
+    private static void ValidateProbeHandler(V1Probe probe, string path, List<FieldError> errors)
+    {
+        var handlers = 0;
+        void One(object? handler, string field, Action<string> validate)
+        {
+            if (handler is null)
+            {
+                return;
+            }
+
+            if (handlers++ > 0)
+            {
+                errors.Add(FieldError.Forbidden(path.Child(field), "may not specify more than 1 handler type"));
+                return;
+            }
+
+            validate(path.Child(field));
+        }
+
+        One(probe.Exec, "exec", at =>
+        {
+            if (probe.Exec.Command is not { Count: > 0 })
+            {
+                errors.Add(FieldError.Required(at.Child("command")));
+            }
+        });
+        One(probe.HttpGet, "httpGet", at =>
+        {
+            if (string.IsNullOrEmpty(probe.HttpGet.Path))
+            {
+                errors.Add(FieldError.Required(at.Child("path")));
+            }
+
+            ValidatePortNumOrName(probe.HttpGet.Port, at.Child("port"), errors);
+            if (!HttpSchemes.Contains(probe.HttpGet.Scheme, StringComparer.Ordinal))
+            {
+                errors.Add(FieldError.NotSupported(at.Child("scheme"), probe.HttpGet.Scheme ?? string.Empty, HttpSchemes));
+            }
+
+            foreach (var header in probe.HttpGet.HttpHeaders ?? [])
+            {
+                if (string.IsNullOrEmpty(header.Name) || !header.Name.All(IsTokenChar))
+                {
+                    errors.Add(FieldError.Invalid(at.Child("httpHeaders"), header.Name ?? string.Empty, "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"));
+                }
+            }
+        });
+        One(probe.TcpSocket, "tcpSocket", at => ValidatePortNumOrName(probe.TcpSocket.Port, at.Child("port"), errors));
+        One(probe.Grpc, "grpc", at =>
+        {
+            errors.AddRange(NameValidation.IsValidPortNumber(probe.Grpc.Port).Select(m => FieldError.Invalid(at.Child("port"), probe.Grpc.Port, m)));
+        });
+        if (handlers == 0)
+        {
+            errors.Add(FieldError.Required(path, "must specify a handler type"));
+        }
+    }
+
+    private static bool IsTokenChar(char c) => c is '-' || char.IsAsciiLetterOrDigit(c);
+
+    private static void ValidatePortNumOrName(IntOrString? port, string path, List<FieldError> errors)
+    {
+        var value = port?.Value ?? string.Empty;
+        if (int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            errors.AddRange(NameValidation.IsValidPortNumber(number).Select(m => FieldError.Invalid(path, number, m)));
+        }
+        else
+        {
+            errors.AddRange(NameValidation.IsValidPortName(value).Select(m => FieldError.Invalid(path, value, m)));
+        }
+    }
+
+    private static void NonNegative(int? value, string path, List<FieldError> errors)
+    {
+        if (value is < 0)
+        {
+            errors.Add(FieldError.Invalid(path, value, "must be greater than or equal to 0"));
         }
     }
 
@@ -336,7 +470,7 @@ public static class PodValidation
         }
     }
 
-    private static void ValidateEnv(IList<V1EnvVar>? env, string path, List<FieldError> errors)
+    internal static void ValidateEnv(IList<V1EnvVar>? env, string path, List<FieldError> errors)
     {
         var i = 0;
         foreach (var variable in env ?? [])
@@ -353,7 +487,7 @@ public static class PodValidation
         }
     }
 
-    private static void ValidateMounts(IList<V1VolumeMount>? mounts, string path, HashSet<string> volumes, List<FieldError> errors)
+    internal static void ValidateMounts(IList<V1VolumeMount>? mounts, string path, HashSet<string> volumes, List<FieldError> errors)
     {
         var i = 0;
         foreach (var mount in mounts ?? [])

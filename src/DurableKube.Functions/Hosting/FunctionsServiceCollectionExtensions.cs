@@ -2,6 +2,7 @@ using DurableKube.Api;
 using DurableKube.Hosting;
 using DurableKube.Workflows;
 using DurableKube.Workflows.Nodes;
+using DurableKube.Workflows.Probes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,8 +13,10 @@ public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers everything <c>AddDurableKube</c> does, and the <see cref="NodeAgentStarter"/>: here the node agents
-    /// are durable loops (<see cref="NodeAgentLoop"/>) that a pod's binding starts, not hosted services. Streaming
-    /// subresources (exec, attach, port-forward) are not served: the host cannot upgrade a connection.
+    /// are durable loops (<see cref="NodeAgentLoop"/>) that a pod's binding starts, not hosted services. The probers
+    /// (<see cref="NodeProbers"/>) are a hosted service of the isolated worker, as in the local host: a probe's period is
+    /// a second or more, which no durable timer or trigger should carry. Streaming subresources (exec, attach,
+    /// port-forward) are not served: the host cannot upgrade a connection.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -24,6 +27,7 @@ public static class FunctionsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddDurableKube(configuration);
         services.AddChangeHandler<NodeAgentStarter>();
+        services.AddHostedService<NodeProbers>();
 
         // The Functions host forwards no connection upgrade: exec, attach and port-forward answer a Status saying so.
         services.PostConfigure<KubernetesApiOptions>(options => options.Streaming = false);

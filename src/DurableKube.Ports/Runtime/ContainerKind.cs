@@ -11,4 +11,7 @@ public enum ContainerKind
 
     /// <summary>An init container with <c>restartPolicy: Always</c>: starts in order and keeps running beside the app.</summary>
     Sidecar,
+
+    /// <summary>An ephemeral container, added to a running pod to troubleshoot it; never restarted.</summary>
+    Ephemeral,
 }

@@ -47,12 +47,28 @@ public sealed class ChangeDispatcher
     /// </summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task that completes once every handler has resynced.</returns>
+    /// <exception cref="AggregateException">Some handlers failed; every other one resynced all the same.</exception>
     public async Task ResyncAsync(CancellationToken cancellationToken = default)
     {
+        List<Exception>? failures = null;
         foreach (var handler in _router.Handlers)
         {
-            var count = await handler.ResyncAsync(_workflows, cancellationToken);
-            Log.Resynced(_logger, handler.GetType().Name, count);
+            try
+            {
+                var count = await handler.ResyncAsync(_workflows, cancellationToken);
+                Log.Resynced(_logger, handler.GetType().Name, count);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One handler's failure (its kind's list, say) must not keep the others' workflows from being recovered.
+                Log.ResyncFailed(_logger, e, handler.GetType().Name);
+                (failures ??= []).Add(e);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException("The resync of some change handlers failed.", failures);
         }
     }
 }

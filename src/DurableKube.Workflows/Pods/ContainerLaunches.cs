@@ -15,7 +15,9 @@ internal static class ContainerLaunches
     /// <returns>The launch.</returns>
     public static ContainerLaunch For(V1Pod pod, V1Container container, ResolvedContainer resolved, int attempt)
     {
-        var isInit = (pod.Spec.InitContainers ?? []).Any(c => c.Name == container.Name);
+        var kind = (pod.Spec.InitContainers ?? []).Any(c => c.Name == container.Name)
+            ? container.RestartPolicy == "Always" ? ContainerKind.Sidecar : ContainerKind.Init
+            : (pod.Spec.EphemeralContainers ?? []).Any(c => c.Name == container.Name) ? ContainerKind.Ephemeral : ContainerKind.App;
         return new ContainerLaunch(
             new ContainerRunId(pod.Metadata.Uid, container.Name, attempt),
             pod.Metadata.NamespaceProperty,
@@ -26,7 +28,7 @@ internal static class ContainerLaunches
             resolved.WorkingDirectory)
         {
             EntrypointArgs = resolved.EntrypointArgs,
-            Kind = !isInit ? ContainerKind.App : container.RestartPolicy == "Always" ? ContainerKind.Sidecar : ContainerKind.Init,
+            Kind = kind,
             Resources = Resources(container.Resources),
             Ports = (container.Ports ?? []).Select(p => new ContainerPortSpec(p.ContainerPort, p.Protocol ?? "TCP", p.Name)).ToList(),
             Stdin = container.Stdin == true,

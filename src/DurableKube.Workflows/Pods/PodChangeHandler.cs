@@ -1,4 +1,5 @@
 using DurableKube.Domain.Changes;
+using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
@@ -50,8 +51,8 @@ public sealed class PodChangeHandler : IChangeHandler
 
     /// <summary>
     /// A pod's creation, the start of its deletion and its removal, and an update of its spec (a lowered
-    /// <c>activeDeadlineSeconds</c>); not its status, which its kubelet writes, nor its binding to a node,
-    /// which its kubelet makes.
+    /// <c>activeDeadlineSeconds</c>, ephemeral containers added through their subresource); not its status,
+    /// which its kubelet writes, nor its binding to a node, which its kubelet makes.
     /// </summary>
     /// <param name="change">A pod change.</param>
     /// <returns>Whether the kubelet must hear of it.</returns>
@@ -61,7 +62,8 @@ public sealed class PodChangeHandler : IChangeHandler
         return change.Resource == ResourceTypes.Pods.GroupResource
             && (change.Type is ObjectChangeType.Added or ObjectChangeType.Deleted
                 || change.Facets.HasFlag(ChangeFacets.Deletion)
-                || (!change.Deleting && change.Subresource is null && change.Facets.HasFlag(ChangeFacets.Spec)));
+                || (!change.Deleting && (change.Subresource is null || change.Subresource == Subresource.EphemeralContainers.Name)
+                    && change.Facets.HasFlag(ChangeFacets.Spec)));
     }
 
     /// <inheritdoc />
@@ -124,11 +126,21 @@ public sealed class PodChangeHandler : IChangeHandler
             await workflows.RaiseEventAsync(
                 instanceId, PodSignal.EventName, new PodEvent(new PodDeletionRequested(KubeTime.ToInstant(deletion), ObjectGone: false)), cancellationToken);
         }
-        else if (found == WorkflowInstanceState.Running && specChanged && pod.Spec.ActiveDeadlineSeconds is { } seconds)
+        else if (found == WorkflowInstanceState.Running && specChanged)
         {
-            // An update may set or lower the deadline (never raise or remove it); the kubelet ignores a value it has.
-            await workflows.RaiseEventAsync(
-                instanceId, PodSignal.EventName, new PodEvent(new ActiveDeadlineChanged(seconds)), cancellationToken);
+            // An update may set or lower the deadline (never raise or remove it), and the ephemeralcontainers
+            // subresource may add containers; the kubelet ignores what it already has.
+            if (pod.Spec.ActiveDeadlineSeconds is { } seconds)
+            {
+                await workflows.RaiseEventAsync(
+                    instanceId, PodSignal.EventName, new PodEvent(new ActiveDeadlineChanged(seconds)), cancellationToken);
+            }
+
+            if (pod.Spec.EphemeralContainers is { Count: > 0 } ephemeral)
+            {
+                await workflows.RaiseEventAsync(
+                    instanceId, PodSignal.EventName, new PodEvent(new EphemeralContainersAdded([.. ephemeral.Select(c => c.Name)])), cancellationToken);
+            }
         }
     }
 }

@@ -138,6 +138,12 @@ public sealed class SyncPodActivity
             case StopContainer stop:
                 if (RuntimeOf(state, pod) is { } stopping)
                 {
+                    if (stop.Message is { } why && stop.Signal == StopSignal.Terminate)
+                    {
+                        // The kubelet's Killing message for a failed liveness or startup probe.
+                        Log.ProbeKilling(_logger, state.Pod.Namespace, state.Pod.Name, why);
+                    }
+
                     await stopping.StopContainerAsync(
                         new ContainerRunId(state.Pod.Uid, stop.Name, stop.Attempt),
                         stop.Signal == StopSignal.Kill ? StopMode.Kill : StopMode.Graceful,
@@ -324,7 +330,7 @@ public sealed class SyncPodActivity
 
     private async Task<KubeletOutcome> StartAsync(V1Pod pod, PodLifecycleState state, StartContainer start, CancellationToken cancellationToken)
     {
-        var container = (pod.Spec.InitContainers ?? []).Concat(pod.Spec.Containers ?? []).FirstOrDefault(c => c.Name == start.Name);
+        var container = EphemeralContainers.FindContainer(pod.Spec, start.Name);
         if (container is null)
         {
             return new ContainerNotCreated(start.Name, ContainerCreateError.Config($"container \"{start.Name}\" is not in the pod spec"));
@@ -333,6 +339,13 @@ public sealed class SyncPodActivity
         if (RuntimeOf(state, pod) is not { } runtime)
         {
             return new ContainerNotCreated(start.Name, new ContainerCreateError(ContainerCreateError.RuntimeErrorReason, $"node \"{state.NodeName}\" has no container runtime in this control plane"));
+        }
+
+        if (runtime.Scope == SandboxScope.Pod && state.Find(start.Name)?.Role == ContainerRole.Ephemeral)
+        {
+            // A pod-scoped runtime made the pod's containers with its sandbox, and can add none to it.
+            return new ContainerNotCreated(start.Name, new ContainerCreateError(
+                ContainerCreateError.RuntimeErrorReason, $"node \"{state.NodeName}\" runs whole pods and cannot add an ephemeral container to a running one"));
         }
 
         if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error, runtime.RunsImages))

@@ -33,6 +33,8 @@ public class EveryKindIsServedTests
     {
         ["status"] = (walk, current, response) =>
             Assert.True(JsonNode.DeepEquals(current, response.Json), $"GET {walk.Type.Plural}/status should answer the object itself, as GET {walk.Type.Plural}/{walk.Name} does.\nobject: {current.ToJsonString()}\nstatus: {response.Body}"),
+        ["ephemeralcontainers"] = (walk, current, response) =>
+            Assert.True(JsonNode.DeepEquals(current, response.Json), $"GET {walk.Type.Plural}/ephemeralcontainers should answer the pod itself.\nobject: {current.ToJsonString()}\nanswer: {response.Body}"),
         ["scale"] = (walk, _, response) =>
         {
             var scale = response.Json;

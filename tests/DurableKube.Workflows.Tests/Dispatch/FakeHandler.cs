@@ -28,7 +28,17 @@ internal sealed class FakeHandler(string name, ResourceType? kind, ResourceType[
 
     public Task HandleAsync(ObjectChange change, IWorkflowClient workflows, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<int> ResyncAsync(IWorkflowClient workflows, CancellationToken cancellationToken) => Task.FromResult(0);
+    /// <summary>Gets or sets what a resync throws, if it fails.</summary>
+    public Exception? ResyncFailure { get; set; }
+
+    /// <summary>Gets how many times it was asked to resync.</summary>
+    public int Resyncs { get; private set; }
+
+    public Task<int> ResyncAsync(IWorkflowClient workflows, CancellationToken cancellationToken)
+    {
+        Resyncs++;
+        return ResyncFailure is { } failure ? Task.FromException<int>(failure) : Task.FromResult(0);
+    }
 
     public override string ToString() => name;
 }

@@ -44,6 +44,7 @@ public class PodChangeHandlerWantsTests
     [Theory]
     [InlineData("binding", false)] // its kubelet binds it to a node
     [InlineData("status", false)]
+    [InlineData("ephemeralcontainers", true)] // kubectl debug adds a container for it to start
     [InlineData(null, true)]
     public void A_pods_kubelet_hears_of_an_update_of_its_spec_but_not_of_its_binding(string? subresource, bool wanted)
     {

@@ -73,8 +73,10 @@ public sealed class RecoveryTests : IAsyncLifetime
     public async Task A_namespace_whose_workflow_failed_is_finished_by_a_new_execution()
     {
         await _harness.Registry.CreateAsync(ResourceTypes.Namespaces, new V1Namespace { Metadata = new V1ObjectMeta { Name = "orphaned" } });
-        _harness.Faults.Fault = (operation, type, _) =>
-            operation == "List" && type == ResourceTypes.Pods ? new IOException("storage unavailable") : null;
+        // Only the namespace's own listing fails: the resync's and the garbage collector's lists of every pod must
+        // not fail too, or nothing would start the workflow this test terminates.
+        _harness.Faults.Fault = (operation, type, @namespace) =>
+            operation == "List" && type == ResourceTypes.Pods && @namespace == "orphaned" ? new IOException("storage unavailable") : null;
         await _harness.Registry.DeleteAsync(new ObjectKey(ResourceTypes.Namespaces, null, "orphaned"));
         var ns = (V1Namespace)(await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Namespaces, null, "orphaned")))!;
         var instanceId = new NamespaceRef("orphaned", ns.Metadata.Uid).WorkflowInstanceId;

@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+
+namespace DurableKube.LocalHost.Tests;
+
+/// <summary><c>kubectl debug</c> with the real kubectl: an ephemeral container added to a running pod.</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class DebugWalkthroughTests(LocalHostFixture host)
+{
+    [Fact]
+    public async Task Kubectl_debug_adds_an_ephemeral_container_that_runs_once_beside_the_app()
+    {
+        var ns = E2E.UniqueNamespace("debug");
+        await E2E.CreateNamespaceAsync(host, ns);
+        await host.KubectlOkAsync("run", "app", "-n", ns, "--image=busybox", "--command", "--", "sleep", "3600");
+        await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=Ready", "pod/app", "--timeout=60s");
+
+        var debug = await host.KubectlAsync("debug", "-n", ns, "pod/app", "--image=busybox", "--target=app", "--container=debugger", "--", "sh", "-c", "echo debugging $HOSTNAME; exit 3");
+        Assert.True(debug.ExitCode == 0, debug.Output);
+
+        var pod = await Eventually.WaitAsync(
+            () => E2E.GetPodJsonAsync(host, ns, "app"),
+            p => p.GetProperty("status").TryGetProperty("ephemeralContainerStatuses", out var s) && s[0].GetProperty("state").TryGetProperty("terminated", out _),
+            TimeSpan.FromSeconds(60),
+            "the ephemeral container to run and exit");
+
+        var status = pod.GetProperty("status").GetProperty("ephemeralContainerStatuses")[0];
+        Assert.Equal("debugger", status.GetProperty("name").GetString());
+        Assert.Equal(3, status.GetProperty("state").GetProperty("terminated").GetProperty("exitCode").GetInt32());
+        Assert.False(status.GetProperty("ready").GetBoolean());
+        Assert.Equal("app", pod.GetProperty("spec").GetProperty("ephemeralContainers")[0].GetProperty("targetContainerName").GetString());
+        Assert.Contains("debugging", await host.KubectlOkAsync("logs", "-n", ns, "app", "-c", "debugger"), StringComparison.Ordinal);
+
+        // The pod runs on, its app untouched, and the ephemeral container is not restarted.
+        Assert.Matches(@"(?m)^app\s+1/1\s+Running\s+0\s+", await host.KubectlOkAsync("get", "pods", "-n", ns));
+        var again = await E2E.GetPodJsonAsync(host, ns, "app");
+        Assert.Equal(0, again.GetProperty("status").GetProperty("ephemeralContainerStatuses")[0].GetProperty("restartCount").GetInt32());
+        Assert.Matches(new Regex(@"Ephemeral Containers:\s+debugger:", RegexOptions.Multiline), await host.KubectlOkAsync("describe", "pod", "app", "-n", ns));
+    }
+}

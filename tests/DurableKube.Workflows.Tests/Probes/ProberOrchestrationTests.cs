@@ -1,0 +1,138 @@
+using DurableKube.Ports.Runtime;
+using DurableKube.Testing.Runtime;
+using DurableKube.Workflows.Probes;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DurableKube.Workflows.Tests.Probes;
+
+/// <summary>The node's prober against the pods' real workflows (in-process Durable Task host, fake runtime, exec probes).</summary>
+public sealed class ProberOrchestrationTests : IAsyncLifetime, IDisposable
+{
+    private readonly ProbeRunner _runner = new();
+    private WorkflowHarness _harness = null!;
+    private NodeProber _prober = null!;
+
+    public async Task InitializeAsync()
+    {
+        _harness = await WorkflowHarness.StartAsync();
+        var node = new NodeRuntime("node-1", _harness.Runtime);
+        _prober = new NodeProber(
+            node,
+            _harness.Faults,
+            _harness.Workflows,
+            _runner,
+            Options.Create(new ProbeOptions { RelistInterval = TimeSpan.FromSeconds(5), ResendInterval = TimeSpan.FromSeconds(5) }),
+            TimeProvider.System,
+            NullLogger<NodeProber>.Instance);
+        await _prober.StartAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _prober.StopAsync(CancellationToken.None);
+        await _harness.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        _prober.Dispose();
+        _runner.Dispose();
+    }
+
+    private static V1Pod Pod(string name, Action<V1Container> probes)
+    {
+        var container = new V1Container { Name = "app", Image = "busybox", Command = ["sh", "-c", "serve"] };
+        probes(container);
+        return new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new V1PodSpec { Containers = [container], TerminationGracePeriodSeconds = 2 },
+        };
+    }
+
+    private static V1Probe Exec(string file, int failureThreshold = 1) => new()
+    {
+        Exec = new V1ExecAction { Command = ["cat", file] },
+        PeriodSeconds = 1,
+        FailureThreshold = failureThreshold,
+    };
+
+    private static string? Condition(V1Pod pod, string type) => pod.Status?.Conditions?.FirstOrDefault(c => c.Type == type)?.Status;
+
+    [Fact]
+    public async Task A_failing_liveness_probe_restarts_the_container_with_back_off_through_the_normal_exit_path()
+    {
+        _harness.Runtime.OnExec = (run, spec) => run.Attempt == 0 && _healthy
+            ? new FakeExec(0, "ok")
+            : new FakeExec(1, Stderr: "cat: healthy: No such file or directory\n");
+        _healthy = true;
+        await _harness.CreatePodAsync(Pod("live", c => c.LivenessProbe = Exec("healthy")));
+        await _harness.WaitForPodAsync("live", p => p.Status?.ContainerStatuses?.Single().State.Running is not null);
+        Assert.Contains(_harness.Runtime.Execs, e => e.Spec.Command.SequenceEqual(["cat", "healthy"]));
+
+        _healthy = false;
+        var pod = await _harness.WaitForPodAsync("live", p => p.Status.ContainerStatuses.Single().RestartCount >= 2, TimeSpan.FromSeconds(40));
+
+        var status = pod.Status.ContainerStatuses.Single();
+        Assert.Equal(143, status.LastState.Terminated.ExitCode);
+        Assert.Equal("Error", status.LastState.Terminated.Reason);
+
+        // Each kill was a SIGTERM to a run that was running, one per restart: no restart counted twice.
+        var stops = _harness.Runtime.Stops.Where(s => s.Run.PodUid == pod.Metadata.Uid).ToList();
+        Assert.All(stops, s => Assert.Equal(StopMode.Graceful, s.Mode));
+        Assert.Equal(stops.Count, stops.Select(s => s.Run.Attempt).Distinct().Count());
+        Assert.Equal(status.RestartCount + 1, _harness.Runtime.Launches.Count(l => l.Id.PodUid == pod.Metadata.Uid));
+        Assert.Equal("Running", pod.Status.Phase);
+    }
+
+    private volatile bool _healthy;
+
+    [Fact]
+    public async Task A_readiness_probe_flips_the_container_and_the_pod_ready_and_back_without_a_restart()
+    {
+        _healthy = false;
+        _harness.Runtime.OnExec = (_, _) => _healthy ? new FakeExec(0) : new FakeExec(1, "not yet");
+        await _harness.CreatePodAsync(Pod("ready", c => c.ReadinessProbe = Exec("ready")));
+
+        var pod = await _harness.WaitForPodAsync("ready", p => p.Status?.ContainerStatuses?.Single().State.Running is not null);
+        Assert.False(pod.Status.ContainerStatuses.Single().Ready);
+        Assert.Equal("False", Condition(pod, "Ready"));
+
+        _healthy = true;
+        pod = await _harness.WaitForPodAsync("ready", p => Condition(p, "Ready") == "True", TimeSpan.FromSeconds(20));
+        Assert.True(pod.Status.ContainerStatuses.Single().Ready);
+        Assert.Equal("True", Condition(pod, "ContainersReady"));
+
+        _healthy = false;
+        pod = await _harness.WaitForPodAsync("ready", p => Condition(p, "Ready") == "False", TimeSpan.FromSeconds(20));
+        Assert.Equal(0, pod.Status.ContainerStatuses.Single().RestartCount);
+        Assert.Equal("containers with unready status: [app]", pod.Status.Conditions.Single(c => c.Type == "Ready").Message);
+        Assert.DoesNotContain(_harness.Runtime.Stops, s => s.Run.PodUid == pod.Metadata.Uid);
+    }
+
+    [Fact]
+    public async Task A_startup_probe_holds_liveness_off_until_it_succeeds()
+    {
+        _healthy = false;
+        _harness.Runtime.OnExec = (_, spec) => spec.Command[1] == "started" && !_healthy ? new FakeExec(1, "starting") : new FakeExec(0);
+        await _harness.CreatePodAsync(Pod("slow", c =>
+        {
+            c.StartupProbe = Exec("started", failureThreshold: 30);
+            c.LivenessProbe = Exec("healthy");
+        }));
+
+        var pod = await _harness.WaitForPodAsync("slow", p => p.Status?.ContainerStatuses?.Single().State.Running is not null);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.DoesNotContain(_harness.Runtime.Execs, e => e.Spec.Command[1] == "healthy");
+        pod = (await _harness.GetPodAsync("slow"))!;
+        Assert.Equal((false, false), (pod.Status.ContainerStatuses.Single().Started, pod.Status.ContainerStatuses.Single().Ready));
+
+        _healthy = true;
+        pod = await _harness.WaitForPodAsync("slow", p => p.Status.ContainerStatuses.Single().Started == true, TimeSpan.FromSeconds(20));
+        Assert.True(pod.Status.ContainerStatuses.Single().Ready);
+        await _harness.WaitForPodAsync("slow", _ => _harness.Runtime.Execs.Any(e => e.Spec.Command[1] == "healthy"), TimeSpan.FromSeconds(20));
+        Assert.Equal(0, (await _harness.GetPodAsync("slow"))!.Status.ContainerStatuses.Single().RestartCount);
+    }
+}
