@@ -189,9 +189,10 @@ internal sealed class SpdyPortForwardSession : IDisposable
                         await WriteAsync(SpdyFramer.Data(forward.StreamId, 0, buffer.AsSpan(0, read)), token);
                     }
                 }
-                catch (IOException e)
+                catch (IOException)
                 {
-                    error = e.Message;
+                    // The pod's side reset the connection (a server closing with unread input does): the stream ends
+                    // as after a close. As the kubelet does, only a failure to connect goes on the error stream.
                 }
 
                 await WriteAsync(SpdyFramer.Data(forward.StreamId, SpdyFrame.FlagFin, []), token);
