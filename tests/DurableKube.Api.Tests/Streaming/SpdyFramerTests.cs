@@ -15,6 +15,36 @@ public sealed class SpdyFramerTests
 
     private static readonly byte[] DataStreamHeaders = Convert.FromHexString("225333a8a44a04000000ffff");
 
+    /// <summary>
+    /// What kubectl 1.32 sent after its SPDY/3.1 upgrade (<c>KUBECTL_PORT_FORWARD_WEBSOCKETS=false kubectl port-forward
+    /// pod/web 18559:18080</c>, one connection), captured by a TCP proxy between it and the local host: SYN_STREAM 1
+    /// (the error stream), an empty DATA with FIN on it (kubectl closes its side at once), SYN_STREAM 3 (the data stream).
+    /// </summary>
+    private static readonly byte[] CapturedKubectl = Convert.FromHexString(
+        "80030001000000400000000100000000000078f9e3c6a7c202253a060606ce2248fc6482d22da30138e59514a526e6420b17d65450d0430a" +
+        "ea2250a26635b430b03000000000ffff0000000101000000800300010000001c0000000300000000000082ea46550b2a8812b12945b30400" +
+        "0000ffff");
+
+    [Fact]
+    public async Task A_captured_kubectl_port_forward_opening_reads_as_its_two_streams()
+    {
+        using var wire = new MemoryStream(CapturedKubectl);
+        var framer = new SpdyFramer();
+
+        var error = await ReadAsync(wire);
+        var close = await ReadAsync(wire);
+        var data = await ReadAsync(wire);
+        var errorHeaders = framer.ReadHeaders(error);
+        var dataHeaders = framer.ReadHeaders(data);
+
+        Assert.Equal((SpdyFrameType.SynStream, 1), (error.Type, error.StreamId));
+        Assert.Equal(("error", "18080", "0"), (errorHeaders["streamtype"][0], errorHeaders["port"][0], errorHeaders["requestid"][0]));
+        Assert.Equal((SpdyFrameType.Data, 1, true, 0), (close.Type, close.StreamId, close.Fin, close.Payload.Length));
+        Assert.Equal((SpdyFrameType.SynStream, 3), (data.Type, data.StreamId));
+        Assert.Equal(("data", "18080", "0"), (dataHeaders["streamtype"][0], dataHeaders["port"][0], dataHeaders["requestid"][0]));
+        Assert.Null(await SpdyFramer.ReadAsync(wire, CancellationToken.None));
+    }
+
     [Fact]
     public void The_dictionary_is_the_one_SPDY_3_fixes()
     {
