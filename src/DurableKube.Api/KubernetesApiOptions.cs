@@ -37,6 +37,13 @@ public sealed class KubernetesApiOptions
     [Range(1, 86400)]
     public int MaxLogFollowSeconds { get; set; } = 3600;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether this host serves exec, attach and port-forward, which need a connection
+    /// upgrade (WebSocket, SPDY). Default <see langword="true"/>; the Azure Functions host, which cannot upgrade, sets
+    /// <see langword="false"/> and those requests answer a Status saying so.
+    /// </summary>
+    public bool Streaming { get; set; } = true;
+
     /// <summary>Gets or sets how many times create retries a generated name that is taken. Default 8.</summary>
     [Range(1, 100)]
     public int GenerateNameRetries { get; set; } = 8;

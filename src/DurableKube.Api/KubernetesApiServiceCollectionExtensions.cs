@@ -2,6 +2,7 @@ using DurableKube.Api.Health;
 using DurableKube.Api.Namespaces;
 using DurableKube.Api.Pods;
 using DurableKube.Api.Resources;
+using DurableKube.Api.Streaming;
 using DurableKube.Api.Watch;
 using DurableKube.Registry;
 using DurableKube.Ports.Runtime;
@@ -38,6 +39,8 @@ public static class KubernetesApiServiceCollectionExtensions
         services.TryAddSingleton<WatchHandler>();
         services.TryAddSingleton<INodeRuntimes, NodeRuntimes>();
         services.TryAddSingleton<PodLogHandler>();
+        services.TryAddSingleton<PodStreamHandler>();
+        services.TryAddSingleton<PortForwardHandler>();
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton(sp => new KubernetesApi(

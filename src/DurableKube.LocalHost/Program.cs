@@ -44,5 +44,8 @@ if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
 
 var app = builder.Build();
 var api = app.Services.GetRequiredService<KubernetesApi>();
+
+// exec, attach and port-forward upgrade their connection to a WebSocket (port-forward also to SPDY/3.1).
+app.UseWebSockets();
 app.Run(api.HandleAsync);
 await app.RunAsync();

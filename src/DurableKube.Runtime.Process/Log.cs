@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Removed container run {Id}, older than the previous run kept")]
     public static partial void RunDiscarded(ILogger logger, ContainerRunId id);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Started a command in container run {Id}: pid {Pid}, terminal {Tty}")]
+    public static partial void ExecStarted(ILogger logger, ContainerRunId id, int pid, bool tty);
 }

@@ -172,6 +172,12 @@ internal sealed partial class ProcessContainerRuntime
             return failed!;
         }
 
+        if (launch.Stdin && NativeMethods.MakeFifo(stagingPaths.Stdin, 0x180) != 0)
+        {
+            throw new ContainerRuntimeException(
+                $"Could not create the stdin FIFO of {id}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.", transient: true);
+        }
+
         RunFiles.WriteNew(stagingPaths.Argv, ShimScript.BuildArgv(_tools!.Setsid, _tools.Env, environment, launch.Command), RunFiles.PrivateFile);
         Directory.Move(staging, paths.Directory);
         await DiscardOlderRunsAsync(id);

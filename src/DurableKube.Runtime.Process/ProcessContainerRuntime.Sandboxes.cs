@@ -78,10 +78,6 @@ internal sealed partial class ProcessContainerRuntime
     }
 
     /// <inheritdoc />
-    public Task<IExecSession> ExecAsync(ContainerRunId id, ExecSpec spec, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Running a command in a container is not served by the process runtime yet.");
-
-    /// <inheritdoc />
     public async Task<NodeDescription> DescribeNodeAsync(CancellationToken cancellationToken = default)
     {
         await EnsureInitializedAsync(cancellationToken);

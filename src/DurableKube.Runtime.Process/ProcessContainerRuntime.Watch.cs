@@ -49,6 +49,11 @@ internal sealed partial class ProcessContainerRuntime
 
     private void Publish(ContainerRunStatus status)
     {
+        if (status.State == ContainerRunState.Exited)
+        {
+            KillExecsOf(status.Id);
+        }
+
         lock (_subscribersLock)
         {
             foreach (var subscriber in _subscribers)

@@ -144,6 +144,7 @@ internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyn
         }
 
         _closed = true;
+        KillAllExecs();
         await _lifetime.CancelAsync();
         var loops = _live.Values.Select(run => run.Completion).ToArray();
         await Task.WhenAll(loops).WaitAsync(EndTimeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -86,6 +86,7 @@ public sealed class CompositionTests : IDisposable
         Assert.Empty(provider.GetRequiredService<Ports.Runtime.INodeRuntimes>().Nodes);
         Assert.Contains(provider.GetRequiredService<ChangeRouter>().Handlers, h => h is NodeAgentStarter);
         Assert.Empty(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<NodeAgents>());
+        Assert.False(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DurableKube.Api.KubernetesApiOptions>>().Value.Streaming);
     }
 
     [Fact]

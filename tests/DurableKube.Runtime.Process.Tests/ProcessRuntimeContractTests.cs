@@ -15,6 +15,8 @@ public sealed class ProcessRuntimeContractTests : ContainerRuntimeContractTests
 
     protected override async Task DisposeRuntimeAsync() => await _root.DisposeAsync();
 
+    protected override IReadOnlyList<string>? ShellCommand(string script) => ["sh", "-c", script];
+
     protected override ContainerLaunch Launch(string podUid, string container, int attempt, TimeSpan? runFor, int exitCode, params string[] log)
     {
         var print = log.Length == 0 ? "" : "printf '%s\\n' " + string.Join(' ', log.Select(line => $"'{line}'")) + "; ";

@@ -24,6 +24,13 @@ internal static class StatusErrors
 
     public static ApiException BadRequest(string message) => Failure(400, "BadRequest", message, null);
 
+    /// <summary>
+    /// The answer of a host that cannot upgrade a connection (the Azure Functions host serves no WebSocket or SPDY
+    /// upgrade), for exec, attach and port-forward.
+    /// </summary>
+    public static ApiException StreamingNotServed(string subresource) =>
+        BadRequest($"pods/{subresource} is not served by this host: it needs a connection upgrade (WebSocket or SPDY), which the Azure Functions host cannot give; use the local host for exec, attach and port-forward");
+
     public static ApiException Unprocessable(string message) => Failure(422, "Invalid", message, null);
 
     public static ApiException MethodNotAllowed() =>

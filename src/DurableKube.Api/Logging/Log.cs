@@ -29,6 +29,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Log of {Namespace}/{Pod} container {Container} (follow: {Follow})")]
     public static partial void LogStreamStarted(ILogger logger, string? @namespace, string pod, string container, bool follow);
 
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Opened {Subresource} of {Namespace}/{Pod} container {Container} ({Protocol})")]
+    public static partial void StreamOpened(ILogger logger, string subresource, string @namespace, string pod, string container, string protocol);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Port-forward of {Namespace}/{Pod} ({Protocol}) to {Address}")]
+    public static partial void PortForwardOpened(ILogger logger, string @namespace, string pod, string protocol, System.Net.IPAddress address);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Port-forward to {Namespace}/{Pod} failed: {Message}")]
+    public static partial void PortForwardFailed(ILogger logger, string @namespace, string pod, string message);
+
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "System namespaces are in place")]
     public static partial void SystemNamespacesReady(ILogger logger);
 

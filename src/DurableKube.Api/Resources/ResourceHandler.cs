@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
 using DurableKube.Api.Pods;
+using DurableKube.Api.Streaming;
 using DurableKube.Api.Tables;
 using DurableKube.Api.Watch;
 using DurableKube.Domain.Kinds;
@@ -29,7 +30,7 @@ internal sealed partial class ResourceHandler
     private static readonly HashSet<string> ServedSubresources = new(StringComparer.Ordinal)
     {
         Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name, Subresource.Scale.Name,
-        Subresource.EphemeralContainers.Name,
+        Subresource.EphemeralContainers.Name, Subresource.Exec.Name, Subresource.Attach.Name, Subresource.PortForward.Name,
     };
 
     private readonly ObjectRegistry _registry;
@@ -37,8 +38,12 @@ internal sealed partial class ResourceHandler
     private readonly KubernetesApiOptions _options;
     private readonly WatchHandler _watch;
     private readonly PodLogHandler _logs;
+    private readonly PodStreamHandler _streams;
+    private readonly PortForwardHandler _portForward;
 
-    public ResourceHandler(ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, WatchHandler watch, PodLogHandler logs)
+    public ResourceHandler(
+        ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, WatchHandler watch, PodLogHandler logs,
+        PodStreamHandler streams, PortForwardHandler portForward)
     {
         var unserved = registry.Kinds.All.SelectMany(k => k.Subresources.Select(s => (Kind: k, s.Name))).Where(p => !ServedSubresources.Contains(p.Name)).ToList();
         if (unserved.Count > 0)
@@ -52,6 +57,8 @@ internal sealed partial class ResourceHandler
         _options = options.Value;
         _watch = watch;
         _logs = logs;
+        _streams = streams;
+        _portForward = portForward;
     }
 
     private KindRegistry Kinds => _registry.Kinds;
@@ -116,6 +123,9 @@ internal sealed partial class ResourceHandler
         return (subresource, verb) switch
         {
             ("log", _) => _logs.HandleAsync(request),
+            ("exec", _) => _streams.ExecAsync(request),
+            ("attach", _) => _streams.AttachAsync(request),
+            ("portforward", _) => _portForward.HandleAsync(request),
             ("binding", _) => BindAsync(request),
             ("scale", "get") => GetScaleAsync(request),
             ("scale", "update") => UpdateScaleAsync(request),

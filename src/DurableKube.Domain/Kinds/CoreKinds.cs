@@ -24,7 +24,7 @@ public static class CoreKinds
                 _ => null,
             }),
         Fields = obj => PodFields((V1Pod)obj),
-        Subresources = [Subresource.Status, Subresource.Log, Subresource.Binding, Subresource.EphemeralContainers],
+        Subresources = [Subresource.Status, Subresource.Log, Subresource.Binding, Subresource.EphemeralContainers, Subresource.Exec, Subresource.Attach, Subresource.PortForward],
         CollectsDependents = false,
     };
 

@@ -27,6 +27,15 @@ public sealed record Subresource(string Name, IReadOnlyList<string> Verbs, (stri
     /// <summary>The <c>finalize</c> subresource of namespaces: the only way to change their spec finalizers.</summary>
     public static readonly Subresource Finalize = new("finalize", ["update"]);
 
+    /// <summary>The <c>exec</c> subresource of pods: a command in a running container, over a WebSocket.</summary>
+    public static readonly Subresource Exec = new("exec", ["create", "get"], (string.Empty, "v1", "PodExecOptions"));
+
+    /// <summary>The <c>attach</c> subresource of pods: a running container's own streams, over a WebSocket.</summary>
+    public static readonly Subresource Attach = new("attach", ["create", "get"], (string.Empty, "v1", "PodAttachOptions"));
+
+    /// <summary>The <c>portforward</c> subresource of pods: TCP to the pod's ports over a WebSocket (or SPDY).</summary>
+    public static readonly Subresource PortForward = new("portforward", ["create", "get"], (string.Empty, "v1", "PodPortForwardOptions"));
+
     /// <summary>The <c>scale</c> subresource: reads and writes the replica count as an <c>autoscaling/v1</c> Scale.</summary>
     public static readonly Subresource Scale = new("scale", ["get", "patch", "update"], ("autoscaling", "v1", "Scale"));
 }

@@ -1,3 +1,4 @@
+using DurableKube.Api;
 using DurableKube.Hosting;
 using DurableKube.Workflows;
 using DurableKube.Workflows.Nodes;
@@ -14,7 +15,8 @@ public static class FunctionsServiceCollectionExtensions
     /// Registers everything <c>AddDurableKube</c> does, and the <see cref="NodeAgentStarter"/>: here the node agents
     /// are durable loops (<see cref="NodeAgentLoop"/>) that a pod's binding starts, not hosted services. The probers
     /// (<see cref="NodeProbers"/>) are a hosted service of the isolated worker, as in the local host: a probe's period is
-    /// a second or more, which no durable timer or trigger should carry.
+    /// a second or more, which no durable timer or trigger should carry. Streaming subresources (exec, attach,
+    /// port-forward) are not served: the host cannot upgrade a connection.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -26,6 +28,9 @@ public static class FunctionsServiceCollectionExtensions
         services.AddDurableKube(configuration);
         services.AddChangeHandler<NodeAgentStarter>();
         services.AddHostedService<NodeProbers>();
+
+        // The Functions host forwards no connection upgrade: exec, attach and port-forward answer a Status saying so.
+        services.PostConfigure<KubernetesApiOptions>(options => options.Streaming = false);
         return services;
     }
 }

@@ -35,6 +35,9 @@ public sealed record ContainerLaunch(
     /// <summary>Gets the names of the variables of <see cref="Environment"/> whose values come from a Secret (kept out of plain view where the runtime can).</summary>
     public IReadOnlySet<string> SecretEnvironment { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>Gets a value indicating whether the container keeps a standard input open that <c>kubectl attach -i</c> writes to (the spec's <c>stdin</c>).</summary>
+    public bool Stdin { get; init; }
+
     /// <summary>Gets the pod volumes the container mounts.</summary>
     public IReadOnlyList<VolumeMountSpec> VolumeMounts { get; init; } = [];
 }

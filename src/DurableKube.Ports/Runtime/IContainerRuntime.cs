@@ -122,6 +122,21 @@ public interface IContainerRuntime
     /// <exception cref="NotSupportedException">The runtime cannot run commands in its containers.</exception>
     Task<IExecSession> ExecAsync(ContainerRunId id, ExecSpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Attaches to a running container's own streams (the CRI's <c>Attach</c>): what <c>kubectl attach</c> does. The
+    /// session carries what the container writes from now on and, for a container started with <c>stdin: true</c>
+    /// when <paramref name="stdin"/> is asked, writes to its standard input; it ends when the container exits.
+    /// Disposing it detaches and leaves the container running.
+    /// </summary>
+    /// <param name="id">The run to attach to.</param>
+    /// <param name="stdin">Whether the caller writes to the container's standard input.</param>
+    /// <param name="cancellationToken">Cancels the attach (not the session: dispose it to detach).</param>
+    /// <returns>The session; its <see cref="IExecSession.Exited"/> completes with the container's exit code.</returns>
+    /// <exception cref="ContainerRuntimeException">The run is not running.</exception>
+    /// <exception cref="NotSupportedException">The runtime cannot attach to its containers.</exception>
+    Task<IExecSession> AttachAsync(ContainerRunId id, bool stdin, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"The {Name} runtime cannot attach to a container's streams.");
+
     /// <summary>Describes the node: addresses, capacity, operating system.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The description.</returns>

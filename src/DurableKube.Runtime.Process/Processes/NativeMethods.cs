@@ -39,4 +39,68 @@ internal static partial class NativeMethods
 
     /// <summary>FD_CLOEXEC.</summary>
     internal const int DescriptorCloseOnExec = 1;
+
+    /// <summary>open(2).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="flags">The flags.</param>
+    /// <returns>The descriptor, or -1 with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial int Open(string path, int flags);
+
+    /// <summary>mkfifo(3).</summary>
+    /// <param name="path">The FIFO's path.</param>
+    /// <param name="mode">Its permissions.</param>
+    /// <returns>0, or -1 with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial int MakeFifo(string path, uint mode);
+
+    /// <summary>close(2).</summary>
+    /// <param name="fd">The descriptor.</param>
+    /// <returns>0, or -1 with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial int Close(int fd);
+
+    /// <summary>ioctl(2) with a <c>struct winsize</c> argument (TIOCSWINSZ, TIOCGWINSZ).</summary>
+    /// <param name="fd">The terminal.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="size">The size.</param>
+    /// <returns>0, or -1 with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial int IoctlWindowSize(int fd, nuint request, ref WindowSize size);
+
+    /// <summary>O_RDWR.</summary>
+    internal const int OpenReadWrite = 2;
+
+    /// <summary>O_NOCTTY: opening a terminal does not make it this process's controlling terminal.</summary>
+    internal const int OpenNoControllingTerminal = 0x100;
+
+    /// <summary>O_CLOEXEC.</summary>
+    internal const int OpenCloseOnExec = 0x80000;
+
+    /// <summary>TIOCSWINSZ (Linux, x86 and arm).</summary>
+    internal const nuint SetWindowSize = 0x5414;
+
+    /// <summary>TIOCGWINSZ (Linux, x86 and arm).</summary>
+    internal const nuint GetWindowSize = 0x5413;
+
+    /// <summary><c>struct winsize</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct WindowSize
+    {
+        /// <summary>Rows.</summary>
+        public ushort Rows;
+
+        /// <summary>Columns.</summary>
+        public ushort Columns;
+
+        /// <summary>Width in pixels (unused).</summary>
+        public ushort XPixels;
+
+        /// <summary>Height in pixels (unused).</summary>
+        public ushort YPixels;
+    }
 }

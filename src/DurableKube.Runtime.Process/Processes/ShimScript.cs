@@ -36,7 +36,11 @@ internal static class ShimScript
         # env -i: the environment is exactly the container's (this shell's own is not passed on).
         . "$dir/argv.sh"
         # Output goes straight to files: no pipe to any process that could die before the container.
-        "$@" >"$dir/stdout" 2>"$dir/stderr" &
+        # A container with stdin: true reads the FIFO "stdin" (kubectl attach writes to it). The shim holds it open for
+        # reading and writing, so opening it never blocks and the container's input never ends while the shim lives.
+        input=/dev/null
+        if [ -p "$dir/stdin" ]; then exec 3<>"$dir/stdin"; input="$dir/stdin"; fi
+        "$@" <"$input" 3>&- >"$dir/stdout" 2>"$dir/stderr" &
         child=$!
         printf '%s\n' "$child" >"$dir/pid"
         wait "$child"

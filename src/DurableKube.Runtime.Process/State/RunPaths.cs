@@ -43,6 +43,9 @@ internal sealed record RunPaths(string Directory)
     /// <summary>Gets the last signal the runtime sent to stop the run.</summary>
     public string Stop => Path.Combine(Directory, "stop");
 
+    /// <summary>Gets the FIFO a container started with <c>stdin: true</c> reads its standard input from (the shim holds it open).</summary>
+    public string Stdin => Path.Combine(Directory, "stdin");
+
     /// <summary>Gets the marker saying the exit reached the pod's workflow.</summary>
     public string Ack => Path.Combine(Directory, "ack");
 }

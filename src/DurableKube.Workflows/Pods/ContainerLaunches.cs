@@ -31,6 +31,7 @@ internal static class ContainerLaunches
             Kind = kind,
             Resources = Resources(container.Resources),
             Ports = (container.Ports ?? []).Select(p => new ContainerPortSpec(p.ContainerPort, p.Protocol ?? "TCP", p.Name)).ToList(),
+            Stdin = container.Stdin == true,
             VolumeMounts = (container.VolumeMounts ?? []).Select(m => new VolumeMountSpec(m.Name, m.MountPath, m.ReadOnlyProperty == true)).ToList(),
         };
     }

@@ -114,6 +114,9 @@ internal sealed class ApiHost : IAsyncDisposable
         return (context.Response.StatusCode, context.Response.ContentType, Encoding.UTF8.GetString(body.ToArray()));
     }
 
+    /// <summary>Creates a WebSocket client of the test server (it serves the upgrade itself).</summary>
+    public WebSocketClient CreateWebSocketClient() => _host.GetTestServer().CreateWebSocketClient();
+
     /// <summary>Creates the official C# client talking to this host.</summary>
     public Kubernetes CreateClient() =>
         new(new KubernetesClientConfiguration { Host = "http://localhost" }, new TestServerForwarder(_host.GetTestServer().CreateHandler()));

@@ -181,6 +181,86 @@ public abstract class ContainerRuntimeContractTests : IAsyncLifetime
         Assert.StartsWith(Runtime.Name + "://", node.ContainerRuntimeVersion, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Gets the command that runs a POSIX shell script inside one of this runtime's containers, or <see langword="null"/>
+    /// for a runtime that serves no exec (it must then answer <see cref="NotSupportedException"/>).
+    /// </summary>
+    /// <param name="script">The script.</param>
+    /// <returns>The command, or <see langword="null"/>.</returns>
+    protected virtual IReadOnlyList<string>? ShellCommand(string script) => null;
+
+    [Fact]
+    public async Task Exec_runs_a_command_in_a_running_container_with_its_streams_and_exit_code()
+    {
+        var app = Launch("c1", "app", 0, null, 0);
+        await StartPodAsync("c1", app);
+        if (ShellCommand("true") is null)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(() => Runtime.ExecAsync(app.Id, new ExecSpec(["true"])));
+            return;
+        }
+
+        await using var session = await Runtime.ExecAsync(app.Id, new ExecSpec(ShellCommand("echo out; echo err >&2; exit 3")!));
+        var (stdout, stderr, code) = await CollectAsync(session);
+
+        Assert.Equal(("out\n", "err\n", 3), (stdout, stderr, code));
+    }
+
+    [Fact]
+    public async Task Exec_passes_standard_input_until_it_is_closed()
+    {
+        var app = Launch("c1", "app", 0, null, 0);
+        await StartPodAsync("c1", app);
+        if (ShellCommand("cat") is not { } cat)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(() => Runtime.ExecAsync(app.Id, new ExecSpec(["cat"]) { Stdin = true }));
+            return;
+        }
+
+        await using var session = await Runtime.ExecAsync(app.Id, new ExecSpec(cat) { Stdin = true });
+        await session.Stdin!.WriteAsync("hello\nworld\n"u8.ToArray());
+        await session.Stdin.DisposeAsync();
+        var (stdout, _, code) = await CollectAsync(session);
+
+        Assert.Equal(("hello\nworld\n", 0), (stdout, code));
+    }
+
+    [Fact]
+    public async Task Exec_in_a_container_that_has_exited_fails_with_a_runtime_error()
+    {
+        var app = Launch("c1", "app", 0, Brief, 0);
+        await StartPodAsync("c1", app);
+        await WaitForExitAsync(app.Id);
+        if (ShellCommand("true") is not { } command)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(() => Runtime.ExecAsync(app.Id, new ExecSpec(["true"])));
+            return;
+        }
+
+        var error = await Assert.ThrowsAsync<ContainerRuntimeException>(() => Runtime.ExecAsync(app.Id, new ExecSpec(command)));
+
+        Assert.Contains("not running", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads an exec's output to its end and waits for its exit code.</summary>
+    /// <param name="session">The session.</param>
+    /// <returns>Standard output, standard error and the exit code.</returns>
+    protected static async Task<(string Stdout, string Stderr, int ExitCode)> CollectAsync(IExecSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        using var timeout = new CancellationTokenSource(WaitLimit);
+        var stdout = ReadAllAsync(session.Stdout, timeout.Token);
+        var stderr = session.Stderr is null ? Task.FromResult(string.Empty) : ReadAllAsync(session.Stderr, timeout.Token);
+        var code = await session.Exited.WaitAsync(timeout.Token);
+        return (await stdout, await stderr, code);
+    }
+
+    private static async Task<string> ReadAllAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
     /// <summary>The sandbox of a pod: with its containers for a pod-scoped runtime, without for a container-scoped one.</summary>
     /// <param name="podUid">The pod's uid.</param>
     /// <param name="containers">Its containers.</param>
