@@ -1,6 +1,7 @@
 using DurableKube.Api.Health;
 using DurableKube.Api.Namespaces;
 using DurableKube.Api.Pods;
+using DurableKube.Api.Proxy;
 using DurableKube.Api.Resources;
 using DurableKube.Api.Watch;
 using DurableKube.Registry;
@@ -38,6 +39,7 @@ public static class KubernetesApiServiceCollectionExtensions
         services.TryAddSingleton<WatchHandler>();
         services.TryAddSingleton<INodeRuntimes, NodeRuntimes>();
         services.TryAddSingleton<PodLogHandler>();
+        services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton(sp => new KubernetesApi(

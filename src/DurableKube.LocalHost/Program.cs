@@ -16,6 +16,13 @@ using OpenTelemetry.Trace;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var port = int.TryParse(Environment.GetEnvironmentVariable("DURABLEKUBE_PORT"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 7071;
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+
+// The kubernetes Service's endpoints name this API (unless configured otherwise).
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["KubernetesApi:AdvertiseAddress"] = builder.Configuration["KubernetesApi:AdvertiseAddress"] ?? IPAddress.Loopback.ToString(),
+    ["KubernetesApi:AdvertisePort"] = builder.Configuration["KubernetesApi:AdvertisePort"] ?? port.ToString(CultureInfo.InvariantCulture),
+});
 builder.Logging.AddSimpleConsole(console =>
 {
     console.SingleLine = true;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
 using DurableKube.Api.Pods;
+using DurableKube.Api.Proxy;
 using DurableKube.Api.Tables;
 using DurableKube.Api.Watch;
 using DurableKube.Domain.Kinds;
@@ -29,6 +30,7 @@ internal sealed partial class ResourceHandler
     private static readonly HashSet<string> ServedSubresources = new(StringComparer.Ordinal)
     {
         Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name, Subresource.Scale.Name,
+        Subresource.Proxy.Name,
     };
 
     private readonly ObjectRegistry _registry;
@@ -36,8 +38,9 @@ internal sealed partial class ResourceHandler
     private readonly KubernetesApiOptions _options;
     private readonly WatchHandler _watch;
     private readonly PodLogHandler _logs;
+    private readonly ProxyHandler _proxy;
 
-    public ResourceHandler(ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, WatchHandler watch, PodLogHandler logs)
+    public ResourceHandler(ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, WatchHandler watch, PodLogHandler logs, ProxyHandler proxy)
     {
         var unserved = registry.Kinds.All.SelectMany(k => k.Subresources.Select(s => (Kind: k, s.Name))).Where(p => !ServedSubresources.Contains(p.Name)).ToList();
         if (unserved.Count > 0)
@@ -51,6 +54,7 @@ internal sealed partial class ResourceHandler
         _options = options.Value;
         _watch = watch;
         _logs = logs;
+        _proxy = proxy;
     }
 
     private KindRegistry Kinds => _registry.Kinds;
@@ -59,6 +63,12 @@ internal sealed partial class ResourceHandler
     {
         var method = request.Http.Request.Method;
         var route = request.Route;
+        if (route.Subresource == Subresource.Proxy.Name && request.Kind.Has(Subresource.Proxy.Name) && !route.WatchPrefix)
+        {
+            // Every method goes through to the backend.
+            return _proxy.HandleAsync(request);
+        }
+
         if (route.Subresource is { } subresource)
         {
             return HandleSubresourceAsync(request, subresource, method);

@@ -1,4 +1,6 @@
 using DurableKube.Hosting;
+using DurableKube.Registry;
+using DurableKube.Registry.Services;
 using DurableKube.Workflows;
 using DurableKube.Workflows.Nodes;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +22,8 @@ public static class FunctionsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        // ClusterIPs are no machine's addresses in Azure: Kubernetes' usual range unless configured.
+        services.AddClusterIPAllocator(configuration[ServiceClusterIPRange.ConfigurationKey] is { Length: > 0 } range ? range : ServiceClusterIPRange.AzureDefault);
         services.AddDurableKube(configuration);
         services.AddChangeHandler<NodeAgentStarter>();
         return services;
