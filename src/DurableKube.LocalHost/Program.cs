@@ -3,6 +3,7 @@ using System.Net;
 using DurableKube.Api;
 using DurableKube.Hosting;
 using DurableKube.LocalHost.Durable;
+using DurableKube.LocalHost.Proxy;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Nodes;
 using OpenTelemetry;
@@ -36,6 +37,9 @@ builder.Services.AddDurableTaskFramework(builder.Configuration);
 builder.Services.AddDurableKube(builder.Configuration);
 builder.Services.AddHostedService<NodeAgents>();
 builder.Services.AddHostedService<QueueDispatcherService>();
+
+// kube-proxy's userspace mode: every ClusterIP:port (a loopback range by default) forwards to ready endpoints.
+builder.Services.AddHostedService<ServiceProxy>();
 
 // Traces and metrics go out over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

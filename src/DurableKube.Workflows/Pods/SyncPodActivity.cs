@@ -335,7 +335,11 @@ public sealed class SyncPodActivity
             return new ContainerNotCreated(start.Name, new ContainerCreateError(ContainerCreateError.RuntimeErrorReason, $"node \"{state.NodeName}\" has no container runtime in this control plane"));
         }
 
-        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error, runtime.RunsImages))
+        // A resourceFieldRef to a limit the container does not set takes the node's allocatable amount.
+        var allocatable = (container.Env ?? []).Any(e => e.ValueFrom?.ResourceFieldRef is not null) && state.NodeName is { Length: > 0 } nodeName
+            ? (await _registry.GetAsync<V1Node>(ResourceTypes.Nodes, null, nodeName, cancellationToken))?.Status?.Allocatable
+            : null;
+        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error, runtime.RunsImages, allocatable))
         {
             Log.NotCreated(_logger, state.Pod.Namespace, state.Pod.Name, start.Name, error!.Message);
             return new ContainerNotCreated(start.Name, error);
