@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using k8s;
 
 namespace DurableKube.LocalHost.Tests;
 
@@ -80,6 +81,37 @@ public sealed partial class ServiceWalkthroughTests(LocalHostFixture host)
         Assert.NotEqual(0, https.ExitCode);
         Assert.Contains("the https scheme is not served", https.Output, StringComparison.Ordinal);
 
+        // The official C# client reaches the Service through the proxy subresource too.
+        using (var csharp = host.CreateClient())
+        {
+            await using var stream = await csharp.CoreV1.ConnectGetNamespacedServiceProxyWithPathAsync("web:80", ns, "from-csharp");
+            using var reader = new StreamReader(stream);
+            Assert.Matches(@"^web-\S+ /from-csharp$", await reader.ReadToEndAsync());
+        }
+
+        // kubectl proxy, then plain HTTP through it.
+        await ThroughKubectlProxyAsync(ns);
+
+        // A pod whose Ready condition turns False leaves the Endpoints' addresses (to notReadyAddresses) and gets no requests; back True, it rejoins.
+        var patch = """{"status":{"conditions":[{"type":"Ready","status":"False"}]}}""";
+        await host.KubectlOkAsync("patch", "pod", names[0], "-n", ns, "--subresource=status", "-p", patch);
+        await Eventually.WaitAsync(
+            () => host.KubectlOkAsync("get", "endpoints", "web", "-n", ns, "-o", "jsonpath={.subsets[*].notReadyAddresses[*].targetRef.name}/{.subsets[*].addresses[*].targetRef.name}"),
+            text => text.StartsWith(names[0] + "/", StringComparison.Ordinal) && !text.EndsWith(names[0], StringComparison.Ordinal) && text.Split('/')[1].Split(' ').Length == 2,
+            Patience,
+            "the unready pod moved to notReadyAddresses");
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.DoesNotMatch($"^{Regex.Escape(names[0])} ", await RawAsync($"/api/v1/namespaces/{ns}/services/web:80/proxy/"));
+        }
+
+        await host.KubectlOkAsync("patch", "pod", names[0], "-n", ns, "--subresource=status", "-p", patch.Replace("False", "True", StringComparison.Ordinal));
+        await Eventually.WaitAsync(
+            () => host.KubectlOkAsync("get", "endpoints", "web", "-n", ns, "-o", "jsonpath={.subsets[*].addresses[*].targetRef.name}"),
+            text => text.Split(' ').Length == 3,
+            Patience,
+            "the pod ready again among the addresses");
+
         // A POST with a body, and the backend's status and headers, through the C# client's HTTP.
         using (var http = new HttpClient { BaseAddress = host.BaseAddress })
         {
@@ -137,6 +169,32 @@ public sealed partial class ServiceWalkthroughTests(LocalHostFixture host)
             output => output.Contains("NotFound", StringComparison.Ordinal),
             Patience,
             "the removal of the Endpoints");
+    }
+
+    /// <summary>Runs <c>kubectl proxy</c> on a free port and asks the Service through it with plain HTTP.</summary>
+    private async Task ThroughKubectlProxyAsync(string ns)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("kubectl", ["--kubeconfig", host.Kubeconfig, "proxy", "--port=0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var proxy = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var line = await proxy.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) ?? string.Empty;
+            var port = Regex.Match(line, @"Starting to serve on 127\.0\.0\.1:(\d+)").Groups[1].Value;
+            Assert.False(string.IsNullOrEmpty(port), $"kubectl proxy said: {line}");
+            using var http = new HttpClient();
+            var answer = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/v1/namespaces/{ns}/services/web:80/proxy/through-kubectl-proxy"));
+            Assert.Matches(@"^web-\S+ /through-kubectl-proxy$", answer);
+        }
+        finally
+        {
+            proxy.Kill();
+            await proxy.WaitForExitAsync();
+        }
     }
 
     [Fact]

@@ -29,6 +29,10 @@ public static class ContainerResolver
     /// The node's allocatable resources: a <c>resourceFieldRef</c> to a limit the container does not set takes the
     /// node's allocatable amount, as the kubelet does; without them such a reference cannot be resolved.
     /// </param>
+    /// <param name="serviceEnvironment">
+    /// The Services' variables (<see cref="Services.ServiceEnvironment"/>): <c>env</c> may refer to them, and each one
+    /// <c>env</c> does not define is added, as the kubelet does.
+    /// </param>
     /// <returns>Whether the container can be started.</returns>
     public static bool TryResolve(
         V1Pod pod,
@@ -38,7 +42,8 @@ public static class ContainerResolver
         out ResolvedContainer? resolved,
         out ContainerCreateError? error,
         bool runsImages = false,
-        IDictionary<string, ResourceQuantity>? nodeAllocatable = null)
+        IDictionary<string, ResourceQuantity>? nodeAllocatable = null,
+        IReadOnlyList<KeyValuePair<string, string>>? serviceEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
@@ -64,6 +69,11 @@ public static class ContainerResolver
 
         var environment = new List<KeyValuePair<string, string>>();
         var defined = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in serviceEnvironment ?? [])
+        {
+            defined[name] = value;
+        }
+
         foreach (var variable in container.Env ?? [])
         {
             string value;
@@ -92,6 +102,14 @@ public static class ContainerResolver
             }
 
             defined[variable.Name] = value;
+        }
+
+        foreach (var (name, value) in serviceEnvironment ?? [])
+        {
+            if (!environment.Any(e => e.Key == name))
+            {
+                environment.Add(new(name, value));
+            }
         }
 
         string? Lookup(string name) => defined.GetValueOrDefault(name);
