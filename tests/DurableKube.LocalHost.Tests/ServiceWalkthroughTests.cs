@@ -154,7 +154,7 @@ public sealed partial class ServiceWalkthroughTests(LocalHostFixture host)
             answer => answer.Contains("no endpoints available for service", StringComparison.Ordinal),
             Patience,
             "the 503 of a Service with no endpoints");
-        Assert.Contains("no endpoints available for service \\\"web\\\"", none, StringComparison.Ordinal);
+        Assert.Contains("Error from server (ServiceUnavailable): no endpoints available for service \"web\"", none, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^web\s+<none>\s+\d+s$", await host.KubectlOkAsync("get", "endpoints", "web", "-n", ns));
 
         // Deleting the Service gives its ClusterIP back and takes its Endpoints with it.
