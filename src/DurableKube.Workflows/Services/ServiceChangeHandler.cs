@@ -107,19 +107,26 @@ public sealed class ServiceChangeHandler : IChangeHandler
             }
         }
 
-        var services = await _store.ListAsync(ResourceTypes.Services, change.Namespace, ListQuery.All, cancellationToken);
-        var endpoints = await _store.ListAsync(ResourceTypes.Endpoints, change.Namespace, ListQuery.All, cancellationToken);
-        var naming = endpoints.Items.Cast<V1Endpoints>()
-            .Where(e => (e.Subsets ?? []).SelectMany(s => (s.Addresses ?? []).Concat(s.NotReadyAddresses ?? [])).Any(a => a.TargetRef?.Name == change.Name))
-            .Select(e => e.Metadata.Name)
-            .ToHashSet(StringComparer.Ordinal);
-        foreach (var service in services.Items.Cast<V1Service>())
+        var services = (await _store.ListAsync(ResourceTypes.Services, change.Namespace, ListQuery.All, cancellationToken))
+            .Items.Cast<V1Service>().Where(EndpointsSync.Manages).ToList();
+        if (services.Count == 0)
         {
-            if (!EndpointsSync.Manages(service))
-            {
-                continue;
-            }
+            return;
+        }
 
+        // The Services that selected the pod before the write: only a removal or a change of its labels can leave one
+        // behind, and their Endpoints name the pod.
+        var naming = new HashSet<string>(StringComparer.Ordinal);
+        if (pod is null || (change.Facets & ChangeFacets.Labels) != ChangeFacets.None)
+        {
+            var endpoints = await _store.ListAsync(ResourceTypes.Endpoints, change.Namespace, ListQuery.All, cancellationToken);
+            naming.UnionWith(endpoints.Items.Cast<V1Endpoints>()
+                .Where(e => (e.Subsets ?? []).SelectMany(s => (s.Addresses ?? []).Concat(s.NotReadyAddresses ?? [])).Any(a => a.TargetRef?.Name == change.Name))
+                .Select(e => e.Metadata.Name));
+        }
+
+        foreach (var service in services)
+        {
             var selectsNow = pod is not null && EndpointsSync.Selects(service, pod.Metadata.Labels);
             if (selectsNow || naming.Contains(service.Metadata.Name))
             {
