@@ -17,6 +17,16 @@ public sealed class KubernetesApiOptions
     /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "KubernetesApi";
 
+    /// <summary>
+    /// Gets or sets the address the <c>kubernetes</c> Service's Endpoints name (kube-apiserver's <c>--advertise-address</c>):
+    /// the local host sets 127.0.0.1; unset (the Functions app, whose address is a host name), the Service has no endpoints.
+    /// </summary>
+    public string? AdvertiseAddress { get; set; }
+
+    /// <summary>Gets or sets the port the API serves on, the <c>kubernetes</c> Service's targetPort (the local host's port; 443 in Azure).</summary>
+    [Range(1, 65535)]
+    public int AdvertisePort { get; set; } = 443;
+
     /// <summary>Gets or sets how long a watch lasts when the client does not say (<c>timeoutSeconds</c>). Default 300.</summary>
     [Range(1, 86400)]
     public int WatchTimeoutSeconds { get; set; } = 300;

@@ -1,6 +1,7 @@
 using DurableKube.Api.Health;
 using DurableKube.Api.Namespaces;
 using DurableKube.Api.Pods;
+using DurableKube.Api.Proxy;
 using DurableKube.Api.Resources;
 using DurableKube.Api.Streaming;
 using DurableKube.Api.Watch;
@@ -41,6 +42,7 @@ public static class KubernetesApiServiceCollectionExtensions
         services.TryAddSingleton<PodLogHandler>();
         services.TryAddSingleton<PodStreamHandler>();
         services.TryAddSingleton<PortForwardHandler>();
+        services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton(sp => new KubernetesApi(

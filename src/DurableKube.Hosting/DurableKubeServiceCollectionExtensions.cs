@@ -1,5 +1,7 @@
 using DurableKube.Api;
 using DurableKube.Ports.Runtime;
+using DurableKube.Registry;
+using DurableKube.Registry.Services;
 using DurableKube.Runtime.Aci;
 using DurableKube.Runtime.Process;
 using DurableKube.Store.AzureStorage;
@@ -17,7 +19,8 @@ public static class DurableKubeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the object store and work queue (Azure Storage), the container runtime chosen by
-    /// <c>Runtime:Kind</c>, the workflows' services and the Kubernetes API.
+    /// <c>Runtime:Kind</c>, the workflows' services, the Kubernetes API and the ClusterIP allocator over
+    /// <c>Services:ClusterIPRange</c> (default 127.96.0.0/16, a loopback range the local proxy can listen on) unless a host registered one.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -28,6 +31,11 @@ public static class DurableKubeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddAzureStorageObjectStore(configuration).AddChangeLogCompactor();
+        if (!services.Any(d => d.ServiceType == typeof(ServiceClusterIPRange)))
+        {
+            services.AddClusterIPAllocator(configuration[ServiceClusterIPRange.ConfigurationKey] is { Length: > 0 } range ? range : ServiceClusterIPRange.LocalDefault);
+        }
+
         services.AddContainerRuntime(configuration);
         services.AddDurableKubeWorkflows(configuration);
         services.AddKubernetesApi(configuration);

@@ -3,6 +3,7 @@ using System.Net;
 using DurableKube.Api;
 using DurableKube.Hosting;
 using DurableKube.LocalHost.Durable;
+using DurableKube.LocalHost.Proxy;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Probes;
@@ -17,6 +18,13 @@ using OpenTelemetry.Trace;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var port = int.TryParse(Environment.GetEnvironmentVariable("DURABLEKUBE_PORT"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 7071;
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+
+// The kubernetes Service's endpoints name this API (unless configured otherwise).
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["KubernetesApi:AdvertiseAddress"] = builder.Configuration["KubernetesApi:AdvertiseAddress"] ?? IPAddress.Loopback.ToString(),
+    ["KubernetesApi:AdvertisePort"] = builder.Configuration["KubernetesApi:AdvertisePort"] ?? port.ToString(CultureInfo.InvariantCulture),
+});
 builder.Logging.AddSimpleConsole(console =>
 {
     console.SingleLine = true;
@@ -31,6 +39,9 @@ builder.Services.AddDurableKube(builder.Configuration);
 builder.Services.AddHostedService<NodeAgents>();
 builder.Services.AddHostedService<NodeProbers>();
 builder.Services.AddHostedService<QueueDispatcherService>();
+
+// kube-proxy's userspace mode: every ClusterIP:port (a loopback range by default) forwards to ready endpoints.
+builder.Services.AddHostedService<ServiceProxy>();
 
 // Traces and metrics go out over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

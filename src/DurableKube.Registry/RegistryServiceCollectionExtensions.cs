@@ -46,4 +46,22 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<ObjectRegistry>();
         return services;
     }
+
+    /// <summary>
+    /// Registers the ClusterIP allocator (a write hook) over a service range; a host calls it once with its range
+    /// (<c>Services__ClusterIPRange</c>, or the host's default).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="range">The range in CIDR notation.</param>
+    /// <returns>The services.</returns>
+    /// <exception cref="FormatException">The range is not an IPv4 CIDR.</exception>
+    public static IServiceCollection AddClusterIPAllocator(this IServiceCollection services, string range)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(range);
+        services.AddSingleton(new Services.ServiceClusterIPRange(Domain.Networking.Ipv4Cidr.Parse(range)));
+        services.TryAddSingleton<Services.ClusterIPAllocator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, Services.ClusterIPAllocator>(sp => sp.GetRequiredService<Services.ClusterIPAllocator>()));
+        return services;
+    }
 }

@@ -8,7 +8,7 @@ namespace DurableKube.Runtime.Process;
 /// <content>Sandboxes (pods) and the node.</content>
 internal sealed partial class ProcessContainerRuntime
 {
-    /// <summary>The address of every pod and of the node: processes share the host's network.</summary>
+    /// <summary>The address of the node (and of pods whose record predates pod addresses).</summary>
     internal const string LoopbackAddress = "127.0.0.1";
 
     /// <inheritdoc />
@@ -22,18 +22,68 @@ internal sealed partial class ProcessContainerRuntime
         try
         {
             Directory.CreateDirectory(_layout.SandboxWorkingDirectory(spec.PodUid));
-            if (!File.Exists(_layout.SandboxFile(spec.PodUid)))
+            if (ReadSandbox(spec.PodUid) is { } existing)
             {
-                var record = new SandboxRecord(spec.PodUid, spec.Namespace, spec.PodName, spec.NodeName, _time.GetUtcNow());
+                return SandboxStatus.Ready(existing.PodIP ?? LoopbackAddress, LoopbackAddress);
+            }
+
+            // One allocation at a time: two pods never take one address.
+            await _addressGate.WaitAsync(cancellationToken);
+            try
+            {
+                var podIP = AllocatePodAddress(spec.PodUid);
+                var record = new SandboxRecord(spec.PodUid, spec.Namespace, spec.PodName, spec.NodeName, _time.GetUtcNow(), podIP);
                 RunFiles.WriteAtomic(_layout.SandboxFile(spec.PodUid), JsonSerializer.Serialize(record, StateJsonContext.Default.SandboxRecord));
+                return SandboxStatus.Ready(podIP, LoopbackAddress);
+            }
+            finally
+            {
+                _addressGate.Release();
             }
         }
         finally
         {
             gate.Release();
         }
+    }
 
-        return SandboxStatus.Ready(LoopbackAddress, LoopbackAddress);
+    /// <summary>Reads a pod's sandbox record, or null when it has none (or an unreadable one).</summary>
+    /// <param name="podUid">The pod's uid.</param>
+    /// <returns>The record.</returns>
+    private SandboxRecord? ReadSandbox(string podUid)
+    {
+        try
+        {
+            var file = _layout.SandboxFile(podUid);
+            return File.Exists(file) ? JsonSerializer.Deserialize(File.ReadAllText(file), StateJsonContext.Default.SandboxRecord) : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Gives a new sandbox the first free address of the pod range after the last one given (as host-local IPAM does,
+    /// so a freed address is not handed out again at once); the addresses in use are those of the sandbox records.
+    /// </summary>
+    /// <param name="podUid">The pod's uid.</param>
+    /// <returns>The address.</returns>
+    private string AllocatePodAddress(string podUid)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pod in _layout.EnumeratePods())
+        {
+            if (pod != podUid && ReadSandbox(pod)?.PodIP is { } used)
+            {
+                taken.Add(used);
+            }
+        }
+
+        var address = _podRange.FirstFree(taken, _nextPodAddress)
+            ?? throw new ContainerRuntimeException($"The pod range {_podRange} has no free address: {taken.Count} pods hold one.", transient: true);
+        _nextPodAddress = _podRange.OffsetOf(address) + 1;
+        return address.ToString();
     }
 
     /// <inheritdoc />

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Threading.Channels;
+using DurableKube.Domain.Networking;
 using DurableKube.Ports.Runtime;
 using DurableKube.Runtime.Process.Logs;
 using DurableKube.Runtime.Process.Processes;
@@ -39,6 +40,9 @@ internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyn
     private readonly ILogger _logger;
     private readonly StateLayout _layout;
     private readonly SemaphoreSlim _initGate = new(1, 1);
+    private readonly SemaphoreSlim _addressGate = new(1, 1);
+    private readonly Ipv4Cidr _podRange;
+    private long _nextPodAddress = 1;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LiveRun> _live = new(StringComparer.Ordinal);
@@ -65,6 +69,7 @@ internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyn
         _time = time;
         _logger = logger;
         _layout = new StateLayout(Path.GetFullPath(_options.Root));
+        _podRange = Ipv4Cidr.Parse(_options.PodCidr);
     }
 
     /// <inheritdoc />
@@ -178,6 +183,7 @@ internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyn
         _pumps.Clear();
         _lifetime.Dispose();
         _initGate.Dispose();
+        _addressGate.Dispose();
     }
 
     /// <summary>Detaches as <see cref="DisposeAsync"/> does, for containers that dispose synchronously.</summary>

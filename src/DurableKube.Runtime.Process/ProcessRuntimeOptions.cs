@@ -30,4 +30,16 @@ public sealed class ProcessRuntimeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ExitPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Gets or sets the range pods take their own loopback address from (<c>Runtime__PodCidr</c>; every address of
+    /// 127.0.0.0/8 reaches this machine on Linux). Each sandbox gets the lowest free address after the last one given,
+    /// keeps it in its record across restarts of the host, and frees it when removed.
+    /// </summary>
+    [Required]
+    [RegularExpression(@"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d{1,2}$", ErrorMessage = "Runtime:PodCidr must be an IPv4 range such as 127.1.0.0/16.")]
+    public string PodCidr { get; set; } = DefaultPodCidr;
+
+    /// <summary>The default pod range.</summary>
+    public const string DefaultPodCidr = "127.1.0.0/16";
 }

@@ -11,7 +11,7 @@ public static class ProcessRuntimeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the process container runtime (Linux only) as the <see cref="IContainerRuntime"/> singleton, with its
-    /// options bound from the <c>Runtime:Process</c> section and validated at start-up, and a hosted service that
+    /// options bound from the <c>Runtime:Process</c> section (and the pod range from <c>Runtime:PodCidr</c>) and validated at start-up, and a hosted service that
     /// starts it with the host and ends its runs when the host stops cleanly.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -29,6 +29,7 @@ public static class ProcessRuntimeServiceCollectionExtensions
 
         services.AddOptions<ProcessRuntimeOptions>()
             .Bind(configuration.GetSection(ProcessRuntimeOptions.SectionName))
+            .Configure(options => options.PodCidr = configuration[PodCidrKey] is { Length: > 0 } cidr ? cidr : options.PodCidr)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -37,6 +38,9 @@ public static class ProcessRuntimeServiceCollectionExtensions
         services.AddHostedService<ProcessRuntimeHostedService>();
         return services;
     }
+
+    /// <summary>The configuration key of the pod range (<c>Runtime__PodCidr</c>).</summary>
+    public const string PodCidrKey = "Runtime:PodCidr";
 
     [SupportedOSPlatform("linux")]
     private static ProcessContainerRuntime ResolveRuntime(IServiceProvider provider) =>

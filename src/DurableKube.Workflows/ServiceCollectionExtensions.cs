@@ -8,6 +8,7 @@ using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Services;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
@@ -51,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncCronJobActivity>();
         services.TryAddTransient<SyncDeploymentActivity>();
         services.TryAddTransient<SyncStatefulSetActivity>();
+        services.TryAddTransient<SyncEndpointsActivity>();
         services.TryAddSingleton<PodBinder>();
         services.TryAddTransient<ObserveNodeActivity>();
         services.TryAddTransient<ResyncChangesActivity>();
@@ -65,6 +67,7 @@ public static class ServiceCollectionExtensions
         services.AddControllerHandler(CronJobController.Definition);
         services.AddControllerHandler(DeploymentController.Definition);
         services.AddControllerHandler(StatefulSetController.Definition);
+        services.AddChangeHandler<ServiceChangeHandler>();
         services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());

@@ -11,6 +11,7 @@ using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Services;
 using DurableKube.Workflows.StatefulSets;
 using DurableKube.Workflows.Pods;
 using k8s.Models;
@@ -84,6 +85,7 @@ public sealed class ActivityFunctionsTests : IDisposable
         { SyncCronJobActivity.Name, CronJobController.Definition.Kind.GroupResource },
         { SyncDeploymentActivity.Name, DeploymentController.Definition.Kind.GroupResource },
         { SyncStatefulSetActivity.Name, StatefulSetController.Definition.Kind.GroupResource },
+        { SyncEndpointsActivity.Name, EndpointsController.Definition.Kind.GroupResource },
     };
 
     private Task<ControllerSyncResult> SyncController(string activity, ControllerRef reference) => activity switch
@@ -93,6 +95,7 @@ public sealed class ActivityFunctionsTests : IDisposable
         SyncCronJobActivity.Name => ActivityFunctions.SyncCronJobAsync(reference, _harness.Context),
         SyncDeploymentActivity.Name => ActivityFunctions.SyncDeploymentAsync(reference, _harness.Context),
         SyncStatefulSetActivity.Name => ActivityFunctions.SyncStatefulSetAsync(reference, _harness.Context),
+        SyncEndpointsActivity.Name => ActivityFunctions.SyncEndpointsAsync(reference, _harness.Context),
         _ => throw new ArgumentOutOfRangeException(nameof(activity), activity, "No such activity wrapper."),
     };
 

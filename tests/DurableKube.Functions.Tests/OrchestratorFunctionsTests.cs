@@ -6,6 +6,7 @@ using DurableKube.Workflows.Deployments;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Services;
 using DurableKube.Workflows.StatefulSets;
 using DurableKube.Functions.Workflows;
 using DurableKube.Workflows.Namespaces;
@@ -98,6 +99,7 @@ public sealed class OrchestratorFunctionsTests
         { CronJobController.Name, SyncCronJobActivity.Name, CronJobController.Definition.Kind.GroupResource },
         { DeploymentController.Name, SyncDeploymentActivity.Name, DeploymentController.Definition.Kind.GroupResource },
         { StatefulSetController.Name, SyncStatefulSetActivity.Name, StatefulSetController.Definition.Kind.GroupResource },
+        { EndpointsController.Name, SyncEndpointsActivity.Name, EndpointsController.Definition.Kind.GroupResource },
     };
 
     private static Task<string?> RunController(string name, TaskOrchestrationContext context) => name switch
@@ -107,6 +109,7 @@ public sealed class OrchestratorFunctionsTests
         CronJobController.Name => OrchestratorFunctions.CronJobControllerAsync(context),
         DeploymentController.Name => OrchestratorFunctions.DeploymentControllerAsync(context),
         StatefulSetController.Name => OrchestratorFunctions.StatefulSetControllerAsync(context),
+        EndpointsController.Name => OrchestratorFunctions.EndpointsControllerAsync(context),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such controller wrapper."),
     };
 

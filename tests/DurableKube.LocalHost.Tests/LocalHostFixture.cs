@@ -37,6 +37,12 @@ public sealed class LocalHostFixture : IAsyncLifetime
     /// <summary>Gets the fake ARM server behind the ACI node.</summary>
     public FakeArmServer Arm { get; private set; } = null!;
 
+    /// <summary>Gets this host's pod range (a loopback /16 of its own).</summary>
+    public string PodCidr => $"127.{2 + (Port % 90)}.0.0/16";
+
+    /// <summary>Gets this host's service range (a loopback /16 of its own).</summary>
+    public string ServiceCidr => $"127.{100 + (Port % 90)}.0.0/16";
+
     /// <summary>Gets the kubeconfig up.sh wrote.</summary>
     public string Kubeconfig => Path.Combine(RunDirectory, "kubeconfig");
 
@@ -188,6 +194,10 @@ public sealed class LocalHostFixture : IAsyncLifetime
         ["Storage__ObjectsTable"] = "e2eobjects" + _suffix,
         ["Storage__ChangeQueue"] = "e2e-changes-" + _suffix,
         ["Node__Name"] = NodeName,
+
+        // Ranges of this host's own, so test hosts running side by side never share a pod address or a ClusterIP.
+        ["Runtime__PodCidr"] = PodCidr,
+        ["Services__ClusterIPRange"] = ServiceCidr,
         ["Kubelet__BackoffInitial"] = "00:00:01",
         ["Kubelet__BackoffMax"] = "00:00:04",
         ["Kubelet__SandboxPoll"] = "00:00:01",

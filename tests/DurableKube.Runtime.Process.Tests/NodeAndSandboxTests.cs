@@ -7,7 +7,7 @@ namespace DurableKube.Runtime.Process.Tests;
 public sealed class NodeAndSandboxTests
 {
     [Fact]
-    public async Task Sandboxes_share_the_hosts_loopback_address_and_are_created_once()
+    public async Task Sandboxes_get_their_own_loopback_address_and_are_created_once()
     {
         await using var root = new TestRoot();
         var runtime = root.CreateRuntime();
@@ -18,10 +18,61 @@ public sealed class NodeAndSandboxTests
         var written = File.ReadAllText(sandboxFile);
         var second = await runtime.CreateSandboxAsync(spec);
 
-        Assert.Equal(SandboxStatus.Ready("127.0.0.1", "127.0.0.1"), first);
+        Assert.Equal(SandboxStatus.Ready("127.1.0.1", "127.0.0.1"), first);
         Assert.Equal(first, second);
         Assert.Equal(written, File.ReadAllText(sandboxFile));
         Assert.True(Directory.Exists(Path.Combine(root.Path, "pods", "p1", "sandbox")));
+    }
+
+    [Fact]
+    public async Task Pod_addresses_are_unique_kept_across_a_restart_and_freed_on_removal()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+        var created = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            runtime.CreateSandboxAsync(new SandboxSpec($"p{i}", "default", $"web-{i}", "node-1"))));
+        Assert.Equal(20, created.Select(s => s.PodIP).Distinct().Count());
+        Assert.All(created, s => Assert.StartsWith("127.1.0.", s.PodIP, StringComparison.Ordinal));
+        Assert.All(created, s => Assert.Equal("127.0.0.1", s.HostIP));
+
+        await runtime.DisposeAsync();
+        var restarted = root.CreateRuntime();
+        var again = await restarted.CreateSandboxAsync(new SandboxSpec("p3", "default", "web-3", "node-1"));
+        Assert.Equal(created[3].PodIP, again.PodIP);
+
+        await restarted.RemoveSandboxAsync("p3");
+        var taken = new HashSet<string?>(created.Select(s => s.PodIP));
+        taken.Remove(created[3].PodIP);
+        var fresh = await restarted.CreateSandboxAsync(new SandboxSpec("p-new", "default", "web-new", "node-1"));
+        Assert.DoesNotContain(fresh.PodIP, taken);
+    }
+
+    [Fact]
+    public async Task A_full_pod_range_refuses_a_sandbox_as_a_transient_error()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime(podCidr: "127.1.9.0/30");
+        await runtime.CreateSandboxAsync(new SandboxSpec("a", "default", "a", "node-1"));
+        await runtime.CreateSandboxAsync(new SandboxSpec("b", "default", "b", "node-1"));
+
+        var error = await Assert.ThrowsAsync<ContainerRuntimeException>(() => runtime.CreateSandboxAsync(new SandboxSpec("c", "default", "c", "node-1")));
+
+        Assert.True(error.Transient);
+        Assert.Contains("127.1.9.0/30", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sandbox_recorded_before_pod_addresses_keeps_the_hosts_address()
+    {
+        await using var root = new TestRoot();
+        Directory.CreateDirectory(Path.Combine(root.Path, "pods", "old"));
+        File.WriteAllText(Path.Combine(root.Path, "pods", "old", "sandbox.json"),
+            """{"podUid":"old","namespace":"default","podName":"old","nodeName":"node-1","createdAt":"2026-01-01T00:00:00+00:00"}""");
+        var runtime = root.CreateRuntime();
+
+        var status = await runtime.CreateSandboxAsync(new SandboxSpec("old", "default", "old", "node-1"));
+
+        Assert.Equal(SandboxStatus.Ready("127.0.0.1", "127.0.0.1"), status);
     }
 
     [Fact]

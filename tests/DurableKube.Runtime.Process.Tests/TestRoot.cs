@@ -26,13 +26,14 @@ internal sealed class TestRoot : IAsyncDisposable
 
     public string Path { get; }
 
-    public ProcessContainerRuntime CreateRuntime(TimeSpan? shutdownGrace = null)
+    public ProcessContainerRuntime CreateRuntime(TimeSpan? shutdownGrace = null, string? podCidr = null)
     {
         var options = new ProcessRuntimeOptions
         {
             Root = Path,
             ExitPollInterval = TimeSpan.FromMilliseconds(50),
             ShutdownGracePeriod = shutdownGrace ?? TimeSpan.FromSeconds(10),
+            PodCidr = podCidr ?? ProcessRuntimeOptions.DefaultPodCidr,
         };
         var runtime = new ProcessContainerRuntime(Options.Create(options), TimeProvider.System, NullLogger<ProcessContainerRuntime>.Instance);
         _runtimes.Add(runtime);

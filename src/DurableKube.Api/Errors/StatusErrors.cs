@@ -49,6 +49,8 @@ internal static class StatusErrors
 
     public static ApiException Expired(string message) => Failure(410, "Expired", message, null);
 
+    public static ApiException ServiceUnavailable(string message) => Failure(503, "ServiceUnavailable", message, null);
+
     public static ApiException InternalError(string message) =>
         Failure(500, "InternalError", "Internal error occurred: " + message, new V1StatusDetails
         {

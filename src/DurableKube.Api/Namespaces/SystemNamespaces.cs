@@ -3,9 +3,11 @@ using DurableKube.Domain.Resources;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
 using DurableKube.Registry;
+using DurableKube.Registry.Services;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DurableKube.Api.Namespaces;
 
@@ -14,7 +16,17 @@ namespace DurableKube.Api.Namespaces;
 /// <c>kube-node-lease</c>) at start-up, as the API server's system namespaces controller does; it is
 /// idempotent and keeps retrying in the background while the store does not answer.
 /// </summary>
-internal sealed class SystemNamespaces(ObjectRegistry registry, TimeProvider time, ILogger<SystemNamespaces> logger) : IHostedService, IDisposable
+/// <remarks>
+/// It then makes the <c>kubernetes</c> Service in <c>default</c> (the service range's first address, port 443 named
+/// <c>https</c>, targetPort the API's port) with its Endpoints and EndpointSlice naming the API server, as the API
+/// server's own controller does; an existing one is left as it is.
+/// </remarks>
+internal sealed class SystemNamespaces(
+    ObjectRegistry registry,
+    TimeProvider time,
+    IOptions<KubernetesApiOptions> options,
+    ILogger<SystemNamespaces> logger,
+    ServiceClusterIPRange? range = null) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _background = Task.CompletedTask;
@@ -59,6 +71,70 @@ internal sealed class SystemNamespaces(ObjectRegistry registry, TimeProvider tim
             {
                 // Another instance made it first.
             }
+        }
+
+        if (range is not null)
+        {
+            await EnsureKubernetesServiceAsync(range, cancellationToken);
+        }
+    }
+
+    /// <summary>Creates the <c>kubernetes</c> Service, its Endpoints and its EndpointSlice if missing.</summary>
+    private async Task EnsureKubernetesServiceAsync(ServiceClusterIPRange serviceRange, CancellationToken cancellationToken)
+    {
+        const string Name = "kubernetes";
+        var settings = options.Value;
+        var labels = new Dictionary<string, string> { ["component"] = "apiserver", ["provider"] = "kubernetes" };
+        if (await registry.GetAsync(new ObjectKey(ResourceTypes.Services, "default", Name), cancellationToken) is null)
+        {
+            var service = new V1Service
+            {
+                Metadata = new V1ObjectMeta { Name = Name, NamespaceProperty = "default", Labels = labels },
+                Spec = new V1ServiceSpec
+                {
+                    Type = "ClusterIP",
+                    ClusterIP = serviceRange.KubernetesServiceIP,
+                    Ports = [new V1ServicePort { Name = "https", Port = 443, Protocol = "TCP", TargetPort = settings.AdvertisePort }],
+                    SessionAffinity = "None",
+                },
+            };
+            await CreateIfAbsentAsync(ResourceTypes.Services, service, cancellationToken);
+        }
+
+        if (settings.AdvertiseAddress is not { Length: > 0 } address)
+        {
+            return;
+        }
+
+        var port = settings.AdvertisePort;
+        await CreateIfAbsentAsync(ResourceTypes.Endpoints, new V1Endpoints
+        {
+            Metadata = new V1ObjectMeta { Name = Name, NamespaceProperty = "default", Labels = new Dictionary<string, string> { ["endpointslice.kubernetes.io/skip-mirror"] = "true" } },
+            Subsets = [new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = address }], Ports = [new Corev1EndpointPort { Name = "https", Port = port, Protocol = "TCP" }] }],
+        }, cancellationToken);
+        await CreateIfAbsentAsync(ResourceTypes.EndpointSlices, new V1EndpointSlice
+        {
+            Metadata = new V1ObjectMeta { Name = Name, NamespaceProperty = "default", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = Name } },
+            AddressType = "IPv4",
+            Endpoints = [new V1Endpoint { Addresses = [address], Conditions = new V1EndpointConditions { Ready = true, Serving = true, Terminating = false } }],
+            Ports = [new Discoveryv1EndpointPort { Name = "https", Port = port, Protocol = "TCP" }],
+        }, cancellationToken);
+    }
+
+    private async Task CreateIfAbsentAsync(ResourceType type, k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken)
+    {
+        if (await registry.GetAsync(new ObjectKey(type, obj.Metadata.NamespaceProperty, obj.Metadata.Name), cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await registry.CreateAsync(type, obj, cancellationToken: cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
+        {
+            // Another instance made it first.
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
 using DurableKube.Api.Pods;
+using DurableKube.Api.Proxy;
 using DurableKube.Api.Streaming;
 using DurableKube.Api.Tables;
 using DurableKube.Api.Watch;
@@ -30,7 +31,7 @@ internal sealed partial class ResourceHandler
     private static readonly HashSet<string> ServedSubresources = new(StringComparer.Ordinal)
     {
         Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name, Subresource.Scale.Name,
-        Subresource.EphemeralContainers.Name, Subresource.Exec.Name, Subresource.Attach.Name, Subresource.PortForward.Name,
+        Subresource.EphemeralContainers.Name, Subresource.Exec.Name, Subresource.Attach.Name, Subresource.PortForward.Name, Subresource.Proxy.Name,
     };
 
     private readonly ObjectRegistry _registry;
@@ -40,10 +41,11 @@ internal sealed partial class ResourceHandler
     private readonly PodLogHandler _logs;
     private readonly PodStreamHandler _streams;
     private readonly PortForwardHandler _portForward;
+    private readonly ProxyHandler _proxy;
 
     public ResourceHandler(
         ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, WatchHandler watch, PodLogHandler logs,
-        PodStreamHandler streams, PortForwardHandler portForward)
+        PodStreamHandler streams, PortForwardHandler portForward, ProxyHandler proxy)
     {
         var unserved = registry.Kinds.All.SelectMany(k => k.Subresources.Select(s => (Kind: k, s.Name))).Where(p => !ServedSubresources.Contains(p.Name)).ToList();
         if (unserved.Count > 0)
@@ -59,6 +61,7 @@ internal sealed partial class ResourceHandler
         _logs = logs;
         _streams = streams;
         _portForward = portForward;
+        _proxy = proxy;
     }
 
     private KindRegistry Kinds => _registry.Kinds;
@@ -67,6 +70,12 @@ internal sealed partial class ResourceHandler
     {
         var method = request.Http.Request.Method;
         var route = request.Route;
+        if (route.Subresource == Subresource.Proxy.Name && request.Kind.Has(Subresource.Proxy.Name) && !route.WatchPrefix)
+        {
+            // Every method goes through to the backend.
+            return _proxy.HandleAsync(request);
+        }
+
         if (route.Subresource is { } subresource)
         {
             return HandleSubresourceAsync(request, subresource, method);

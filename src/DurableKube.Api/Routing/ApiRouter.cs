@@ -112,7 +112,8 @@ internal sealed class ApiRouter(KindRegistry kinds)
             rest = rest[2..];
         }
 
-        if (rest.Length > 3)
+        // {resource}/{name}/proxy/{path...}: the proxy subresource takes the rest of the path.
+        if (rest.Length > 3 && rest[2] != "proxy")
         {
             return ApiRoute.NotFound;
         }

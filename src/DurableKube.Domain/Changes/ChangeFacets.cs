@@ -29,6 +29,9 @@ public enum ChangeFacets
     /// <summary>The deletion: a deletionTimestamp appeared or its grace period changed.</summary>
     Deletion = 64,
 
+    /// <summary>Of a pod: what makes it an endpoint of a Service or not, its address, its Ready condition or its phase.</summary>
+    Serving = 128,
+
     /// <summary>Everything: an object created or removed.</summary>
-    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion,
+    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion | Serving,
 }

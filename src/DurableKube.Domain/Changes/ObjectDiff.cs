@@ -43,8 +43,16 @@ public static class ObjectDiff
         facets |= a.DeletionTimestamp != b.DeletionTimestamp || a.DeletionGracePeriodSeconds != b.DeletionGracePeriodSeconds
             ? ChangeFacets.Deletion
             : ChangeFacets.None;
+        if (old is V1Pod podBefore && now is V1Pod podAfter && ServingOf(podBefore) != ServingOf(podAfter))
+        {
+            facets |= ChangeFacets.Serving;
+        }
+
         return facets;
     }
+
+    private static (string? PodIP, string? Ready, string? Phase) ServingOf(V1Pod pod) =>
+        (pod.Status?.PodIP, pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status, pod.Status?.Phase);
 
     private static JsonObject Without(JsonObject obj, IEnumerable<string> names)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DurableKube.Domain.Printing;
+using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization.Protobuf;
 using DurableKube.Domain.Strategies;
 using k8s.Models;
@@ -24,7 +25,7 @@ public static class CoreKinds
                 _ => null,
             }),
         Fields = obj => PodFields((V1Pod)obj),
-        Subresources = [Subresource.Status, Subresource.Log, Subresource.Binding, Subresource.EphemeralContainers, Subresource.Exec, Subresource.Attach, Subresource.PortForward],
+        Subresources = [Subresource.Status, Subresource.Log, Subresource.Binding, Subresource.EphemeralContainers, Subresource.Exec, Subresource.Attach, Subresource.PortForward, Subresource.Proxy],
         CollectsDependents = false,
     };
 
@@ -52,8 +53,23 @@ public static class CoreKinds
         CollectsDependents = false,
     };
 
+    /// <summary>Gets Services: a ClusterIP from the allocator, endpoints from their controller, a proxy route (pkg/registry/core/service).</summary>
+    public static KindDescriptor Services { get; } = new(new ServiceStrategy())
+    {
+        Categories = ["all"],
+        Printer = TablePrinter.For<V1Service>(ServicePrinter.Columns, ServicePrinter.Cells),
+        Subresources = [Subresource.Status, Subresource.Proxy],
+    };
+
+    /// <summary>Gets Endpoints: the endpoints controller keeps those of Services with a selector (pkg/registry/core/endpoint).</summary>
+    public static KindDescriptor Endpoints { get; } = new(new ObjectStrategy(ResourceTypes.Endpoints))
+    {
+        Printer = TablePrinter.For<V1Endpoints>(ServicePrinter.EndpointsColumns, ServicePrinter.EndpointsCells),
+        CollectsDependents = false,
+    };
+
     /// <summary>Gets every core kind.</summary>
-    public static IReadOnlyList<KindDescriptor> All { get; } = [Pods, Namespaces, Nodes];
+    public static IReadOnlyList<KindDescriptor> All { get; } = [Pods, Namespaces, Nodes, Services, Endpoints];
 
     private static IEnumerable<(string, string?)> PodFields(V1Pod pod)
     {

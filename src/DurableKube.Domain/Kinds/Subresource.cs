@@ -38,4 +38,7 @@ public sealed record Subresource(string Name, IReadOnlyList<string> Verbs, (stri
 
     /// <summary>The <c>scale</c> subresource: reads and writes the replica count as an <c>autoscaling/v1</c> Scale.</summary>
     public static readonly Subresource Scale = new("scale", ["get", "patch", "update"], ("autoscaling", "v1", "Scale"));
+
+    /// <summary>The <c>proxy</c> subresource of Services and Pods: HTTP to a ready endpoint or to the pod's address (<c>{name}[:{port}]/proxy/{path}</c>).</summary>
+    public static readonly Subresource Proxy = new("proxy", ["create", "delete", "get", "patch", "update"]);
 }

@@ -25,6 +25,14 @@ public static class ContainerResolver
     /// Whether the runtime runs the image's own entrypoint when the spec gives no command (Docker, ACI); when it
     /// does not, a container without a command cannot be created.
     /// </param>
+    /// <param name="nodeAllocatable">
+    /// The node's allocatable resources: a <c>resourceFieldRef</c> to a limit the container does not set takes the
+    /// node's allocatable amount, as the kubelet does; without them such a reference cannot be resolved.
+    /// </param>
+    /// <param name="serviceEnvironment">
+    /// The Services' variables (<see cref="Services.ServiceEnvironment"/>): <c>env</c> may refer to them, and each one
+    /// <c>env</c> does not define is added, as the kubelet does.
+    /// </param>
     /// <returns>Whether the container can be started.</returns>
     public static bool TryResolve(
         V1Pod pod,
@@ -33,7 +41,9 @@ public static class ContainerResolver
         SandboxAddresses? sandbox,
         out ResolvedContainer? resolved,
         out ContainerCreateError? error,
-        bool runsImages = false)
+        bool runsImages = false,
+        IDictionary<string, ResourceQuantity>? nodeAllocatable = null,
+        IReadOnlyList<KeyValuePair<string, string>>? serviceEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
@@ -59,12 +69,17 @@ public static class ContainerResolver
 
         var environment = new List<KeyValuePair<string, string>>();
         var defined = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in serviceEnvironment ?? [])
+        {
+            defined[name] = value;
+        }
+
         foreach (var variable in container.Env ?? [])
         {
             string value;
             if (variable.ValueFrom is { } from)
             {
-                if (!TryValueFrom(pod, container, from, nodeName, sandbox, out value, out var why))
+                if (!TryValueFrom(pod, container, from, nodeName, sandbox, nodeAllocatable, out value, out var why))
                 {
                     error = ContainerCreateError.Config(why);
                     return false;
@@ -89,6 +104,14 @@ public static class ContainerResolver
             defined[variable.Name] = value;
         }
 
+        foreach (var (name, value) in serviceEnvironment ?? [])
+        {
+            if (!environment.Any(e => e.Key == name))
+            {
+                environment.Add(new(name, value));
+            }
+        }
+
         string? Lookup(string name) => defined.GetValueOrDefault(name);
         var args = (container.Args ?? []).Select(a => VariableExpansion.Expand(a, Lookup)).ToList();
         var workingDirectory = string.IsNullOrEmpty(container.WorkingDir) ? null : container.WorkingDir;
@@ -105,7 +128,14 @@ public static class ContainerResolver
     }
 
     private static bool TryValueFrom(
-        V1Pod pod, V1Container container, V1EnvVarSource from, string? nodeName, SandboxAddresses? sandbox, out string value, out string error)
+        V1Pod pod,
+        V1Container container,
+        V1EnvVarSource from,
+        string? nodeName,
+        SandboxAddresses? sandbox,
+        IDictionary<string, ResourceQuantity>? nodeAllocatable,
+        out string value,
+        out string error)
     {
         value = string.Empty;
         error = string.Empty;
@@ -140,23 +170,44 @@ public static class ContainerResolver
             var target = string.IsNullOrEmpty(resource.ContainerName)
                 ? container
                 : (pod.Spec.Containers ?? []).Concat(pod.Spec.InitContainers ?? []).FirstOrDefault(c => c.Name == resource.ContainerName);
+            if (target is null)
+            {
+                error = $"resourceFieldRef of container \"{container.Name}\" names container \"{resource.ContainerName}\", which is not in the pod";
+                return false;
+            }
+
             var parts = (resource.Resource ?? string.Empty).Split('.');
             var (kind, name) = parts.Length == 2 ? (parts[0], parts[1]) : (string.Empty, string.Empty);
-            var amounts = kind switch
+            if (kind is not ("limits" or "requests") || name is not ("cpu" or "memory" or "ephemeral-storage"))
             {
-                "limits" => target?.Resources?.Limits,
-                "requests" => target?.Resources?.Requests,
-                _ => null,
-            };
-            if (amounts is null || !amounts.TryGetValue(name, out var quantity))
+                error = $"unsupported container resource : {resource.Resource}";
+                return false;
+            }
+
+            decimal amount;
+            if ((kind == "limits" ? target.Resources?.Limits : target.Resources?.Requests) is { } set && set.TryGetValue(name, out var quantity))
             {
-                error = $"resourceFieldRef \"{resource.Resource}\" of container \"{container.Name}\" needs that resource set in the container spec: "
-                    + "the process runtime has no node allocatable to fall back on";
+                amount = quantity.ToDecimal();
+            }
+            else if (kind == "requests")
+            {
+                // No request: zero, as the kubelet reads an absent quantity.
+                amount = 0m;
+            }
+            else if (nodeAllocatable is not null && nodeAllocatable.TryGetValue(name, out var allocatable))
+            {
+                // No limit: the node's allocatable amount (the kubelet's MergeContainerResourceLimits).
+                amount = allocatable.ToDecimal();
+            }
+            else
+            {
+                error = $"resourceFieldRef \"{resource.Resource}\" of container \"{container.Name}\": the container sets no limit and node "
+                    + $"\"{nodeName}\" reports no allocatable {name}";
                 return false;
             }
 
             var divisor = resource.Divisor?.ToDecimal() is { } d && d != 0 ? d : 1m;
-            value = decimal.Ceiling(quantity.ToDecimal() / divisor).ToString(CultureInfo.InvariantCulture);
+            value = decimal.Ceiling(amount / divisor).ToString(CultureInfo.InvariantCulture);
             return true;
         }
 

@@ -53,4 +53,24 @@ public static class ResourceTypes
     public static readonly ResourceType ControllerRevisions = new(
         Group: "apps", Version: "v1", Plural: "controllerrevisions", Singular: "controllerrevision", Kind: "ControllerRevision", Namespaced: true,
         ObjectType: typeof(V1ControllerRevision), ListType: typeof(V1ControllerRevisionList), ShortNames: []);
+
+    /// <summary>Services: a stable virtual address (ClusterIP) and name in front of the pods their selector picks.</summary>
+    public static readonly ResourceType Services = new(
+        Group: "", Version: "v1", Plural: "services", Singular: "service", Kind: "Service", Namespaced: true,
+        ObjectType: typeof(V1Service), ListType: typeof(V1ServiceList), ShortNames: ["svc"]);
+
+    /// <summary>Endpoints: the addresses of a Service's pods, kept by its endpoints controller (or by hand for a Service without selector).</summary>
+    public static readonly ResourceType Endpoints = new(
+        Group: "", Version: "v1", Plural: "endpoints", Singular: "endpoints", Kind: "Endpoints", Namespaced: true,
+        ObjectType: typeof(V1Endpoints), ListType: typeof(V1EndpointsList), ShortNames: ["ep"]);
+
+    /// <summary>EndpointSlices: a Service's endpoints in slices of at most 100, with their conditions.</summary>
+    public static readonly ResourceType EndpointSlices = new(
+        Group: "discovery.k8s.io", Version: "v1", Plural: "endpointslices", Singular: "endpointslice", Kind: "EndpointSlice", Namespaced: true,
+        ObjectType: typeof(V1EndpointSlice), ListType: typeof(V1EndpointSliceList), ShortNames: []);
+
+    /// <summary>IPAddresses: one per allocated ClusterIP, named by the address; creating one is what reserves it.</summary>
+    public static readonly ResourceType IPAddresses = new(
+        Group: "networking.k8s.io", Version: "v1", Plural: "ipaddresses", Singular: "ipaddress", Kind: "IPAddress", Namespaced: false,
+        ObjectType: typeof(V1IPAddress), ListType: typeof(V1IPAddressList), ShortNames: ["ip"]);
 }

@@ -48,6 +48,35 @@ public static partial class NameValidation
         return errors;
     }
 
+    /// <summary>Checks a DNS-1035 label (Service names): at most 63 lower-case alphanumerics or '-', starting with a letter.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The failure messages.</returns>
+    public static IReadOnlyList<string> IsDns1035Label(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var errors = new List<string>();
+        if (value.Length > Dns1123LabelMaxLength)
+        {
+            errors.Add(MaxLengthError(Dns1123LabelMaxLength));
+        }
+
+        if (!Dns1035Label().IsMatch(value))
+        {
+            errors.Add(RegexError(
+                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+                "[a-z]([-a-z0-9]*[a-z0-9])?", "my-name", "abc-123"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>Checks a name (or generateName prefix) that must be a DNS-1035 label, as Service names are.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="prefix">Whether it is a generateName prefix.</param>
+    /// <returns>The failure messages.</returns>
+    public static IReadOnlyList<string> NameIsDns1035Label(string name, bool prefix) =>
+        IsDns1035Label(prefix ? MaskTrailingDash(name) : name);
+
     /// <summary>Checks a DNS-1123 subdomain (most object names): at most 253 characters of dot-separated labels.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The failure messages.</returns>
@@ -231,6 +260,9 @@ public static partial class NameValidation
 
     [GeneratedRegex("^" + Dns1123LabelFormat + "\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Dns1123Label();
+
+    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Dns1035Label();
 
     [GeneratedRegex("^" + Dns1123SubdomainFormat + "\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Dns1123Subdomain();

@@ -484,6 +484,11 @@ public static class PodValidation
             {
                 errors.Add(FieldError.Invalid(at, variable.Name, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
             }
+
+            if (variable.ValueFrom is { } from)
+            {
+                DownwardApiValidation.ValidateEnvSource(from, path.Index(i - 1).Child("valueFrom"), !string.IsNullOrEmpty(variable.Value), errors);
+            }
         }
     }
 

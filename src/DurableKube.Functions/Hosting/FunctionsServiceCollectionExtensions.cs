@@ -1,5 +1,7 @@
 using DurableKube.Api;
 using DurableKube.Hosting;
+using DurableKube.Registry;
+using DurableKube.Registry.Services;
 using DurableKube.Workflows;
 using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Probes;
@@ -25,6 +27,8 @@ public static class FunctionsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        // ClusterIPs are no machine's addresses in Azure: Kubernetes' usual range unless configured.
+        services.AddClusterIPAllocator(configuration[ServiceClusterIPRange.ConfigurationKey] is { Length: > 0 } range ? range : ServiceClusterIPRange.AzureDefault);
         services.AddDurableKube(configuration);
         services.AddChangeHandler<NodeAgentStarter>();
         services.AddHostedService<NodeProbers>();

@@ -9,6 +9,7 @@ using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
+using DurableKube.Workflows.Services;
 using DurableKube.Workflows.StatefulSets;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -109,6 +110,17 @@ public static class ActivityFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.InstanceServices.GetRequiredService<SyncStatefulSetActivity>().RunAsync(reference, context.CancellationToken);
+    }
+
+    /// <summary>Syncs a Service's Endpoints and EndpointSlices once.</summary>
+    /// <param name="reference">The Service.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>Whether it is gone (or has no selector).</returns>
+    [Function(SyncEndpointsActivity.Name)]
+    public static Task<ControllerSyncResult> SyncEndpointsAsync([ActivityTrigger] ControllerRef reference, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<SyncEndpointsActivity>().RunAsync(reference, context.CancellationToken);
     }
 
     /// <summary>Observes a node once: heartbeat, exits raised to the pods' workflows, orphans stopped; and whether it still holds pods.</summary>

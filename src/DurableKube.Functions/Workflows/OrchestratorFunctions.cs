@@ -11,6 +11,7 @@ using DurableKube.Workflows.ReplicaSets;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
+using DurableKube.Workflows.Services;
 using DurableKube.Workflows.StatefulSets;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -101,6 +102,16 @@ public static class OrchestratorFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return StatefulSetController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
+    }
+
+    /// <summary>The endpoints controller of one Service.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The Service's name once it is gone, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(EndpointsController.Name)]
+    public static Task<string?> EndpointsControllerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return EndpointsController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
     }
 
     /// <summary>The agent of one node, while the node holds pods.</summary>

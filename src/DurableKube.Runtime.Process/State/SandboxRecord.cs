@@ -6,4 +6,5 @@ namespace DurableKube.Runtime.Process.State;
 /// <param name="PodName">The pod's name.</param>
 /// <param name="NodeName">The node.</param>
 /// <param name="CreatedAt">When the sandbox was created.</param>
-internal sealed record SandboxRecord(string PodUid, string Namespace, string PodName, string NodeName, DateTimeOffset CreatedAt);
+/// <param name="PodIP">The pod's own loopback address (absent in records written before pods had one: 127.0.0.1).</param>
+internal sealed record SandboxRecord(string PodUid, string Namespace, string PodName, string NodeName, DateTimeOffset CreatedAt, string? PodIP = null);

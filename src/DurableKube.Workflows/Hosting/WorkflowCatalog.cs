@@ -8,6 +8,7 @@ using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Services;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.CronJobs;
 using DurableKube.Workflows.Deployments;
@@ -26,13 +27,13 @@ public static class WorkflowCatalog
     /// <summary>Gets the names of the orchestrators.</summary>
     public static IReadOnlyList<string> Orchestrators { get; } =
         [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name,
-         JobController.Name, CronJobController.Name, DeploymentController.Name, StatefulSetController.Name,
+         JobController.Name, CronJobController.Name, DeploymentController.Name, StatefulSetController.Name, EndpointsController.Name,
          NodeAgentLoop.Name, ResyncOrchestrator.Name];
 
     /// <summary>Gets the names of the activities.</summary>
     public static IReadOnlyList<string> Activities { get; } =
         [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name,
-         SyncJobActivity.Name, SyncCronJobActivity.Name, SyncDeploymentActivity.Name, SyncStatefulSetActivity.Name,
+         SyncJobActivity.Name, SyncCronJobActivity.Name, SyncDeploymentActivity.Name, SyncStatefulSetActivity.Name, SyncEndpointsActivity.Name,
          ObserveNodeActivity.Name, ResyncChangesActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
@@ -64,6 +65,9 @@ public static class WorkflowCatalog
             SyncDeploymentActivity.Name, (services, input, ct) => services.GetRequiredService<SyncDeploymentActivity>().RunAsync(input, ct));
         registrar.AddActivity<ControllerRef, ControllerSyncResult>(
             SyncStatefulSetActivity.Name, (services, input, ct) => services.GetRequiredService<SyncStatefulSetActivity>().RunAsync(input, ct));
+        registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(EndpointsController.Name, EndpointsController.RunAsync);
+        registrar.AddActivity<ControllerRef, ControllerSyncResult>(
+            SyncEndpointsActivity.Name, (services, input, ct) => services.GetRequiredService<SyncEndpointsActivity>().RunAsync(input, ct));
         registrar.AddOrchestrator<NodeAgentLoopState, string?>(NodeAgentLoop.Name, NodeAgentLoop.RunAsync);
         registrar.AddActivity<string, NodeObservation>(
             ObserveNodeActivity.Name,

@@ -2,6 +2,7 @@ using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Scheduling;
 using DurableKube.Domain.Serialization;
+using DurableKube.Domain.Services;
 using DurableKube.Ports.Runtime;
 using DurableKube.Domain.Kinds;
 using DurableKube.Ports.Store;
@@ -325,6 +326,16 @@ public sealed class SyncPodActivity
         return outcomes;
     }
 
+    /// <summary>The Services' variables a container gets: those of its namespace (unless enableServiceLinks is false) and the kubernetes Service.</summary>
+    private async Task<IReadOnlyList<KeyValuePair<string, string>>> ServiceEnvironmentAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        var inNamespace = pod.Spec.EnableServiceLinks == false
+            ? []
+            : await _registry.ListAsync<V1Service>(ResourceTypes.Services, pod.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+        var kubernetes = await _registry.GetAsync<V1Service>(ResourceTypes.Services, "default", "kubernetes", cancellationToken);
+        return ServiceEnvironment.For(pod, inNamespace, kubernetes);
+    }
+
     private Task<KubeletOutcome> BindAsync(V1Pod pod, CancellationToken cancellationToken) =>
         _binder.BindAsync(pod, _options.CurrentValue.ToSettings().ScheduleRetry, cancellationToken);
 
@@ -348,7 +359,12 @@ public sealed class SyncPodActivity
                 ContainerCreateError.RuntimeErrorReason, $"node \"{state.NodeName}\" runs whole pods and cannot add an ephemeral container to a running one"));
         }
 
-        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error, runtime.RunsImages))
+        // A resourceFieldRef to a limit the container does not set takes the node's allocatable amount.
+        var allocatable = (container.Env ?? []).Any(e => e.ValueFrom?.ResourceFieldRef is not null) && state.NodeName is { Length: > 0 } nodeName
+            ? (await _registry.GetAsync<V1Node>(ResourceTypes.Nodes, null, nodeName, cancellationToken))?.Status?.Allocatable
+            : null;
+        var services = await ServiceEnvironmentAsync(pod, cancellationToken);
+        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error, runtime.RunsImages, allocatable, services))
         {
             Log.NotCreated(_logger, state.Pod.Namespace, state.Pod.Name, start.Name, error!.Message);
             return new ContainerNotCreated(start.Name, error);

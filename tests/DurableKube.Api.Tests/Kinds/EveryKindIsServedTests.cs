@@ -277,7 +277,8 @@ public class EveryKindIsServedTests
         var walk = await Walk.StartAsync(api, kind);
         (await api.PostAsync(walk.Collection, walk.Sample.Json)).AssertOk(201);
 
-        foreach (var sub in walk.Kind.Subresources)
+        // The proxy takes every method through to a backend, so it answers what the backend answers: ProxyTests cover it.
+        foreach (var sub in walk.Kind.Subresources.Where(s => s.Name != Subresource.Proxy.Name))
         {
             var url = walk.Object + "/" + sub.Name;
             foreach (var (verb, method) in SubresourceVerbs)

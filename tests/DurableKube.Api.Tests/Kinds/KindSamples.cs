@@ -76,6 +76,26 @@ internal static class KindSamples
             {"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"walked"},
              "data":{"spec":{"template":{"$patch":"replace","metadata":{"labels":{"app":"walked"}}}}},"revision":1}
             """),
+
+        ["services"] = new("""
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"walked"},
+             "spec":{"selector":{"app":"walked"},"ports":[{"port":80,"targetPort":8080}]}}
+            """),
+
+        ["endpoints"] = new("""
+            {"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"walked"},
+             "subsets":[{"addresses":[{"ip":"127.1.0.9"}],"ports":[{"port":8080}]}]}
+            """),
+
+        ["endpointslices.discovery.k8s.io"] = new("""
+            {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"walked"},
+             "addressType":"IPv4","endpoints":[{"addresses":["127.1.0.9"]}],"ports":[{"port":8080}]}
+            """),
+
+        ["ipaddresses.networking.k8s.io"] = new("""
+            {"apiVersion":"networking.k8s.io/v1","kind":"IPAddress","metadata":{"name":"walked"},
+             "spec":{"parentRef":{"group":"","resource":"services","namespace":"default","name":"walked"}}}
+            """),
     };
 
     /// <summary>A sample object of one kind.</summary>

@@ -31,7 +31,7 @@ public class NamespaceTests
     {
         await using var api = await ApiHost.StartAsync();
         var before = await api.Store.GetResourceVersionAsync();
-        var service = new Api.Namespaces.SystemNamespaces(api.Registry, api.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Api.Namespaces.SystemNamespaces>.Instance);
+        var service = new Api.Namespaces.SystemNamespaces(api.Registry, api.Time, Microsoft.Extensions.Options.Options.Create(new KubernetesApiOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<Api.Namespaces.SystemNamespaces>.Instance);
 
         await service.EnsureAsync(CancellationToken.None);
 

@@ -20,7 +20,7 @@ public class SystemNamespacesTests
         var store = new FlakyStore(inner, failures: 3);
         var time = new FakeTimeProvider();
         var registry = new ObjectRegistry(store, BuiltInKinds.Registry(), [], time, NullLogger<ObjectRegistry>.Instance);
-        using var service = new SystemNamespaces(registry, time, NullLogger<SystemNamespaces>.Instance);
+        using var service = new SystemNamespaces(registry, time, Microsoft.Extensions.Options.Options.Create(new KubernetesApiOptions()), NullLogger<SystemNamespaces>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         for (var i = 0; i < 200 && (await inner.ListAsync(ResourceTypes.Namespaces, null, ListQuery.All)).Items.Count < 4; i++)

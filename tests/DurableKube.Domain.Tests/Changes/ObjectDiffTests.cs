@@ -29,8 +29,8 @@ public class ObjectDiffTests
     };
 
     [Theory]
-    [InlineData("status phase", ChangeFacets.Status)]
-    [InlineData("status added", ChangeFacets.Status)]
+    [InlineData("status phase", ChangeFacets.Status | ChangeFacets.Serving)]
+    [InlineData("status added", ChangeFacets.Status | ChangeFacets.Serving)]
     [InlineData("image", ChangeFacets.Spec)]
     [InlineData("label value", ChangeFacets.Labels)]
     [InlineData("label removed", ChangeFacets.Labels)]
@@ -43,7 +43,7 @@ public class ObjectDiffTests
     [InlineData("generation", ChangeFacets.None)]
     [InlineData("labels in another order", ChangeFacets.None)]
     [InlineData("nothing", ChangeFacets.None)]
-    [InlineData("image and status", ChangeFacets.Spec | ChangeFacets.Status)]
+    [InlineData("image and status", ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Serving)]
     public void Each_facet_shows_alone(string change, ChangeFacets expected)
     {
         var old = Pod();
@@ -93,7 +93,8 @@ public class ObjectDiffTests
         Assert.Equal(ChangeFacets.All, ObjectDiff.Between(null, Pod()));
         Assert.Equal(ChangeFacets.All, ObjectDiff.Between(Pod(), null));
         Assert.Equal(
-            ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Labels | ChangeFacets.Annotations | ChangeFacets.Owners | ChangeFacets.Finalizers | ChangeFacets.Deletion,
+            ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Labels | ChangeFacets.Annotations | ChangeFacets.Owners | ChangeFacets.Finalizers | ChangeFacets.Deletion
+                | ChangeFacets.Serving,
             ChangeFacets.All);
     }
 

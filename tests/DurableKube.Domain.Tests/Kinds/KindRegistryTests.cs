@@ -71,7 +71,7 @@ public class KindRegistryTests
     {
         var registry = new KindRegistry(CoreKinds.All);
 
-        Assert.Equal(["namespaces", "nodes", "pods"], registry.All.Select(k => k.Type.GroupResource));
+        Assert.Equal(["endpoints", "namespaces", "nodes", "pods", "services"], registry.All.Select(k => k.Type.GroupResource));
         Assert.Empty(registry.Groups);
         Assert.Equal(["v1"], registry.VersionsOf(""));
         Assert.True(registry.ServesGroupVersion("", "v1"));
@@ -81,8 +81,9 @@ public class KindRegistryTests
     [Fact]
     public void The_core_kinds_serve_their_subresources()
     {
-        Assert.Equal(["status", "log", "binding", "ephemeralcontainers", "exec", "attach", "portforward"], CoreKinds.Pods.Subresources.Select(s => s.Name));
+        Assert.Equal(["status", "log", "binding", "ephemeralcontainers", "exec", "attach", "portforward", "proxy"], CoreKinds.Pods.Subresources.Select(s => s.Name));
         Assert.All(["exec", "attach", "portforward"], name => Assert.True(CoreKinds.Pods.Serves(name, "create") && CoreKinds.Pods.Serves(name, "get"), name));
+        Assert.Equal(["status", "proxy"], CoreKinds.Services.Subresources.Select(s => s.Name));
         Assert.Equal(["status", "finalize"], CoreKinds.Namespaces.Subresources.Select(s => s.Name));
         Assert.Equal(["status"], CoreKinds.Nodes.Subresources.Select(s => s.Name));
         Assert.True(CoreKinds.Pods.Serves("binding", "create"));
@@ -155,7 +156,7 @@ public class KindRegistryTests
     public void All_is_ordered_by_group_then_plural_whatever_the_registration_order()
     {
         Assert.Equal(
-            ["namespaces", "nodes", "pods", "deployments.apps", "replicasets.apps", "jobs.batch"],
+            ["endpoints", "namespaces", "nodes", "pods", "services", "deployments.apps", "replicasets.apps", "jobs.batch"],
             Registry.All.Select(k => k.Type.GroupResource));
     }
 
@@ -169,7 +170,7 @@ public class KindRegistryTests
     public void KindsOf_a_group_version_are_ordered_by_plural()
     {
         Assert.Equal(["deployments", "replicasets"], Registry.KindsOf("apps", "v1").Select(k => k.Type.Plural));
-        Assert.Equal(["namespaces", "nodes", "pods"], Registry.KindsOf("", "v1").Select(k => k.Type.Plural));
+        Assert.Equal(["endpoints", "namespaces", "nodes", "pods", "services"], Registry.KindsOf("", "v1").Select(k => k.Type.Plural));
         Assert.Empty(Registry.KindsOf("apps", "v1beta1"));
         Assert.Empty(Registry.KindsOf("policy", "v1"));
     }

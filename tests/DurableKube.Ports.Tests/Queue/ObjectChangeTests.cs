@@ -55,7 +55,7 @@ public class ObjectChangeTests
     }
 
     [Theory]
-    [InlineData("status", ChangeFacets.Status)]
+    [InlineData("status", ChangeFacets.Status | ChangeFacets.Serving)]
     [InlineData("spec", ChangeFacets.Spec)]
     [InlineData("labels", ChangeFacets.Labels)]
     [InlineData("finalizers", ChangeFacets.Finalizers)]
@@ -198,7 +198,7 @@ public class ObjectChangeTests
             ["controller", "deleting", "facets", "finalizers", "formerController", "name", "namespace", "owners", "resource", "resourceVersion", "subresource", "type", "uid"],
             node.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("Modified", node["type"]!.GetValue<string>());
-        Assert.Equal("Status, Owners, Finalizers, Deletion", node["facets"]!.GetValue<string>());
+        Assert.Equal("Status, Owners, Finalizers, Deletion, Serving", node["facets"]!.GetValue<string>());
         Assert.Equal("web-1", node["formerController"]!["name"]!.GetValue<string>());
         Assert.Equal(
             ["apiVersion", "blockOwnerDeletion", "controller", "kind", "name", "uid"],

@@ -39,7 +39,7 @@ public class ChangeNotifierTests
         var queued = Assert.Single(_queue.Pending);
         Assert.Equal(ObjectChange.Of(ResourceTypes.Pods, type, old, now), queued);
         Assert.Equal(type, queued.Type);
-        Assert.Equal(type == ObjectChangeType.Modified ? ChangeFacets.Status : ChangeFacets.All, queued.Facets);
+        Assert.Equal(type == ObjectChangeType.Modified ? ChangeFacets.Status | ChangeFacets.Serving : ChangeFacets.All, queued.Facets);
     }
 
     [Fact]

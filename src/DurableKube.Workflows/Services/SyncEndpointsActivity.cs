@@ -1,0 +1,165 @@
+using DurableKube.Domain.Ownership;
+using DurableKube.Domain.Resources;
+using DurableKube.Domain.Serialization;
+using DurableKube.Domain.Services;
+using DurableKube.Ports.Store;
+using DurableKube.Registry;
+using DurableKube.Workflows.Controllers;
+using k8s;
+using k8s.Models;
+
+namespace DurableKube.Workflows.Services;
+
+/// <summary>
+/// One sync of a Service's endpoints (<c>syncService</c> of the endpoints and EndpointSlice controllers): reads the
+/// Service and the pods of its namespace, lets <see cref="EndpointsSync"/> decide, and writes the Endpoints and the
+/// EndpointSlices that differ, deleting slices no longer wanted. Idempotent: slices have deterministic names and
+/// only what differs from the store is written. A Service that is gone takes its Endpoints with it (its slices go
+/// with the garbage collector, through their ownerReference).
+/// </summary>
+public sealed class SyncEndpointsActivity
+{
+    /// <summary>The activity's name.</summary>
+    public const string Name = "SyncEndpoints";
+
+    private readonly ObjectRegistry _registry;
+
+    /// <summary>Initializes a new instance of the <see cref="SyncEndpointsActivity"/> class.</summary>
+    /// <param name="registry">The write path to the objects.</param>
+    public SyncEndpointsActivity(ObjectRegistry registry) => _registry = registry;
+
+    /// <summary>Syncs the Service's endpoints once.</summary>
+    /// <param name="reference">The Service.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>Gone when the Service is gone or no longer has a selector.</returns>
+    public async Task<ControllerSyncResult> RunAsync(ControllerRef reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var service = await _registry.GetAsync<V1Service>(ResourceTypes.Services, reference.Namespace, reference.Name, cancellationToken);
+        if (service is null)
+        {
+            await DeleteAsync(new ObjectKey(ResourceTypes.Endpoints, reference.Namespace, reference.Name), null, cancellationToken);
+            return ControllerSyncResult.ObjectGone;
+        }
+
+        if (service.Metadata.Uid != reference.Uid || !EndpointsSync.Manages(service))
+        {
+            // Another Service of that name has its own controller; one without selector has user-managed Endpoints.
+            return ControllerSyncResult.ObjectGone;
+        }
+
+        var pods = await _registry.ListAsync<V1Pod>(ResourceTypes.Pods, reference.Namespace, cancellationToken: cancellationToken);
+        var plan = EndpointsSync.Plan(service, pods);
+        await WriteEndpointsAsync(plan.Endpoints, cancellationToken);
+
+        var existing = await _registry.ListAsync<V1EndpointSlice>(
+            ResourceTypes.EndpointSlices,
+            reference.Namespace,
+            s => s.Metadata.Labels?.TryGetValue(EndpointsSync.ServiceNameLabel, out var name) == true && name == service.Metadata.Name
+                && OwnerReferences.IsOwnedBy(s.Metadata, service.Metadata.Uid),
+            cancellationToken);
+        foreach (var slice in plan.Slices)
+        {
+            await WriteSliceAsync(slice, existing.FirstOrDefault(s => s.Metadata.Name == slice.Metadata.Name), cancellationToken);
+        }
+
+        foreach (var stale in existing.Where(s => plan.Slices.All(p => p.Metadata.Name != s.Metadata.Name)))
+        {
+            await DeleteAsync(new ObjectKey(ResourceTypes.EndpointSlices, stale.Metadata.NamespaceProperty, stale.Metadata.Name), stale.Metadata.Uid, cancellationToken);
+        }
+
+        return new ControllerSyncResult(Gone: false);
+    }
+
+    private async Task WriteEndpointsAsync(V1Endpoints wanted, CancellationToken cancellationToken)
+    {
+        var key = new ObjectKey(ResourceTypes.Endpoints, wanted.Metadata.NamespaceProperty, wanted.Metadata.Name);
+        var current = await _registry.GetAsync(key, cancellationToken) as V1Endpoints;
+        if (current is null)
+        {
+            await CreateAsync(ResourceTypes.Endpoints, wanted, cancellationToken);
+            return;
+        }
+
+        if (Same(current.Subsets, wanted.Subsets) && Same(current.Metadata.Labels, wanted.Metadata.Labels))
+        {
+            return;
+        }
+
+        await UpdateAsync(key, obj =>
+        {
+            var endpoints = (V1Endpoints)obj;
+            endpoints.Subsets = wanted.Subsets;
+            endpoints.Metadata.Labels = wanted.Metadata.Labels;
+            return endpoints;
+        }, cancellationToken);
+    }
+
+    private async Task WriteSliceAsync(V1EndpointSlice wanted, V1EndpointSlice? current, CancellationToken cancellationToken)
+    {
+        if (current is null)
+        {
+            await CreateAsync(ResourceTypes.EndpointSlices, wanted, cancellationToken);
+            return;
+        }
+
+        if (Same(current.Endpoints, wanted.Endpoints) && Same(current.Ports, wanted.Ports) && Same(current.Metadata.Labels, wanted.Metadata.Labels))
+        {
+            return;
+        }
+
+        await UpdateAsync(new ObjectKey(ResourceTypes.EndpointSlices, current.Metadata.NamespaceProperty, current.Metadata.Name), obj =>
+        {
+            var slice = (V1EndpointSlice)obj;
+            slice.Endpoints = wanted.Endpoints;
+            slice.Ports = wanted.Ports;
+            slice.Metadata.Labels = wanted.Metadata.Labels;
+            return slice;
+        }, cancellationToken);
+    }
+
+    private async Task CreateAsync(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _registry.CreateAsync(type, obj, cancellationToken: cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
+        {
+            // A retried sync made it already; the next sync compares it.
+        }
+    }
+
+    private async Task UpdateAsync(ObjectKey key, Func<IKubernetesObject<V1ObjectMeta>, IKubernetesObject<V1ObjectMeta>?> build, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _registry.UpdateAsync(key, build, cancellationToken: cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
+        {
+            // Deleted meanwhile: the next sync creates it again.
+        }
+    }
+
+    private async Task DeleteAsync(ObjectKey key, string? uid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _registry.DeleteAsync(key, uid is null ? null : DeleteOptions.ForUid(uid), cancellationToken);
+        }
+        catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
+        {
+            // Gone already, or replaced.
+        }
+    }
+
+    /// <summary>Compares two parts of an object as JSON, an empty list or map being the same as none.</summary>
+    private static bool Same(object? a, object? b) => Normal(a) == Normal(b);
+
+    private static string Normal(object? value)
+    {
+        var text = value is null ? string.Empty : KubeJson.Serialize(value);
+        return text is "[]" or "{}" or "null" ? string.Empty : text;
+    }
+}
