@@ -135,8 +135,9 @@ public static class ContainerGroupBuilder
 
     private static Volume Volume(SandboxVolume volume) => volume.Kind switch
     {
-        SandboxVolumeKind.Secret => new Volume { Name = volume.Name, Secret = volume.Files.ToDictionary(f => f.Key, f => Convert.ToBase64String(f.Value), StringComparer.Ordinal) },
-        _ => new Volume { Name = volume.Name, EmptyDir = new EmptyDirVolume() },
+        SandboxVolumeKind.Files => new Volume { Name = volume.Name, Secret = volume.Files.ToDictionary(f => f.Path, f => Convert.ToBase64String(f.Content), StringComparer.Ordinal) },
+        SandboxVolumeKind.EmptyDir => new Volume { Name = volume.Name, EmptyDir = new EmptyDirVolume() },
+        _ => throw new ContainerRuntimeException($"volume \"{volume.Name}\": an Azure Container Instances group cannot mount a {volume.Kind} volume", transient: false),
     };
 
     private static string? Protocol(string protocol) => protocol.ToUpperInvariant() switch

@@ -115,7 +115,7 @@ public sealed class ContainerGroupBuilderTests
         var app = App("app", []) with { VolumeMounts = [new VolumeMountSpec("cache", "/cache"), new VolumeMountSpec("certs", "/etc/certs", ReadOnly: true)] };
         var spec = Spec(app) with
         {
-            Volumes = [new SandboxVolume("cache", SandboxVolumeKind.EmptyDir), new SandboxVolume("certs", SandboxVolumeKind.Secret) { Files = new Dictionary<string, byte[]> { ["tls.crt"] = Encoding.UTF8.GetBytes("CERT") } }],
+            Volumes = [new SandboxVolume("cache", SandboxVolumeKind.EmptyDir), new SandboxVolume("certs", SandboxVolumeKind.Files) { Files = [new VolumeFile("tls.crt", Encoding.UTF8.GetBytes("CERT"))], Sensitive = true }],
             PullCredentials = [new ImagePullCredential("myregistry.azurecr.io", "user", "pass")],
         };
 

@@ -137,6 +137,19 @@ public interface IContainerRuntime
     Task<IExecSession> AttachAsync(ContainerRunId id, bool stdin, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"The {Name} runtime cannot attach to a container's streams.");
 
+    /// <summary>
+    /// Replaces the files of a running pod's <see cref="SandboxVolumeKind.Files"/> volume (a ConfigMap or Secret
+    /// that changed), as the kubelet does: every container mounting the volume's root sees the new files at once
+    /// (a <c>subPath</c> mount keeps the old ones, as in Kubernetes). Does nothing for a pod the runtime does not hold.
+    /// </summary>
+    /// <param name="podUid">The pod's uid.</param>
+    /// <param name="volume">The volume with its new files.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the new files are in place.</returns>
+    /// <exception cref="NotSupportedException">The runtime cannot change a running pod's volumes (ACI).</exception>
+    Task UpdateVolumeAsync(string podUid, SandboxVolume volume, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"The {Name} runtime cannot change the files of a running pod's volume.");
+
     /// <summary>Describes the node: addresses, capacity, operating system.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The description.</returns>
