@@ -251,8 +251,48 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IExecSession> ExecAsync(ContainerRunId id, ExecSpec spec, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Running a command in a container is not served on ACI nodes yet.");
+    /// <remarks>
+    /// Through ACI's exec API: ACI takes one command line, which it splits at spaces, and runs it on a terminal of
+    /// <see cref="AciRuntimeOptions.ExecColumns"/> by <see cref="AciRuntimeOptions.ExecRows"/>, whatever
+    /// <see cref="ExecSpec.Tty"/> says; so an argument with a space, tab or quote in it cannot be passed and is refused,
+    /// standard error comes with standard output, and the exit code is not known (a session ACI ends reports 0).
+    /// </remarks>
+    public async Task<IExecSession> ExecAsync(ContainerRunId id, ExecSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var commandLine = CommandLine(spec.Command);
+        var run = await GetContainerAsync(id, cancellationToken);
+        if (run is null || run.State != ContainerRunState.Running)
+        {
+            throw new ContainerRuntimeException($"container {id.ContainerName} is not running", transient: false);
+        }
+
+        var entry = await FindAsync(id.PodUid, cancellationToken) ?? throw new ContainerRuntimeException($"No container group holds pod {id.PodUid}.", transient: false);
+        var session = await _arm.ExecuteCommandAsync(entry.Name, id.ContainerName, commandLine, _options.ExecColumns, _options.ExecRows, cancellationToken)
+            ?? throw new ContainerRuntimeException($"container {id.ContainerName} is not in container group {entry.Name}", transient: false);
+        var socket = await _arm.ConnectSessionAsync(session, cancellationToken);
+        return new AciExecSession(socket, spec.Stdin);
+    }
+
+    /// <summary>Makes the one command line ACI's exec takes, refusing what it cannot carry.</summary>
+    /// <param name="command">The command and its arguments.</param>
+    /// <returns>The command line.</returns>
+    internal static string CommandLine(IReadOnlyList<string> command)
+    {
+        if (command.Count == 0)
+        {
+            throw new ContainerRuntimeException("no command given to run in the container", transient: false);
+        }
+
+        if (command.FirstOrDefault(a => a.Length == 0 || a.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '\\')) is { } argument)
+        {
+            throw new ContainerRuntimeException(
+                $"Azure Container Instances runs one command line split at spaces, so the argument \"{argument}\" cannot be passed; run a script or a shell without arguments (for example: sh) instead",
+                transient: false);
+        }
+
+        return string.Join(' ', command);
+    }
 
     /// <inheritdoc />
     public Task<NodeDescription> DescribeNodeAsync(CancellationToken cancellationToken = default) =>

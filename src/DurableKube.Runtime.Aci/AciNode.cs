@@ -58,6 +58,7 @@ public static class AciNode
     /// <param name="loggers">The loggers.</param>
     /// <param name="meters">The host's meter factory, for the ARM request counter.</param>
     /// <param name="transport">The HTTP transport, or Azure.Core's default.</param>
+    /// <param name="sessions">What exec sessions' WebSockets connect through, or the default.</param>
     /// <returns>The runtime; the caller disposes it.</returns>
     public static AciContainerRuntime CreateRuntime(
         AciRuntimeOptions options,
@@ -65,11 +66,12 @@ public static class AciNode
         TimeProvider time,
         ILoggerFactory loggers,
         IMeterFactory? meters = null,
-        HttpPipelineTransport? transport = null)
+        HttpPipelineTransport? transport = null,
+        HttpMessageInvoker? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
-        var client = new ContainerGroupClient(options.Arm, credential, new ArmRequestCounter(meters), transport, time, loggers.CreateLogger<ContainerGroupClient>());
+        var client = new ContainerGroupClient(options.Arm, credential, new ArmRequestCounter(meters), transport, time, loggers.CreateLogger<ContainerGroupClient>(), sessions);
         return new AciContainerRuntime(options, client, time, loggers.CreateLogger<AciContainerRuntime>());
     }
 }

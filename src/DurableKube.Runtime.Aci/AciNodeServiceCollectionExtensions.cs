@@ -49,7 +49,8 @@ public static class AciNodeServiceCollectionExtensions
                 sp.GetService<TimeProvider>() ?? TimeProvider.System,
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetService<IMeterFactory>(),
-                string.IsNullOrEmpty(certificate) ? null : TrustingTransport.Create(certificate));
+                string.IsNullOrEmpty(certificate) ? null : TrustingTransport.Create(certificate),
+                string.IsNullOrEmpty(certificate) ? null : new HttpMessageInvoker(TrustingTransport.CreateHandler(certificate)));
             return new NodeRuntime(section.Key, runtime) { Labels = labels, Taints = taints, ResyncInterval = options.ObserveInterval, StreamsExits = false };
         });
     }

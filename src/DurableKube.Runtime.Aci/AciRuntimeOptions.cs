@@ -59,4 +59,12 @@ public sealed class AciRuntimeOptions
     /// <summary>Gets or sets how often a followed log (<c>kubectl logs -f</c>) is read again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan LogPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets the columns of the terminal ACI runs an exec'd command on (ACI fixes its size at the start).</summary>
+    [Range(1, 1000)]
+    public int ExecColumns { get; set; } = 80;
+
+    /// <summary>Gets or sets the rows of the terminal ACI runs an exec'd command on.</summary>
+    [Range(1, 1000)]
+    public int ExecRows { get; set; } = 24;
 }

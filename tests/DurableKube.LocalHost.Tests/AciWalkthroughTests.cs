@@ -81,6 +81,14 @@ public sealed class AciWalkthroughTests(LocalHostFixture host)
         Assert.Equal(0.5, (double)container["resources"]!["requests"]!["cpu"]!);
         Assert.Null(container["command"]);
 
+        // kubectl exec reaches the container through ACI's exec API; an argument ACI would split is refused, saying why.
+        Assert.Equal("cat /etc/hostname: ran", (await host.KubectlOkAsync("exec", "-n", ns, "aci-hello", "--", "cat", "/etc/hostname")).Trim());
+        var session = Assert.Single(host.Arm.ExecSessions, s => s.Group == group);
+        Assert.Equal(("hello", "cat /etc/hostname"), (session.Container, session.Command));
+        var split = await host.KubectlAsync("exec", "-n", ns, "aci-hello", "--", "sh", "-c", "echo a b");
+        Assert.NotEqual(0, split.ExitCode);
+        Assert.Contains("Azure Container Instances runs one command line split at spaces, so the argument \"echo a b\" cannot be passed", split.Output, StringComparison.Ordinal);
+
         await host.KubectlOkAsync("delete", "-n", ns, "pod/aci-hello", "--timeout=90s");
         await Eventually.WaitAsync(() => Task.FromResult(GroupsOf(host.Arm, ns)), n => n == 0, Patience, "the container group to be deleted");
     }

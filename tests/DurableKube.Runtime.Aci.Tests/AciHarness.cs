@@ -43,7 +43,7 @@ internal sealed class AciHarness : IAsyncDisposable
         };
         configure?.Invoke(options);
         var counter = new ArmRequestCounter();
-        var client = new ContainerGroupClient(options.Arm, new FixedTokenCredential(), counter, server.CreateTransport());
+        var client = new ContainerGroupClient(options.Arm, new FixedTokenCredential(), counter, server.CreateTransport(), sessions: new HttpMessageInvoker(server.CreateHandler()));
         var runtime = new AciContainerRuntime(options, client, runtimeTime ?? TimeProvider.System, NullLogger<AciContainerRuntime>.Instance);
         return new AciHarness(server, options, runtime, counter);
     }

@@ -12,6 +12,8 @@ namespace DurableKube.Runtime.Aci.Arm;
 [JsonSerializable(typeof(ContainerGroupListResult))]
 [JsonSerializable(typeof(ContainerGroupTagsPatch))]
 [JsonSerializable(typeof(ContainerLogs))]
+[JsonSerializable(typeof(ContainerExecRequest))]
+[JsonSerializable(typeof(ContainerExecResponse))]
 [JsonSerializable(typeof(ArmErrorResponse))]
 [JsonSerializable(typeof(ArmOperationStatus))]
 internal sealed partial class AciJsonContext : JsonSerializerContext;

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Azure;
@@ -48,6 +50,7 @@ public sealed class ContainerGroupClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _groupsPath;
+    private readonly HttpMessageInvoker? _sessions;
 
     /// <summary>Initializes a new instance of the <see cref="ContainerGroupClient"/> class.</summary>
     /// <param name="options">Where the groups live and how patiently to talk to ARM.</param>
@@ -56,19 +59,25 @@ public sealed class ContainerGroupClient
     /// <param name="transport">The HTTP transport, or <see langword="null"/> for Azure.Core's default (tests pass one that trusts the fake's certificate).</param>
     /// <param name="timeProvider">The clock for back-off and polling waits.</param>
     /// <param name="logger">Where retries are logged.</param>
+    /// <param name="sessions">
+    /// What exec sessions' WebSockets connect through, or <see langword="null"/> for the default (tests pass a handler that
+    /// trusts the fake's certificate).
+    /// </param>
     public ContainerGroupClient(
         AciArmOptions options,
         TokenCredential credential,
         ArmRequestCounter requests,
         HttpPipelineTransport? transport = null,
         TimeProvider? timeProvider = null,
-        ILogger<ContainerGroupClient>? logger = null)
+        ILogger<ContainerGroupClient>? logger = null,
+        HttpMessageInvoker? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(requests);
         _options = options;
         Requests = requests;
+        _sessions = sessions;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<ContainerGroupClient>.Instance;
         _groupsPath = $"subscriptions/{Uri.EscapeDataString(options.SubscriptionId)}/resourceGroups/{Uri.EscapeDataString(options.ResourceGroup)}/{Provider}";
@@ -272,6 +281,68 @@ public sealed class ContainerGroupClient
         return IsError(response)
             ? throw Failure("read the log of", name, ReadError(response))
             : Read(response, AciJsonContext.Default.ContainerLogs).Content ?? "";
+    }
+
+    /// <summary>
+    /// Starts a command in a running container (POST <c>/containers/{container}/exec</c>): ARM answers where the
+    /// session's WebSocket is and the password it expects first; the command starts once it is connected.
+    /// </summary>
+    /// <param name="name">The group's name.</param>
+    /// <param name="container">The container's name.</param>
+    /// <param name="command">The command line, one string as ACI takes it.</param>
+    /// <param name="columns">The terminal's columns.</param>
+    /// <param name="rows">The terminal's rows.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The session's address and password, or <see langword="null"/> if there is no such group or container.</returns>
+    public async Task<ContainerExecResponse?> ExecuteCommandAsync(string name, string container, string command, int columns, int rows, CancellationToken cancellationToken = default)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new ContainerExecRequest { Command = command, TerminalSize = new ContainerExecTerminalSize { Cols = columns, Rows = rows } },
+            AciJsonContext.Default.ContainerExecRequest);
+        using var response = await SendAsync(RequestMethod.Post, GroupUri(name, $"/containers/{Uri.EscapeDataString(container)}/exec"), body, cancellationToken);
+        if (IsGone(response))
+        {
+            return null;
+        }
+
+        if (IsError(response))
+        {
+            throw Failure("run a command in", name, ReadError(response));
+        }
+
+        var answer = Read(response, AciJsonContext.Default.ContainerExecResponse);
+        return answer.WebSocketUri is null || answer.Password is null
+            ? throw new ContainerRuntimeException($"ARM answered the exec of {container} in {name} without a WebSocket address and password.", transient: false)
+            : answer;
+    }
+
+    /// <summary>
+    /// Connects to an exec session ARM handed out (<see cref="ExecuteCommandAsync"/>) and sends its password, the first
+    /// message ACI expects; from then on the socket carries the terminal's bytes both ways.
+    /// </summary>
+    /// <param name="session">The session ARM handed out.</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    /// <returns>The open socket.</returns>
+    public async Task<WebSocket> ConnectSessionAsync(ContainerExecResponse session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var socket = new ClientWebSocket();
+        try
+        {
+            await socket.ConnectAsync(session.WebSocketUri!, _sessions, cancellationToken);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(session.Password!), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            return socket;
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException)
+        {
+            socket.Dispose();
+            throw new ContainerRuntimeException($"Could not connect to the exec session at {session.WebSocketUri!.Host}: {e.Message}", transient: true, e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private async Task<bool> ActAsync(string name, string action, WaitUntil waitUntil, CancellationToken cancellationToken)

@@ -14,10 +14,15 @@ public static class TrustingTransport
     /// <summary>Makes the transport.</summary>
     /// <param name="pemPath">The PEM file of the certificate to trust.</param>
     /// <returns>The transport.</returns>
-    public static HttpPipelineTransport Create(string pemPath)
+    public static HttpPipelineTransport Create(string pemPath) => new HttpClientTransport(new HttpClient(CreateHandler(pemPath)));
+
+    /// <summary>Makes the handler the transport sends through; exec sessions' WebSockets connect through one too.</summary>
+    /// <param name="pemPath">The PEM file of the certificate to trust.</param>
+    /// <returns>The handler.</returns>
+    public static SocketsHttpHandler CreateHandler(string pemPath)
     {
         var trusted = X509Certificate2.CreateFromPem(File.ReadAllText(pemPath));
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
             {
@@ -27,6 +32,5 @@ public static class TrustingTransport
                         && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0),
             },
         };
-        return new HttpClientTransport(new HttpClient(handler));
     }
 }

@@ -24,6 +24,12 @@ public sealed partial class FakeArmServer
     {
         var method = context.Request.Method;
         var path = context.Request.Path.Value ?? "/";
+        if (ExecSessionPath().Match(path) is { Success: true } session)
+        {
+            await RunExecSessionAsync(context, session.Groups["id"].Value);
+            return;
+        }
+
         var query = context.Request.QueryString.Value ?? "";
         var fault = TakeFault(method, path);
         var status = 0;
@@ -103,6 +109,8 @@ public sealed partial class FakeArmServer
                 ("DELETE", "") => group is null ? new Answer(204, null) : Delete(group, now),
                 ("POST", "/restart" or "/start") => group is null ? NotFound(name) : Restart(group, now),
                 ("POST", "/stop") => group is null ? NotFound(name) : Stop(group, now),
+                ("POST", _) when rest.StartsWith("/containers/", StringComparison.Ordinal) && rest.EndsWith("/exec", StringComparison.Ordinal) =>
+                    group is null ? NotFound(name) : Exec(group, rest["/containers/".Length..^"/exec".Length], body, now),
                 ("GET", _) when rest.StartsWith("/containers/", StringComparison.Ordinal) && rest.EndsWith("/logs", StringComparison.Ordinal) =>
                     group is null ? NotFound(name) : Logs(group, rest["/containers/".Length..^"/logs".Length], query, now),
                 _ => NotAllowed(method),

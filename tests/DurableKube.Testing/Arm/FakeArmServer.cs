@@ -100,6 +100,7 @@ public sealed partial class FakeArmServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
         var app = builder.Build();
         var server = new FakeArmServer(app, certificate, options ?? new FakeArmOptions());
+        app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
