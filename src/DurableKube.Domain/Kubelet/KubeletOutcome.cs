@@ -18,6 +18,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(DeadlineEnforced), "deadlineEnforced")]
 [JsonDerivedType(typeof(SandboxPending), "sandboxPending")]
 [JsonDerivedType(typeof(SandboxRestarted), "sandboxRestarted")]
+[JsonDerivedType(typeof(VolumesRefreshed), "volumesRefreshed")]
 public abstract record KubeletOutcome;
 
 /// <summary>The pod is bound to a node.</summary>
@@ -50,6 +51,9 @@ public sealed record SandboxPending(SandboxWait Wait, bool PodScoped = true) : K
 /// <param name="Attempt">The generation its new runs take.</param>
 /// <param name="At">When the restart was asked for: the end of the runs it replaced.</param>
 public sealed record SandboxRestarted(int Attempt, DateTimeOffset At) : KubeletOutcome;
+
+/// <summary>The pod's volumes of files were given their objects' current content, or the runtime cannot change them.</summary>
+public sealed record VolumesRefreshed : KubeletOutcome;
 
 /// <summary>A run was started. If it could not even start (StartError), it comes back already exited.</summary>
 /// <param name="Name">The container.</param>

@@ -235,6 +235,11 @@ public static class PodLifecycle
             commands.Add(new CreateSandbox());
         }
 
+        if (state.VolumesStale)
+        {
+            commands.Add(new RefreshVolumes());
+        }
+
         PlanProbeKills(state, now, commands, wake);
         var initialized = PlanInitContainers(state, now, commands, wake);
         if (initialized)
@@ -533,7 +538,8 @@ public static class PodLifecycle
             wait = wait with { RetryAt = changed.At };
         }
 
-        return state with { Containers = containers, SandboxWait = wait };
+        var stale = state.VolumesStale || (changed.Mounted && state.Sandbox is not null && state.Termination is null && !state.Terminal);
+        return state with { Containers = containers, SandboxWait = wait, VolumesStale = stale };
     }
 
     /// <summary>The reason a pod waits with when a volume cannot be set up (the kubelet's event reason).</summary>
@@ -667,6 +673,9 @@ public static class PodLifecycle
 
             case PodRemoved:
                 return state with { Removed = true };
+
+            case VolumesRefreshed:
+                return state with { VolumesStale = false };
 
             case DeletionObserved observed:
                 return Observe(state, new PodDeletionRequested(observed.KillAt, observed.ObjectGone));

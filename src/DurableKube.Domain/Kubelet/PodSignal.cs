@@ -62,4 +62,5 @@ public sealed record EphemeralContainersAdded(IReadOnlyList<string> Names) : Pod
 /// <param name="Kind"><c>ConfigMap</c> or <c>Secret</c>.</param>
 /// <param name="Name">Its name, in the pod's namespace.</param>
 /// <param name="At">When the change was seen.</param>
-public sealed record ConfigSourceChanged(string Kind, string Name, DateTimeOffset At) : PodSignal;
+/// <param name="Mounted">Whether one of the pod's volumes shows the object (not only its env): its files are then refreshed.</param>
+public sealed record ConfigSourceChanged(string Kind, string Name, DateTimeOffset At, bool Mounted = false) : PodSignal;

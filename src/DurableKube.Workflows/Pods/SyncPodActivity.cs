@@ -174,6 +174,14 @@ public sealed class SyncPodActivity
             case Relist:
                 return await RelistAsync(state, pod, cancellationToken);
 
+            case RefreshVolumes:
+                if (pod is not null && RuntimeOf(state, pod) is { } updating)
+                {
+                    await RefreshVolumesAsync(pod, updating, state, cancellationToken);
+                }
+
+                return [new VolumesRefreshed()];
+
             case EnforceDeadline enforce:
                 Log.DeadlineExceeded(_logger, state.Pod.Namespace, state.Pod.Name, (long)(state.ActiveDeadline ?? TimeSpan.Zero).TotalSeconds);
                 return [new DeadlineEnforced(enforce.At)];
@@ -311,6 +319,46 @@ public sealed class SyncPodActivity
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Gives a running pod's volumes that show a ConfigMap or Secret their current content, in place (the kubelet's remount
+    /// of such volumes; a subPath mount keeps what it had, which is the runtime's part). A volume that cannot be resolved
+    /// now (its object deleted) keeps its files, as in Kubernetes; a runtime that cannot update volumes (ACI) is logged once.
+    /// </summary>
+    private async Task RefreshVolumesAsync(V1Pod pod, IContainerRuntime runtime, PodLifecycleState state, CancellationToken cancellationToken)
+    {
+        var config = await ReadConfigAsync(state.Pod.Namespace, ConfigSources.UsedByVolumes(pod.Spec), cancellationToken);
+        var allocatable = state.NodeName is { } node && (pod.Spec.Volumes ?? []).Any(v => v.Projected is not null)
+            ? (await _registry.GetAsync<V1Node>(ResourceTypes.Nodes, null, node, cancellationToken))?.Status?.Allocatable
+            : null;
+        foreach (var volume in pod.Spec.Volumes ?? [])
+        {
+            if (volume.ConfigMap is null && volume.Secret is null && volume.Projected is null)
+            {
+                continue;
+            }
+
+            var single = KubeJson.Clone(pod);
+            single.Spec.Volumes = [volume];
+            var resolved = PodVolumes.Resolve(single, config, _options.CurrentValue.AllowHostPath, allocatable);
+            if (resolved.Failure is { } failure)
+            {
+                Log.FailedMount(_logger, state.Pod.Namespace, state.Pod.Name, failure);
+                continue;
+            }
+
+            try
+            {
+                await runtime.UpdateVolumeAsync(state.Pod.Uid, resolved.Volumes[0], cancellationToken);
+                Log.VolumeUpdated(_logger, state.Pod.Namespace, state.Pod.Name, volume.Name, volume.Secret is not null ? "Secret" : volume.ConfigMap is not null ? "ConfigMap" : "sources");
+            }
+            catch (NotSupportedException)
+            {
+                Log.VolumeNotUpdatable(_logger, state.Pod.Namespace, state.Pod.Name, volume.Name);
+                return;
+            }
+        }
     }
 
     /// <summary>Reads the ConfigMaps and Secrets of a namespace by name, once each; those not found are left out.</summary>
