@@ -60,6 +60,7 @@ public static class ServiceCollectionExtensions
         // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
         // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.
         services.AddChangeHandler<PodChangeHandler>();
+        services.AddChangeHandler<ConfigSourceChangeHandler>();
         services.AddChangeHandler<NamespaceChangeHandler>();
         services.AddChangeHandler<GarbageCollectorHandler>();
         services.AddControllerHandler(ReplicaSetController.Definition);

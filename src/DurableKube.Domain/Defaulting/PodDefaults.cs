@@ -215,6 +215,12 @@ public static class PodDefaults
     private static void ApplyVolume(V1Volume volume)
     {
         const int defaultMode = 420; // 0644
+        if (Serialization.KubeJson.ToNode(volume) is System.Text.Json.Nodes.JsonObject fields && fields.All(f => f.Key == "name"))
+        {
+            // A volume that names no source is an emptyDir (SetDefaults_Volume).
+            volume.EmptyDir = new V1EmptyDirVolumeSource();
+        }
+
         if (volume.Secret is { } secret)
         {
             secret.DefaultMode ??= defaultMode;

@@ -68,8 +68,38 @@ public static class CoreKinds
         CollectsDependents = false,
     };
 
+    /// <summary>Gets ConfigMaps: pods read them as environment variables and files (pkg/registry/core/configmap).</summary>
+    public static KindDescriptor ConfigMaps { get; } = new(new ConfigMapStrategy())
+    {
+        Printer = TablePrinter.For<V1ConfigMap>(ConfigPrinter.ConfigMapColumns, ConfigPrinter.ConfigMapCells),
+        CollectsDependents = false,
+        Protobuf = new Dictionary<int, ProtoField>
+        {
+            [1] = new("metadata", ProtoKind.Message, ProtoMessages.ObjectMeta),
+            [2] = new("data", ProtoKind.StringMap),
+            [3] = new("binaryData", ProtoKind.BytesMap),
+            [4] = new("immutable", ProtoKind.Bool, Optional: true),
+        },
+    };
+
+    /// <summary>Gets Secrets: like ConfigMaps, for sensitive data, and the credentials of image registries (pkg/registry/core/secret).</summary>
+    public static KindDescriptor Secrets { get; } = new(new SecretStrategy())
+    {
+        Printer = TablePrinter.For<V1Secret>(ConfigPrinter.SecretColumns, ConfigPrinter.SecretCells),
+        Fields = obj => [("type", ((V1Secret)obj).Type)],
+        CollectsDependents = false,
+        Protobuf = new Dictionary<int, ProtoField>
+        {
+            [1] = new("metadata", ProtoKind.Message, ProtoMessages.ObjectMeta),
+            [2] = new("data", ProtoKind.BytesMap),
+            [3] = new("type", ProtoKind.String),
+            [4] = new("stringData", ProtoKind.StringMap),
+            [5] = new("immutable", ProtoKind.Bool, Optional: true),
+        },
+    };
+
     /// <summary>Gets every core kind.</summary>
-    public static IReadOnlyList<KindDescriptor> All { get; } = [Pods, Namespaces, Nodes, Services, Endpoints];
+    public static IReadOnlyList<KindDescriptor> All { get; } = [Pods, Namespaces, Nodes, Services, Endpoints, ConfigMaps, Secrets];
 
     private static IEnumerable<(string, string?)> PodFields(V1Pod pod)
     {

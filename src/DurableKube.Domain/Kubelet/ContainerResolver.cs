@@ -9,8 +9,9 @@ namespace DurableKube.Domain.Kubelet;
 /// the downward API's <c>fieldRef</c> and <c>resourceFieldRef</c>), then expands <c>command</c> and <c>args</c>.
 /// </summary>
 /// <remarks>
-/// A runtime that does not run images (the process runtime) needs a <c>command</c>. Sources this control plane does not
-/// serve yet (ConfigMaps, Secrets) fail the way a missing one fails in Kubernetes: CreateContainerConfigError.
+/// A runtime that does not run images (the process runtime) needs a <c>command</c>. ConfigMaps and Secrets come from
+/// a <see cref="ConfigSources"/> lookup the caller read; one that is missing (or a key missing from it), unless
+/// <c>optional</c>, fails as in Kubernetes: CreateContainerConfigError with the kubelet's message.
 /// </remarks>
 public static class ContainerResolver
 {
@@ -33,6 +34,7 @@ public static class ContainerResolver
     /// The Services' variables (<see cref="Services.ServiceEnvironment"/>): <c>env</c> may refer to them, and each one
     /// <c>env</c> does not define is added, as the kubelet does.
     /// </param>
+    /// <param name="config">The ConfigMaps and Secrets of the pod's namespace its env and envFrom name; none when absent.</param>
     /// <returns>Whether the container can be started.</returns>
     public static bool TryResolve(
         V1Pod pod,
@@ -43,7 +45,8 @@ public static class ContainerResolver
         out ContainerCreateError? error,
         bool runsImages = false,
         IDictionary<string, ResourceQuantity>? nodeAllocatable = null,
-        IReadOnlyList<KeyValuePair<string, string>>? serviceEnvironment = null)
+        IReadOnlyList<KeyValuePair<string, string>>? serviceEnvironment = null,
+        ConfigSources? config = null)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
@@ -58,26 +61,166 @@ public static class ContainerResolver
             return false;
         }
 
-        if (container.EnvFrom is { Count: > 0 } envFrom)
-        {
-            var source = envFrom[0];
-            error = ContainerCreateError.Config(source.ConfigMapRef is { } cm
-                ? $"configmap \"{cm.Name}\" not found"
-                : $"secret \"{source.SecretRef?.Name}\" not found");
-            return false;
-        }
-
+        config ??= ConfigSources.Empty;
         var environment = new List<KeyValuePair<string, string>>();
         var defined = new Dictionary<string, string>(StringComparer.Ordinal);
+        var secretNames = new HashSet<string>(StringComparer.Ordinal);
+        var warnings = new List<(string, string)>();
         foreach (var (name, value) in serviceEnvironment ?? [])
         {
             defined[name] = value;
         }
 
+        void Define(string name, string value, bool fromSecret)
+        {
+            // A later definition of the same name wins, in place.
+            var index = environment.FindIndex(e => e.Key == name);
+            if (index >= 0)
+            {
+                environment[index] = new(name, value);
+            }
+            else
+            {
+                environment.Add(new(name, value));
+            }
+
+            defined[name] = value;
+            if (fromSecret)
+            {
+                secretNames.Add(name);
+            }
+            else
+            {
+                secretNames.Remove(name);
+            }
+        }
+
+        // envFrom first, in order, then env: a variable of env overrides one of envFrom (the kubelet's makeEnvironmentVariables).
+        var ns = pod.Metadata?.NamespaceProperty ?? string.Empty;
+        foreach (var source in container.EnvFrom ?? [])
+        {
+            IEnumerable<KeyValuePair<string, string>> entries;
+            string what, sourceName;
+            var fromSecret = false;
+            if (source.ConfigMapRef is { } cm)
+            {
+                (what, sourceName) = ("configMap", cm.Name ?? string.Empty);
+                if (!config.ConfigMaps.TryGetValue(sourceName, out var map))
+                {
+                    if (cm.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    error = ContainerCreateError.Missing($"configmap \"{sourceName}\" not found");
+                    return false;
+                }
+
+                entries = map.Data ?? new Dictionary<string, string>();
+            }
+            else if (source.SecretRef is { } sr)
+            {
+                (what, sourceName, fromSecret) = ("secret", sr.Name ?? string.Empty, true);
+                if (!config.Secrets.TryGetValue(sourceName, out var secret))
+                {
+                    if (sr.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    error = ContainerCreateError.Missing($"secret \"{sourceName}\" not found");
+                    return false;
+                }
+
+                entries = (secret.Data ?? new Dictionary<string, byte[]>()).Select(p => new KeyValuePair<string, string>(p.Key, Text(p.Value)));
+            }
+            else
+            {
+                continue;
+            }
+
+            var invalid = new List<string>();
+            foreach (var (key, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                var name = (source.Prefix ?? string.Empty) + key;
+                if (!IsEnvVarName(name))
+                {
+                    invalid.Add(name);
+                    continue;
+                }
+
+                Define(name, value, fromSecret);
+            }
+
+            if (invalid.Count > 0)
+            {
+                warnings.Add((InvalidEnvironmentVariableNames,
+                    $"Keys [{string.Join(", ", invalid)}] from the EnvFrom {what} {ns}/{sourceName} were skipped since they are considered invalid environment variable names."));
+            }
+        }
+
         foreach (var variable in container.Env ?? [])
         {
             string value;
-            if (variable.ValueFrom is { } from)
+            var fromSecret = false;
+            if (variable.ValueFrom is { ConfigMapKeyRef: { } cmKey })
+            {
+                var name = cmKey.Name ?? string.Empty;
+                if (!config.ConfigMaps.TryGetValue(name, out var map))
+                {
+                    if (cmKey.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    error = ContainerCreateError.Missing($"configmap \"{name}\" not found");
+                    return false;
+                }
+
+                string? found = null;
+                if (map.Data?.TryGetValue(cmKey.Key ?? string.Empty, out found) != true)
+                {
+                    if (cmKey.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    error = ContainerCreateError.Missing($"couldn't find key {cmKey.Key} in ConfigMap {ns}/{name}");
+                    return false;
+                }
+
+                value = found ?? string.Empty;
+            }
+            else if (variable.ValueFrom is { SecretKeyRef: { } secretKey })
+            {
+                var name = secretKey.Name ?? string.Empty;
+                if (!config.Secrets.TryGetValue(name, out var secret))
+                {
+                    if (secretKey.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    error = ContainerCreateError.Missing($"secret \"{name}\" not found");
+                    return false;
+                }
+
+                byte[]? bytes = null;
+                if (secret.Data?.TryGetValue(secretKey.Key ?? string.Empty, out bytes) != true)
+                {
+                    if (secretKey.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    error = ContainerCreateError.Missing($"couldn't find key {secretKey.Key} in Secret {ns}/{name}");
+                    return false;
+                }
+
+                value = Text(bytes);
+                fromSecret = true;
+            }
+            else if (variable.ValueFrom is { } from)
             {
                 if (!TryValueFrom(pod, container, from, nodeName, sandbox, nodeAllocatable, out value, out var why))
                 {
@@ -90,18 +233,7 @@ public static class ContainerResolver
                 value = VariableExpansion.Expand(variable.Value ?? string.Empty, name => defined.GetValueOrDefault(name));
             }
 
-            // A later definition of the same name wins, in place.
-            var index = environment.FindIndex(e => e.Key == variable.Name);
-            if (index >= 0)
-            {
-                environment[index] = new(variable.Name, value);
-            }
-            else
-            {
-                environment.Add(new(variable.Name, value));
-            }
-
-            defined[variable.Name] = value;
+            Define(variable.Name, value, fromSecret);
         }
 
         foreach (var (name, value) in serviceEnvironment ?? [])
@@ -118,13 +250,34 @@ public static class ContainerResolver
         if (container.Command is not { Count: > 0 })
         {
             // The image's entrypoint runs, given the args in place of the image's own.
-            resolved = new ResolvedContainer([], environment, workingDirectory) { EntrypointArgs = args };
+            resolved = new ResolvedContainer([], environment, workingDirectory) { EntrypointArgs = args, SecretEnvironment = secretNames, Warnings = warnings };
             return true;
         }
 
         var command = container.Command.Select(c => VariableExpansion.Expand(c, Lookup)).Concat(args).ToList();
-        resolved = new ResolvedContainer(command, environment, workingDirectory);
+        resolved = new ResolvedContainer(command, environment, workingDirectory) { SecretEnvironment = secretNames, Warnings = warnings };
         return true;
+    }
+
+    /// <summary>
+    /// The value of a downward API reference (<c>fieldRef</c> or <c>resourceFieldRef</c>) as the kubelet computes it for env and
+    /// downwardAPI volumes.
+    /// </summary>
+    /// <param name="pod">The pod.</param>
+    /// <param name="container">The container a <c>resourceFieldRef</c> without <c>containerName</c> refers to.</param>
+    /// <param name="from">The reference.</param>
+    /// <param name="nodeName">The pod's node.</param>
+    /// <param name="nodeAllocatable">The node's allocatable resources, for a limit the container does not set.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="error">Why there is none.</param>
+    /// <returns>Whether there is a value.</returns>
+    public static bool TryFieldValue(
+        V1Pod pod, V1Container container, V1EnvVarSource from, string? nodeName, IDictionary<string, ResourceQuantity>? nodeAllocatable, out string value, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(from);
+        return TryValueFrom(pod, container, from, nodeName, null, nodeAllocatable, out value, out error);
     }
 
     private static bool TryValueFrom(
@@ -211,21 +364,23 @@ public static class ContainerResolver
             return true;
         }
 
-        if (from.ConfigMapKeyRef is { } configMap)
-        {
-            error = $"configmap \"{configMap.Name}\" not found";
-            return false;
-        }
-
-        if (from.SecretKeyRef is { } secret)
-        {
-            error = $"secret \"{secret.Name}\" not found";
-            return false;
-        }
-
         error = $"env of container \"{container.Name}\" has a valueFrom with no source";
         return false;
     }
+
+    /// <summary>The event reason of envFrom keys skipped because they are not valid variable names.</summary>
+    public const string InvalidEnvironmentVariableNames = "InvalidEnvironmentVariableNames";
+
+    /// <summary>
+    /// Whether a name may be an environment variable's (<c>IsRelaxedEnvVarName</c>, the rule since
+    /// RelaxedEnvironmentVariableValidation: printable ASCII other than '=', not empty), as the API server validates env names.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <returns>Whether it is valid.</returns>
+    public static bool IsEnvVarName(string name) =>
+        !string.IsNullOrEmpty(name) && name.All(c => c is >= ' ' and <= '~' && c != '=');
+
+    private static string Text(byte[]? bytes) => bytes is null ? string.Empty : System.Text.Encoding.UTF8.GetString(bytes);
 
     private static string Lookup(IDictionary<string, string>? map, string key) =>
         map is not null && map.TryGetValue(key, out var value) ? value : string.Empty;

@@ -17,6 +17,7 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="Probes">The container's probes; <see langword="null"/> without any (then a running container is started and ready).</param>
 /// <param name="Probed">What the probes have said about the current run.</param>
 /// <param name="ProbeKill">The current run failed its liveness or startup probe and is being stopped.</param>
+/// <param name="CreateRetryAt">When a container held by <paramref name="CreateError"/> is tried again (it waits for a ConfigMap or Secret), if it is.</param>
 public sealed record ContainerTrack(
     string Name,
     ContainerRole Role,
@@ -28,7 +29,8 @@ public sealed record ContainerTrack(
     StopSignal? StopRequested = null,
     ContainerProbes? Probes = null,
     RunProbeState? Probed = null,
-    ProbeKill? ProbeKill = null)
+    ProbeKill? ProbeKill = null,
+    DateTimeOffset? CreateRetryAt = null)
 {
     /// <summary>Gets the container's restart count: the attempt number of its latest run.</summary>
     public int RestartCount => Run?.Attempt ?? 0;

@@ -17,6 +17,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(Relist), "relist")]
 [JsonDerivedType(typeof(EnforceDeadline), "enforceDeadline")]
 [JsonDerivedType(typeof(RestartSandbox), "restartSandbox")]
+[JsonDerivedType(typeof(RefreshVolumes), "refreshVolumes")]
 public abstract record KubeletCommand;
 
 /// <summary>Choose a node for the pod and bind it there (the scheduler's work, done by the pod's own workflow).</summary>
@@ -62,3 +63,9 @@ public sealed record EnforceDeadline(DateTimeOffset At) : KubeletCommand;
 /// </summary>
 /// <param name="Attempt">The sandbox's next generation: one more than its current one.</param>
 public sealed record RestartSandbox(int Attempt) : KubeletCommand;
+
+/// <summary>
+/// Give the running pod's configMap, secret and projected volumes the current content of their objects (the kubelet's
+/// periodic remount of such volumes, done here when one of them changes).
+/// </summary>
+public sealed record RefreshVolumes : KubeletCommand;

@@ -18,6 +18,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(DeadlineEnforced), "deadlineEnforced")]
 [JsonDerivedType(typeof(SandboxPending), "sandboxPending")]
 [JsonDerivedType(typeof(SandboxRestarted), "sandboxRestarted")]
+[JsonDerivedType(typeof(VolumesRefreshed), "volumesRefreshed")]
 public abstract record KubeletOutcome;
 
 /// <summary>The pod is bound to a node.</summary>
@@ -40,12 +41,19 @@ public sealed record SandboxCreated(SandboxAddresses Addresses, bool PodScoped =
 
 /// <summary>The sandbox is not ready yet (a pod-scoped runtime still creating it), or could not be created now.</summary>
 /// <param name="Wait">Why, and when to look again.</param>
-public sealed record SandboxPending(SandboxWait Wait) : KubeletOutcome;
+/// <param name="PodScoped">
+/// Whether the pod's runtime works per pod; false for a container-scoped runtime whose sandbox waits for something
+/// of the kubelet's own (a volume that cannot be set up yet: FailedMount).
+/// </param>
+public sealed record SandboxPending(SandboxWait Wait, bool PodScoped = true) : KubeletOutcome;
 
 /// <summary>A pod-scoped sandbox was asked to restart every container.</summary>
 /// <param name="Attempt">The generation its new runs take.</param>
 /// <param name="At">When the restart was asked for: the end of the runs it replaced.</param>
 public sealed record SandboxRestarted(int Attempt, DateTimeOffset At) : KubeletOutcome;
+
+/// <summary>The pod's volumes of files were given their objects' current content, or the runtime cannot change them.</summary>
+public sealed record VolumesRefreshed : KubeletOutcome;
 
 /// <summary>A run was started. If it could not even start (StartError), it comes back already exited.</summary>
 /// <param name="Name">The container.</param>
@@ -55,7 +63,8 @@ public sealed record ContainerStarted(string Name, ContainerRun Run) : KubeletOu
 /// <summary>The container could not be created: no run was made, and it waits with the reason.</summary>
 /// <param name="Name">The container.</param>
 /// <param name="Error">Why: CreateContainerConfigError for a spec that cannot run, CreateContainerError when the runtime refused.</param>
-public sealed record ContainerNotCreated(string Name, ContainerCreateError Error) : KubeletOutcome;
+/// <param name="RetryAt">When to try again (a ConfigMap or Secret that may appear), or <see langword="null"/> to wait for the pod to change.</param>
+public sealed record ContainerNotCreated(string Name, ContainerCreateError Error, DateTimeOffset? RetryAt = null) : KubeletOutcome;
 
 /// <summary>A stop signal was sent to a run.</summary>
 /// <param name="Name">The container.</param>

@@ -235,6 +235,11 @@ public static class PodLifecycle
             commands.Add(new CreateSandbox());
         }
 
+        if (state.VolumesStale)
+        {
+            commands.Add(new RefreshVolumes());
+        }
+
         PlanProbeKills(state, now, commands, wake);
         var initialized = PlanInitContainers(state, now, commands, wake);
         if (initialized)
@@ -307,6 +312,9 @@ public static class PodLifecycle
             case ActiveDeadlineChanged changed:
                 var deadline = DeadlineOf(changed.Seconds);
                 return deadline == state.ActiveDeadline ? state : state with { ActiveDeadline = deadline };
+
+            case ConfigSourceChanged changed:
+                return OnConfigSourceChanged(state, changed);
 
             case EphemeralContainersAdded added:
                 var known = state.Containers.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -423,6 +431,7 @@ public static class PodLifecycle
         {
             if (track.CreateError is not null)
             {
+                RetryCreate(state, track, now, commands, wake);
                 return false;
             }
 
@@ -477,7 +486,13 @@ public static class PodLifecycle
     {
         foreach (var track in state.Containers.Where(c => c.Role == ContainerRole.App))
         {
-            if (track.CreateError is not null || track.IsRunning)
+            if (track.CreateError is not null)
+            {
+                RetryCreate(state, track, now, commands, wake);
+                continue;
+            }
+
+            if (track.IsRunning)
             {
                 continue;
             }
@@ -507,6 +522,49 @@ public static class PodLifecycle
     /// What a due restart takes: start the container's next run; or, on a pod-scoped runtime, restart the whole
     /// sandbox, and then take on the run the restart gave each container.
     /// </summary>
+    /// <summary>
+    /// A ConfigMap or Secret the pod names appeared or changed: what waits for one (a container in CreateContainerConfigError,
+    /// a sandbox held by FailedMount) is tried again now rather than at its next retry.
+    /// </summary>
+    private static PodLifecycleState OnConfigSourceChanged(PodLifecycleState state, ConfigSourceChanged changed)
+    {
+        var containers = state.Containers
+            .Select(c => c.CreateError is { WaitsForObject: true } && c.CreateRetryAt is { } at && at > changed.At ? c with { CreateRetryAt = changed.At } : c)
+            .ToList();
+        var wait = state.SandboxWait;
+        if (state.Sandbox is null && wait is not null && wait.RetryAt > changed.At
+            && (wait.Reason == FailedMountReason || wait.Containers.Any(c => c.Reason == ContainerCreateError.ConfigErrorReason)))
+        {
+            wait = wait with { RetryAt = changed.At };
+        }
+
+        var stale = state.VolumesStale || (changed.Mounted && state.Sandbox is not null && state.Termination is null && !state.Terminal);
+        return state with { Containers = containers, SandboxWait = wait, VolumesStale = stale };
+    }
+
+    /// <summary>The reason a pod waits with when a volume cannot be set up (the kubelet's event reason).</summary>
+    public const string FailedMountReason = "FailedMount";
+
+    /// <summary>
+    /// A container that could not be created for want of a ConfigMap or Secret is tried again when its retry is due (the
+    /// kubelet's pod worker syncs it again); one held by another configuration error waits for the pod to change.
+    /// </summary>
+    private static void RetryCreate(PodLifecycleState state, ContainerTrack track, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
+    {
+        if (track.CreateRetryAt is not { } retryAt || track.IsRunning)
+        {
+            return;
+        }
+
+        if (retryAt > now)
+        {
+            wake.Add(retryAt);
+            return;
+        }
+
+        commands.Add(track.NeverStarted ? new StartContainer(track.Name, FirstAttempt(state)) : Restart(state, track));
+    }
+
     private static KubeletCommand Restart(PodLifecycleState state, ContainerTrack track)
     {
         if (!state.PodScoped)
@@ -568,8 +626,8 @@ public static class PodLifecycle
 
             case SandboxPending pending:
                 return pending.Wait.ShowsSameAs(state.SandboxWait)
-                    ? state with { SandboxWait = pending.Wait, PodScoped = true }
-                    : state.Changed() with { SandboxWait = pending.Wait, PodScoped = true };
+                    ? state with { SandboxWait = pending.Wait, PodScoped = pending.PodScoped }
+                    : state.Changed() with { SandboxWait = pending.Wait, PodScoped = pending.PodScoped };
 
             case SandboxRestarted restarted:
                 return OnSandboxRestarted(state, restarted);
@@ -579,9 +637,14 @@ public static class PodLifecycle
 
             case ContainerNotCreated notCreated:
                 var track = state.Find(notCreated.Name);
-                return track is null || track.CreateError == notCreated.Error
-                    ? state
-                    : state.With(track with { CreateError = notCreated.Error });
+                if (track is null)
+                {
+                    return state;
+                }
+
+                return track.CreateError == notCreated.Error
+                    ? state with { Containers = state.Containers.Select(c => c.Name == track.Name ? c with { CreateRetryAt = notCreated.RetryAt } : c).ToList() }
+                    : state.With(track with { CreateError = notCreated.Error, CreateRetryAt = notCreated.RetryAt });
 
             case StopSent sent:
                 var stopped = state.Find(sent.Name);
@@ -610,6 +673,9 @@ public static class PodLifecycle
 
             case PodRemoved:
                 return state with { Removed = true };
+
+            case VolumesRefreshed:
+                return state with { VolumesStale = false };
 
             case DeletionObserved observed:
                 return Observe(state, new PodDeletionRequested(observed.KillAt, observed.ObjectGone));
@@ -686,6 +752,7 @@ public static class PodLifecycle
             Backoff = backoff,
             RestartAt = null,
             CreateError = null,
+            CreateRetryAt = null,
             StopRequested = null,
             Probed = null,
             ProbeKill = null,

@@ -27,6 +27,7 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="SandboxGeneration">How many times a pod-scoped sandbox has restarted: the attempt number its runs carry.</param>
 /// <param name="Revision">Counts changes that the pod's status shows.</param>
 /// <param name="WrittenRevision">The <paramref name="Revision"/> last written to the pod's status.</param>
+/// <param name="VolumesStale">A ConfigMap or Secret a running pod's volume shows has changed: its files are to be refreshed.</param>
 public sealed record PodLifecycleState(
     PodIdentity Pod,
     PodRestartPolicy RestartPolicy,
@@ -50,7 +51,8 @@ public sealed record PodLifecycleState(
     bool PodScoped = false,
     int SandboxGeneration = 0,
     long Revision = 1,
-    long WrittenRevision = 0)
+    long WrittenRevision = 0,
+    bool VolumesStale = false)
 {
     /// <summary>Gets the track of the named container.</summary>
     /// <param name="name">The container name.</param>

@@ -13,6 +13,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(ActiveDeadlineChanged), "activeDeadline")]
 [JsonDerivedType(typeof(ContainerProbed), "probed")]
 [JsonDerivedType(typeof(EphemeralContainersAdded), "ephemeralContainers")]
+[JsonDerivedType(typeof(ConfigSourceChanged), "configSource")]
 public abstract record PodSignal
 {
     /// <summary>The name of the external event that carries every signal to a pod's workflow.</summary>
@@ -53,3 +54,13 @@ public sealed record ContainerProbed(string Name, int Attempt, ProbeKind Kind, P
 /// <summary>Ephemeral containers were added to the pod through its <c>ephemeralcontainers</c> subresource.</summary>
 /// <param name="Names">The names of every ephemeral container the pod's spec now has.</param>
 public sealed record EphemeralContainersAdded(IReadOnlyList<string> Names) : PodSignal;
+
+/// <summary>
+/// A ConfigMap or Secret the pod names was created or changed: what waits for it is tried again at once, and volumes
+/// made from it are brought up to date.
+/// </summary>
+/// <param name="Kind"><c>ConfigMap</c> or <c>Secret</c>.</param>
+/// <param name="Name">Its name, in the pod's namespace.</param>
+/// <param name="At">When the change was seen.</param>
+/// <param name="Mounted">Whether one of the pod's volumes shows the object (not only its env): its files are then refreshed.</param>
+public sealed record ConfigSourceChanged(string Kind, string Name, DateTimeOffset At, bool Mounted = false) : PodSignal;

@@ -14,4 +14,13 @@ public sealed record ResolvedContainer(
 {
     /// <summary>Gets the args that replace the image's own (its CMD) when <see cref="Command"/> is empty.</summary>
     public IReadOnlyList<string> EntrypointArgs { get; init; } = [];
+
+    /// <summary>Gets the names of the variables whose values come from a Secret (<c>secretKeyRef</c>, <c>envFrom.secretRef</c>).</summary>
+    public IReadOnlySet<string> SecretEnvironment { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets what the kubelet records as warning events while resolving (<c>InvalidEnvironmentVariableNames</c>: keys of an
+    /// <c>envFrom</c> source skipped), each as its reason and message.
+    /// </summary>
+    public IReadOnlyList<(string Reason, string Message)> Warnings { get; init; } = [];
 }

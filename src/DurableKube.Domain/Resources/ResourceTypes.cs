@@ -73,4 +73,14 @@ public static class ResourceTypes
     public static readonly ResourceType IPAddresses = new(
         Group: "networking.k8s.io", Version: "v1", Plural: "ipaddresses", Singular: "ipaddress", Kind: "IPAddress", Namespaced: false,
         ObjectType: typeof(V1IPAddress), ListType: typeof(V1IPAddressList), ShortNames: ["ip"]);
+
+    /// <summary>ConfigMaps: configuration a pod reads as environment variables or files.</summary>
+    public static readonly ResourceType ConfigMaps = new(
+        Group: "", Version: "v1", Plural: "configmaps", Singular: "configmap", Kind: "ConfigMap", Namespaced: true,
+        ObjectType: typeof(V1ConfigMap), ListType: typeof(V1ConfigMapList), ShortNames: ["cm"]);
+
+    /// <summary>Secrets: sensitive data (keys, passwords, registry credentials) a pod reads as environment variables or files.</summary>
+    public static readonly ResourceType Secrets = new(
+        Group: "", Version: "v1", Plural: "secrets", Singular: "secret", Kind: "Secret", Namespaced: true,
+        ObjectType: typeof(V1Secret), ListType: typeof(V1SecretList), ShortNames: []);
 }

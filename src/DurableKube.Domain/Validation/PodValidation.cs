@@ -225,6 +225,8 @@ public static class PodValidation
             {
                 errors.Add(FieldError.Duplicate(at, volume.Name));
             }
+
+            VolumeValidation.ValidateSource(volume, path.Index(i - 1), errors);
         }
 
         return names;
@@ -495,6 +497,7 @@ public static class PodValidation
     internal static void ValidateMounts(IList<V1VolumeMount>? mounts, string path, HashSet<string> volumes, List<FieldError> errors)
     {
         var i = 0;
+        var mountPaths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var mount in mounts ?? [])
         {
             var at = path.Index(i++);
@@ -511,6 +514,12 @@ public static class PodValidation
             {
                 errors.Add(FieldError.Required(at.Child("mountPath")));
             }
+            else if (!mountPaths.Add(mount.MountPath))
+            {
+                errors.Add(FieldError.Invalid(at.Child("mountPath"), mount.MountPath, "must be unique"));
+            }
+
+            VolumeValidation.ValidateSubPath(mount, at, errors);
         }
     }
 

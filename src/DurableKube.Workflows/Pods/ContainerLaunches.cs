@@ -32,8 +32,26 @@ internal static class ContainerLaunches
             Resources = Resources(container.Resources),
             Ports = (container.Ports ?? []).Select(p => new ContainerPortSpec(p.ContainerPort, p.Protocol ?? "TCP", p.Name)).ToList(),
             Stdin = container.Stdin == true,
-            VolumeMounts = (container.VolumeMounts ?? []).Select(m => new VolumeMountSpec(m.Name, m.MountPath, m.ReadOnlyProperty == true)).ToList(),
+            VolumeMounts = (container.VolumeMounts ?? []).Select(m => Mount(pod, m, resolved)).ToList(),
+            SecretEnvironment = resolved.SecretEnvironment,
         };
+    }
+
+    /// <summary>
+    /// A container's mount as the runtime takes it: volumes of files are read-only whatever the spec says, and
+    /// <c>subPathExpr</c> is expanded with the container's environment (the kubelet's <c>expandSubpathExpr</c>).
+    /// </summary>
+    /// <param name="pod">The pod.</param>
+    /// <param name="mount">The mount in the spec.</param>
+    /// <param name="resolved">The container resolved, for its environment.</param>
+    /// <returns>The mount.</returns>
+    public static VolumeMountSpec Mount(V1Pod pod, V1VolumeMount mount, ResolvedContainer resolved)
+    {
+        var environment = resolved.Environment.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        var subPath = !string.IsNullOrEmpty(mount.SubPathExpr)
+            ? VariableExpansion.Expand(mount.SubPathExpr, name => environment.GetValueOrDefault(name))
+            : mount.SubPath ?? string.Empty;
+        return new VolumeMountSpec(mount.Name, mount.MountPath, mount.ReadOnlyProperty == true || PodVolumes.IsFiles(pod, mount.Name)) { SubPath = subPath };
     }
 
     /// <summary>
@@ -43,17 +61,18 @@ internal static class ContainerLaunches
     /// <param name="nodeName">Its node.</param>
     /// <param name="attempt">The attempt number of the runs.</param>
     /// <param name="runsImages">Whether the runtime runs images' entrypoints.</param>
+    /// <param name="config">The ConfigMaps and Secrets the containers' env and envFrom name.</param>
     /// <param name="launches">The launches, when every container resolves.</param>
     /// <param name="failed">The first container that does not, and why.</param>
     /// <returns>Whether every container resolves.</returns>
     public static bool TryResolveAll(
-        V1Pod pod, string nodeName, int attempt, bool runsImages, out List<ContainerLaunch> launches, out (string Name, ContainerCreateError Error)? failed)
+        V1Pod pod, string nodeName, int attempt, bool runsImages, ConfigSources config, out List<ContainerLaunch> launches, out (string Name, ContainerCreateError Error)? failed)
     {
         launches = [];
         failed = null;
         foreach (var container in (pod.Spec.InitContainers ?? []).Concat(pod.Spec.Containers ?? []))
         {
-            if (!ContainerResolver.TryResolve(pod, container, nodeName, null, out var resolved, out var error, runsImages))
+            if (!ContainerResolver.TryResolve(pod, container, nodeName, null, out var resolved, out var error, runsImages, config: config))
             {
                 failed = (container.Name, error!);
                 return false;
@@ -65,11 +84,37 @@ internal static class ContainerLaunches
         return true;
     }
 
-    /// <summary>The pod's volumes a runtime provides: emptyDir today (Secrets and ConfigMaps come with their kinds).</summary>
+    /// <summary>
+    /// The registry credentials of a pod's <c>imagePullSecrets</c>, from the <c>.dockerconfigjson</c> or <c>.dockercfg</c> of
+    /// each Secret found (<c>auths</c> entries with a username and password, or an <c>auth</c> of <c>user:password</c> in base64).
+    /// </summary>
     /// <param name="pod">The pod.</param>
-    /// <returns>The volumes.</returns>
-    public static IReadOnlyList<SandboxVolume> Volumes(V1Pod pod) =>
-        (pod.Spec.Volumes ?? []).Where(v => v.EmptyDir is not null).Select(v => new SandboxVolume(v.Name, SandboxVolumeKind.EmptyDir)).ToList();
+    /// <param name="config">The Secrets read.</param>
+    /// <param name="missing">The pull secrets not found (the kubelet goes on without them).</param>
+    /// <returns>The credentials.</returns>
+    public static IReadOnlyList<ImagePullCredential> PullCredentials(V1Pod pod, ConfigSources config, out IReadOnlyList<string> missing)
+    {
+        var credentials = new List<ImagePullCredential>();
+        var notFound = new List<string>();
+        foreach (var reference in pod.Spec.ImagePullSecrets ?? [])
+        {
+            if (string.IsNullOrEmpty(reference.Name))
+            {
+                continue;
+            }
+
+            if (!config.Secrets.TryGetValue(reference.Name, out var secret))
+            {
+                notFound.Add(reference.Name);
+                continue;
+            }
+
+            credentials.AddRange(DockerConfig.Credentials(secret));
+        }
+
+        missing = notFound;
+        return credentials;
+    }
 
     private static ContainerResources Resources(V1ResourceRequirements? requirements)
     {

@@ -36,6 +36,16 @@ public sealed class KubeletOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SandboxRetry { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how long a container waiting for a ConfigMap or Secret (CreateContainerConfigError), or a pod waiting
+    /// for one of its volumes (FailedMount), waits before it is tried again; the object's creation also wakes it at once.
+    /// Kubernetes' pod workers retry such a pod after about 10 s.
+    /// </summary>
+    public TimeSpan ConfigRetry { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets a value indicating whether pods on this host's nodes may mount hostPath volumes (default true; ACI refuses them whatever this says).</summary>
+    public bool AllowHostPath { get; set; } = true;
+
     /// <summary>Gets the settings a pod's lifecycle carries.</summary>
     /// <returns>The normalised settings.</returns>
     public KubeletSettings ToSettings() => new KubeletSettings(BackoffInitial, BackoffMax, BackoffReset, ScheduleRetry).Normalize();

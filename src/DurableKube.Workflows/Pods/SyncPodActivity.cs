@@ -174,6 +174,14 @@ public sealed class SyncPodActivity
             case Relist:
                 return await RelistAsync(state, pod, cancellationToken);
 
+            case RefreshVolumes:
+                if (pod is not null && RuntimeOf(state, pod) is { } updating)
+                {
+                    await RefreshVolumesAsync(pod, updating, state, cancellationToken);
+                }
+
+                return [new VolumesRefreshed()];
+
             case EnforceDeadline enforce:
                 Log.DeadlineExceeded(_logger, state.Pod.Namespace, state.Pod.Name, (long)(state.ActiveDeadline ?? TimeSpan.Zero).TotalSeconds);
                 return [new DeadlineEnforced(enforce.At)];
@@ -204,14 +212,42 @@ public sealed class SyncPodActivity
             return new SandboxPending(new SandboxWait(NoRuntimeReason, message, [], now + options.SandboxRetry));
         }
 
+        // The kubelet's volume manager: every volume set up (ConfigMaps and Secrets read now) before the sandbox is made.
+        var podScoped = runtime.Scope == SandboxScope.Pod;
+        var names = podScoped ? ConfigSources.UsedByPod(pod.Spec) : ConfigSources.UsedByVolumes(pod.Spec);
+        foreach (var reference in pod.Spec.ImagePullSecrets ?? [])
+        {
+            names.Add(null, reference.Name);
+        }
+
+        var config = await ReadConfigAsync(state.Pod.Namespace, names, cancellationToken);
+        var allocatable = (pod.Spec.Volumes ?? []).Any(v => v.DownwardAPI is not null || v.Projected is not null)
+            ? (await _registry.GetAsync<V1Node>(ResourceTypes.Nodes, null, node, cancellationToken))?.Status?.Allocatable
+            : null;
+        var volumes = PodVolumes.Resolve(pod, config, options.AllowHostPath, allocatable);
+        var failure = volumes.Failure ?? (podScoped ? FlatFilesOnly(runtime, volumes.Volumes) : null);
+        if (failure is not null)
+        {
+            // The kubelet's FailedMount: the pod waits in ContainerCreating and says which volume and why, until the object appears.
+            Log.FailedMount(_logger, state.Pod.Namespace, state.Pod.Name, failure);
+            return new SandboxPending(new SandboxWait(FailedMountReason, failure, Creating(state), now + options.ConfigRetry), podScoped);
+        }
+
+        var credentials = ContainerLaunches.PullCredentials(pod, config, out var missingPullSecrets);
+        foreach (var missing in missingPullSecrets)
+        {
+            Log.PullSecretMissing(_logger, state.Pod.Namespace, state.Pod.Name, missing);
+        }
+
         var spec = new SandboxSpec(state.Pod.Uid, state.Pod.Namespace, state.Pod.Name, node)
         {
             RestartPolicy = pod.Spec.RestartPolicy ?? "Always",
-            Volumes = ContainerLaunches.Volumes(pod),
+            Volumes = volumes.Volumes,
+            PullCredentials = credentials,
         };
-        if (runtime.Scope == SandboxScope.Pod)
+        if (podScoped)
         {
-            if (!ContainerLaunches.TryResolveAll(pod, node, state.SandboxGeneration, runtime.RunsImages, out var launches, out var failed))
+            if (!ContainerLaunches.TryResolveAll(pod, node, state.SandboxGeneration, runtime.RunsImages, config, out var launches, out var failed))
             {
                 // The whole pod is created at once, so one container that cannot be made holds back every one.
                 var (name, error) = failed!.Value;
@@ -219,14 +255,7 @@ public sealed class SyncPodActivity
                 var waits = state.Containers.Select(c => c.Name == name
                     ? new ContainerWait(c.Name, error.Reason, error.Message)
                     : new ContainerWait(c.Name, "ContainerCreating", null)).ToList();
-                return new SandboxPending(new SandboxWait(null, null, waits, now + options.SandboxRetry));
-            }
-
-            if (UnservedVolume(pod) is { } mount)
-            {
-                // The kubelet's FailedMount: the pod waits in ContainerCreating and says which volume and why.
-                Log.SandboxPending(_logger, state.Pod.Namespace, state.Pod.Name, FailedMountReason, mount);
-                return new SandboxPending(new SandboxWait(FailedMountReason, mount, Creating(state), now + options.SandboxRetry));
+                return new SandboxPending(new SandboxWait(null, null, waits, now + (error.WaitsForObject ? options.ConfigRetry : options.SandboxRetry)));
             }
 
             spec = spec with { Containers = launches };
@@ -269,33 +298,96 @@ public sealed class SyncPodActivity
     public const string FailedCreateReason = "FailedCreatePodSandBox";
 
     /// <summary>The reason a pod waits with when a volume it asks for cannot be provided (the kubelet's event reason).</summary>
-    public const string FailedMountReason = "FailedMount";
+    public const string FailedMountReason = PodLifecycle.FailedMountReason;
 
     private static List<ContainerWait> Creating(PodLifecycleState state) =>
         state.Containers.Select(c => new ContainerWait(c.Name, "ContainerCreating", null)).ToList();
 
     /// <summary>
-    /// The first volume a pod-scoped runtime cannot be given, in the kubelet's words, or <see langword="null"/>: only
-    /// emptyDir is provided today, as Secrets and ConfigMaps are not served yet.
+    /// The FailedMount of a volume of files a pod-scoped runtime (Azure Container Instances, whose secret volumes hold files
+    /// at their root only) cannot place: one with a file in a directory (an item's nested path), or <see langword="null"/>.
     /// </summary>
-    private static string? UnservedVolume(V1Pod pod)
+    private static string? FlatFilesOnly(IContainerRuntime runtime, IReadOnlyList<SandboxVolume> volumes)
     {
-        foreach (var volume in pod.Spec.Volumes ?? [])
+        foreach (var volume in volumes.Where(v => v.Kind == SandboxVolumeKind.Files))
         {
-            var why = volume switch
+            if (volume.Files.FirstOrDefault(f => f.Path.Contains('/', StringComparison.Ordinal)) is { } nested)
             {
-                { EmptyDir: not null } => null,
-                { Secret: { } secret } => $"secret \"{secret.SecretName}\" not found",
-                { ConfigMap: { } configMap } => $"configmap \"{configMap.Name}\" not found",
-                _ => "this node's runtime provides emptyDir volumes only",
-            };
-            if (why is not null)
-            {
-                return $"MountVolume.SetUp failed for volume \"{volume.Name}\" : {why}";
+                return $"MountVolume.SetUp failed for volume \"{volume.Name}\" : the {runtime.Name} runtime places a volume's files at its root only, "
+                    + $"and \"{nested.Path}\" is in a directory; give the item a path without '/'";
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Gives a running pod's volumes that show a ConfigMap or Secret their current content, in place (the kubelet's remount
+    /// of such volumes; a subPath mount keeps what it had, which is the runtime's part). A volume that cannot be resolved
+    /// now (its object deleted) keeps its files, as in Kubernetes; a runtime that cannot update volumes (ACI) is logged once.
+    /// </summary>
+    private async Task RefreshVolumesAsync(V1Pod pod, IContainerRuntime runtime, PodLifecycleState state, CancellationToken cancellationToken)
+    {
+        var config = await ReadConfigAsync(state.Pod.Namespace, ConfigSources.UsedByVolumes(pod.Spec), cancellationToken);
+        var allocatable = state.NodeName is { } node && (pod.Spec.Volumes ?? []).Any(v => v.Projected is not null)
+            ? (await _registry.GetAsync<V1Node>(ResourceTypes.Nodes, null, node, cancellationToken))?.Status?.Allocatable
+            : null;
+        foreach (var volume in pod.Spec.Volumes ?? [])
+        {
+            if (volume.ConfigMap is null && volume.Secret is null && volume.Projected is null)
+            {
+                continue;
+            }
+
+            var single = KubeJson.Clone(pod);
+            single.Spec.Volumes = [volume];
+            var resolved = PodVolumes.Resolve(single, config, _options.CurrentValue.AllowHostPath, allocatable);
+            if (resolved.Failure is { } failure)
+            {
+                Log.FailedMount(_logger, state.Pod.Namespace, state.Pod.Name, failure);
+                continue;
+            }
+
+            try
+            {
+                await runtime.UpdateVolumeAsync(state.Pod.Uid, resolved.Volumes[0], cancellationToken);
+                Log.VolumeUpdated(_logger, state.Pod.Namespace, state.Pod.Name, volume.Name, volume.Secret is not null ? "Secret" : volume.ConfigMap is not null ? "ConfigMap" : "sources");
+            }
+            catch (NotSupportedException)
+            {
+                Log.VolumeNotUpdatable(_logger, state.Pod.Namespace, state.Pod.Name, volume.Name);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads the ConfigMaps and Secrets of a namespace by name, once each; those not found are left out.</summary>
+    private async Task<ConfigSources> ReadConfigAsync(string ns, ConfigNames names, CancellationToken cancellationToken)
+    {
+        if (names.ConfigMaps.Count == 0 && names.Secrets.Count == 0)
+        {
+            return ConfigSources.Empty;
+        }
+
+        var configMaps = new Dictionary<string, V1ConfigMap>(StringComparer.Ordinal);
+        foreach (var name in names.ConfigMaps)
+        {
+            if (await _registry.GetAsync<V1ConfigMap>(ResourceTypes.ConfigMaps, ns, name, cancellationToken) is { } found)
+            {
+                configMaps[name] = found;
+            }
+        }
+
+        var secrets = new Dictionary<string, V1Secret>(StringComparer.Ordinal);
+        foreach (var name in names.Secrets)
+        {
+            if (await _registry.GetAsync<V1Secret>(ResourceTypes.Secrets, ns, name, cancellationToken) is { } found)
+            {
+                secrets[name] = found;
+            }
+        }
+
+        return new ConfigSources(configMaps, secrets);
     }
 
     /// <summary>Asks the runtime about every run the state believes alive; exits it missed come back as outcomes.</summary>
@@ -364,10 +456,17 @@ public sealed class SyncPodActivity
             ? (await _registry.GetAsync<V1Node>(ResourceTypes.Nodes, null, nodeName, cancellationToken))?.Status?.Allocatable
             : null;
         var services = await ServiceEnvironmentAsync(pod, cancellationToken);
-        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error, runtime.RunsImages, allocatable, services))
+        var config = await ReadConfigAsync(state.Pod.Namespace, ConfigSources.UsedByEnvironment(container), cancellationToken);
+        if (!ContainerResolver.TryResolve(pod, container, state.NodeName, state.Sandbox, out var resolved, out var error, runtime.RunsImages, allocatable, services, config))
         {
+            // A ConfigMap, Secret or key that is missing may appear: tried again, and woken when it does.
             Log.NotCreated(_logger, state.Pod.Namespace, state.Pod.Name, start.Name, error!.Message);
-            return new ContainerNotCreated(start.Name, error);
+            return new ContainerNotCreated(start.Name, error, error.WaitsForObject ? _time.GetUtcNow() + _options.CurrentValue.ConfigRetry : null);
+        }
+
+        foreach (var (reason, message) in resolved!.Warnings)
+        {
+            Log.KubeletWarning(_logger, state.Pod.Namespace, state.Pod.Name, reason, message);
         }
 
         var launch = ContainerLaunches.For(pod, container, resolved!, start.Attempt);

@@ -102,8 +102,8 @@ public class DiscoveryTests
         Assert.Equal("v1", resources["groupVersion"]!.GetValue<string>());
         var names = resources["resources"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()).ToList();
         Assert.Equal(
-            ["endpoints", "namespaces", "namespaces/finalize", "namespaces/status", "nodes", "nodes/status", "pods", "pods/attach", "pods/binding", "pods/ephemeralcontainers",
-             "pods/exec", "pods/log", "pods/portforward", "pods/proxy", "pods/status", "services", "services/proxy", "services/status"],
+            ["configmaps", "endpoints", "namespaces", "namespaces/finalize", "namespaces/status", "nodes", "nodes/status", "pods", "pods/attach", "pods/binding", "pods/ephemeralcontainers",
+             "pods/exec", "pods/log", "pods/portforward", "pods/proxy", "pods/status", "secrets", "services", "services/proxy", "services/status"],
             names);
         var pods = resources["resources"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "pods")!;
         Assert.True(pods["namespaced"]!.GetValue<bool>());

@@ -82,6 +82,14 @@ internal static class KindSamples
              "spec":{"selector":{"app":"walked"},"ports":[{"port":80,"targetPort":8080}]}}
             """),
 
+        ["configmaps"] = new("""
+            {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"walked"},"data":{"k":"v"}}
+            """),
+
+        ["secrets"] = new("""
+            {"apiVersion":"v1","kind":"Secret","metadata":{"name":"walked"},"data":{"k":"dg=="}}
+            """),
+
         ["endpoints"] = new("""
             {"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"walked"},
              "subsets":[{"addresses":[{"ip":"127.1.0.9"}],"ports":[{"port":8080}]}]}

@@ -222,7 +222,8 @@ public class CreateTests
     [Theory]
     [InlineData("v1", "Namespace", "Namespace in version \"v1\" cannot be handled as a Pod: converting (v1.Namespace) to (Pod): unknown conversion")]
     [InlineData("v1", "Service", "Service in version \"v1\" cannot be handled as a Pod: converting (v1.Service) to (Pod): unknown conversion")]
-    [InlineData("v1", "ConfigMap", "ConfigMap in version \"v1\" cannot be handled as a Pod: no kind \"ConfigMap\" is registered for version \"v1\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"")]
+    [InlineData("v1", "ConfigMap", "ConfigMap in version \"v1\" cannot be handled as a Pod: converting (v1.ConfigMap) to (Pod): unknown conversion")]
+    [InlineData("v1", "PersistentVolumeClaim", "PersistentVolumeClaim in version \"v1\" cannot be handled as a Pod: no kind \"PersistentVolumeClaim\" is registered for version \"v1\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"")]
     [InlineData("apps/v1", "Pod", "Pod in version \"v1\" cannot be handled as a Pod: no kind \"Pod\" is registered for version \"apps/v1\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"")]
     [InlineData("v2", "Pod", "the API version in the data (v2) does not match the expected API version (v1)")]
     public async Task Wrong_api_version_or_kind_is_400(string apiVersion, string kind, string message)

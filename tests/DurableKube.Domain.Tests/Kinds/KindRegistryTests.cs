@@ -71,7 +71,7 @@ public class KindRegistryTests
     {
         var registry = new KindRegistry(CoreKinds.All);
 
-        Assert.Equal(["endpoints", "namespaces", "nodes", "pods", "services"], registry.All.Select(k => k.Type.GroupResource));
+        Assert.Equal(["configmaps", "endpoints", "namespaces", "nodes", "pods", "secrets", "services"], registry.All.Select(k => k.Type.GroupResource));
         Assert.Empty(registry.Groups);
         Assert.Equal(["v1"], registry.VersionsOf(""));
         Assert.True(registry.ServesGroupVersion("", "v1"));
@@ -156,7 +156,7 @@ public class KindRegistryTests
     public void All_is_ordered_by_group_then_plural_whatever_the_registration_order()
     {
         Assert.Equal(
-            ["endpoints", "namespaces", "nodes", "pods", "services", "deployments.apps", "replicasets.apps", "jobs.batch"],
+            ["configmaps", "endpoints", "namespaces", "nodes", "pods", "secrets", "services", "deployments.apps", "replicasets.apps", "jobs.batch"],
             Registry.All.Select(k => k.Type.GroupResource));
     }
 
@@ -170,7 +170,7 @@ public class KindRegistryTests
     public void KindsOf_a_group_version_are_ordered_by_plural()
     {
         Assert.Equal(["deployments", "replicasets"], Registry.KindsOf("apps", "v1").Select(k => k.Type.Plural));
-        Assert.Equal(["endpoints", "namespaces", "nodes", "pods", "services"], Registry.KindsOf("", "v1").Select(k => k.Type.Plural));
+        Assert.Equal(["configmaps", "endpoints", "namespaces", "nodes", "pods", "secrets", "services"], Registry.KindsOf("", "v1").Select(k => k.Type.Plural));
         Assert.Empty(Registry.KindsOf("apps", "v1beta1"));
         Assert.Empty(Registry.KindsOf("policy", "v1"));
     }

@@ -22,6 +22,8 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     private readonly ConcurrentDictionary<ContainerRunId, Channel<LogLine>> _live = new();
     private readonly ConcurrentQueue<(ContainerRunId Id, LogReadOptions Options)> _reads = new();
     private readonly ConcurrentQueue<(ContainerRunId Id, ExecSpec Spec)> _execs = new();
+    private readonly ConcurrentQueue<SandboxSpec> _sandboxes = new();
+    private readonly ConcurrentQueue<(string PodUid, SandboxVolume Volume)> _volumeUpdates = new();
     private readonly TimeProvider _time;
 
     /// <summary>Initializes a new instance of the <see cref="FakeContainerRuntime"/> class.</summary>
@@ -100,9 +102,33 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     /// <returns>The channel: write lines to it, complete it to end the follow.</returns>
     public Channel<LogLine> Live(ContainerRunId id) => _live[id] = Channel.CreateUnbounded<LogLine>();
 
+    /// <summary>Gets the sandbox specs asked for, in order (volumes and pull credentials included).</summary>
+    public IReadOnlyList<SandboxSpec> Sandboxes => _sandboxes.ToList();
+
+    /// <summary>Gets the in-place volume updates asked for, in order.</summary>
+    public IReadOnlyList<(string PodUid, SandboxVolume Volume)> VolumeUpdates => _volumeUpdates.ToList();
+
+    /// <summary>Gets or sets a value indicating whether <see cref="UpdateVolumeAsync"/> refuses, as ACI does.</summary>
+    public bool CannotUpdateVolumes { get; set; }
+
     /// <inheritdoc />
-    public Task<SandboxStatus> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default) =>
-        Task.FromResult(OnCreateSandbox?.Invoke(spec) ?? SandboxStatus.Ready("127.0.0.1", "127.0.0.1"));
+    public Task<SandboxStatus> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default)
+    {
+        _sandboxes.Enqueue(spec);
+        return Task.FromResult(OnCreateSandbox?.Invoke(spec) ?? SandboxStatus.Ready("127.0.0.1", "127.0.0.1"));
+    }
+
+    /// <inheritdoc />
+    public Task UpdateVolumeAsync(string podUid, SandboxVolume volume, CancellationToken cancellationToken = default)
+    {
+        if (CannotUpdateVolumes)
+        {
+            throw new NotSupportedException("The fake runtime was told it cannot change the files of a running pod's volume.");
+        }
+
+        _volumeUpdates.Enqueue((podUid, volume));
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default) =>

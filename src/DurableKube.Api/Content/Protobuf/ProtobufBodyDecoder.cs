@@ -117,6 +117,11 @@ internal static class ProtobufBodyDecoder
                     var map = obj[field.Name] as JsonObject ?? (JsonObject)(obj[field.Name] = new JsonObject());
                     map[entry["key"]?.GetValue<string>() ?? string.Empty] = entry["value"]?.GetValue<string>() ?? string.Empty;
                     break;
+                case ProtoKind.BytesMap when wire == 2:
+                    var (bytesKey, bytesValue) = ReadBytesEntry(reader.ReadBytes());
+                    var bytesMap = obj[field.Name] as JsonObject ?? (JsonObject)(obj[field.Name] = new JsonObject());
+                    bytesMap[bytesKey] = Convert.ToBase64String(bytesValue);
+                    break;
                 case ProtoKind.Time when wire == 2:
                     var time = ReadMessage(reader.ReadBytes(), ProtoMessages.Timestamp, depth + 1);
                     var seconds = time["seconds"]?.GetValue<long>() ?? 0;
@@ -128,6 +133,32 @@ internal static class ProtobufBodyDecoder
         }
 
         return obj;
+    }
+
+    /// <summary>Reads one entry of a <c>map&lt;string, bytes&gt;</c>: key (1) and value (2), the value kept as bytes.</summary>
+    private static (string Key, byte[] Value) ReadBytesEntry(ReadOnlySpan<byte> data)
+    {
+        var reader = new ProtobufReader(data);
+        string key = string.Empty;
+        byte[] value = [];
+        while (!reader.AtEnd)
+        {
+            var (number, wire) = reader.ReadTag();
+            switch (number)
+            {
+                case 1 when wire == 2:
+                    key = Encoding.UTF8.GetString(reader.ReadBytes());
+                    break;
+                case 2 when wire == 2:
+                    value = reader.ReadBytes().ToArray();
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+
+        return (key, value);
     }
 
     private static void SetUnlessEmpty(JsonObject obj, string name, JsonNode? value)

@@ -24,6 +24,9 @@ public enum ProtoKind
     /// <summary>A <c>map&lt;string, string&gt;</c>.</summary>
     StringMap,
 
+    /// <summary>A <c>map&lt;string, bytes&gt;</c>, its values written as base64 (a Secret's <c>data</c>, a ConfigMap's <c>binaryData</c>).</summary>
+    BytesMap,
+
     /// <summary>A <c>metav1.Time</c> (seconds and nanos), written as an RFC 3339 string.</summary>
     Time,
 }
