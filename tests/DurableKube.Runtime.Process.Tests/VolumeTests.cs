@@ -76,6 +76,28 @@ public sealed class VolumeTests
     }
 
     [Fact]
+    public async Task Mount_points_under_the_root_and_under_etc_are_made_in_the_namespace_only_and_the_hosts_files_stay_visible()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+        await CreatePodAsync(runtime, "p1", new SandboxVolume("data", SandboxVolumeKind.EmptyDir), FilesVolume("config", ("k", "v")));
+        var etc = "/etc/" + Absent.TrimStart('/');
+        var launch = Mounting(
+            TestRoot.Launch("p1", "app", 0, "sh", "-c", $"cat {etc}/k; echo; head -c 4 /etc/os-release; echo; echo w > {Absent}/data/f && cat {Absent}/data/f; ls -d /proc/self/fd"),
+            new VolumeMountSpec("data", $"{Absent}/data"),
+            new VolumeMountSpec("config", etc));
+
+        await runtime.StartContainerAsync(launch);
+        var exit = await TestRoot.WaitForExitAsync(runtime, launch.Id);
+        var lines = await TestRoot.ReadLogAsync(runtime, launch.Id);
+
+        Assert.Equal(0, exit.ExitCode);
+        Assert.Equal(["v", (await File.ReadAllTextAsync("/etc/os-release"))[..4], "w", "/proc/self/fd"], lines.Select(l => l.Content));
+        Assert.False(Path.Exists(Absent));
+        Assert.False(Path.Exists(etc));
+    }
+
+    [Fact]
     public async Task A_read_only_mount_refuses_writes_that_a_writable_mount_of_the_same_volume_allows()
     {
         await using var root = new TestRoot();
@@ -217,6 +239,7 @@ public sealed class VolumeTests
         await CreatePodAsync(first, "p1", new SandboxVolume("data", SandboxVolumeKind.EmptyDir));
         var launch = Mounting(TestRoot.Launch("p1", "app", 0, "sh", "-c", $"echo up > {Absent}/d/f; sleep 300 & wait"), new VolumeMountSpec("data", $"{Absent}/d"));
         await first.StartContainerAsync(launch);
+        await TestRoot.EventuallyAsync(() => File.Exists(Path.Combine(root.Path, "pods", "p1", "volumes", "data", "f")));
         var pid = root.ContainerPid(launch.Id);
         Assert.Equal("sh", (await File.ReadAllTextAsync($"/proc/{pid}/comm")).Trim());
         Assert.NotEqual(new FileInfo("/proc/self/ns/mnt").LinkTarget, new FileInfo($"/proc/{pid}/ns/mnt").LinkTarget);

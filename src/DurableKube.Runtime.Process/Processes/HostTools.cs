@@ -73,7 +73,7 @@ internal sealed record HostTools(string Setsid, string Env)
         }
 
         var probe = new ProcessStartInfo(UnshareWords()[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var word in UnshareWords().Skip(1).Concat(["/bin/sh", "-c", "mount -t tmpfs tmpfs \"$0\" && mount --bind \"$0\" \"$0\"", folder]))
+        foreach (var word in UnshareWords().Skip(1).Concat(["/bin/sh", "-c", "mount -n -t tmpfs tmpfs \"$0\" && mount -n --bind \"$0\" \"$0\"", folder]))
         {
             probe.ArgumentList.Add(word);
         }

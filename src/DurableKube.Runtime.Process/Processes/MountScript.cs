@@ -22,7 +22,8 @@ internal static class MountScript
     public const string Text = """
         # DurableKube process runtime: binds a container's volumes in its own mount namespace, then executes it.
         # Started by the shim as `unshare --mount --propagation private -- /bin/sh <this file> <run dir> <working dir> ARGV...`:
-        # nothing mounted here is seen outside this process and its children.
+        # nothing mounted here is seen outside this process and its children. Every mount is -n: nothing is recorded in
+        # /run/mount (which a user namespace of an unprivileged runtime may not write, failing the mount after the fact).
         dir=$1; wd=$2; shift 2
         # R: the container's root while it is being built aside (a mount point missing under "/" needs one), else "".
         R=
@@ -40,16 +41,31 @@ internal static class MountScript
         inside() { printf '%s' "$2" | { while IFS= read -r m; do [ -n "$m" ] || continue; case "$1" in "$m"|"$m"/*) exit 0;; esac; done; exit 1; }; }
         # cover DIR: a tmpfs takes DIR's place, holding DIR as the host has it at .dk-host and, for each of its entries, a
         # symbolic link into .dk-host; so a mount point can be created in DIR without creating it on the host. Built aside
-        # (unbindable, so binds of the host's folders do not copy it), then moved over DIR; "/" becomes the new root at the end.
+        # (unbindable, so binds of the host's folders do not copy it), then moved over DIR; "/" becomes the new root at the
+        # end. A DIR that is one of our links in a covered parent is made a folder of that tmpfs and covered in place.
         cover() {
-          p=$1; s="$dir/.cover$n"; n=$((n+1))
+          p=$1; q=${p%/*}; [ -n "$q" ] || q=/
           set -- $(stat -c '%a %u:%g' "$R$p") || return 1
-          mkdir -p "$s" && mount -t tmpfs -o "mode=$1" --make-unbindable tmpfs "$s" && chown "$2" "$s" || return 1
-          mkdir "$s/.dk-host" && mount --rbind "$R$p" "$s/.dk-host" || return 1
+          if [ "$p" != / ] && [ -L "$R$p" ] && listed "$q" "$covered"; then
+            src="$R$q/$(readlink "$R$p")"; s="$R$p"; aside=
+            rm "$R$p" && mkdir "$R$p" || return 1
+          else
+            src="$R$p"; s="$dir/.cover$n"; n=$((n+1)); aside=1
+            mkdir -p "$s" || return 1
+          fi
+          mount -n -t tmpfs -o "mode=$1" --make-unbindable tmpfs "$s" || return 1
+          # The owner cannot be given in a user namespace that does not map it (an unprivileged runtime): then it stays ours.
+          chown "$2" "$s" 2>/dev/null
+          mkdir "$s/.dk-host" && mount -n --rbind "$src" "$s/.dk-host" || return 1
+          # A link of the host's DIR is copied as it is (a relative target then means what it means on the host); any
+          # other entry becomes a link into .dk-host. Two processes in all, however many entries.
           ( cd "$s" && set -- && for e in .dk-host/* .dk-host/.[!.]* .dk-host/..?*; do
-              if [ -e "$e" ] || [ -L "$e" ]; then set -- "$@" "$e"; fi
+              if [ -L "$e" ]; then set -- "$@" "$e"; fi
+            done; [ $# -eq 0 ] || cp -P -t . -- "$@" ) || return 1
+          ( cd "$s" && set -- && for e in .dk-host/* .dk-host/.[!.]* .dk-host/..?*; do
+              if [ -e "$e" ] && [ ! -L "$e" ]; then set -- "$@" "$e"; fi
             done; [ $# -eq 0 ] || ln -s -t . -- "$@" ) || return 1
-          if [ "$p" = / ]; then R=$s; else mount --move "$s" "$R$p" || return 1; fi
+          if [ "$p" = / ]; then R=$s; elif [ -n "$aside" ]; then mount -n --move "$s" "$R$p" || return 1; fi
           covered="$covered$p
         "
         }
@@ -69,14 +85,14 @@ internal static class MountScript
         # vol SOURCE TARGET d|f ro|rw: binds the host's SOURCE at TARGET, read-only if asked.
         vol() {
           ensure "$2" "$3" || fail "error mounting \"$1\" to rootfs at \"$2\": could not create the mount point"
-          mount --bind "$1" "$R$2" || fail "error mounting \"$1\" to rootfs at \"$2\""
-          if [ "$4" = ro ]; then mount -o remount,bind,ro "$R$2" || fail "error mounting \"$1\" to rootfs at \"$2\": could not make it read-only"; fi
+          mount -n --bind "$1" "$R$2" || fail "error mounting \"$1\" to rootfs at \"$2\""
+          if [ "$4" = ro ]; then mount -n -o remount,bind,ro "$R$2" || fail "error mounting \"$1\" to rootfs at \"$2\": could not make it read-only"; fi
           mounted="$mounted$2
         "
         }
         . "$dir/mounts.sh"
         if [ -n "$R" ]; then
-          cd "$R" && mount --move . / || fail "could not switch to the container's root"
+          cd "$R" && mount -n --move . / || fail "could not switch to the container's root"
           exec chroot . /bin/sh -c 'cd -- "$0" || exit 128; exec "$@"' "$wd" "$@"
         fi
         cd -- "$wd" || fail "chdir to cwd (\"$wd\") set in config.json failed"

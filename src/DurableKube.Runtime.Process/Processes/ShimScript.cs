@@ -132,9 +132,15 @@ internal static class ShimScript
     public static bool IsLaunching(IReadOnlyList<string>? commandLine, string runDirectory, HostTools tools)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        if (commandLine is not { Count: > 0 })
+        if (commandLine is null)
         {
             return false;
+        }
+
+        if (commandLine is [] or [""])
+        {
+            // Mid-exec (the new image's arguments are not set up yet) or a zombie about to be reaped: not the command yet.
+            return true;
         }
 
         if (IsShimOf(commandLine, runDirectory) || IsMounting(commandLine, tools))
