@@ -364,7 +364,7 @@ public sealed class VolumeTests
     }
 
     [Fact]
-    public void Container_paths_map_to_the_host_through_the_deepest_mount_and_the_mount_steps_count_as_launching()
+    public void Container_paths_map_to_the_host_through_the_deepest_mount_and_the_mount_steps_and_a_mid_exec_process_count_as_launching()
     {
         IReadOnlyList<ResolvedMount> mounts = [new("/v/a", "/data", true, false), new("/v/b", "/data/inner", true, false)];
         var tools = new HostTools("/usr/bin/setsid", "/usr/bin/env") { Unshare = "/usr/bin/unshare" };
@@ -377,6 +377,8 @@ public sealed class VolumeTests
         Assert.True(ShimScript.IsLaunching(["chroot", ".", "/bin/sh", "-c", MountScript.ChdirScript, "/"], "/r", tools));
         Assert.True(ShimScript.IsLaunching(["/bin/sh", "-c", MountScript.ChdirScript, "/"], "/r", tools));
         Assert.False(ShimScript.IsLaunching(["/bin/sh", "-c", "echo hi"], "/r", tools));
+        Assert.True(ShimScript.IsLaunching([""], "/r", tools));
+        Assert.False(ShimScript.IsLaunching(null, "/r", tools));
         Assert.Equal("vol '/v/a' '/data' d rw\nvol '/v/b' '/data/inner' d ro\n", MountScript.BuildMounts([mounts[1] with { ReadOnly = true }, mounts[0]]));
     }
 
