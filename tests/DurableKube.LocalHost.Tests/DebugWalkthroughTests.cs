@@ -36,4 +36,31 @@ public sealed class DebugWalkthroughTests(LocalHostFixture host)
         Assert.Equal(0, again.GetProperty("status").GetProperty("ephemeralContainerStatuses")[0].GetProperty("restartCount").GetInt32());
         Assert.Matches(new Regex(@"Ephemeral Containers:\s+debugger:", RegexOptions.Multiline), await host.KubectlOkAsync("describe", "pod", "app", "-n", ns));
     }
+
+    [Fact]
+    public async Task Kubectl_debug_with_stdin_attaches_to_the_ephemeral_container_it_adds()
+    {
+        var ns = E2E.UniqueNamespace("debug-i");
+        await E2E.CreateNamespaceAsync(host, ns);
+        await host.KubectlOkAsync("run", "app", "-n", ns, "--image=busybox", "--command", "--", "sleep", "3600");
+        await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=Ready", "pod/app", "--timeout=60s");
+
+        // kubectl debug -i adds the container with stdin, waits for it to run, then attaches: what is typed reaches the
+        // shell and what it prints comes back; the shell's exit ends the session.
+        var session = await LocalHostFixture.RunAsync(
+            "bash",
+            ["-c", $"(sleep 3; printf 'echo from-the-debugger $((6*7))\\nexit 0\\n') | timeout 60 kubectl --kubeconfig {host.Kubeconfig} debug -i -n {ns} pod/app --image=busybox --target=app --container=shell -- sh"],
+            TimeSpan.FromMinutes(2));
+        Assert.True(session.ExitCode == 0, session.Output);
+        Assert.Contains("from-the-debugger 42", session.StandardOutput, StringComparison.Ordinal);
+
+        var pod = await Eventually.WaitAsync(
+            () => E2E.GetPodJsonAsync(host, ns, "app"),
+            p => p.GetProperty("status").TryGetProperty("ephemeralContainerStatuses", out var s) && s[0].GetProperty("state").TryGetProperty("terminated", out _),
+            TimeSpan.FromSeconds(60),
+            "the debugging shell to exit");
+        Assert.True(pod.GetProperty("spec").GetProperty("ephemeralContainers")[0].GetProperty("stdin").GetBoolean());
+        Assert.Equal(0, pod.GetProperty("status").GetProperty("ephemeralContainerStatuses")[0].GetProperty("state").GetProperty("terminated").GetProperty("exitCode").GetInt32());
+        Assert.Matches(@"(?m)^app\s+1/1\s+Running\s+0\s+", await host.KubectlOkAsync("get", "pods", "-n", ns));
+    }
 }

@@ -104,6 +104,38 @@ public sealed class ProbesWalkthroughTests(LocalHostFixture host)
     }
 
     [Fact]
+    public async Task A_pod_whose_exec_liveness_probe_fails_once_its_file_is_removed_is_restarted()
+    {
+        var ns = E2E.UniqueNamespace("exec-liveness");
+        await E2E.CreateNamespaceAsync(host, ns);
+        const string yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: catty
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+              - name: app
+                image: busybox
+                command: ["sh", "-c", "touch healthy; sleep 3; rm healthy; exec sleep 3600"]
+                livenessProbe:
+                  exec:
+                    command: ["cat", "healthy"]
+                  periodSeconds: 1
+                  failureThreshold: 1
+            """;
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", E2E.Manifest(host, yaml));
+
+        await Eventually.WaitAsync(() => RowAsync(ns, "catty"), r => r.Restarts >= 2, TimeSpan.FromSeconds(90), "two exec liveness restarts");
+
+        var last = (await E2E.GetPodJsonAsync(host, ns, "catty")).GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("lastState").GetProperty("terminated");
+        Assert.Equal("Error", last.GetProperty("reason").GetString());
+        Assert.Contains("Liveness probe failed: cat: healthy: No such file or directory", host.HostLog(), StringComparison.Ordinal);
+        await host.KubectlOkAsync("delete", "namespace", ns, "--wait=false");
+    }
+
+    [Fact]
     public async Task A_readiness_probe_that_flips_makes_READY_0_1_then_1_1_then_0_1_without_a_restart()
     {
         var ns = E2E.UniqueNamespace("readiness");

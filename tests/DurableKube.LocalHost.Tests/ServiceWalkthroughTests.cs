@@ -5,8 +5,8 @@ using k8s;
 namespace DurableKube.LocalHost.Tests;
 
 /// <summary>
-/// Services with the real kubectl: pods serving on their own pod IPs behind a Service, its Endpoints and EndpointSlices,
-/// the service and pod proxy routes, the local userspace proxy on the ClusterIP, kubectl expose and cluster-info.
+/// Services with the real kubectl: health-checked pods serving on their own pod IPs behind a Service, its Endpoints and
+/// EndpointSlices following the pods' readiness probes, the service and pod proxy routes, the local userspace proxy on the ClusterIP, kubectl expose and cluster-info.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed partial class ServiceWalkthroughTests(LocalHostFixture host)
@@ -92,25 +92,27 @@ public sealed partial class ServiceWalkthroughTests(LocalHostFixture host)
         // kubectl proxy, then plain HTTP through it.
         await ThroughKubectlProxyAsync(ns);
 
-        // A pod whose Ready condition turns False leaves the Endpoints' addresses (to notReadyAddresses) and gets no requests; back True, it rejoins.
-        var patch = """{"status":{"conditions":[{"type":"Ready","status":"False"}]}}""";
-        await host.KubectlOkAsync("patch", "pod", names[0], "-n", ns, "--subresource=status", "-p", patch);
+        // A pod whose readiness probe fails (its /healthz answers 503 while the file "unready" exists) turns 0/1 without a
+        // restart, leaves the Endpoints' addresses (to notReadyAddresses) and gets no requests; healthy again, it rejoins.
+        await host.KubectlOkAsync("exec", "-n", ns, names[0], "--", "touch", "unready");
         await Eventually.WaitAsync(
             () => host.KubectlOkAsync("get", "endpoints", "web", "-n", ns, "-o", "jsonpath={.subsets[*].notReadyAddresses[*].targetRef.name}/{.subsets[*].addresses[*].targetRef.name}"),
             text => text.StartsWith(names[0] + "/", StringComparison.Ordinal) && !text.EndsWith(names[0], StringComparison.Ordinal) && text.Split('/')[1].Split(' ').Length == 2,
             Patience,
             "the unready pod moved to notReadyAddresses");
+        Assert.Matches($@"(?m)^{Regex.Escape(names[0])}\s+0/1\s+Running\s+0\s+", await host.KubectlOkAsync("get", "pods", "-n", ns));
         for (var i = 0; i < 8; i++)
         {
             Assert.DoesNotMatch($"^{Regex.Escape(names[0])} ", await RawAsync($"/api/v1/namespaces/{ns}/services/web:80/proxy/"));
         }
 
-        await host.KubectlOkAsync("patch", "pod", names[0], "-n", ns, "--subresource=status", "-p", patch.Replace("False", "True", StringComparison.Ordinal));
+        await host.KubectlOkAsync("exec", "-n", ns, names[0], "--", "rm", "unready");
         await Eventually.WaitAsync(
             () => host.KubectlOkAsync("get", "endpoints", "web", "-n", ns, "-o", "jsonpath={.subsets[*].addresses[*].targetRef.name}"),
             text => text.Split(' ').Length == 3,
             Patience,
             "the pod ready again among the addresses");
+        Assert.Matches($@"(?m)^{Regex.Escape(names[0])}\s+1/1\s+Running\s+0\s+", await host.KubectlOkAsync("get", "pods", "-n", ns));
 
         // A POST with a body, and the backend's status and headers, through the C# client's HTTP.
         using (var http = new HttpClient { BaseAddress = host.BaseAddress })

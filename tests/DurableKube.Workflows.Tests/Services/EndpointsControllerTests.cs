@@ -51,6 +51,24 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
         throw new TimeoutException($"{what}: last Endpoints {Domain.Serialization.KubeJson.Serialize(last)}");
     }
 
+    private async Task<V1EndpointSlice> WaitForSliceAsync(Func<V1EndpointSlice, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        List<V1EndpointSlice> last = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            last = (await _harness.Store.ListAsync(ResourceTypes.EndpointSlices, "default", ListQuery.All)).Items.Cast<V1EndpointSlice>().ToList();
+            if (last is [var only] && condition(only))
+            {
+                return only;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{what}: last slices {Domain.Serialization.KubeJson.Serialize(last)}");
+    }
+
     private static IEnumerable<string> Ready(V1Endpoints e) => (e.Subsets ?? []).SelectMany(s => s.Addresses ?? []).Select(a => a.TargetRef.Name).Order(StringComparer.Ordinal);
 
     private static IEnumerable<string> NotReady(V1Endpoints e) => (e.Subsets ?? []).SelectMany(s => s.NotReadyAddresses ?? []).Select(a => a.TargetRef.Name).Order(StringComparer.Ordinal);
@@ -79,10 +97,9 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
 
         var endpoints = await WaitForEndpointsAsync(e => Ready(e).SequenceEqual(["a", "b"]), "both pods ready");
         Assert.Equal(8080, endpoints.Subsets[0].Ports[0].Port);
-        var slices = (await _harness.Store.ListAsync(ResourceTypes.EndpointSlices, "default", ListQuery.All)).Items.Cast<V1EndpointSlice>().ToList();
-        var slice = Assert.Single(slices);
+        // The slices are written after the Endpoints, by the same sync.
+        var slice = await WaitForSliceAsync(s => s.Endpoints?.Count == 2, "one slice with both pods");
         Assert.Equal(service.Metadata.Uid, slice.Metadata.OwnerReferences[0].Uid);
-        Assert.Equal(2, slice.Endpoints.Count);
 
         await SetReadyAsync("a", "False");
         await WaitForEndpointsAsync(e => Ready(e).SequenceEqual(["b"]) && NotReady(e).SequenceEqual(["a"]), "a not ready");
