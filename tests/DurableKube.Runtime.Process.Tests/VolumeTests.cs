@@ -213,6 +213,21 @@ public sealed class VolumeTests
     }
 
     [Fact]
+    public async Task Exec_with_a_terminal_sees_the_containers_volumes_too()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+        await CreatePodAsync(runtime, "p1", FilesVolume("config", ("greeting", "hello")));
+        var launch = Mounting(TestRoot.Launch("p1", "app", 0, "sleep", "300"), new VolumeMountSpec("config", $"{Absent}/config"));
+        await runtime.StartContainerAsync(launch);
+
+        await using var session = await runtime.ExecAsync(launch.Id, new ExecSpec(["sh", "-c", $"tty >/dev/null && cat {Absent}/config/greeting; exit 3"]) { Tty = true });
+        var (stdout, _, code) = await ExecTests.CollectAsync(session);
+
+        Assert.Equal((3, "hello"), (code, stdout));
+    }
+
+    [Fact]
     public async Task A_command_that_lives_in_a_volume_is_found_there()
     {
         await using var root = new TestRoot();
