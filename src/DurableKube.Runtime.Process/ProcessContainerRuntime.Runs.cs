@@ -361,6 +361,12 @@ internal sealed partial class ProcessContainerRuntime
             await Pump(paths).PumpAsync(final: true, cancellationToken);
         }
 
+        if (exit.Reason is null && RunFiles.TryReadText(Path.Combine(paths.Directory, MountScript.ErrorFileName)) is { Length: > 0 } mountError)
+        {
+            // The mount script failed before the container's command ran: what runc reports as a StartError.
+            exit = exit with { Reason = StartError, Message = LaunchCheck.StartErrorMessage(mountError.Trim()) };
+        }
+
         return new ContainerRunStatus(
             id, ContainerRunState.Exited, startedAt, exit.FinishedAt, exit.ExitCode, exit.Reason, exit.Message, File.Exists(paths.Ack));
     }

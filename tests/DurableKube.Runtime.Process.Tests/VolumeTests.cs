@@ -137,6 +137,25 @@ public sealed class VolumeTests
     }
 
     [Fact]
+    public async Task A_mount_that_fails_in_the_namespace_is_a_start_error_and_nothing_runs()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+        await CreatePodAsync(runtime, "p1", FilesVolume("config", ("k", "v")));
+        var marker = Path.Combine(root.Path, "ran");
+        var folder = Directory.CreateDirectory(Path.Combine(root.Path, "a-folder")).FullName;
+        var launch = Mounting(TestRoot.Launch("p1", "app", 0, "touch", marker), new VolumeMountSpec("config", folder) { SubPath = "k" });
+
+        await runtime.StartContainerAsync(launch);
+        var exit = await TestRoot.WaitForExitAsync(runtime, launch.Id);
+
+        Assert.Equal((128, "StartError"), (exit.ExitCode, exit.Reason));
+        Assert.True(exit.Message!.Contains("error mounting", StringComparison.Ordinal), exit.Message);
+        Assert.Contains($"to rootfs at \"{folder}\"", exit.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
     public async Task A_sub_path_that_leaves_the_volume_is_refused()
     {
         await using var root = new TestRoot();

@@ -18,6 +18,9 @@ internal static class MountScript
     /// <summary>The name of the file in a run folder that lists the run's mounts.</summary>
     public const string MountsFileName = "mounts.sh";
 
+    /// <summary>The name of the file in a run folder where the script says why it failed (it then exits 128 before the container's command runs).</summary>
+    public const string ErrorFileName = "mount.err";
+
     /// <summary>The script. <c>$1</c> is the run folder, <c>$2</c> the working directory, the rest the command to execute.</summary>
     public const string Text = """
         # DurableKube process runtime: binds a container's volumes in its own mount namespace, then executes it.
