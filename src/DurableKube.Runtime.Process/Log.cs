@@ -47,4 +47,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Started a command in container run {Id}: pid {Pid}, terminal {Tty}")]
     public static partial void ExecStarted(ILogger logger, ContainerRunId id, int pid, bool tty);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Containers with volume mounts will be refused: {Reason}")]
+    public static partial void NoMountNamespaces(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Volume {Volume} of pod {PodUid} asks for memory (tmpfs) but is a folder on disk: this runtime cannot mount a tmpfs as its user")]
+    public static partial void VolumeOnDisk(ILogger logger, string podUid, string volume);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Replaced the files of volume {Volume} of pod {PodUid}")]
+    public static partial void VolumeUpdated(ILogger logger, string podUid, string volume);
 }

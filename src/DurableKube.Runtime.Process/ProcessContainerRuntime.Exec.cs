@@ -40,19 +40,28 @@ internal sealed partial class ProcessContainerRuntime
             throw new ContainerRuntimeException($"Container run {id} is not running: a command can only run in a running container.", transient: false);
         }
 
-        var environment = ReadContainerEnvironment(id, paths);
-        var workingDirectory = ReadLaunch(paths)?.WorkingDirectory ?? _layout.SandboxWorkingDirectory(id.PodUid);
+        var environment = ReadContainerEnvironment(id, paths, out var containerPid);
+        var launch = ReadLaunch(paths);
+        var workingDirectory = launch?.WorkingDirectory ?? _layout.SandboxWorkingDirectory(id.PodUid);
+        var mounts = launch?.Mounts ?? [];
+        Func<string, string>? toHost = mounts.Count == 0 ? null : path => MountPaths.ToHost(mounts, path);
         var path = environment.LastOrDefault(pair => pair.Key == "PATH").Value ?? LaunchCheck.DefaultPath;
         var failure = spec.Command[0].Contains('=', StringComparison.Ordinal)
             ? $"exec: \"{spec.Command[0]}\": the process runtime cannot run a command whose name contains '='"
-            : LaunchCheck.FindExecutable(spec.Command[0], path, workingDirectory);
+            : LaunchCheck.FindExecutable(spec.Command[0], path, workingDirectory, toHost);
         if (failure is not null)
         {
             throw new ContainerRuntimeException($"{ExecFailedPrefix}{failure}: unknown", transient: false);
         }
 
-        var start = spec.Tty ? TerminalStart(environment, spec.Command) : PipeStart(environment, spec.Command);
-        start.WorkingDirectory = workingDirectory;
+        // A container with volume mounts has a mount namespace of its own: the command enters it (nsenter), changes to the
+        // working directory there (nsenter's --wd opens its folder before entering), and sees the volumes as the container does.
+        IReadOnlyList<string> enter = mounts.Count == 0
+            ? []
+            : [_tools!.Nsenter!, string.Create(CultureInfo.InvariantCulture, $"--target={containerPid}"), "--mount", "--",
+                ShimScript.Shell, "-c", MountScript.ChdirScript, workingDirectory];
+        var start = spec.Tty ? TerminalStart(environment, spec.Command, enter) : PipeStart(environment, spec.Command, enter);
+        start.WorkingDirectory = mounts.Count == 0 ? workingDirectory : _layout.SandboxWorkingDirectory(id.PodUid);
         start.UseShellExecute = false;
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
@@ -104,7 +113,7 @@ internal sealed partial class ProcessContainerRuntime
     /// The environment the container's process was started with (<c>/proc/&lt;pid&gt;/environ</c>), which holds
     /// resolved secrets and the downward API; the state directory keeps only the names.
     /// </summary>
-    private static List<KeyValuePair<string, string>> ReadContainerEnvironment(ContainerRunId id, RunPaths paths)
+    private static List<KeyValuePair<string, string>> ReadContainerEnvironment(ContainerRunId id, RunPaths paths, out int containerPid)
     {
         var shimAlive = IsShimAlive(paths, out var shimPid);
         if (RunFiles.ReadPid(paths.Pid) is not { } pid || !IsOurContainer(paths, pid, shimAlive ? shimPid : null)
@@ -113,6 +122,7 @@ internal sealed partial class ProcessContainerRuntime
             throw new ContainerRuntimeException($"Container run {id} has no live container process to run a command beside.", transient: true);
         }
 
+        containerPid = pid;
         byte[] bytes;
         try
         {
@@ -137,9 +147,14 @@ internal sealed partial class ProcessContainerRuntime
     }
 
     /// <summary><c>setsid env --default-signal -- COMMAND ARG...</c> on pipes, in exactly the container's environment.</summary>
-    private ProcessStartInfo PipeStart(List<KeyValuePair<string, string>> environment, IReadOnlyList<string> command)
+    private ProcessStartInfo PipeStart(List<KeyValuePair<string, string>> environment, IReadOnlyList<string> command, IReadOnlyList<string> enter)
     {
         var start = new ProcessStartInfo(_tools!.Setsid);
+        foreach (var word in enter)
+        {
+            start.ArgumentList.Add(word);
+        }
+
         start.ArgumentList.Add(_tools.Env);
         start.ArgumentList.Add("--default-signal");
         start.ArgumentList.Add("--");
@@ -158,7 +173,7 @@ internal sealed partial class ProcessContainerRuntime
     /// command writes back, and exits with the command's code. script runs the string with <c>$SHELL</c>, which is
     /// set to <c>/bin/sh</c> for script alone: the command gets the container's own value back (or none).
     /// </summary>
-    private ProcessStartInfo TerminalStart(List<KeyValuePair<string, string>> environment, IReadOnlyList<string> command)
+    private ProcessStartInfo TerminalStart(List<KeyValuePair<string, string>> environment, IReadOnlyList<string> command, IReadOnlyList<string> enter)
     {
         var script = ScriptLocations.FirstOrDefault(File.Exists)
             ?? throw new ContainerRuntimeException("A terminal needs util-linux script, which is not installed in /usr/bin or /bin.", transient: false);
@@ -171,7 +186,7 @@ internal sealed partial class ProcessContainerRuntime
         }
 
         var start = new ProcessStartInfo(_tools.Setsid);
-        foreach (var word in new[] { script, "--quiet", "--return", "--echo", "always", "--command", line.ToString(), "/dev/null" })
+        foreach (var word in enter.Concat([script, "--quiet", "--return", "--echo", "always", "--command", line.ToString(), "/dev/null"]))
         {
             start.ArgumentList.Add(word);
         }

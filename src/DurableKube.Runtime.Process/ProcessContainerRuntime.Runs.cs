@@ -6,6 +6,7 @@ using DurableKube.Ports.Runtime;
 using DurableKube.Runtime.Process.Logs;
 using DurableKube.Runtime.Process.Processes;
 using DurableKube.Runtime.Process.State;
+using DurableKube.Runtime.Process.Volumes;
 
 namespace DurableKube.Runtime.Process;
 
@@ -135,7 +136,9 @@ internal sealed partial class ProcessContainerRuntime
         var environment = ContainerEnvironment(launch);
         var sandbox = _layout.SandboxWorkingDirectory(id.PodUid);
         var workingDirectory = string.IsNullOrEmpty(launch.WorkingDirectory) ? sandbox : Path.GetFullPath(launch.WorkingDirectory, sandbox);
-        var failure = PrepareWorkingDirectory(workingDirectory);
+        var mounts = ResolveMounts(launch);
+        Func<string, string>? toHost = mounts.Count == 0 ? null : path => MountPaths.ToHost(mounts, path);
+        var failure = PrepareWorkingDirectory(toHost?.Invoke(workingDirectory) ?? workingDirectory);
         if (failure is null && launch.Command[0].Contains('=', StringComparison.Ordinal))
         {
             // env(1) would take such a name for a variable assignment.
@@ -143,11 +146,11 @@ internal sealed partial class ProcessContainerRuntime
         }
 
         failure ??= LaunchCheck.FindExecutable(
-            launch.Command[0], environment.Last(pair => pair.Key == "PATH").Value, workingDirectory);
+            launch.Command[0], environment.Last(pair => pair.Key == "PATH").Value, workingDirectory, toHost);
 
         var record = new LaunchRecord(
             id.PodUid, id.ContainerName, id.Attempt, launch.Namespace, launch.PodName, launch.Image,
-            [.. launch.Command], [.. environment.Select(pair => pair.Key)], workingDirectory, _time.GetUtcNow());
+            [.. launch.Command], [.. environment.Select(pair => pair.Key)], workingDirectory, _time.GetUtcNow(), mounts.Count == 0 ? null : mounts);
 
         // The run folder is built aside and renamed into place, so it exists complete or not at all.
         var containerDirectory = _layout.ContainerDirectory(id.PodUid, id.ContainerName);
@@ -178,14 +181,24 @@ internal sealed partial class ProcessContainerRuntime
                 $"Could not create the stdin FIFO of {id}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.", transient: true);
         }
 
-        RunFiles.WriteNew(stagingPaths.Argv, ShimScript.BuildArgv(_tools!.Setsid, _tools.Env, environment, launch.Command), RunFiles.PrivateFile);
+        IReadOnlyList<string>? prefix = null;
+        if (mounts.Count > 0)
+        {
+            // A mount namespace of its own, in which the mount script binds the volumes and changes to the working
+            // directory, then executes setsid in the same process: the container's pid is still the one the shim records.
+            RunFiles.WriteNew(Path.Combine(staging, MountScript.MountsFileName), MountScript.BuildMounts(mounts), RunFiles.PrivateFile);
+            prefix = [.. _tools!.UnshareWords(), ShimScript.Shell, _mountScript!, paths.Directory, workingDirectory];
+        }
+
+        RunFiles.WriteNew(stagingPaths.Argv, ShimScript.BuildArgv(_tools!.Setsid, _tools.Env, environment, launch.Command, prefix), RunFiles.PrivateFile);
         Directory.Move(staging, paths.Directory);
         await DiscardOlderRunsAsync(id);
 
         System.Diagnostics.Process shim;
         try
         {
-            shim = StartShim(paths, workingDirectory);
+            // A run with mounts changes to its working directory inside its namespace (it may exist only there).
+            shim = StartShim(paths, mounts.Count == 0 ? workingDirectory : sandbox);
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or IOException)
         {
@@ -213,6 +226,39 @@ internal sealed partial class ProcessContainerRuntime
         Log.RunStarted(_logger, id, shim.Id, containerPid);
         Track(id, paths, shim);
         return (await GetStatusCoreAsync(id, paths, drain: false, gateHeld: true, CancellationToken.None))!;
+    }
+
+    /// <summary>
+    /// Resolves the container's volume mounts against its pod's volumes as placed; refuses the container (a
+    /// CreateContainerError for the kubelet) when it mounts a volume this machine cannot give it, rather than run it without.
+    /// </summary>
+    private List<ResolvedMount> ResolveMounts(ContainerLaunch launch)
+    {
+        if (launch.VolumeMounts.Count == 0)
+        {
+            return [];
+        }
+
+        var names = string.Join(", ", launch.VolumeMounts.Select(m => $"\"{m.Volume}\" at {m.MountPath}"));
+        if (_mountRefusal is not null)
+        {
+            throw new ContainerRuntimeException(
+                $"the process runtime cannot mount volumes on this node ({_mountRefusal}): container \"{launch.Id.ContainerName}\" mounts {names} and is not run without them",
+                transient: false);
+        }
+
+        var volumes = ReadSandbox(launch.Id.PodUid)?.Volumes ?? [];
+        var mounts = new List<ResolvedMount>();
+        foreach (var mount in launch.VolumeMounts)
+        {
+            var volume = volumes.FirstOrDefault(v => v.Name == mount.Volume)
+                ?? throw new ContainerRuntimeException(
+                    $"MountVolume.SetUp failed for volume \"{mount.Volume}\" : the process runtime was not given this volume with the pod's sandbox; container \"{launch.Id.ContainerName}\" is not run without it",
+                    transient: false);
+            mounts.Add(PodVolumes.Resolve(volume, mount));
+        }
+
+        return mounts;
     }
 
     private static List<KeyValuePair<string, string>> ContainerEnvironment(ContainerLaunch launch)
@@ -313,6 +359,12 @@ internal sealed partial class ProcessContainerRuntime
         {
             // The exit is reported only once the log holds everything the run wrote.
             await Pump(paths).PumpAsync(final: true, cancellationToken);
+        }
+
+        if (exit.Reason is null && RunFiles.TryReadText(Path.Combine(paths.Directory, MountScript.ErrorFileName)) is { Length: > 0 } mountError)
+        {
+            // The mount script failed before the container's command ran: what runc reports as a StartError.
+            exit = exit with { Reason = StartError, Message = LaunchCheck.StartErrorMessage(mountError.Trim()) };
         }
 
         return new ContainerRunStatus(

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DurableKube.Ports.Runtime;
 using DurableKube.Runtime.Process.Node;
 using DurableKube.Runtime.Process.State;
+using DurableKube.Runtime.Process.Volumes;
 
 namespace DurableKube.Runtime.Process;
 
@@ -22,8 +23,14 @@ internal sealed partial class ProcessContainerRuntime
         try
         {
             Directory.CreateDirectory(_layout.SandboxWorkingDirectory(spec.PodUid));
+            var volumes = PlaceVolumes(spec);
             if (ReadSandbox(spec.PodUid) is { } existing)
             {
+                if (!(existing.Volumes ?? []).SequenceEqual(volumes))
+                {
+                    WriteSandbox(existing with { Volumes = volumes });
+                }
+
                 return SandboxStatus.Ready(existing.PodIP ?? LoopbackAddress, LoopbackAddress);
             }
 
@@ -32,8 +39,7 @@ internal sealed partial class ProcessContainerRuntime
             try
             {
                 var podIP = AllocatePodAddress(spec.PodUid);
-                var record = new SandboxRecord(spec.PodUid, spec.Namespace, spec.PodName, spec.NodeName, _time.GetUtcNow(), podIP);
-                RunFiles.WriteAtomic(_layout.SandboxFile(spec.PodUid), JsonSerializer.Serialize(record, StateJsonContext.Default.SandboxRecord));
+                WriteSandbox(new SandboxRecord(spec.PodUid, spec.Namespace, spec.PodName, spec.NodeName, _time.GetUtcNow(), podIP, volumes));
                 return SandboxStatus.Ready(podIP, LoopbackAddress);
             }
             finally
@@ -46,6 +52,63 @@ internal sealed partial class ProcessContainerRuntime
             gate.Release();
         }
     }
+
+    /// <inheritdoc />
+    public async Task UpdateVolumeAsync(string podUid, SandboxVolume volume, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        ValidatePodUid(podUid);
+        if (volume.Kind != SandboxVolumeKind.Files)
+        {
+            throw new ArgumentException($"Only a Files volume's content can be replaced; volume \"{volume.Name}\" is {volume.Kind}.", nameof(volume));
+        }
+
+        await EnsureInitializedAsync(cancellationToken);
+        var gate = Gate(_layout.PodDirectory(podUid));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (ReadSandbox(podUid)?.Volumes?.FirstOrDefault(v => v.Name == volume.Name && v.Kind == SandboxVolumeKind.Files) is not { } placed)
+            {
+                return;
+            }
+
+            PodVolumes.WriteFiles(placed.Source, volume.Files, _time.GetUtcNow());
+            Log.VolumeUpdated(_logger, podUid, volume.Name);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Places the sandbox's volumes under the pod's folder (those already placed are left as they are).</summary>
+    /// <param name="spec">The sandbox.</param>
+    /// <returns>The volumes as placed.</returns>
+    private List<VolumeRecord> PlaceVolumes(SandboxSpec spec)
+    {
+        var placed = new List<VolumeRecord>();
+        foreach (var volume in spec.Volumes)
+        {
+            if (!StateLayout.IsSafeSegment(volume.Name))
+            {
+                throw new ContainerRuntimeException($"Invalid volume name \"{volume.Name}\".", transient: false);
+            }
+
+            var record = PodVolumes.Place(_layout.VolumesDirectory(spec.PodUid), volume, Environment.IsPrivilegedProcess, _time.GetUtcNow());
+            if (volume.Kind == SandboxVolumeKind.EmptyDir && volume.InMemory && !record.InMemory)
+            {
+                Log.VolumeOnDisk(_logger, spec.PodUid, volume.Name);
+            }
+
+            placed.Add(record);
+        }
+
+        return placed;
+    }
+
+    private void WriteSandbox(SandboxRecord record) =>
+        RunFiles.WriteAtomic(_layout.SandboxFile(record.PodUid), JsonSerializer.Serialize(record, StateJsonContext.Default.SandboxRecord));
 
     /// <summary>Reads a pod's sandbox record, or null when it has none (or an unreadable one).</summary>
     /// <param name="podUid">The pod's uid.</param>
@@ -118,6 +181,8 @@ internal sealed partial class ProcessContainerRuntime
                 await StopWatchingAsync(paths);
             }
 
+            // A tmpfs volume is unmounted first: deleting its files alone would leave the mount behind.
+            PodVolumes.UnmountAll(_layout.VolumesDirectory(podUid));
             TryDeleteDirectory(podDirectory);
             Log.SandboxRemoved(_logger, podUid);
         }

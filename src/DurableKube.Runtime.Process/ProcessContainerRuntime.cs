@@ -52,6 +52,8 @@ internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyn
     private FileStream? _rootLock;
     private HostTools? _tools;
     private string? _shimScript;
+    private string? _mountScript;
+    private string? _mountRefusal;
     private volatile bool _initialized;
     private volatile bool _closed;
 
@@ -117,6 +119,15 @@ internal sealed partial class ProcessContainerRuntime : IContainerRuntime, IAsyn
             {
                 _tools = HostTools.Find();
                 _shimScript = ShimScript.Install(_layout.Root);
+                _mountScript = MountScript.Install(_layout.Root);
+                _mountRefusal = _options.MountNamespaces
+                    ? _tools.ProbeMountNamespaces(_layout.Root)
+                    : "mount namespaces are turned off (Runtime:Process:MountNamespaces=false)";
+                if (_mountRefusal is not null)
+                {
+                    Log.NoMountNamespaces(_logger, _mountRefusal);
+                }
+
                 var adopted = await AdoptAsync(cancellationToken);
                 _initialized = true;
                 Log.RuntimeStarted(_logger, _layout.Root, adopted);

@@ -40,6 +40,14 @@ public sealed class ProcessRuntimeOptions
     [RegularExpression(@"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d{1,2}$", ErrorMessage = "Runtime:PodCidr must be an IPv4 range such as 127.1.0.0/16.")]
     public string PodCidr { get; set; } = DefaultPodCidr;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether containers with volume mounts run in mount namespaces of their own (the
+    /// default). The runtime checks at start-up that the machine allows it (<c>unshare --mount</c> as its user); when it
+    /// does not, or this is <see langword="false"/>, a container that mounts a volume is refused (CreateContainerError
+    /// saying why), never run without its files. Containers without mounts run either way.
+    /// </summary>
+    public bool MountNamespaces { get; set; } = true;
+
     /// <summary>The default pod range.</summary>
     public const string DefaultPodCidr = "127.1.0.0/16";
 }

@@ -137,7 +137,7 @@ public sealed class ExecTests
         return line.ToString();
     }
 
-    private static async Task<(string Stdout, string Stderr, int ExitCode)> CollectAsync(IExecSession session)
+    internal static async Task<(string Stdout, string Stderr, int ExitCode)> CollectAsync(IExecSession session)
     {
         using var timeout = new CancellationTokenSource(TestRoot.Patience);
         var stdout = new StreamReader(session.Stdout).ReadToEndAsync(timeout.Token);

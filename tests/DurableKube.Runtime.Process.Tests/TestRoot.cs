@@ -26,7 +26,7 @@ internal sealed class TestRoot : IAsyncDisposable
 
     public string Path { get; }
 
-    public ProcessContainerRuntime CreateRuntime(TimeSpan? shutdownGrace = null, string? podCidr = null)
+    public ProcessContainerRuntime CreateRuntime(TimeSpan? shutdownGrace = null, string? podCidr = null, bool mountNamespaces = true)
     {
         var options = new ProcessRuntimeOptions
         {
@@ -34,6 +34,7 @@ internal sealed class TestRoot : IAsyncDisposable
             ExitPollInterval = TimeSpan.FromMilliseconds(50),
             ShutdownGracePeriod = shutdownGrace ?? TimeSpan.FromSeconds(10),
             PodCidr = podCidr ?? ProcessRuntimeOptions.DefaultPodCidr,
+            MountNamespaces = mountNamespaces,
         };
         var runtime = new ProcessContainerRuntime(Options.Create(options), TimeProvider.System, NullLogger<ProcessContainerRuntime>.Instance);
         _runtimes.Add(runtime);
@@ -135,6 +136,12 @@ internal sealed class TestRoot : IAsyncDisposable
                     Signals.Send(member.Pid, Signals.Kill);
                 }
             }
+        }
+
+        // A tmpfs volume of a pod the test did not remove: unmounted before its folder is deleted.
+        foreach (var pod in layout.EnumeratePods())
+        {
+            Volumes.PodVolumes.UnmountAll(layout.VolumesDirectory(pod));
         }
 
         try

@@ -23,14 +23,16 @@ internal static class LaunchCheck
     /// <param name="command">The command (argv[0]).</param>
     /// <param name="path">The container's PATH.</param>
     /// <param name="workingDirectory">The container's working directory, for relative names.</param>
+    /// <param name="toHost">Maps a path in the container to the host's (through its volume mounts), or <see langword="null"/> when they are the same.</param>
     /// <returns><see langword="null"/> if it can be executed, else runc's error.</returns>
-    public static string? FindExecutable(string command, string path, string workingDirectory)
+    public static string? FindExecutable(string command, string path, string workingDirectory, Func<string, string>? toHost = null)
     {
+        toHost ??= static same => same;
         ArgumentException.ThrowIfNullOrEmpty(command);
         ArgumentNullException.ThrowIfNull(path);
         if (command.Contains('/', StringComparison.Ordinal))
         {
-            var full = Path.Combine(workingDirectory, command);
+            var full = toHost(Path.Combine(workingDirectory, command));
             if (Directory.Exists(full))
             {
                 return $"exec: \"{command}\": is a directory";
@@ -47,7 +49,7 @@ internal static class LaunchCheck
         foreach (var entry in path.Split(':'))
         {
             var directory = entry.Length == 0 ? "." : entry;
-            var candidate = Path.Combine(workingDirectory, directory, command);
+            var candidate = toHost(Path.Combine(workingDirectory, directory, command));
             if (File.Exists(candidate) && IsExecutable(candidate))
             {
                 return null;

@@ -5,6 +5,71 @@ namespace DurableKube.Runtime.Process.Processes;
 /// <summary>The libc calls .NET has no managed form of.</summary>
 internal static partial class NativeMethods
 {
+    /// <summary>mount(2).</summary>
+    /// <param name="source">The source (<c>tmpfs</c>).</param>
+    /// <param name="target">The mount point.</param>
+    /// <param name="fileSystemType">The file system type.</param>
+    /// <param name="flags">The mount flags.</param>
+    /// <param name="data">File-system options (<c>size=...,mode=...</c>).</param>
+    /// <returns>0, or -1 with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial int Mount(string source, string target, string fileSystemType, nuint flags, string? data);
+
+    /// <summary>umount2(2).</summary>
+    /// <param name="target">The mount point.</param>
+    /// <param name="flags">Flags (<see cref="DetachMount"/>).</param>
+    /// <returns>0, or -1 with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial int Unmount(string target, int flags);
+
+    /// <summary>umount2's MNT_DETACH: detach now, free once no longer busy.</summary>
+    internal const int DetachMount = 2;
+
+    /// <summary>realpath(3) with a null buffer: the result is allocated by libc and must be freed with <see cref="Free"/>.</summary>
+    /// <param name="path">The path.</param>
+    /// <param name="resolved">Must be zero.</param>
+    /// <returns>The resolved path, or zero with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial nint RealPath(string path, nint resolved);
+
+    /// <summary>free(3).</summary>
+    /// <param name="pointer">What libc allocated.</param>
+    [LibraryImport("libc", EntryPoint = "free")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial void Free(nint pointer);
+
+    /// <summary>Resolves every symbolic link and <c>..</c> of an existing path (realpath(3)).</summary>
+    /// <param name="path">The path.</param>
+    /// <returns>The canonical path, or <see langword="null"/> if it does not exist.</returns>
+    internal static string? Canonical(string path)
+    {
+        var resolved = RealPath(path, 0);
+        if (resolved == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved);
+        }
+        finally
+        {
+            Free(resolved);
+        }
+    }
+
+    /// <summary>rename(2): replaces the destination atomically (.NET's File.Move refuses a link to a folder).</summary>
+    /// <param name="from">The old path.</param>
+    /// <param name="to">The new path.</param>
+    /// <returns>0, or -1 with errno set.</returns>
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial int Rename(string from, string to);
+
     /// <summary>kill(2): a negative pid names a process group.</summary>
     /// <param name="pid">The process, or minus the process group.</param>
     /// <param name="signal">The signal number.</param>

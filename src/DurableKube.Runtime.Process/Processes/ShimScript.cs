@@ -74,15 +74,17 @@ internal static class ShimScript
     /// <param name="env">The path of GNU coreutils <c>env</c>.</param>
     /// <param name="environment">The container's environment.</param>
     /// <param name="command">The container's command and arguments.</param>
+    /// <param name="prefix">Words that run the rest (a run with volume mounts: <c>unshare ... /bin/sh mounts-&lt;hash&gt;.sh &lt;run dir&gt; &lt;working dir&gt;</c>), or none.</param>
     /// <returns>The script text.</returns>
     public static string BuildArgv(
         string setsid,
         string env,
         IEnumerable<KeyValuePair<string, string>> environment,
-        IEnumerable<string> command)
+        IEnumerable<string> command,
+        IEnumerable<string>? prefix = null)
     {
         var text = new StringBuilder("set --");
-        foreach (var word in new[] { setsid, env, "-i", "--default-signal", "--" }
+        foreach (var word in (prefix ?? []).Concat([setsid, env, "-i", "--default-signal", "--"])
             .Concat(environment.Select(pair => $"{pair.Key}={pair.Value}"))
             .Concat(command))
         {
@@ -130,12 +132,18 @@ internal static class ShimScript
     public static bool IsLaunching(IReadOnlyList<string>? commandLine, string runDirectory, HostTools tools)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        if (commandLine is not { Count: > 0 })
+        if (commandLine is null)
         {
             return false;
         }
 
-        if (IsShimOf(commandLine, runDirectory))
+        if (commandLine is [] or [""])
+        {
+            // Mid-exec (the new image's arguments are not set up yet) or a zombie about to be reaped: not the command yet.
+            return true;
+        }
+
+        if (IsShimOf(commandLine, runDirectory) || IsMounting(commandLine, tools))
         {
             return true;
         }
@@ -146,6 +154,16 @@ internal static class ShimScript
         return offset >= 0 && commandLine.Count > offset + 3
             && commandLine[offset + 1] == "-i" && commandLine[offset + 2] == "--default-signal" && commandLine[offset + 3] == "--";
     }
+
+    /// <summary>
+    /// Tells whether a process is in the steps a run with volume mounts takes before <c>setsid</c>: <c>unshare</c>, the mount
+    /// script, <c>chroot</c> into the container's new root, or the shell that changes to the working directory there.
+    /// </summary>
+    private static bool IsMounting(IReadOnlyList<string> commandLine, HostTools tools) =>
+        (commandLine[0] == tools.Unshare && commandLine.Contains("--mount"))
+        || (commandLine is [Shell, var script, ..] && Path.GetFileName(script).StartsWith("mounts-", StringComparison.Ordinal))
+        || (commandLine is [var chroot, ".", Shell, "-c", MountScript.ChdirScript, ..] && Path.GetFileName(chroot) == "chroot")
+        || commandLine is [Shell, "-c", MountScript.ChdirScript, ..];
 
     private static string Tail(string path)
     {

@@ -1,3 +1,5 @@
+using DurableKube.Runtime.Process.Processes;
+
 namespace DurableKube.Runtime.Process.State;
 
 /// <summary>What a run was started with, kept beside it (environment values are left out: they may be secrets).</summary>
@@ -11,6 +13,7 @@ namespace DurableKube.Runtime.Process.State;
 /// <param name="EnvironmentNames">The names of the environment variables the process got.</param>
 /// <param name="WorkingDirectory">The working directory.</param>
 /// <param name="StartedAt">When the runtime started the run.</param>
+/// <param name="Mounts">The volume mounts the run was started with, in its own mount namespace (absent or empty: none, no namespace).</param>
 internal sealed record LaunchRecord(
     string PodUid,
     string ContainerName,
@@ -21,4 +24,5 @@ internal sealed record LaunchRecord(
     IReadOnlyList<string> Command,
     IReadOnlyList<string> EnvironmentNames,
     string WorkingDirectory,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt,
+    IReadOnlyList<ResolvedMount>? Mounts = null);

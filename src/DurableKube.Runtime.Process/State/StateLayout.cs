@@ -9,7 +9,8 @@ namespace DurableKube.Runtime.Process.State;
 /// runtime.lock                      held (flock) by the one runtime that owns the root
 /// shim-&lt;hash&gt;.sh                   the shim every run is started through
 /// pods/&lt;podUid&gt;/sandbox.json        the sandbox
-/// pods/&lt;podUid&gt;/sandbox/            the containers' default working directory (stands in for a shared emptyDir)
+/// pods/&lt;podUid&gt;/sandbox/            the containers' default working directory
+/// pods/&lt;podUid&gt;/volumes/&lt;name&gt;/     a volume (emptyDir, Files), bound into the containers that mount it
 /// pods/&lt;podUid&gt;/containers/&lt;name&gt;/&lt;attempt&gt;/   one run (see <see cref="RunPaths"/>)
 /// </code>
 /// </summary>
@@ -47,6 +48,11 @@ internal sealed class StateLayout
     /// <param name="podUid">The pod's uid.</param>
     /// <returns>The folder.</returns>
     public string SandboxWorkingDirectory(string podUid) => Path.Combine(PodDirectory(podUid), "sandbox");
+
+    /// <summary>Gets the folder of a pod's volumes (one folder each: emptyDir, Files).</summary>
+    /// <param name="podUid">The pod's uid.</param>
+    /// <returns>The folder.</returns>
+    public string VolumesDirectory(string podUid) => Path.Combine(PodDirectory(podUid), "volumes");
 
     /// <summary>Gets the folder holding a container's runs.</summary>
     /// <param name="podUid">The pod's uid.</param>
