@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<KubeletOptions>().Bind(configuration.GetSection(KubeletOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NodeLifecycleOptions>().Bind(configuration.GetSection(NodeLifecycleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DispatcherOptions>().Bind(configuration.GetSection(DispatcherOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Probes.ProbeOptions>().Bind(configuration.GetSection(Probes.ProbeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -55,6 +56,7 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncEndpointsActivity>();
         services.TryAddSingleton<PodBinder>();
         services.TryAddTransient<ObserveNodeActivity>();
+        services.TryAddTransient<SyncNodeLifecycleActivity>();
         services.TryAddTransient<ResyncChangesActivity>();
 
         // One handler per workflow kind. The dispatcher is made over a workflow client (the Functions host
@@ -69,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddControllerHandler(DeploymentController.Definition);
         services.AddControllerHandler(StatefulSetController.Definition);
         services.AddChangeHandler<ServiceChangeHandler>();
+        services.AddChangeHandler<NodeLifecycleChangeHandler>();
         services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());

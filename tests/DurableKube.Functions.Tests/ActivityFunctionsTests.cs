@@ -11,6 +11,7 @@ using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Services;
 using DurableKube.Workflows.StatefulSets;
 using DurableKube.Workflows.Pods;
@@ -86,6 +87,7 @@ public sealed class ActivityFunctionsTests : IDisposable
         { SyncDeploymentActivity.Name, DeploymentController.Definition.Kind.GroupResource },
         { SyncStatefulSetActivity.Name, StatefulSetController.Definition.Kind.GroupResource },
         { SyncEndpointsActivity.Name, EndpointsController.Definition.Kind.GroupResource },
+        { SyncNodeLifecycleActivity.Name, NodeLifecycleController.Definition.Kind.GroupResource },
     };
 
     private Task<ControllerSyncResult> SyncController(string activity, ControllerRef reference) => activity switch
@@ -96,6 +98,7 @@ public sealed class ActivityFunctionsTests : IDisposable
         SyncDeploymentActivity.Name => ActivityFunctions.SyncDeploymentAsync(reference, _harness.Context),
         SyncStatefulSetActivity.Name => ActivityFunctions.SyncStatefulSetAsync(reference, _harness.Context),
         SyncEndpointsActivity.Name => ActivityFunctions.SyncEndpointsAsync(reference, _harness.Context),
+        SyncNodeLifecycleActivity.Name => ActivityFunctions.SyncNodeLifecycleAsync(reference, _harness.Context),
         _ => throw new ArgumentOutOfRangeException(nameof(activity), activity, "No such activity wrapper."),
     };
 

@@ -6,6 +6,7 @@ using DurableKube.Workflows.Deployments;
 using DurableKube.Workflows.GarbageCollection;
 using DurableKube.Workflows.Jobs;
 using DurableKube.Workflows.ReplicaSets;
+using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Services;
 using DurableKube.Workflows.StatefulSets;
 using DurableKube.Functions.Workflows;
@@ -100,6 +101,7 @@ public sealed class OrchestratorFunctionsTests
         { DeploymentController.Name, SyncDeploymentActivity.Name, DeploymentController.Definition.Kind.GroupResource },
         { StatefulSetController.Name, SyncStatefulSetActivity.Name, StatefulSetController.Definition.Kind.GroupResource },
         { EndpointsController.Name, SyncEndpointsActivity.Name, EndpointsController.Definition.Kind.GroupResource },
+        { NodeLifecycleController.Name, SyncNodeLifecycleActivity.Name, NodeLifecycleController.Definition.Kind.GroupResource },
     };
 
     private static Task<string?> RunController(string name, TaskOrchestrationContext context) => name switch
@@ -110,6 +112,7 @@ public sealed class OrchestratorFunctionsTests
         DeploymentController.Name => OrchestratorFunctions.DeploymentControllerAsync(context),
         StatefulSetController.Name => OrchestratorFunctions.StatefulSetControllerAsync(context),
         EndpointsController.Name => OrchestratorFunctions.EndpointsControllerAsync(context),
+        NodeLifecycleController.Name => OrchestratorFunctions.NodeLifecycleControllerAsync(context),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such controller wrapper."),
     };
 

@@ -66,9 +66,19 @@ public sealed class WorkflowHarness : IAsyncDisposable
 
     public NodeAgent NodeAgent { get; }
 
+    /// <summary>Gets the runtimes of the nodes beside node-1, by name (<c>extraNodes</c>).</summary>
+    public IReadOnlyDictionary<string, FakeContainerRuntime> ExtraRuntimes { get; private init; } = new Dictionary<string, FakeContainerRuntime>();
+
+    /// <summary>Makes an agent for a node beside node-1 (not started: the test starts, stops or heartbeats it).</summary>
+    /// <param name="name">The node.</param>
+    /// <returns>The agent.</returns>
+    public NodeAgent AgentOf(string name) =>
+        ActivatorUtilities.CreateInstance<NodeAgent>(_services, _services.GetServices<NodeRuntime>().Single(n => n.Name == name));
+
     /// <param name="settings">Configuration on top of the harness's (scaled-down kubelet timings).</param>
     /// <param name="runNodeAgent">Whether the node agent runs (registering the node at once, forwarding exits).</param>
-    public static async Task<WorkflowHarness> StartAsync(Dictionary<string, string?>? settings = null, bool runNodeAgent = true)
+    /// <param name="extraNodes">Nodes beside node-1, each with a fake runtime of its own and no agent running.</param>
+    public static async Task<WorkflowHarness> StartAsync(Dictionary<string, string?>? settings = null, bool runNodeAgent = true, params string[] extraNodes)
     {
         var queue = new InMemoryWorkQueue();
         var store = new InMemoryObjectStore();
@@ -99,7 +109,13 @@ public sealed class WorkflowHarness : IAsyncDisposable
             .AddNodeRuntime(new NodeRuntime("node-1", runtime))
             .AddDurableKubeWorkflows(configuration)
             .AddSingleton<QueueDispatcherService>()
-            .AddSingleton<NodeAgent>();
+            .AddSingleton(sp => ActivatorUtilities.CreateInstance<NodeAgent>(sp, sp.GetServices<NodeRuntime>().First(n => n.Name == "node-1")));
+
+        var extraRuntimes = extraNodes.ToDictionary(n => n, _ => new FakeContainerRuntime());
+        foreach (var (name, extra) in extraRuntimes)
+        {
+            services.AddNodeRuntime(new NodeRuntime(name, extra));
+        }
 
         ServiceProvider? provider = null;
         var host = await DurableTaskTestHost.StartAsync(
@@ -108,7 +124,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         services.AddSingleton<IWorkflowClient>(new DurableTaskClientWorkflowClient(host.Client));
         provider = services.BuildServiceProvider(validateScopes: true);
 
-        var harness = new WorkflowHarness(host, provider, store, faults, queue, runtime, runNodeAgent);
+        var harness = new WorkflowHarness(host, provider, store, faults, queue, runtime, runNodeAgent) { ExtraRuntimes = extraRuntimes };
         await harness.Registry.CreateAsync(ResourceTypes.Namespaces, new V1Namespace { Metadata = new V1ObjectMeta { Name = "default" } });
         if (runNodeAgent)
         {

@@ -134,6 +134,12 @@ internal sealed partial class ResourceHandler
             deleteOptions.DryRun = ["All"];
         }
 
+        return ToDeleteOptions(deleteOptions);
+    }
+
+    /// <summary>Checks DeleteOptions as the API server does and turns them into the registry's.</summary>
+    private static DeleteOptions ToDeleteOptions(V1DeleteOptions deleteOptions)
+    {
         var errors = new List<FieldError>();
         if (deleteOptions.PropagationPolicy is { } p && !DeletionPropagation.PolicyNames.Contains(p, StringComparer.Ordinal))
         {

@@ -32,6 +32,7 @@ internal sealed partial class ResourceHandler
     {
         Subresource.Status.Name, Subresource.Log.Name, Subresource.Binding.Name, Subresource.Finalize.Name, Subresource.Scale.Name,
         Subresource.EphemeralContainers.Name, Subresource.Exec.Name, Subresource.Attach.Name, Subresource.PortForward.Name, Subresource.Proxy.Name,
+        Subresource.Eviction.Name,
     };
 
     private readonly ObjectRegistry _registry;
@@ -136,6 +137,7 @@ internal sealed partial class ResourceHandler
             ("attach", _) => _streams.AttachAsync(request),
             ("portforward", _) => _portForward.HandleAsync(request),
             ("binding", _) => BindAsync(request),
+            ("eviction", _) => EvictAsync(request),
             ("scale", "get") => GetScaleAsync(request),
             ("scale", "update") => UpdateScaleAsync(request),
             ("scale", "patch") => PatchScaleAsync(request),

@@ -32,6 +32,9 @@ public enum ChangeFacets
     /// <summary>Of a pod: what makes it an endpoint of a Service or not, its address, its Ready condition or its phase.</summary>
     Serving = 128,
 
+    /// <summary>Of a node: the status of its Ready condition (a node turning Unknown, or reporting again).</summary>
+    NodeReady = 256,
+
     /// <summary>Everything: an object created or removed.</summary>
-    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion | Serving,
+    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion | Serving | NodeReady,
 }

@@ -48,8 +48,15 @@ public static class ObjectDiff
             facets |= ChangeFacets.Serving;
         }
 
+        if (old is V1Node nodeBefore && now is V1Node nodeAfter && ReadyOf(nodeBefore) != ReadyOf(nodeAfter))
+        {
+            facets |= ChangeFacets.NodeReady;
+        }
+
         return facets;
     }
+
+    private static string? ReadyOf(V1Node node) => node.Status?.Conditions?.LastOrDefault(c => c.Type == "Ready")?.Status;
 
     private static (string? PodIP, string? Ready, string? Phase) ServingOf(V1Pod pod) =>
         (pod.Status?.PodIP, pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status, pod.Status?.Phase);

@@ -25,7 +25,7 @@ public static class CoreKinds
                 _ => null,
             }),
         Fields = obj => PodFields((V1Pod)obj),
-        Subresources = [Subresource.Status, Subresource.Log, Subresource.Binding, Subresource.EphemeralContainers, Subresource.Exec, Subresource.Attach, Subresource.PortForward, Subresource.Proxy],
+        Subresources = [Subresource.Status, Subresource.Log, Subresource.Binding, Subresource.EphemeralContainers, Subresource.Exec, Subresource.Attach, Subresource.PortForward, Subresource.Proxy, Subresource.Eviction],
         CollectsDependents = false,
     };
 

@@ -24,6 +24,12 @@ public sealed record Subresource(string Name, IReadOnlyList<string> Verbs, (stri
     /// </summary>
     public static readonly Subresource EphemeralContainers = new("ephemeralcontainers", ["get", "patch", "update"]);
 
+    /// <summary>
+    /// The <c>eviction</c> subresource of pods: a graceful delete a disruption budget may refuse (what <c>kubectl drain</c>
+    /// posts); discovery names its <c>policy/v1</c> Eviction kind, which kubectl looks for.
+    /// </summary>
+    public static readonly Subresource Eviction = new("eviction", ["create"], ("policy", "v1", "Eviction"));
+
     /// <summary>The <c>finalize</c> subresource of namespaces: the only way to change their spec finalizers.</summary>
     public static readonly Subresource Finalize = new("finalize", ["update"]);
 

@@ -123,6 +123,17 @@ public static class ActivityFunctions
         return context.InstanceServices.GetRequiredService<SyncEndpointsActivity>().RunAsync(reference, context.CancellationToken);
     }
 
+    /// <summary>Syncs a node's lifecycle once: Unknown after its grace period, its taints, its pods' Ready, evictions.</summary>
+    /// <param name="reference">The node.</param>
+    /// <param name="context">The invocation.</param>
+    /// <returns>When to look again, or whether it is gone or has nothing left to watch.</returns>
+    [Function(SyncNodeLifecycleActivity.Name)]
+    public static Task<ControllerSyncResult> SyncNodeLifecycleAsync([ActivityTrigger] ControllerRef reference, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<SyncNodeLifecycleActivity>().RunAsync(reference, context.CancellationToken);
+    }
+
     /// <summary>Observes a node once: heartbeat, exits raised to the pods' workflows, orphans stopped; and whether it still holds pods.</summary>
     /// <param name="node">The node's name.</param>
     /// <param name="client">This invocation's Durable Task client, which raises the exits.</param>

@@ -124,6 +124,16 @@ public static class OrchestratorFunctions
         return NodeAgentLoop.RunAsync(context, InputOf<NodeAgentLoopState>(context));
     }
 
+    /// <summary>The node lifecycle controller of one node, while it has something to watch.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The node's name once done, or <see langword="null"/> after continue-as-new.</returns>
+    [Function(NodeLifecycleController.Name)]
+    public static Task<string?> NodeLifecycleControllerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return NodeLifecycleController.RunAsync(context, InputOf<ReconcileInput<ControllerState>>(context));
+    }
+
     /// <summary>The dispatcher's resync, some time after changes.</summary>
     /// <param name="context">The orchestration context.</param>
     /// <returns>How many handlers resynced.</returns>

@@ -28,13 +28,13 @@ public static class WorkflowCatalog
     public static IReadOnlyList<string> Orchestrators { get; } =
         [PodLifecycleOrchestrator.Name, NamespaceTerminationOrchestrator.Name, GarbageCollectionOrchestrator.Name, ReplicaSetController.Name,
          JobController.Name, CronJobController.Name, DeploymentController.Name, StatefulSetController.Name, EndpointsController.Name,
-         NodeAgentLoop.Name, ResyncOrchestrator.Name];
+         NodeAgentLoop.Name, NodeLifecycleController.Name, ResyncOrchestrator.Name];
 
     /// <summary>Gets the names of the activities.</summary>
     public static IReadOnlyList<string> Activities { get; } =
         [SyncPodActivity.Name, SyncNamespaceActivity.Name, CollectGarbageActivity.Name, SyncReplicaSetActivity.Name,
          SyncJobActivity.Name, SyncCronJobActivity.Name, SyncDeploymentActivity.Name, SyncStatefulSetActivity.Name, SyncEndpointsActivity.Name,
-         ObserveNodeActivity.Name, ResyncChangesActivity.Name];
+         ObserveNodeActivity.Name, SyncNodeLifecycleActivity.Name, ResyncChangesActivity.Name];
 
     /// <summary>Registers every orchestrator and activity.</summary>
     /// <param name="registrar">What to register them with.</param>
@@ -72,6 +72,9 @@ public static class WorkflowCatalog
         registrar.AddActivity<string, NodeObservation>(
             ObserveNodeActivity.Name,
             (services, input, ct) => services.GetRequiredService<ObserveNodeActivity>().RunAsync(input, services.GetRequiredService<IWorkflowClient>(), ct));
+        registrar.AddOrchestrator<ReconcileInput<ControllerState>, string?>(NodeLifecycleController.Name, NodeLifecycleController.RunAsync);
+        registrar.AddActivity<ControllerRef, ControllerSyncResult>(
+            SyncNodeLifecycleActivity.Name, (services, input, ct) => services.GetRequiredService<SyncNodeLifecycleActivity>().RunAsync(input, ct));
         registrar.AddOrchestrator<ResyncRequest, int>(ResyncOrchestrator.Name, ResyncOrchestrator.RunAsync);
         registrar.AddActivity<ResyncRequest, int>(
             ResyncChangesActivity.Name,

@@ -36,8 +36,8 @@ public sealed class NodeAgentStarter : IChangeHandler
         _logger = logger;
     }
 
-    /// <inheritdoc />
-    public ResourceType Kind => ResourceTypes.Nodes;
+    /// <summary>Gets no kind: it only watches pods (the Nodes kind is the node lifecycle controller's, <see cref="NodeLifecycleChangeHandler"/>).</summary>
+    public ResourceType? Kind => null;
 
     /// <inheritdoc />
     public IReadOnlyList<ResourceType> Watches => [ResourceTypes.Pods];

@@ -1,4 +1,5 @@
 using DurableKube.Domain.Resources;
+using DurableKube.Domain.Scheduling;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
 using DurableKube.Ports.Workflows;
@@ -67,7 +68,15 @@ public sealed class ObserveNodeActivity
         }
 
         var pods = await _store.ListAsync(ResourceTypes.Pods, null, ListQuery.All, cancellationToken);
-        return pods.Items.Cast<V1Pod>().Any(p => p.Spec?.NodeName == node.Name && !IsFinished(p));
+        if (pods.Items.Cast<V1Pod>().Any(p => p.Spec?.NodeName == node.Name && !IsFinished(p)))
+        {
+            return true;
+        }
+
+        // A node its lifecycle controller marked unreachable or not ready is observed until it reports Ready again: nothing
+        // binds to it meanwhile, so only this loop can lift its taints (the controller does, once the heartbeat says Ready).
+        var stored = await _store.GetAsync(new ObjectKey(ResourceTypes.Nodes, null, node.Name), cancellationToken) as V1Node;
+        return stored?.Spec?.Taints?.Any(t => t.Key is TaintToleration.UnreachableKey or TaintToleration.NotReadyKey) == true;
     }
 
     private static bool IsFinished(V1Pod pod) => pod.Status?.Phase is "Succeeded" or "Failed";

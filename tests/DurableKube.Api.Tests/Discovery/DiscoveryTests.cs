@@ -69,7 +69,7 @@ public class DiscoveryTests
         Assert.Equal(["po"], pods["shortNames"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(["all"], pods["categories"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"], pods["verbs"]!.AsArray().Select(n => n!.GetValue<string>()));
-        Assert.Equal(["attach", "binding", "ephemeralcontainers", "exec", "log", "portforward", "proxy", "status"], pods["subresources"]!.AsArray().Select(s => s!["subresource"]!.GetValue<string>()));
+        Assert.Equal(["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy", "status"], pods["subresources"]!.AsArray().Select(s => s!["subresource"]!.GetValue<string>()));
         var namespaces = version["resources"]!.AsArray().Single(r => r!["resource"]!.GetValue<string>() == "namespaces")!;
         Assert.Equal("Cluster", namespaces["scope"]!.GetValue<string>());
     }
@@ -103,7 +103,7 @@ public class DiscoveryTests
         var names = resources["resources"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()).ToList();
         Assert.Equal(
             ["configmaps", "endpoints", "namespaces", "namespaces/finalize", "namespaces/status", "nodes", "nodes/status", "pods", "pods/attach", "pods/binding", "pods/ephemeralcontainers",
-             "pods/exec", "pods/log", "pods/portforward", "pods/proxy", "pods/status", "secrets", "services", "services/proxy", "services/status"],
+             "pods/eviction", "pods/exec", "pods/log", "pods/portforward", "pods/proxy", "pods/status", "secrets", "services", "services/proxy", "services/status"],
             names);
         var pods = resources["resources"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "pods")!;
         Assert.True(pods["namespaced"]!.GetValue<bool>());

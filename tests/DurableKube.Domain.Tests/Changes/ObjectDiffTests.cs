@@ -94,7 +94,7 @@ public class ObjectDiffTests
         Assert.Equal(ChangeFacets.All, ObjectDiff.Between(Pod(), null));
         Assert.Equal(
             ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Labels | ChangeFacets.Annotations | ChangeFacets.Owners | ChangeFacets.Finalizers | ChangeFacets.Deletion
-                | ChangeFacets.Serving,
+                | ChangeFacets.Serving | ChangeFacets.NodeReady,
             ChangeFacets.All);
     }
 

@@ -81,7 +81,7 @@ public class KindRegistryTests
     [Fact]
     public void The_core_kinds_serve_their_subresources()
     {
-        Assert.Equal(["status", "log", "binding", "ephemeralcontainers", "exec", "attach", "portforward", "proxy"], CoreKinds.Pods.Subresources.Select(s => s.Name));
+        Assert.Equal(["status", "log", "binding", "ephemeralcontainers", "exec", "attach", "portforward", "proxy", "eviction"], CoreKinds.Pods.Subresources.Select(s => s.Name));
         Assert.All(["exec", "attach", "portforward"], name => Assert.True(CoreKinds.Pods.Serves(name, "create") && CoreKinds.Pods.Serves(name, "get"), name));
         Assert.Equal(["status", "proxy"], CoreKinds.Services.Subresources.Select(s => s.Name));
         Assert.Equal(["status", "finalize"], CoreKinds.Namespaces.Subresources.Select(s => s.Name));
