@@ -195,6 +195,9 @@ public sealed class LocalHostFixture : IAsyncLifetime
         ["Storage__ChangeQueue"] = "e2e-changes-" + _suffix,
         ["Node__Name"] = NodeName,
 
+        // These tests run python3 commands with no real images: the process runtime, whatever up.sh's auto would pick.
+        ["Runtime__Kind"] = "process",
+
         // Ranges of this host's own, so test hosts running side by side never share a pod address or a ClusterIP.
         ["Runtime__PodCidr"] = PodCidr,
         ["Services__ClusterIPRange"] = ServiceCidr,

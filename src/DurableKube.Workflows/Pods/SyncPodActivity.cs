@@ -208,6 +208,7 @@ public sealed class SyncPodActivity
         {
             RestartPolicy = pod.Spec.RestartPolicy ?? "Always",
             Volumes = ContainerLaunches.Volumes(pod),
+            Images = ContainerLaunches.Images(pod),
         };
         if (runtime.Scope == SandboxScope.Pod)
         {
