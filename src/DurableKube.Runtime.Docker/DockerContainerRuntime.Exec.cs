@@ -32,7 +32,7 @@ public sealed partial class DockerContainerRuntime
                 spec.Stdin,
                 spec.Tty,
                 async () => (int)(await _client.Exec.InspectContainerExecAsync(exec.ID, CancellationToken.None)).ExitCode,
-                (width, height, ct) => _client.Exec.ResizeContainerExecTtyAsync(exec.ID, new ContainerResizeParameters { Width = width, Height = height }, ct));
+                (width, height, ct) => ResizeAsync(exec.ID, width, height, ct));
         }
         catch (DockerApiException e)
         {
@@ -58,6 +58,18 @@ public sealed partial class DockerContainerRuntime
         catch (DockerApiException e)
         {
             throw new ContainerRuntimeException($"attach to container {id} failed: {DockerErrors.Message(e)}", transient: false, e);
+        }
+    }
+
+    private async Task ResizeAsync(string execId, ushort width, ushort height, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Exec.ResizeContainerExecTtyAsync(execId, new ContainerResizeParameters { Width = width, Height = height }, cancellationToken);
+        }
+        catch (DockerApiException)
+        {
+            // The command has ended (or has no terminal): there is nothing to resize.
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using DurableKube.Ports.Runtime;
 
@@ -148,7 +149,7 @@ internal sealed class PodVolumes
         }
 
         File.CreateSymbolicLink(temporary, version);
-        File.Move(temporary, data, overwrite: true);
+        NativeMethods.Rename(temporary, data);
 
         var names = files.Select(f => f.Path.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
         foreach (var name in names)
@@ -182,3 +183,22 @@ internal sealed class PodVolumes
 /// <param name="SizeLimitBytes">The emptyDir's size limit.</param>
 /// <param name="HostPath">The host path of a hostPath volume.</param>
 internal sealed record VolumeRecord(string Name, SandboxVolumeKind Kind, bool InMemory, long? SizeLimitBytes, string? HostPath);
+
+/// <summary>The one system call .NET does not offer as is: rename(2) of a symlink over another (atomic).</summary>
+internal static partial class NativeMethods
+{
+    /// <summary>Renames a path over another in one step.</summary>
+    /// <param name="from">The path to rename.</param>
+    /// <param name="to">The path it replaces.</param>
+    /// <exception cref="IOException">The rename failed.</exception>
+    public static void Rename(string from, string to)
+    {
+        if (RenameNative(from, to) != 0)
+        {
+            throw new IOException($"rename {from} -> {to} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int RenameNative(string from, string to);
+}
