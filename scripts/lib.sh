@@ -159,3 +159,24 @@ ensure_kubectl() {
   fi
   export PATH="$tools/bin:$PATH"
 }
+
+# docker_answers: true when a Docker engine answers /_ping on DOCKER_HOST's unix socket (default /var/run/docker.sock).
+docker_answers() {
+  local socket="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+  socket="${socket#unix://}"
+  [[ -S "$socket" ]] || return 1
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --max-time 3 --unix-socket "$socket" http://docker/_ping >/dev/null 2>&1
+  elif command -v python3 >/dev/null 2>&1; then
+    python3 - "$socket" <<'PY' >/dev/null 2>&1
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.settimeout(3); s.connect(sys.argv[1])
+s.sendall(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n")
+sys.exit(0 if b" 200 " in s.recv(256) else 1)
+PY
+  elif command -v docker >/dev/null 2>&1; then
+    timeout 5 docker -H "unix://$socket" version >/dev/null 2>&1
+  else
+    return 1
+  fi
+}

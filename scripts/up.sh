@@ -68,6 +68,7 @@ else
   DURABLEKUBE_PORT="$port" \
   Storage__ConnectionString="${Storage__ConnectionString:-$storage}" \
   Runtime__Process__Root="${Runtime__Process__Root:-$run_dir/runtime}" \
+  Runtime__Docker__Root="${Runtime__Docker__Root:-$run_dir/docker}" \
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
     start_background "$run_dir/host.pid" "$run_dir/host.log" dotnet "$host_dll"
 fi

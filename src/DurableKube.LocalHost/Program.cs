@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using DurableKube.Api;
 using DurableKube.Hosting;
+using DurableKube.LocalHost;
 using DurableKube.LocalHost.Durable;
 using DurableKube.LocalHost.Proxy;
 using DurableKube.Workflows.Dispatch;
@@ -54,6 +55,11 @@ if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
 }
 
 var app = builder.Build();
+if (app.Services.GetService<LocalRuntimeChoice>() is { } runtime)
+{
+    StartupLog.LocalRuntime(app.Logger, runtime.Kind, runtime.Reason);
+}
+
 var api = app.Services.GetRequiredService<KubernetesApi>();
 
 // exec, attach and port-forward upgrade their connection to a WebSocket (port-forward also to SPDY/3.1).

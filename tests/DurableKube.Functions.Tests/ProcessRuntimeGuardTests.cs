@@ -17,11 +17,14 @@ public sealed class ProcessRuntimeGuardTests
     [InlineData("Runtime:Kind", "PROCESS", "Runtime__Kind=PROCESS")]
     [InlineData("Runtime:Kind", " process ", "Runtime__Kind= process ")]
     [InlineData("Nodes:local:Kind", "process", "Nodes__local__Kind=process")]
+    [InlineData("Runtime:Kind", "docker", "Runtime__Kind=docker")]
+    [InlineData("Runtime:Kind", "auto", "Runtime__Kind=auto")]
+    [InlineData("Nodes:box:Kind", "docker", "Nodes__box__Kind=docker")]
     public void A_process_runtime_is_refused_naming_the_setting(string key, string value, string named)
     {
         var error = Assert.Throws<InvalidOperationException>(() => ProcessRuntimeGuard.EnsureNoProcessRuntime(Configuration((key, value))));
 
-        Assert.StartsWith("The Functions app cannot run pods with the process runtime, but " + named + ".", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The Functions app cannot run pods with a local container runtime (process or docker), but " + named + ".", error.Message, StringComparison.Ordinal);
         Assert.Contains("Nodes__aci-1__Kind=aci", error.Message, StringComparison.Ordinal);
         Assert.Contains("scripts/up.sh", error.Message, StringComparison.Ordinal);
     }

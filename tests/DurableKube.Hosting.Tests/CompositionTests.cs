@@ -22,7 +22,12 @@ public sealed class CompositionTests : IDisposable
     private IHost Build(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Runtime:Process:Root"] = _root }.Concat(settings));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Runtime:Process:Root"] = _root,
+            ["Runtime:Docker:Root"] = _root,
+            ["Runtime:Kind"] = settings.TryGetValue("Runtime:Kind", out var kind) ? kind : "process",
+        }.Concat(settings.Where(s => s.Key != "Runtime:Kind")));
         builder.Services.AddDurableKube(builder.Configuration);
         builder.Services.AddSingleton(Mock.Of<IWorkflowClient>());
         return builder.Build();
@@ -43,7 +48,6 @@ public sealed class CompositionTests : IDisposable
     }
 
     [Theory]
-    [InlineData("docker")]
     [InlineData("aci")]
     [InlineData("podman")]
     public void A_runtime_this_build_does_not_have_is_refused_with_a_clear_message(string kind)
@@ -51,7 +55,7 @@ public sealed class CompositionTests : IDisposable
         var error = Assert.Throws<InvalidOperationException>(() => Build(new() { ["Runtime:Kind"] = kind }));
 
         Assert.Contains($"Runtime:Kind is \"{kind}\"", error.Message, StringComparison.Ordinal);
-        Assert.Contains("it has: process", error.Message, StringComparison.Ordinal);
+        Assert.Contains("it has: auto, docker, process, none", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -142,5 +146,55 @@ public sealed class CompositionTests : IDisposable
 
         Assert.Contains("Nodes:aci-1", error.Message, StringComparison.Ordinal);
         Assert.Contains("SubscriptionId", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Runtime_kind_docker_makes_the_local_node_a_docker_node_named_by_the_node_section()
+    {
+        using var host = Build(new() { ["Runtime:Kind"] = "docker", ["Node:Name"] = "box" });
+
+        var node = Assert.Single(host.Services.GetRequiredService<INodeRuntimes>().Nodes);
+        Assert.Equal(("box", "docker"), (node.Name, node.Runtime.Name));
+    }
+
+    [Fact]
+    public void Auto_picks_the_process_runtime_when_no_engine_answers_and_says_so()
+    {
+        using var host = Build(new() { ["Runtime:Kind"] = "auto", ["Runtime:Docker:Endpoint"] = $"unix://{Path.Combine(_root, "no.sock")}" });
+
+        Assert.Equal("process", host.Services.GetRequiredService<IContainerRuntime>().Name);
+        Assert.Contains("no Docker engine answers", host.Services.GetRequiredService<LocalRuntimeChoice>().Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auto_picks_docker_when_an_engine_answers_its_ping()
+    {
+        var socket = Path.Combine(_root, "engine.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+        listener.Listen();
+        var answer = Task.Run(async () =>
+        {
+            using var connection = await listener.AcceptAsync();
+            var buffer = new byte[1024];
+            await connection.ReceiveAsync(buffer);
+            await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK"u8.ToArray());
+            connection.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        });
+
+        using var host = Build(new() { ["Runtime:Kind"] = "auto", ["Runtime:Docker:Endpoint"] = $"unix://{socket}" });
+        await answer;
+
+        Assert.Equal("docker", host.Services.GetRequiredService<IContainerRuntime>().Name);
+        Assert.Equal("docker", host.Services.GetRequiredService<LocalRuntimeChoice>().Kind);
+    }
+
+    [Fact]
+    public void A_docker_node_of_the_nodes_section_sits_beside_the_local_node()
+    {
+        using var host = Build(new() { ["Nodes:box-2:Kind"] = "docker", ["Nodes:box-2:Root"] = _root, ["Nodes:box-2:Labels:tier"] = "edge" });
+
+        var node = Assert.Single(host.Services.GetRequiredService<INodeRuntimes>().Nodes, n => n.Name == "box-2");
+        Assert.Equal(("docker", "edge"), (node.Runtime.Name, node.Labels["tier"]));
     }
 }

@@ -14,7 +14,7 @@ namespace DurableKube.LocalHost.Tests;
 /// Beside its local process node the host has an Azure Container Instances node on a fake ARM server (https on
 /// loopback), tainted as virtual-kubelet's ACI nodes are, so only pods that tolerate it go there.
 /// </summary>
-public sealed class LocalHostFixture : IAsyncLifetime
+public class LocalHostFixture : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = new();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
@@ -55,8 +55,11 @@ public sealed class LocalHostFixture : IAsyncLifetime
     /// <summary>Gets the pid of the running host.</summary>
     public int HostPid => int.Parse(File.ReadAllText(Path.Combine(RunDirectory, "host.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Gets the local node's runtime (<c>Runtime__Kind</c>).</summary>
+    protected virtual string RuntimeKind => "process";
+
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
         Arm = await FakeArmServer.StartAsync();
@@ -66,7 +69,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         var down = await RunScriptAsync("down.sh", TimeSpan.FromMinutes(2));
 
@@ -194,6 +197,10 @@ public sealed class LocalHostFixture : IAsyncLifetime
         ["Storage__ObjectsTable"] = "e2eobjects" + _suffix,
         ["Storage__ChangeQueue"] = "e2e-changes-" + _suffix,
         ["Node__Name"] = NodeName,
+
+        // These tests run python3 commands with no real images: the process runtime, whatever up.sh's auto would pick
+        // (the Docker host of DockerHostFixture says docker).
+        ["Runtime__Kind"] = RuntimeKind,
 
         // Ranges of this host's own, so test hosts running side by side never share a pod address or a ClusterIP.
         ["Runtime__PodCidr"] = PodCidr,

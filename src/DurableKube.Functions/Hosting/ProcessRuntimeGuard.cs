@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace DurableKube.Functions.Hosting;
 
 /// <summary>
-/// Refuses, at start, a Functions app configured to run pods with the process runtime. That runtime runs each
+/// Refuses, at start, a Functions app configured to run pods with the process runtime (or Docker, or <c>auto</c>). That runtime runs each
 /// container as a process of the machine it is on: here, a process of whichever Functions instance ran the
 /// pod's activity, sharing its memory and CPU, lost when the instance is recycled or scaled in (Flex
 /// Consumption scales to zero), and unseen by the other instances. Pods belong on worker nodes (Azure
@@ -13,6 +13,9 @@ public static class ProcessRuntimeGuard
 {
     /// <summary>The runtime kind refused here.</summary>
     public const string ProcessKind = "process";
+
+    /// <summary>The runtime kinds refused here: the local ones (processes, the machine's Docker engine) and <c>auto</c>, which picks one of them.</summary>
+    public static IReadOnlyList<string> LocalKinds { get; } = [ProcessKind, "docker", "auto"];
 
     /// <summary>Throws if the configuration enables the process runtime for any node.</summary>
     /// <param name="configuration">The app's configuration (app settings, <c>local.settings.json</c>, environment).</param>
@@ -27,8 +30,8 @@ public static class ProcessRuntimeGuard
         }
 
         throw new InvalidOperationException(
-            $"The Functions app cannot run pods with the process runtime, but {string.Join(" and ", offending)}. "
-            + "It would run containers as processes inside the Functions worker: sharing its memory and CPU, seen by one instance only, "
+            $"The Functions app cannot run pods with a local container runtime (process or docker), but {string.Join(" and ", offending)}. "
+            + "It would run containers as processes (or Docker containers) of the Functions worker's machine: sharing its memory and CPU, seen by one instance only, "
             + "and killed whenever the platform recycles or scales in that instance. Remove that setting and describe worker nodes "
             + "instead, e.g. Nodes__aci-1__Kind=aci with __SubscriptionId, __ResourceGroup, __Region, __Cpu and __MemoryGi (infra/ sets them "
             + "for azd up). To run pods as local processes, use the local host (scripts/up.sh).");
@@ -58,5 +61,5 @@ public static class ProcessRuntimeGuard
     }
 
     private static bool IsProcess(string? kind) =>
-        string.Equals(kind?.Trim(), ProcessKind, StringComparison.OrdinalIgnoreCase);
+        LocalKinds.Contains(kind?.Trim() ?? string.Empty, StringComparer.OrdinalIgnoreCase);
 }

@@ -40,4 +40,19 @@ public sealed record ContainerLaunch(
 
     /// <summary>Gets the pod volumes the container mounts.</summary>
     public IReadOnlyList<VolumeMountSpec> VolumeMounts { get; init; } = [];
+
+    /// <summary>
+    /// Gets when the runtime pulls the image (the spec's <c>imagePullPolicy</c>): <c>Always</c>, <c>IfNotPresent</c> or
+    /// <c>Never</c>; the API's default is <c>Always</c> for a <c>:latest</c> or untagged image, else <c>IfNotPresent</c>.
+    /// </summary>
+    public string ImagePullPolicy { get; init; } = ImagePullPolicies.IfNotPresent;
+
+    /// <summary>Gets the user id the container's process runs as (<c>securityContext.runAsUser</c>), or <see langword="null"/> for the image's.</summary>
+    public long? RunAsUser { get; init; }
+
+    /// <summary>Gets a value indicating whether the container's root file system is read-only (<c>securityContext.readOnlyRootFilesystem</c>).</summary>
+    public bool ReadOnlyRootFilesystem { get; init; }
+
+    /// <summary>Gets a value indicating whether the container asks to run privileged (<c>securityContext.privileged</c>).</summary>
+    public bool Privileged { get; init; }
 }

@@ -22,4 +22,11 @@ public sealed record SandboxSpec(string PodUid, string Namespace, string PodName
 
     /// <summary>Gets the pod's volumes the runtime provides.</summary>
     public IReadOnlyList<SandboxVolume> Volumes { get; init; } = [];
+
+    /// <summary>
+    /// Gets the image of every container of the pod with its pull policy, init containers first: what a
+    /// container-scoped runtime that pulls images (Docker) makes ready before the sandbox is, saying per container
+    /// why it waits (<c>ErrImagePull</c>, <c>ImagePullBackOff</c>, <c>ErrImageNeverPull</c>) while it is not.
+    /// </summary>
+    public IReadOnlyList<ContainerImage> Images { get; init; } = [];
 }

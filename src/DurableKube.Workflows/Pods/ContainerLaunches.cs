@@ -1,3 +1,4 @@
+using DurableKube.Domain.Defaulting;
 using DurableKube.Domain.Kubelet;
 using DurableKube.Ports.Runtime;
 using k8s.Models;
@@ -32,6 +33,10 @@ internal static class ContainerLaunches
             Resources = Resources(container.Resources),
             Ports = (container.Ports ?? []).Select(p => new ContainerPortSpec(p.ContainerPort, p.Protocol ?? "TCP", p.Name)).ToList(),
             Stdin = container.Stdin == true,
+            ImagePullPolicy = PullPolicy(container),
+            RunAsUser = container.SecurityContext?.RunAsUser ?? pod.Spec.SecurityContext?.RunAsUser,
+            ReadOnlyRootFilesystem = container.SecurityContext?.ReadOnlyRootFilesystem == true,
+            Privileged = container.SecurityContext?.Privileged == true,
             VolumeMounts = (container.VolumeMounts ?? []).Select(m => Mount(pod, m, resolved)).ToList(),
             SecretEnvironment = resolved.SecretEnvironment,
         };
@@ -115,6 +120,17 @@ internal static class ContainerLaunches
         missing = notFound;
         return credentials;
     }
+
+    /// <summary>Every container's image and pull policy, init containers first, for the sandbox.</summary>
+    /// <param name="pod">The pod.</param>
+    /// <returns>The images.</returns>
+    public static IReadOnlyList<ContainerImage> Images(V1Pod pod) =>
+        (pod.Spec.InitContainers ?? []).Concat(pod.Spec.Containers ?? [])
+            .Select(c => new ContainerImage(c.Name, c.Image ?? string.Empty, PullPolicy(c)))
+            .ToList();
+
+    private static string PullPolicy(V1Container container) =>
+        string.IsNullOrEmpty(container.ImagePullPolicy) ? PodDefaults.DefaultPullPolicy(container.Image) : container.ImagePullPolicy;
 
     private static ContainerResources Resources(V1ResourceRequirements? requirements)
     {

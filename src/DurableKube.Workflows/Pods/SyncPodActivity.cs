@@ -244,6 +244,7 @@ public sealed class SyncPodActivity
             RestartPolicy = pod.Spec.RestartPolicy ?? "Always",
             Volumes = volumes.Volumes,
             PullCredentials = credentials,
+            Images = ContainerLaunches.Images(pod),
         };
         if (podScoped)
         {

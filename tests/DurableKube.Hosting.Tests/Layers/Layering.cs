@@ -14,17 +14,18 @@ internal static class Layering
     public const string Store = "DurableKube.Store.AzureStorage";
     public const string Runtime = "DurableKube.Runtime.Process";
     public const string RuntimeAci = "DurableKube.Runtime.Aci";
+    public const string RuntimeDocker = "DurableKube.Runtime.Docker";
     public const string Hosting = "DurableKube.Hosting";
     public const string LocalHost = "DurableKube.LocalHost";
     public const string Functions = "DurableKube.Functions";
 
     private const string Source = "(docs/architecture.md, Layers)";
 
-    private static readonly string[] Adapters = [Store, Runtime, RuntimeAci];
+    private static readonly string[] Adapters = [Store, Runtime, RuntimeAci, RuntimeDocker];
 
     private static readonly string[] Hosts = [LocalHost, Functions];
 
-    private static readonly string[] BelowHosts = [Domain, Ports, Registry, Api, Workflows, Store, Runtime, RuntimeAci];
+    private static readonly string[] BelowHosts = [Domain, Ports, Registry, Api, Workflows, Store, Runtime, RuntimeAci, RuntimeDocker];
 
     /// <summary>Gets each of our projects and the projects of ours it may reference: arrows point down only.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> MayReference { get; } = new Dictionary<string, IReadOnlySet<string>>
@@ -37,6 +38,7 @@ internal static class Layering
         [Store] = Set(Domain, Ports),
         [Runtime] = Set(Domain, Ports),
         [RuntimeAci] = Set(Domain, Ports),
+        [RuntimeDocker] = Set(Domain, Ports),
         [Hosting] = Set(BelowHosts),
         [LocalHost] = Set([.. BelowHosts, Hosting]),
         [Functions] = Set([.. BelowHosts, Hosting]),

@@ -39,6 +39,7 @@ public sealed class LayeringRulesTests
     [InlineData(Layering.Store, Layering.Runtime, "adapters sit side by side and never reference each other")]
     [InlineData(Layering.Runtime, Layering.Store, "adapters sit side by side and never reference each other")]
     [InlineData(Layering.RuntimeAci, Layering.Runtime, "adapters sit side by side and never reference each other")]
+    [InlineData(Layering.RuntimeDocker, Layering.Runtime, "adapters sit side by side and never reference each other")]
     [InlineData(Layering.Store, Layering.Registry, "an adapter implements the ports and references only Domain and Ports")]
     [InlineData(Layering.Runtime, Layering.Workflows, "an adapter implements the ports and references only Domain and Ports")]
     [InlineData(Layering.Store, Layering.Api, "an adapter implements the ports and references only Domain and Ports")]

@@ -63,7 +63,7 @@ public sealed class LayeringTests
     {
         var hosting = SourceProject.Named(Layering.Hosting);
         var compiled = hosting.CompiledReferences();
-        string[] adaptersAndLayers = [Layering.Api, Layering.Workflows, Layering.Store, Layering.Runtime];
+        string[] adaptersAndLayers = [Layering.Api, Layering.Workflows, Layering.Store, Layering.Runtime, Layering.RuntimeDocker];
 
         Assert.All(adaptersAndLayers, project => Assert.Contains(project, hosting.ProjectReferences));
         Assert.All(adaptersAndLayers, project => Assert.Contains(project, compiled));
