@@ -129,7 +129,7 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
     {
         var (_, output) = _published.Start();
 
-        Assert.DoesNotContain("cannot run pods with the process runtime", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot run pods with a local container runtime", output, StringComparison.Ordinal);
         Assert.Contains("Functions:Worker:HostEndpoint", output, StringComparison.Ordinal);
     }
 
@@ -137,12 +137,14 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
     [InlineData("Runtime__Kind", "process")]
     [InlineData("Runtime__Kind", "Process")]
     [InlineData("Nodes__local__Kind", "process")]
-    public void The_published_app_refuses_to_start_with_the_process_runtime(string setting, string value)
+    [InlineData("Runtime__Kind", "docker")]
+    [InlineData("Nodes__local__Kind", "docker")]
+    public void The_published_app_refuses_to_start_with_a_local_runtime(string setting, string value)
     {
         var (exitCode, output) = _published.Start((setting, value));
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("The Functions app cannot run pods with the process runtime", output, StringComparison.Ordinal);
+        Assert.Contains("The Functions app cannot run pods with a local container runtime (process or docker)", output, StringComparison.Ordinal);
         Assert.Contains($"{setting}={value}", output, StringComparison.Ordinal);
     }
 
@@ -152,7 +154,7 @@ public sealed class PublishTests : IClassFixture<PublishTests.Published>
         // It still cannot run without the Functions host (none here); what stops it is not the runtime check.
         var (_, output) = _published.Start(("Runtime__Kind", "none"));
 
-        Assert.DoesNotContain("cannot run pods with the process runtime", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot run pods with a local container runtime", output, StringComparison.Ordinal);
         Assert.Contains("Functions:Worker:HostEndpoint", output, StringComparison.Ordinal);
     }
 

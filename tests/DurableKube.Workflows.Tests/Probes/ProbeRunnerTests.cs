@@ -170,7 +170,8 @@ public sealed class ProbeRunnerTests : IDisposable
         var open = Serve(_ => Task.FromResult(string.Empty));
         var closed = FreePort();
 
-        var ok = await RunAsync(new V1Probe { TcpSocket = new V1TCPSocketAction { Port = open }, TimeoutSeconds = 1 });
+        // A generous timeout: a loaded machine may take more than a second to accept (the timeout is tested elsewhere).
+        var ok = await RunAsync(new V1Probe { TcpSocket = new V1TCPSocketAction { Port = open }, TimeoutSeconds = 10 });
         var refused = await RunAsync(new V1Probe { TcpSocket = new V1TCPSocketAction { Port = closed }, TimeoutSeconds = 1 });
 
         Assert.Equal(ProbeResult.Success, ok.Result);
