@@ -1,5 +1,6 @@
 using Docker.DotNet.Models;
 using DurableKube.Ports.Runtime;
+using DurableKube.Testing.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -72,26 +73,11 @@ internal sealed class DockerHarness : IAsyncDisposable
     public SandboxSpec Sandbox(string podUid, params SandboxVolume[] volumes) =>
         new(podUid, "default", $"pod-{podUid}", NodeName) { Volumes = volumes };
 
-    public static async Task<ContainerRunStatus> WaitForExitAsync(IContainerRuntime runtime, ContainerRunId id)
-    {
-        ContainerRunStatus? status = null;
-        await EventuallyAsync(async () => (status = await runtime.GetContainerAsync(id)) is { State: ContainerRunState.Exited });
-        return status!;
-    }
+    public static Task<ContainerRunStatus> WaitForExitAsync(IContainerRuntime runtime, ContainerRunId id) =>
+        RuntimeWait.ForExitAsync(runtime, id, Patience, TimeSpan.FromMilliseconds(100));
 
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Patience);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null) =>
+        RuntimeWait.UntilAsync(condition, timeout ?? Patience, TimeSpan.FromMilliseconds(100));
 
     public static async Task<List<LogLine>> ReadLogAsync(IContainerRuntime runtime, ContainerRunId id, LogReadOptions? options = null)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DurableKube.Ports.Runtime;
 using DurableKube.Runtime.Process.Processes;
 using DurableKube.Runtime.Process.State;
+using DurableKube.Testing.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -57,26 +58,11 @@ internal sealed class TestRoot : IAsyncDisposable
         return process;
     }
 
-    public static async Task<ContainerRunStatus> WaitForExitAsync(IContainerRuntime runtime, ContainerRunId id)
-    {
-        ContainerRunStatus? status = null;
-        await EventuallyAsync(async () => (status = await runtime.GetContainerAsync(id)) is { State: ContainerRunState.Exited });
-        return status!;
-    }
+    public static Task<ContainerRunStatus> WaitForExitAsync(IContainerRuntime runtime, ContainerRunId id) =>
+        RuntimeWait.ForExitAsync(runtime, id, Patience, TimeSpan.FromMilliseconds(50));
 
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Patience);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null) =>
+        RuntimeWait.UntilAsync(condition, timeout ?? Patience, TimeSpan.FromMilliseconds(50));
 
     public static Task EventuallyAsync(Func<bool> condition, TimeSpan? timeout = null) =>
         EventuallyAsync(() => Task.FromResult(condition()), timeout);
