@@ -56,14 +56,17 @@ public sealed class ControllerReconciler(string activityName) : IReconciler<Cont
         };
     }
 
-    /// <summary>Something the controller tends changed: sync.</summary>
+    /// <summary>
+    /// Something the controller tends changed: sync, even after a sync that found nothing left to do (a wake sent while
+    /// that sync ran may bring work it did not see; an object really gone is found gone again).
+    /// </summary>
     /// <param name="state">The state.</param>
     /// <param name="signal">The signal.</param>
     /// <returns>The state, dirty.</returns>
     public ControllerState Observe(ControllerState state, Wake signal)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return state with { Dirty = true };
+        return state with { Dirty = true, Done = false };
     }
 
     /// <summary>A new execution syncs first: a wake lost at continue-as-new is made up by it.</summary>

@@ -18,6 +18,8 @@ namespace DurableKube.Workflows.Reconcile;
 /// short history. Signals already received are observed first rather than carried over (some backends lose
 /// carried events); one that arrives at the very moment of continuing may still be lost, which is why a new
 /// execution starts by looking again (<see cref="IReconciler{TState, TSignal, TWork, TResult}.Renew"/>).</item>
+/// <item>The loop ends only when the reconciler says so with no signal waiting: a signal that arrived while the
+/// last activity ran is observed and planned first, since an event sent to a completed instance is dropped.</item>
 /// <item>An activity that fails all its retries does not fail the workflow: the loop plans again after a
 /// delay on a durable timer, or at the next signal, as a kubelet or a controller retries a failed sync forever
 /// (<see cref="ReconcileTimings"/>, carried in the input).</item>
@@ -83,7 +85,19 @@ public static class ReconcileLoop
                 var step = reconciler.Plan(state, now);
                 if (step.Done)
                 {
-                    return state;
+                    // A signal sent while the last activity ran (a controller's object gained a pod after its sync read
+                    // the store) is in this episode already: it is observed and planned, not dropped with the instance.
+                    // A buffered event completes its waiter at once, the same way on every replay.
+                    signal ??= context.WaitForExternalEvent<TSignal>(reconciler.SignalName);
+                    if (!signal.IsCompleted)
+                    {
+                        return state;
+                    }
+
+                    state = reconciler.Observe(state, await signal);
+                    signal = null;
+                    dueAt = null;
+                    continue;
                 }
 
                 dueAt = step.WakeAt;

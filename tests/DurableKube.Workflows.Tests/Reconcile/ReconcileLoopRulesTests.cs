@@ -42,6 +42,28 @@ public sealed class ReconcileLoopRulesTests
         Assert.Equal(ReconcileLoop.CurrentVersion, next.Version);
     }
 
+    [Fact]
+    public async Task A_signal_that_arrived_while_the_last_activity_ran_is_acted_on_before_the_loop_ends()
+    {
+        var context = new Mock<TaskOrchestrationContext>(MockBehavior.Strict);
+        context.SetupGet(c => c.InstanceId).Returns("counter-1");
+        context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        context.Setup(c => c.CreateReplaySafeLogger(It.IsAny<Type>())).Returns(NullLogger.Instance);
+        context.Setup(c => c.CallActivityAsync<int>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>())).ReturnsAsync(0);
+
+        // The first waiter finds a signal buffered (sent while the activity ran); no other signal comes.
+        context.SetupSequence(c => c.WaitForExternalEvent<CounterSignal>("counter", It.IsAny<CancellationToken>()))
+            .Returns(Task.FromResult(new CounterSignal(Work: 1)))
+            .Returns(new TaskCompletionSource<CounterSignal>().Task);
+
+        var result = await ReconcileLoop.RunAsync(
+            context.Object, new ReconcileInput<CounterState>(new CounterState(Pending: 1, Finish: true)), new CounterReconciler(turnsPerExecution: 10));
+
+        Assert.NotNull(result);
+        Assert.Equal((2, 1, 0), (result.Acted, result.Observed, result.Pending));
+        context.Verify(c => c.CallActivityAsync<int>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()), Times.Exactly(2));
+    }
+
     /// <summary>Counts the plans a reconciler makes.</summary>
     private sealed class CountingReconciler(CounterReconciler inner) : IReconciler<CounterState, CounterSignal, CounterWork, int>
     {
