@@ -124,6 +124,49 @@ public sealed class PortForwardTests
     }
 
     [Fact]
+    public async Task Data_sent_on_a_stream_after_its_end_is_dropped_and_the_session_goes_on_serving()
+    {
+        using var echo = EchoServer.Start();
+        using var pair = await LoopbackPair.CreateAsync();
+        using var session = new SpdyPortForwardSession(pair.Server, async (port, ct) =>
+        {
+            var socket = new TcpClient();
+            await socket.ConnectAsync(IPAddress.Loopback, port, ct);
+            return socket.GetStream();
+        });
+        using var timeout = new CancellationTokenSource(Patience);
+        var serving = session.RunAsync(timeout.Token);
+        var client = new SpdyFramer();
+        var port = echo.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var frames = new List<SpdyFrame>();
+
+        // The client ends its data stream, then (late, as a client racing its own close may) sends more on it.
+        await pair.Client.WriteAsync(client.SynStream(1, 0, 0, 0, [new("streamtype", "error"), new("port", port), new("requestid", "0")]), timeout.Token);
+        await pair.Client.WriteAsync(client.SynStream(3, 0, 0, 0, [new("streamtype", "data"), new("port", port), new("requestid", "0")]), timeout.Token);
+        await pair.Client.WriteAsync(SpdyFramer.Data(3, SpdyFrame.FlagFin, "first"u8), timeout.Token);
+        await pair.Client.WriteAsync(SpdyFramer.Data(3, 0, "late"u8), timeout.Token);
+        while (!frames.Any(f => f.Type == SpdyFrameType.Data && f.StreamId == 1 && f.Fin))
+        {
+            frames.Add((await SpdyFramer.ReadAsync(pair.Client, timeout.Token))!);
+        }
+
+        // The session still serves the next connection.
+        await pair.Client.WriteAsync(client.SynStream(5, 0, 0, 0, [new("streamtype", "error"), new("port", port), new("requestid", "1")]), timeout.Token);
+        await pair.Client.WriteAsync(client.SynStream(7, 0, 0, 0, [new("streamtype", "data"), new("port", port), new("requestid", "1")]), timeout.Token);
+        await pair.Client.WriteAsync(SpdyFramer.Data(7, SpdyFrame.FlagFin, "second"u8), timeout.Token);
+        while (!frames.Any(f => f.Type == SpdyFrameType.Data && f.StreamId == 5 && f.Fin))
+        {
+            frames.Add((await SpdyFramer.ReadAsync(pair.Client, timeout.Token))!);
+        }
+
+        await pair.Client.WriteAsync(SpdyFramer.GoAway(7, 0), timeout.Token);
+        await serving;
+
+        string Received(int stream) => Encoding.ASCII.GetString([.. frames.Where(f => f.Type == SpdyFrameType.Data && f.StreamId == stream).SelectMany(f => f.Payload)]);
+        Assert.Equal(("first", "second"), (Received(3), Received(7)));
+    }
+
+    [Fact]
     public async Task A_SPDY_stream_to_a_closed_port_gets_the_error_on_its_error_stream()
     {
         var closed = EchoServer.FreePort();

@@ -83,9 +83,11 @@ internal sealed class SpdyPortForwardSession : IDisposable
             case SpdyFrameType.Data:
                 if (_streams.TryGetValue(frame.StreamId, out var target))
                 {
+                    // A stream whose pod side has closed takes no more data: what the client still sends is dropped (its
+                    // inbound channel is complete), as the kubelet drops it, and the session goes on.
                     if (frame.Payload.Length > 0)
                     {
-                        await target.Inbound.Writer.WriteAsync(frame.Payload, cancellationToken);
+                        _ = target.Inbound.Writer.TryWrite(frame.Payload);
                     }
 
                     if (frame.Fin)
