@@ -27,6 +27,15 @@ ensure_azurite_installed() {
   fi
 }
 
+# Installs the JavaScript client the end-to-end tests drive (tests/js, from its package-lock.json), if it is not there.
+ensure_js_client_installed() {
+  local root="$1"
+  if [[ ! -f "$root/tests/js/node_modules/@kubernetes/client-node/package.json" ]]; then
+    say "Installing @kubernetes/client-node from npm for the tests (once)..."
+    (cd "$root/tests/js" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm could not install @kubernetes/client-node."
+  fi
+}
+
 # pid_alive FILE PATTERN: the pid in FILE is a live process whose command line contains PATTERN
 # (a reused pid belonging to something else does not count).
 pid_alive() {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, orchestration, store (on Azurite) and end-to-end tests (the local
-# host started by scripts/up.sh, driven by the real kubectl and the official C# client).
+# host started by scripts/up.sh, driven by the real kubectl and the official C# and JavaScript clients).
 #
-# Needs only the .NET SDK and Node.js: installs Azurite from npm (and kubectl, if the machine has
-# none), restores and builds, starts one Azurite for the run and stops it again, and prints a last
+# Needs only the .NET SDK and Node.js: installs Azurite and @kubernetes/client-node from npm (and kubectl,
+# if the machine has none), restores and builds, starts one Azurite for the run and stops it again, and prints a last
 # line "N passed, N failed". Exits non-zero if anything failed.
 #
 # Arguments are passed to every `dotnet test`, e.g. scripts/test.sh --filter "FullyQualifiedName~Pods".
@@ -27,6 +27,7 @@ require_command dotnet "Install the .NET SDK 10: https://dotnet.microsoft.com/do
 require_command node "Install Node.js 20 or later: https://nodejs.org"
 require_command npm "Install Node.js 20 or later (npm comes with it): https://nodejs.org"
 ensure_azurite_installed "$root"
+ensure_js_client_installed "$root"
 ensure_kubectl "$root"
 
 say "Building ($configuration)..."

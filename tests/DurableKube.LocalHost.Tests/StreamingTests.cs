@@ -75,7 +75,9 @@ public sealed class StreamingTests(LocalHostFixture host)
         var local = await forward.WaitForAsync(new Regex(@"Forwarding from 127\.0\.0\.1:(\d+) ->"), Patience);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
 
-        // One forward serves connection after connection, as on a cluster.
+        // A new connection per request (the server is HTTP/1.0 and closes each one; a pooled connection could be picked
+        // up before its close is seen): one forward serves connection after connection, as on a cluster.
+        http.DefaultRequestHeaders.ConnectionClose = true;
         for (var i = 0; i < 20; i++)
         {
             string body;
