@@ -32,7 +32,7 @@ public sealed class ServerSideApplyTests(LocalHostFixture host)
         Assert.NotEqual(0, conflict.ExitCode);
         Assert.Matches(new Regex("Apply failed with 1 conflict: conflict with \"kubectl[^\"]*\" with subresource \"scale\" using apps/v1: \\.spec\\.replicas"), conflict.Output);
         Assert.Contains("serverside-applied", await host.KubectlOkAsync("apply", "--server-side", "--force-conflicts", "-n", ns, "-f", file), StringComparison.Ordinal);
-        Assert.Equal("3", await host.KubectlOkAsync("get", "deploy", "nginx-deployment", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+        Assert.Equal("3", (await host.KubectlOkAsync("get", "deploy", "nginx-deployment", "-n", ns, "-o", "jsonpath={.spec.replicas}")).Trim());
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class ServerSideApplyTests(LocalHostFixture host)
         await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: b\n");
         Assert.Contains("configmap/settings serverside-applied", await host.KubectlOkAsync("apply", "--server-side", "-n", ns, "-f", file), StringComparison.Ordinal);
 
-        Assert.Equal("b", await host.KubectlOkAsync("get", "configmap", "settings", "-n", ns, "-o", "jsonpath={.data.mode}"));
+        Assert.Equal("b", (await host.KubectlOkAsync("get", "configmap", "settings", "-n", ns, "-o", "jsonpath={.data.mode}")).Trim());
         var yaml = await host.KubectlOkAsync("get", "configmap", "settings", "-n", ns, "-o", "yaml", "--show-managed-fields");
         Assert.Matches(@"(?m)^\s+manager: kubectl\n\s+operation: Apply$", yaml);
 
