@@ -155,7 +155,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       // %Storage__ChangeQueue% needs this setting, or the trigger does not start).
       Storage__ChangeQueue: 'kube-changes'
       // Azure cuts an HTTP response at about 230 s: watches end before that, and clients re-watch.
-      KubernetesApi__MaxWatchTimeoutSeconds: '220'
+      KubernetesApi__MaxWatchTimeoutSeconds: '200'
       // No local node: pods run on the ACI nodes below, never as processes of the Functions worker (the
       // app refuses to start with Runtime__Kind=process). The ACI runtime signs in with
       // DefaultAzureCredential as the identity each node's ClientId names.

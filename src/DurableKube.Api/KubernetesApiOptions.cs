@@ -8,7 +8,7 @@ namespace DurableKube.Api;
 /// <remarks>
 /// Serverless HTTP has a hard limit on how long one response may last (about 230 seconds behind
 /// Azure's front end, whatever the Functions timeout says), so long watches and log follows are cut
-/// by the platform. Set <see cref="MaxWatchTimeoutSeconds"/> under that limit in Azure: the server
+/// by the platform. <see cref="MaxWatchTimeoutSeconds"/> is under that limit there (200 by default): the server
 /// then ends each watch itself, with a final bookmark, and clients (kubectl, the C# client) re-list
 /// and watch again as they do against a real API server.
 /// </remarks>
@@ -27,13 +27,19 @@ public sealed class KubernetesApiOptions
     [Range(1, 65535)]
     public int AdvertisePort { get; set; } = 443;
 
-    /// <summary>Gets or sets how long a watch lasts when the client does not say (<c>timeoutSeconds</c>). Default 300.</summary>
+    /// <summary>
+    /// Gets or sets the API server's <c>--min-request-timeout</c>: a watch without <c>timeoutSeconds</c> lasts this
+    /// long times a random factor in [1, 2). Default 1800 (30 to 60 minutes).
+    /// </summary>
     [Range(1, 86400)]
-    public int WatchTimeoutSeconds { get; set; } = 300;
+    public int WatchTimeoutSeconds { get; set; } = 1800;
 
-    /// <summary>Gets or sets the longest a watch may last, whatever the client asks. Default 300; use about 220 in Azure.</summary>
+    /// <summary>
+    /// Gets or sets the longest a watch may last, whatever the client asks; <see langword="null"/> (the local host's
+    /// default) for no limit beyond the client's <c>timeoutSeconds</c>. The Functions app defaults to 200, under Azure's cut.
+    /// </summary>
     [Range(1, 86400)]
-    public int MaxWatchTimeoutSeconds { get; set; } = 300;
+    public int? MaxWatchTimeoutSeconds { get; set; }
 
     /// <summary>Gets or sets how often a watch that allows bookmarks gets one. Default 60.</summary>
     [Range(1, 3600)]

@@ -73,6 +73,11 @@ public sealed partial class ObjectRegistry
             throw ObjectRejectedException.Invalid(type, meta.Name ?? string.Empty, errors);
         }
 
+        if (!options.ManagedFieldsSet)
+        {
+            meta.ManagedFields = TrackFields(type, null, obj, null, options.FieldManager, null);
+        }
+
         await BeforeAsync(new ObjectWrite(kind, WriteOperation.Create, null, obj), cancellationToken);
         if (options.DryRun)
         {

@@ -48,6 +48,9 @@ public sealed partial class ObjectRegistry
             }
 
             sent.Metadata ??= new V1ObjectMeta();
+
+            // managedFields the writer changed (an empty list clears them); those it left as read, or out, are kept.
+            var sentManagedFields = sent.Metadata.ManagedFields is { } mf && !JsonNode.DeepEquals(KubeJson.ToNode(mf), KubeJson.ToNode(existing.Metadata.ManagedFields)) ? mf : null;
             strategy.Default(sent);
             var wanted = sent.Metadata.ResourceVersion;
             if (!string.IsNullOrEmpty(wanted) && wanted != existing.Metadata.ResourceVersion)
@@ -67,6 +70,11 @@ public sealed partial class ObjectRegistry
             }
 
             candidate.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+            if (!options.ManagedFieldsSet)
+            {
+                candidate.Metadata.ManagedFields = TrackFields(key.Type, existing, candidate, sentManagedFields, options.FieldManager, options.FieldsSubresource ?? options.Subresource);
+            }
+
             if (strategy.ShouldDeleteDuringUpdate(candidate, existing))
             {
                 if (options.DryRun)

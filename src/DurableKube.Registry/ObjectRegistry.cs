@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
@@ -30,6 +31,27 @@ public sealed partial class ObjectRegistry
     private readonly IReadOnlyList<IWriteHook> _hooks;
     private readonly TimeProvider _time;
     private readonly ILogger<ObjectRegistry> _logger;
+
+    /// <summary>
+    /// The field manager's <c>Update</c> bookkeeping of a write through the one write path: the managedFields the
+    /// object gets (<see cref="Domain.Apply.FieldManager.Update"/>).
+    /// </summary>
+    /// <param name="type">The object's type.</param>
+    /// <param name="old">The stored object; <see langword="null"/> for a create.</param>
+    /// <param name="candidate">The object about to be stored.</param>
+    /// <param name="sent">The managedFields the writer set, when it changed them.</param>
+    /// <param name="manager">The writer's field manager; <see langword="null"/> for the server's own writers.</param>
+    /// <param name="subresource">The subresource the entry names.</param>
+    /// <returns>The managedFields to store.</returns>
+    private List<V1ManagedFieldsEntry>? TrackFields(
+        ResourceType type, IKubernetesObject<V1ObjectMeta>? old, IKubernetesObject<V1ObjectMeta> candidate, IList<V1ManagedFieldsEntry>? sent, string? manager, string? subresource)
+    {
+        var node = KubeJson.ToNode(candidate)!.AsObject();
+        var oldNode = old is null ? null : KubeJson.ToNode(old)!.AsObject();
+        manager ??= type.Kind == "Pod" && subresource == Domain.Kinds.Subresource.Status.Name ? "kubelet" : "kube-controller-manager";
+        Domain.Apply.FieldManager.Update(oldNode, node, sent is null ? null : KubeJson.ToNode(sent), type.ObjectType, manager, subresource, _time.GetUtcNow().UtcDateTime);
+        return node["metadata"]?["managedFields"] is JsonArray entries ? [.. entries.Select(e => (V1ManagedFieldsEntry)KubeJson.Deserialize(e, typeof(V1ManagedFieldsEntry))!)] : null;
+    }
 
     /// <summary>Initializes a new instance of the <see cref="ObjectRegistry"/> class.</summary>
     /// <param name="store">The object store.</param>

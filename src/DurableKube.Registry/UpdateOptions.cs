@@ -11,6 +11,18 @@ namespace DurableKube.Registry;
 /// <param name="Preconditions">A uid (and resource version) the stored object must still have; another answers Conflict.</param>
 public sealed record UpdateOptions(string? Subresource = null, bool DryRun = false, Preconditions? Preconditions = null)
 {
+    /// <summary>
+    /// Gets the field manager the write is recorded under in <c>metadata.managedFields</c> (an <c>Update</c> entry);
+    /// <see langword="null"/> for the server's own writers: <c>kubelet</c> for pod status, else <c>kube-controller-manager</c>.
+    /// </summary>
+    public string? FieldManager { get; init; }
+
+    /// <summary>Gets the subresource the managed fields entry names when it is not <see cref="Subresource"/> (<c>scale</c>, which writes the main resource).</summary>
+    public string? FieldsSubresource { get; init; }
+
+    /// <summary>Gets a value indicating whether the caller set <c>metadata.managedFields</c> itself (server-side apply), so the write records no <c>Update</c> entry.</summary>
+    public bool ManagedFieldsSet { get; init; }
+
     /// <summary>Gets the default: a real update of the main resource.</summary>
     public static UpdateOptions Default { get; } = new();
 

@@ -87,6 +87,10 @@ public sealed class CompositionTests : IDisposable
         Assert.Contains(provider.GetRequiredService<ChangeRouter>().Handlers, h => h is NodeAgentStarter);
         Assert.Empty(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<NodeAgents>());
         Assert.False(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DurableKube.Api.KubernetesApiOptions>>().Value.Streaming);
+
+        // Watches end before Azure's front end cuts the response (about 230 s) even when no setting says so.
+        Assert.Equal(FunctionsServiceCollectionExtensions.FunctionsMaxWatchTimeoutSeconds, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DurableKube.Api.KubernetesApiOptions>>().Value.MaxWatchTimeoutSeconds);
+        Assert.True(FunctionsServiceCollectionExtensions.FunctionsMaxWatchTimeoutSeconds < 230);
     }
 
     [Fact]

@@ -150,7 +150,7 @@ public sealed class FunctionAppTests(InfraFixture infra)
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "{insights}.ConnectionString")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "format('ClientId={0};Authorization=AAD', {identity}.clientId)")]
     [InlineData("Storage__ChangeQueue", "kube-changes")]
-    [InlineData("KubernetesApi__MaxWatchTimeoutSeconds", "220")]
+    [InlineData("KubernetesApi__MaxWatchTimeoutSeconds", "200")]
     [InlineData("Runtime__Kind", "none")]
     public async Task App_setting_has_its_value(string name, string expected)
     {

@@ -49,6 +49,21 @@ internal static class StatusErrors
 
     public static ApiException Expired(string message) => Failure(410, "Expired", message, null);
 
+    /// <summary>The API server's answer to a list from a resource version it has not reached (after its wait for it).</summary>
+    public static ApiException TooLargeResourceVersion(ulong asked, ulong current) =>
+        Failure(504, "Timeout", $"Timeout: Too large resource version: {asked}, current: {current}", new V1StatusDetails
+        {
+            RetryAfterSeconds = 1,
+            Causes = [new V1StatusCause { Reason = "ResourceVersionTooLarge", Message = "Too large resource version" }],
+        });
+
+    /// <summary>The API server's answer to an apply that would change fields other managers own (<c>NewApplyConflict</c>).</summary>
+    public static ApiException ApplyConflict(string message, IEnumerable<(string Manager, string Path)> conflicts) =>
+        Failure(409, "Conflict", message, new V1StatusDetails
+        {
+            Causes = conflicts.Select(c => new V1StatusCause { Reason = "FieldManagerConflict", Message = "conflict with " + c.Manager, Field = c.Path }).ToList(),
+        });
+
     public static ApiException ServiceUnavailable(string message) => Failure(503, "ServiceUnavailable", message, null);
 
     public static ApiException InternalError(string message) =>

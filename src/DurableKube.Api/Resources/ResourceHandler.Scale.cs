@@ -67,7 +67,7 @@ internal sealed partial class ResourceHandler
             existing.Metadata.ResourceVersion = string.IsNullOrEmpty(sent.Metadata?.ResourceVersion) ? existing.Metadata.ResourceVersion : sent.Metadata.ResourceVersion;
             scale.SetDesiredReplicas(existing, replicas);
             return existing;
-        }, new UpdateOptions(DryRun: dryRun), request.Cancellation);
+        }, new UpdateOptions(DryRun: dryRun) { FieldManager = FieldManagerOf(request), FieldsSubresource = "scale" }, request.Cancellation);
         await WriteScaleAsync(request, 200, outcome.Object);
     }
 

@@ -13,9 +13,6 @@ namespace DurableKube.Api.Resources;
 /// <summary>Update (PUT), patch (PATCH) and binding (POST) of the main resource and of update subresources.</summary>
 internal sealed partial class ResourceHandler
 {
-    private const string ApplyNotServedMessage =
-        "the server does not serve server-side apply (application/apply-patch+yaml) yet; use client-side apply: kubectl apply without --server-side";
-
     private const string PatchTypesMessage =
         "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json";
 
@@ -26,12 +23,23 @@ internal sealed partial class ResourceHandler
         var raw = await BodyReader.ReadAsync(request.Http.Request, _options.MaxRequestBodyBytes, request.Cancellation);
         var sent = ObjectDecoder.Decode(request.Http, Kinds, request.Type, ParseBody(request, raw), validation, ObjectDecoder.Summarize(raw));
         CheckIdentity(request, sent);
-        var outcome = await _registry.UpdateAsync(request.Key, _ => KubeJson.Clone(sent), new UpdateOptions(subresource, dryRun), request.Cancellation);
+        var outcome = await _registry.UpdateAsync(request.Key, _ => KubeJson.Clone(sent), new UpdateOptions(subresource, dryRun) { FieldManager = FieldManagerOf(request) }, request.Cancellation);
         await WriteObjectAsync(request, 200, outcome.Object);
     }
 
     private async Task PatchAsync(ResourceRequest request, string? subresource)
     {
+        if (MediaType.Parse(request.Http.Request.ContentType)?.Type == MediaType.ApplyPatch)
+        {
+            await ApplyAsync(request, subresource);
+            return;
+        }
+
+        if (RequestOptions.Bool(request.Query, "force"))
+        {
+            throw StatusErrors.BadRequest("force: Forbidden: may not be specified for non-apply patch");
+        }
+
         var apply = PatchFunction(request, request.Type.ObjectType);
         var dryRun = RequestOptions.DryRun(request.Query);
         var validation = RequestOptions.FieldValidation(request.Query);
@@ -61,7 +69,7 @@ internal sealed partial class ResourceHandler
             var result = ObjectDecoder.DecodeNode(request.Http, Kinds, request.Type, patched, validation);
             CheckIdentity(request, result);
             return result;
-        }, new UpdateOptions(subresource, dryRun), request.Cancellation);
+        }, new UpdateOptions(subresource, dryRun) { FieldManager = FieldManagerOf(request) }, request.Cancellation);
         await WriteObjectAsync(request, 200, outcome.Object);
     }
 
@@ -100,7 +108,7 @@ internal sealed partial class ResourceHandler
             var pod = (V1Pod)existing;
             pod.Spec.NodeName = binding.Target?.Name;
             return pod;
-        }, new UpdateOptions(Subresource.Binding.Name, dryRun), request.Cancellation);
+        }, new UpdateOptions(Subresource.Binding.Name, dryRun) { FieldManager = FieldManagerOf(request) }, request.Cancellation);
         await ResponseWriter.WriteNodeAsync(
             request.Http, 201, StatusJson.ToNode(StatusErrors.Success(request.Type, request.Name, outcome.Object.Metadata.Uid)), request.Format with { Shape = ResponseShape.Object }, request.Cancellation);
     }
@@ -112,7 +120,6 @@ internal sealed partial class ResourceHandler
             MediaType.JsonPatch => (original, patch) => JsonPatch.Apply(original, patch),
             MediaType.MergePatch => (original, patch) => JsonMergePatch.Apply(original, patch),
             MediaType.StrategicMergePatch => (original, patch) => StrategicMergePatch.Apply(original, patch, model),
-            MediaType.ApplyPatch => throw StatusErrors.UnsupportedMediaType(ApplyNotServedMessage),
             _ => throw StatusErrors.UnsupportedMediaType(PatchTypesMessage),
         };
 

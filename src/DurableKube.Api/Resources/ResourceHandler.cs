@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
@@ -185,13 +186,23 @@ internal sealed partial class ResourceHandler
     {
         var filter = BuildFilter(request, null);
         var limit = RequestOptions.Long(request.Query, "limit");
-        _ = RequestOptions.ResourceVersion(request.Query);
+        var options = ListOptions.Read(request.Query, watch: false);
+        if (options.Constraint is not null && options.CheckBefore(ulong.Parse(await _registry.Store.GetResourceVersionAsync(request.Cancellation), CultureInfo.InvariantCulture)) is { } tooNew)
+        {
+            throw tooNew;
+        }
+
         var includeObject = TableWriter.IncludeObject(RequestOptions.String(request.Query, "includeObject"));
         var list = await _registry.ListAsync(
             request.Type,
             request.Type.Namespaced ? request.Namespace : null,
-            new ListQuery(filter, limit is > 0 ? (int)Math.Min(limit.Value, int.MaxValue) : null, RequestOptions.String(request.Query, "continue")),
+            new ListQuery(filter, limit is > 0 ? (int)Math.Min(limit.Value, int.MaxValue) : null, options.Continue),
             request.Cancellation);
+        if (options.CheckAfter(ulong.Parse(list.ResourceVersion, CultureInfo.InvariantCulture)) is { } expired)
+        {
+            throw expired;
+        }
+
         JsonNode body = request.Format.Shape switch
         {
             ResponseShape.Table => TableWriter.Table(request.Kind, list.Items, list.ResourceVersion, list.Continue, list.RemainingItemCount, request.Format.MetaVersion, includeObject, _time.GetUtcNow()),
@@ -242,7 +253,7 @@ internal sealed partial class ResourceHandler
             }
         }
 
-        var stored = await _registry.CreateAsync(request.Type, obj, new CreateOptions(dryRun), request.Cancellation);
+        var stored = await _registry.CreateAsync(request.Type, obj, new CreateOptions(dryRun) { FieldManager = FieldManagerOf(request) }, request.Cancellation);
         await WriteObjectAsync(request, 201, stored);
     }
 

@@ -32,11 +32,13 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
     public async Task HandleAsync(ResourceRequest request, Func<IKubernetesObject<V1ObjectMeta>, bool>? filter)
     {
         var query = request.Query;
-        var resourceVersion = RequestOptions.ResourceVersion(query);
+        var options = ListOptions.Read(query, watch: true);
+        var resourceVersion = options.ResourceVersion;
         var requested = RequestOptions.Long(query, "timeoutSeconds");
-        var timeout = TimeSpan.FromSeconds(Math.Clamp(requested is > 0 ? requested.Value : _options.WatchTimeoutSeconds, 1, _options.MaxWatchTimeoutSeconds));
+        var timeout = WatchTimeout.Choose(requested, _options.WatchTimeoutSeconds, _options.MaxWatchTimeoutSeconds, Random.Shared.NextDouble());
         var bookmarks = RequestOptions.Bool(query, "allowWatchBookmarks");
-        var initialEventsEnd = RequestOptions.Bool(query, "sendInitialEvents");
+        var initialEventsEnd = options.SendInitialEvents == true;
+        var sendInitial = options.SendInitialEvents ?? resourceVersion is null or "0";
         var includeObject = TableWriter.IncludeObject(RequestOptions.String(query, "includeObject"));
         var format = request.Format with { Yaml = false, ContentType = request.Format.Shape == ResponseShape.Object ? MediaType.Json : request.Format.ContentType };
         var type = request.Type;
@@ -49,10 +51,18 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
         var matching = new HashSet<(string?, string)>();
         string position;
         var initial = new List<IKubernetesObject<V1ObjectMeta>>();
-        if (resourceVersion is null or "0")
+        if (sendInitial || resourceVersion is null or "0")
         {
             var list = await store.ListAsync(type, ns, new ListQuery(filter), request.Cancellation);
-            initial.AddRange(list.Items);
+            if (sendInitial)
+            {
+                initial.AddRange(list.Items);
+            }
+            else
+            {
+                matching.UnionWith(list.Items.Select(Key));
+            }
+
             position = list.ResourceVersion;
         }
         else

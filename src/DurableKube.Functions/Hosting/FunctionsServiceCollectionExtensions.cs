@@ -13,6 +13,9 @@ namespace DurableKube.Functions.Hosting;
 /// <summary>The Functions app's composition: the local host's (<see cref="DurableKubeServiceCollectionExtensions.AddDurableKube"/>) and what only this host does.</summary>
 public static class FunctionsServiceCollectionExtensions
 {
+    /// <summary>The longest a watch lasts in this host unless configured: under the about 230 s after which Azure's front end cuts a response.</summary>
+    public const int FunctionsMaxWatchTimeoutSeconds = 200;
+
     /// <summary>
     /// Registers everything <c>AddDurableKube</c> does, and the <see cref="NodeAgentStarter"/>: here the node agents
     /// are durable loops (<see cref="NodeAgentLoop"/>) that a pod's binding starts, not hosted services. The probers
@@ -34,7 +37,13 @@ public static class FunctionsServiceCollectionExtensions
         services.AddHostedService<NodeProbers>();
 
         // The Functions host forwards no connection upgrade: exec, attach and port-forward answer a Status saying so.
-        services.PostConfigure<KubernetesApiOptions>(options => options.Streaming = false);
+        // Azure's front end cuts an HTTP response at about 230 s: the server ends each watch first (with a bookmark
+        // when allowed) unless configured otherwise, and informers watch again from where it ended.
+        services.PostConfigure<KubernetesApiOptions>(options =>
+        {
+            options.Streaming = false;
+            options.MaxWatchTimeoutSeconds ??= FunctionsMaxWatchTimeoutSeconds;
+        });
         return services;
     }
 }

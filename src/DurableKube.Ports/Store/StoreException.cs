@@ -33,6 +33,14 @@ public sealed class StoreException : Exception
     public static StoreException AlreadyExists(ObjectKey key) =>
         new(StoreErrorKind.AlreadyExists, key, $"{key.Type.GroupResource} \"{key.Name}\" already exists");
 
+    /// <summary>
+    /// Creates the Expired error of a continue token whose list's resource version the change log no longer reaches,
+    /// with the API server's words (clients such as client-go's pager look for "too old to display a consistent").
+    /// </summary>
+    /// <returns>The exception.</returns>
+    public static StoreException ContinueExpired() =>
+        new(StoreErrorKind.Expired, null, "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+
     /// <summary>Gets, for a Conflict, what the write conflicts with (the part of the message after the object's name).</summary>
     public string? Detail { get; private init; }
 

@@ -109,6 +109,14 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
         {
             (resourceVersion, after) = ContinueToken.Decode(query.Continue, prefix);
             await _createTable.RunAsync(cancellationToken);
+
+            // As etcd's compaction expires a continue token: the pages read after it would not be
+            // the consistent list of the first page's version a watch from that version can follow.
+            var (compactedThrough, _) = await ReadCompactionMarkAsync(cancellationToken);
+            if (compactedThrough > resourceVersion)
+            {
+                throw StoreException.ContinueExpired();
+            }
         }
 
         var limit = query.Limit is > 0 ? query.Limit.Value : int.MaxValue;

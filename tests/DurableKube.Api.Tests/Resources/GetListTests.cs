@@ -144,4 +144,55 @@ public class GetListTests
         Assert.Equal("PartialObjectMetadata", list["items"]![0]!["kind"]!.GetValue<string>());
         Assert.Null(list["items"]![0]!["spec"]);
     }
+
+    [Fact]
+    public async Task A_continue_token_the_change_log_no_longer_reaches_is_410_expired()
+    {
+        await using var api = await WithPodsAsync();
+        var first = (await api.GetAsync("/api/v1/pods?limit=1")).AssertOk().Json;
+        var token = first["metadata"]!["continue"]!.GetValue<string>();
+        await api.CreatePodAsync("later");
+        api.Store.Compact(long.Parse(await api.Store.GetResourceVersionAsync(), System.Globalization.CultureInfo.InvariantCulture));
+
+        var response = (await api.GetAsync("/api/v1/pods?limit=1&continue=" + Uri.EscapeDataString(token))).AssertStatus(410, "Expired");
+
+        Assert.StartsWith("The provided continue parameter is too old to display a consistent list result.", response.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("resourceVersionMatch=NotOlderThan", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided")]
+    [InlineData("resourceVersion=0&resourceVersionMatch=Exact", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"")]
+    [InlineData("resourceVersion=1&resourceVersionMatch=Newest", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Unsupported value: \"Newest\": supported values: \"Exact\", \"NotOlderThan\", \"\"")]
+    [InlineData("sendInitialEvents=true", "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list")]
+    [InlineData("watch=true&resourceVersionMatch=NotOlderThan", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")]
+    public async Task Resource_version_options_the_api_server_refuses_are_422_invalid(string query, string message)
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var response = (await api.GetAsync("/api/v1/namespaces/default/pods?" + query)).AssertStatus(422, "Invalid");
+
+        Assert.Equal(message, response.Message);
+        Assert.Equal("ListOptions", response.Json["details"]!["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Resource_version_match_lists_at_or_after_the_version_asked()
+    {
+        await using var api = await WithPodsAsync();
+        var rv = (await api.GetAsync("/api/v1/pods")).AssertOk().Json["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var old = (long.Parse(rv, System.Globalization.CultureInfo.InvariantCulture) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var future = (long.Parse(rv, System.Globalization.CultureInfo.InvariantCulture) + 100).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var exact = (await api.GetAsync($"/api/v1/pods?resourceVersion={rv}&resourceVersionMatch=Exact")).AssertOk().Json;
+        var notOlder = (await api.GetAsync($"/api/v1/pods?resourceVersion={old}&resourceVersionMatch=NotOlderThan")).AssertOk().Json;
+        var exactOld = (await api.GetAsync($"/api/v1/pods?resourceVersion={old}&resourceVersionMatch=Exact")).AssertStatus(410, "Expired");
+        var tooNew = (await api.GetAsync($"/api/v1/pods?resourceVersion={future}&resourceVersionMatch=NotOlderThan")).AssertStatus(504, "Timeout");
+
+        Assert.Equal(rv, exact["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal(3, exact["items"]!.AsArray().Count);
+        Assert.Equal(rv, notOlder["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal($"too old resource version: {old} ({rv})", exactOld.Message);
+        Assert.Equal($"Timeout: Too large resource version: {future}, current: {rv}", tooNew.Message);
+        Assert.Equal("ResourceVersionTooLarge", tooNew.Json["details"]!["causes"]![0]!["reason"]!.GetValue<string>());
+    }
 }

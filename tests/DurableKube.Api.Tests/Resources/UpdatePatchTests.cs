@@ -216,15 +216,16 @@ public class UpdatePatchTests
     }
 
     [Fact]
-    public async Task Server_side_apply_is_415_pointing_at_client_side_apply()
+    public async Task Server_side_apply_of_a_json_body_with_the_live_values_shares_the_fields_without_conflict()
     {
         await using var api = await ApiHost.StartAsync();
         await api.CreatePodAsync("web");
 
-        var response = (await api.PatchAsync(Web + "?fieldManager=kubectl&fieldValidation=Strict&force=false", KubernetesJson.Serialize(ApiHost.Pod("web")), "application/apply-patch+yaml")).AssertStatus(415, "UnsupportedMediaType");
+        var applied = (await api.PatchAsync(Web + "?fieldManager=kubectl&fieldValidation=Strict&force=false", KubernetesJson.Serialize(ApiHost.Pod("web")), "application/apply-patch+yaml")).AssertOk().Json;
 
-        Assert.Contains("server-side apply", response.Message, StringComparison.Ordinal);
-        Assert.Contains("kubectl apply without --server-side", response.Message, StringComparison.Ordinal);
+        var managers = applied["metadata"]!["managedFields"]!.AsArray().Select(e => (e!["manager"]!.GetValue<string>(), e["operation"]!.GetValue<string>())).ToList();
+        Assert.Contains(("kubectl", "Apply"), managers);
+        Assert.Equal(2, managers.Count);
     }
 
     [Theory]

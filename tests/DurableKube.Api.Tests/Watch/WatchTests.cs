@@ -210,4 +210,51 @@ public class WatchTests
 
         (await api.GetAsync(Pods + "?watch=true&resourceVersion=abc")).AssertStatus(400, "BadRequest");
     }
+
+    [Fact]
+    public async Task A_watch_list_sends_the_initial_objects_then_the_initial_events_end_bookmark()
+    {
+        await using var api = await ApiHost.StartAsync();
+        await api.CreatePodAsync("a");
+        await using var watch = await WatchStream.OpenAsync(api, Pods + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
+
+        var added = await watch.NextAsync();
+        var bookmark = await watch.NextAsync();
+        await api.CreatePodAsync("b");
+        var later = await watch.NextAsync();
+
+        Assert.Equal(("ADDED", "a"), (Type(added), Name(added)));
+        Assert.Equal("BOOKMARK", Type(bookmark));
+        Assert.Equal("true", bookmark["object"]!["metadata"]!["annotations"]!["k8s.io/initial-events-end"]!.GetValue<string>());
+        Assert.Equal(("ADDED", "b"), (Type(later), Name(later)));
+    }
+
+    [Fact]
+    public async Task Send_initial_events_false_starts_from_now_without_the_current_objects()
+    {
+        await using var api = await ApiHost.StartAsync();
+        await api.CreatePodAsync("a");
+        await using var watch = await WatchStream.OpenAsync(api, Pods + "?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan");
+
+        await api.CreatePodAsync("b");
+        var first = await watch.NextAsync();
+
+        Assert.Equal(("ADDED", "b"), (Type(first), Name(first)));
+    }
+
+    [Fact]
+    public async Task Without_timeout_seconds_a_watch_lasts_at_least_the_minimum_request_timeout()
+    {
+        await using var api = await ApiHost.StartAsync(new() { ["KubernetesApi:WatchTimeoutSeconds"] = "100", ["KubernetesApi:BookmarkIntervalSeconds"] = "3600" });
+        await using var watch = await WatchStream.OpenAsync(api, Pods + "?watch=true&allowWatchBookmarks=true");
+
+        api.Time.Advance(TimeSpan.FromSeconds(99));
+        var early = await watch.TryNextAsync(TimeSpan.FromMilliseconds(500));
+        api.Time.Advance(TimeSpan.FromSeconds(101));
+        var rest = await watch.RestAsync();
+
+        // A watch that ends sends its last bookmark: none before 100 s, one by 200 s (100 s times [1, 2)).
+        Assert.Null(early);
+        Assert.Equal("BOOKMARK", Type(Assert.Single(rest)));
+    }
 }

@@ -60,6 +60,11 @@ public sealed class InMemoryObjectStore : IObjectStore
         {
             var prefix = type.GroupResource + Separator + (@namespace is null ? string.Empty : @namespace + Separator);
             var (revision, after) = DecodeContinue(query.Continue, prefix);
+            if (revision is { } first && _compactedThrough > first)
+            {
+                throw StoreException.ContinueExpired();
+            }
+
             var matches = _objects
                 .Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && string.CompareOrdinal(p.Key, after) > 0)
                 .Select(p => (p.Key, Object: Deserialize(p.Value.Type, p.Value.Json)))
