@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates src/DurableKube.Domain/Serialization/Protobuf/ProtoTable.g.cs, the protobuf field table the
 generic request-body decoder (ProtobufBodyDecoder) reads: for every message reachable from the served kinds,
-each field's JSON name, field number, type and whether the Go field is a pointer.
+each field's JSON name, field number, type, whether the Go field is a pointer and whether it is required.
 
 Field numbers and types come from the generated.proto files of k8s.io/api and k8s.io/apimachinery; whether a
 scalar field is a Go pointer (written to protobuf only when set, so a zero it carries is a value, `replicas: 0`)
@@ -55,7 +55,7 @@ MESSAGE_RE = re.compile(r"^message (\w+) \{")
 FIELD_RE = re.compile(r"^\s*(optional|repeated|required)\s+([\w.]+)\s+(\w+)\s*=\s*(\d+)\s*;")
 MAP_RE = re.compile(r"^\s*map<\s*(\w+)\s*,\s*([\w.]+)\s*>\s+(\w+)\s*=\s*(\d+)\s*;")
 GO_STRUCT_RE = re.compile(r"^type (\w+) struct \{")
-GO_FIELD_RE = re.compile(r"^\s*(?:\w+\s+)?(\*?)[\w.\[\]*]+\s+`[^`]*protobuf:\"\w+,(\d+),")
+GO_FIELD_RE = re.compile(r"^\s*(?:\w+\s+)?(\*?)[\w.\[\]*]+\s+`json:\"([^\"]*)\"[^`]*protobuf:\"\w+,(\d+),")
 
 
 def clone(url, tag, into):
@@ -100,27 +100,40 @@ def parse_proto(path):
 
 
 def parse_pointers(directory, package):
-    """Returns {(message full name, field number)} of the Go pointer fields in the package's .go files."""
+    """Returns the Go pointer fields and the required fields (as kube-openapi marks them: `+required`, or neither
+    `+optional` nor omitempty) of the package's .go files, each a set of (message full name, field number)."""
     pointers = set()
+    required = set()
     for name in sorted(os.listdir(directory)):
         if not name.endswith(".go") or name.endswith("_test.go") or name.startswith("zz_") or name.startswith("generated"):
             continue
         struct = None
+        comments = []
         with open(os.path.join(directory, name), encoding="utf-8") as f:
             for line in f:
                 m = GO_STRUCT_RE.match(line)
                 if m:
                     struct = m.group(1)
+                    comments = []
                     continue
                 if line.startswith("}"):
                     struct = None
                     continue
                 if struct is None:
                     continue
+                if line.strip().startswith("//"):
+                    comments.append(line.strip())
+                    continue
                 m = GO_FIELD_RE.match(line)
-                if m and m.group(1) == "*":
-                    pointers.add((f"{package}.{struct}", int(m.group(2))))
-    return pointers
+                if m:
+                    key = (f"{package}.{struct}", int(m.group(3)))
+                    if m.group(1) == "*":
+                        pointers.add(key)
+                    tags = " ".join(comments)
+                    if "+required" in tags or ("+optional" not in tags and "omitempty" not in m.group(2).split(",")):
+                        required.add(key)
+                comments = []
+    return pointers, required
 
 
 def resolve(type_name, package):
@@ -150,12 +163,15 @@ def main():
 
     messages = {}
     pointers = set()
+    required = set()
     for root, packages in ((api, API_PACKAGES), (machinery, APIMACHINERY_PACKAGES)):
         for rel in packages:
             directory = os.path.join(root, rel)
             package, found = parse_proto(os.path.join(directory, "generated.proto"))
             messages.update({name: (package, fields) for name, fields in found.items()})
-            pointers |= parse_pointers(directory, package)
+            found_pointers, found_required = parse_pointers(directory, package)
+            pointers |= found_pointers
+            required |= found_required
 
     reachable = []
     seen = set()
@@ -182,7 +198,8 @@ def main():
             resolved = resolve(type_name, package)
             suffix = {"repeated": "[]", "map": "{}"}.get(label, "")
             pointer = "*" if (name, number) in pointers else ""
-            parts.append(f"{json}={number}:{resolved}{suffix}{pointer}")
+            needed = "!" if (name, number) in required else ""
+            parts.append(f"{json}={number}:{resolved}{suffix}{pointer}{needed}")
         lines.append("        \"" + "|".join(parts) + "\",")
 
     with open(args.out, "w", encoding="utf-8", newline="\n") as out:
@@ -196,7 +213,7 @@ namespace DurableKube.Domain.Serialization.Protobuf;
 /// The protobuf messages reachable from the served kinds, one a line:
 /// <c>message|jsonName=number:type[]|...</c>, where a type is a scalar (string, int32, int64, bool, bytes, double)
 /// or a message's full name, <c>[]</c> marks a repeated field, <c>{{}}</c> a <c>map&lt;string, type&gt;</c>, and
-/// <c>*</c> a Go pointer field (written only when set).
+/// <c>*</c> a Go pointer field (written only when set), <c>!</c> a field Kubernetes' OpenAPI marks required.
 /// </summary>
 internal static class ProtoTable
 {{

@@ -11,6 +11,12 @@ namespace DurableKube.Domain.Serialization.Protobuf;
 /// </param>
 public sealed record ProtoFieldInfo(string JsonName, int Number, string Type, ProtoLabel Label, bool Pointer)
 {
+    /// <summary>
+    /// Gets a value indicating whether Kubernetes' OpenAPI marks the field required (kube-openapi's rule: <c>+required</c>,
+    /// or neither <c>+optional</c> nor <c>omitempty</c> on the Go field).
+    /// </summary>
+    public bool Required { get; init; }
+
     /// <summary>Gets a value indicating whether the type is a scalar rather than a message.</summary>
     public bool IsScalar => Type is "string" or "bytes" or "bool" or "int32" or "int64" or "uint32" or "uint64" or "sint32" or "sint64" or "double" or "float";
 }

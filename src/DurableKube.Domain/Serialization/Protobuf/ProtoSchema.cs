@@ -33,7 +33,7 @@ public static class ProtoSchema
         return $"k8s.io.api.{package}.{type.Version}.{type.Kind}";
     }
 
-    /// <summary>Parses the table's lines (<c>message|jsonName=number:type[]*|...</c>).</summary>
+    /// <summary>Parses the table's lines (<c>message|jsonName=number:type[]*!|...</c>).</summary>
     /// <param name="lines">The lines.</param>
     /// <returns>The messages by full name.</returns>
     internal static FrozenDictionary<string, ProtoMessage> Parse(IEnumerable<string> lines)
@@ -50,6 +50,8 @@ public static class ProtoSchema
                 var name = part[..equals];
                 var number = int.Parse(part[(equals + 1)..colon], CultureInfo.InvariantCulture);
                 var type = part[(colon + 1)..];
+                var required = type.EndsWith('!');
+                type = type.TrimEnd('!');
                 var pointer = type.EndsWith('*');
                 type = type.TrimEnd('*');
                 var label = ProtoLabel.Single;
@@ -64,7 +66,7 @@ public static class ProtoSchema
                     type = type[..^2];
                 }
 
-                fields[number] = new ProtoFieldInfo(name, number, type, label, pointer);
+                fields[number] = new ProtoFieldInfo(name, number, type, label, pointer) { Required = required };
             }
 
             messages[parts[0]] = new ProtoMessage(parts[0], fields.ToFrozenDictionary());
