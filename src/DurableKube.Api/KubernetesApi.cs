@@ -177,9 +177,21 @@ public sealed class KubernetesApi
 
                 break;
             case RouteKind.OpenApiDocument:
-                if (request.Query.ContainsKey("hash"))
+                var hash = _openApi.HashOf(route.Group!, route.Version!);
+                if (request.Query.TryGetValue("hash", out var asked) && asked.ToString() != hash)
                 {
-                    context.Response.Headers.CacheControl = "public, immutable";
+                    // As the API server does: an old hash is sent to the current document.
+                    context.Response.StatusCode = 301;
+                    context.Response.Headers.Location = $"{request.Path}?hash={hash}";
+                    break;
+                }
+
+                context.Response.Headers.ETag = $"\"{hash}\"";
+                context.Response.Headers.CacheControl = request.Query.ContainsKey("hash") ? "public, immutable" : "no-cache, private";
+                if (request.Headers.IfNoneMatch.ToString() == $"\"{hash}\"")
+                {
+                    context.Response.StatusCode = 304;
+                    break;
                 }
 
                 await ResponseWriter.WriteNodeAsync(context, 200, _openApi.Document(route.Group!, route.Version!), ResponseFormat.Json, aborted);

@@ -66,7 +66,7 @@ internal static class BodyReader
             case MediaType.Protobuf:
                 return new ParsedBody(
                     Protobuf.ProtobufBodyDecoder.Decode(body, kinds) ?? throw StatusErrors.UnsupportedMediaType(
-                        UnsupportedBodyMessage + $" (protobuf is decoded for {string.Join(", ", kinds.All.Where(k => k.Protobuf is not null).Select(k => k.Type.Kind))} only)"),
+                        UnsupportedBodyMessage + $" (protobuf is decoded for {string.Join(", ", kinds.All.Where(Protobuf.ProtobufBodyDecoder.Decodes).Select(k => k.Type.Kind))} only)"),
                     []);
             default:
                 throw StatusErrors.UnsupportedMediaType(UnsupportedBodyMessage);

@@ -10,14 +10,26 @@ namespace DurableKube.Api.OpenApi;
 /// taking <c>fieldValidation</c> in the query. Those kubectl versions read it only as protobuf
 /// (gnostic's <c>openapi.v2.Document</c>), so it is served both ways.
 /// </summary>
-/// <param name="kinds">The served kinds.</param>
-internal sealed class OpenApiV2Document(KindRegistry kinds)
+internal sealed class OpenApiV2Document
 {
+    private readonly KindRegistry _kinds;
+
     /// <summary>What kubectl asks for.</summary>
     public const string ProtobufMediaType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
     /// <summary>What the API server answers with ('@' is not a valid media type character, so Go clients need this form).</summary>
     public const string ProtobufContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+    private readonly OpenApiSchemas _schemas = new(v3: false);
+    private readonly Lazy<JsonObject> _json;
+
+    /// <summary>Initializes a new instance of the <see cref="OpenApiV2Document"/> class.</summary>
+    /// <param name="kinds">The served kinds.</param>
+    public OpenApiV2Document(KindRegistry kinds)
+    {
+        _kinds = kinds;
+        _json = new Lazy<JsonObject>(GenerateJson);
+    }
 
     public byte[] Protobuf()
     {
@@ -36,7 +48,11 @@ internal sealed class OpenApiV2Document(KindRegistry kinds)
         return document.ToArray();
     }
 
-    public JsonObject Json()
+    /// <summary>The JSON document, generated once.</summary>
+    /// <returns>The document (shared: do not change it).</returns>
+    public JsonObject Json() => _json.Value;
+
+    private JsonObject GenerateJson()
     {
         var paths = new JsonObject();
         foreach (var (path, type) in Paths())
@@ -58,12 +74,24 @@ internal sealed class OpenApiV2Document(KindRegistry kinds)
             ["swagger"] = "2.0",
             ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = "v1.33.0" },
             ["paths"] = paths,
+            ["definitions"] = Definitions(),
         };
+    }
+
+    private JsonObject Definitions()
+    {
+        var definitions = new JsonObject();
+        foreach (var (name, schema) in _schemas.Closure(_kinds.All.SelectMany(k => new[] { k.Type.ObjectType, k.Type.ListType })))
+        {
+            definitions[name] = schema.DeepClone();
+        }
+
+        return definitions;
     }
 
     private IEnumerable<(string Path, ResourceType Type)> Paths()
     {
-        foreach (var kind in kinds.All)
+        foreach (var kind in _kinds.All)
         {
             var type = kind.Type;
             var prefix = type.Group.Length == 0 ? "/api/" + type.Version : $"/apis/{type.Group}/{type.Version}";

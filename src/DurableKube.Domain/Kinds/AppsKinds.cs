@@ -1,5 +1,4 @@
 using DurableKube.Domain.Printing;
-using DurableKube.Domain.Serialization.Protobuf;
 using DurableKube.Domain.Strategies;
 using k8s.Models;
 
@@ -32,7 +31,6 @@ public static class AppsKinds
             (d, n) => (d.Spec ??= new V1DeploymentSpec()).Replicas = n,
             d => d.Status?.Replicas ?? 0,
             d => d.Spec?.Selector),
-        Protobuf = ProtoWorkloads.Deployment,
     };
 
     /// <summary>Gets StatefulSets: a reconcile workflow each keeps pods with stable names, in order (pkg/registry/apps/statefulset).</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DurableKube.Domain.Printing;
 using DurableKube.Domain.Resources;
-using DurableKube.Domain.Serialization.Protobuf;
 using DurableKube.Domain.Strategies;
 using k8s.Models;
 
@@ -36,12 +35,6 @@ public static class CoreKinds
         Fields = obj => [("status.phase", ((V1Namespace)obj).Status?.Phase), ("name", obj.Metadata?.Name)],
         Subresources = [Subresource.Status, Subresource.Finalize],
         CollectsDependents = false,
-        Protobuf = new Dictionary<int, ProtoField>
-        {
-            [1] = new("metadata", ProtoKind.Message, ProtoMessages.ObjectMeta),
-            [2] = new("spec", ProtoKind.Message, new Dictionary<int, ProtoField> { [1] = new("finalizers", ProtoKind.RepeatedString) }),
-            [3] = new("status", ProtoKind.Message, new Dictionary<int, ProtoField> { [1] = new("phase", ProtoKind.String) }),
-        },
     };
 
     /// <summary>Gets Nodes: each node agent registers its node and keeps it Ready (pkg/registry/core/node).</summary>
@@ -73,13 +66,6 @@ public static class CoreKinds
     {
         Printer = TablePrinter.For<V1ConfigMap>(ConfigPrinter.ConfigMapColumns, ConfigPrinter.ConfigMapCells),
         CollectsDependents = false,
-        Protobuf = new Dictionary<int, ProtoField>
-        {
-            [1] = new("metadata", ProtoKind.Message, ProtoMessages.ObjectMeta),
-            [2] = new("data", ProtoKind.StringMap),
-            [3] = new("binaryData", ProtoKind.BytesMap),
-            [4] = new("immutable", ProtoKind.Bool, Optional: true),
-        },
     };
 
     /// <summary>Gets Secrets: like ConfigMaps, for sensitive data, and the credentials of image registries (pkg/registry/core/secret).</summary>
@@ -88,14 +74,6 @@ public static class CoreKinds
         Printer = TablePrinter.For<V1Secret>(ConfigPrinter.SecretColumns, ConfigPrinter.SecretCells),
         Fields = obj => [("type", ((V1Secret)obj).Type)],
         CollectsDependents = false,
-        Protobuf = new Dictionary<int, ProtoField>
-        {
-            [1] = new("metadata", ProtoKind.Message, ProtoMessages.ObjectMeta),
-            [2] = new("data", ProtoKind.BytesMap),
-            [3] = new("type", ProtoKind.String),
-            [4] = new("stringData", ProtoKind.StringMap),
-            [5] = new("immutable", ProtoKind.Bool, Optional: true),
-        },
     };
 
     /// <summary>Gets every core kind.</summary>

@@ -11,7 +11,7 @@ namespace DurableKube.Domain.Kinds;
 /// Everything the server knows about one kind, in one place (the API server's scheme registration and
 /// REST storage of a resource, KubeOps' entity registration): its identity, the strategy that applies
 /// its rules to every write, how it prints as a table, the fields it can be selected by, the
-/// subresources it serves, and its protobuf message layout. Routing, discovery, OpenAPI, tables, field
+/// subresources it serves, and its protobuf message. Routing, discovery, OpenAPI, tables, field
 /// selectors and body decoding read it from the <see cref="KindRegistry"/>. docs/adding-a-kind.md says
 /// what adding one takes.
 /// </summary>
@@ -59,8 +59,15 @@ public sealed record KindDescriptor
     /// <summary>Gets where the kind keeps what its <c>scale</c> subresource shows, for a kind that lists that subresource.</summary>
     public ScaleDescriptor? Scale { get; init; }
 
-    /// <summary>Gets the kind's protobuf message layout, by field number, when request bodies of the kind may come as protobuf.</summary>
-    public IReadOnlyDictionary<int, ProtoField>? Protobuf { get; init; }
+    /// <summary>
+    /// Gets the full name of the kind's protobuf message (k8s.io/api generated.proto), e.g. <c>k8s.io.api.apps.v1.Deployment</c>,
+    /// which <see cref="ProtoSchema"/> knows the fields of: by default the package Kubernetes names after the group
+    /// (<c>core</c> for the core group, else the group's first label) and version.
+    /// </summary>
+    public string ProtobufMessage { get; init; } = string.Empty;
+
+    /// <summary>Gets the protobuf message name, <see cref="ProtobufMessage"/> or the default one.</summary>
+    public string ProtobufMessageName => ProtobufMessage.Length > 0 ? ProtobufMessage : ProtoSchema.DefaultMessageName(Type);
 
     /// <summary>Whether the kind serves a subresource with a verb.</summary>
     /// <param name="subresource">The subresource name.</param>

@@ -1,5 +1,10 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Serialization.Protobuf;
 
@@ -7,15 +12,27 @@ namespace DurableKube.Api.Content.Protobuf;
 
 /// <summary>
 /// Decodes Kubernetes protobuf request bodies (<c>application/vnd.kubernetes.protobuf</c>: the magic
-/// <c>k8s\0</c>, then a runtime.Unknown holding typeMeta and the raw object) into JSON, for the types
-/// whose message layout (k8s.io/api generated.proto field numbers) their <see cref="KindDescriptor.Protobuf"/>
-/// gives. kubectl's imperative generators send such bodies.
+/// <c>k8s\0</c>, then a runtime.Unknown holding typeMeta and the raw object) into JSON, for every served kind:
+/// one generic walk over the kind's message (<see cref="KindDescriptor.ProtobufMessageName"/>) in the field
+/// table generated from k8s.io/api's generated.proto (<see cref="ProtoSchema"/>), beside the kind's model type,
+/// which tells where Go embeds a struct inline (an <c>EphemeralContainer</c>'s common fields). kubectl's
+/// imperative generators (<c>kubectl create deployment|job|cronjob|service|configmap|secret</c>, <c>kubectl run</c>)
+/// send such bodies.
 /// </summary>
 internal static class ProtobufBodyDecoder
 {
+    private const int MaxDepth = 64;
+    private const string Meta = "k8s.io.apimachinery.pkg.apis.meta.v1.";
     private static readonly byte[] Magic = [0x6b, 0x38, 0x73, 0x00];
+    private static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, Type>> Members = new();
 
-    /// <summary>Decodes a body; <see langword="null"/> when its kind has no protobuf layout here.</summary>
+    /// <summary>Decodes a body.</summary>
+    /// <param name="body">The body.</param>
+    /// <param name="kinds">The served kinds.</param>
+    /// <returns>
+    /// The object as JSON; for a kind not served, only its <c>apiVersion</c> and <c>kind</c> (decoding then refuses it as
+    /// it refuses such JSON); <see langword="null"/> when a served kind's message is not in the field table.
+    /// </returns>
     public static JsonObject? Decode(ReadOnlySpan<byte> body, KindRegistry kinds)
     {
         if (body.Length < Magic.Length || !body[..Magic.Length].SequenceEqual(Magic))
@@ -59,88 +76,101 @@ internal static class ProtobufBodyDecoder
             }
         }
 
-        if (kinds.FindByKind(apiVersion, kind)?.Protobuf is not { } schema)
+        JsonObject obj;
+        if (kinds.FindByKind(apiVersion, kind) is not { } descriptor)
+        {
+            obj = [];
+        }
+        else if (ProtoSchema.Find(descriptor.ProtobufMessageName) is { } message)
+        {
+            obj = ReadMessage(raw, message, descriptor.Type.ObjectType, 0);
+        }
+        else
         {
             return null;
         }
 
-        var obj = ReadMessage(raw, schema, 0);
         obj["apiVersion"] = apiVersion;
         obj["kind"] = kind;
         return obj;
     }
 
-    private static JsonObject ReadMessage(ReadOnlySpan<byte> data, IReadOnlyDictionary<int, ProtoField> schema, int depth)
+    /// <summary>Tells whether a served kind's protobuf bodies can be decoded (its message is in the field table).</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>Whether they can.</returns>
+    public static bool Decodes(KindDescriptor kind) => ProtoSchema.Find(kind.ProtobufMessageName) is not null;
+
+    private static JsonObject ReadMessage(ReadOnlySpan<byte> data, ProtoMessage message, Type? model, int depth)
     {
-        if (depth > 32)
+        if (depth > MaxDepth)
         {
             throw new BodyFormatException("protobuf: message nested too deeply");
         }
 
+        var members = model is null ? null : MembersOf(model);
         var obj = new JsonObject();
         var reader = new ProtobufReader(data);
         while (!reader.AtEnd)
         {
             var (number, wire) = reader.ReadTag();
-            if (!schema.TryGetValue(number, out var field))
+            if (!message.Fields.TryGetValue(number, out var field))
             {
                 reader.Skip(wire);
                 continue;
             }
 
-            switch (field.Kind)
+            var memberType = members?.GetValueOrDefault(field.JsonName);
+            switch (field.Label)
             {
-                case ProtoKind.String when wire == 2:
-                    // Go writes empty strings and zeros too; JSON leaves them out (omitempty).
-                    var text = Encoding.UTF8.GetString(reader.ReadBytes());
-                    SetUnlessEmpty(obj, field.Name, text.Length == 0 ? null : text);
+                case ProtoLabel.Map:
+                    ReadMapEntry(reader.ReadBytes(wire, field), field, Map(obj, field.JsonName), ElementType(memberType, 1), depth);
                     break;
-                case ProtoKind.Int64 when wire == 0:
-                    var integer = (long)reader.ReadVarint();
-                    SetUnlessEmpty(obj, field.Name, integer == 0 && !field.Optional ? null : integer);
+                case ProtoLabel.Repeated when field.IsScalar && wire == 2 && field.Type is not ("string" or "bytes"):
+                    // A packed list of numbers.
+                    var packed = new ProtobufReader(reader.ReadBytes());
+                    while (!packed.AtEnd)
+                    {
+                        List(obj, field.JsonName).Add(ReadScalar(ref packed, field, field.Type is "double" ? 1 : field.Type is "float" ? 5 : 0));
+                    }
+
                     break;
-                case ProtoKind.Bool when wire == 0:
-                    var flag = reader.ReadVarint() != 0;
-                    SetUnlessEmpty(obj, field.Name, flag || field.Optional ? flag : null);
+                case ProtoLabel.Repeated:
+                    List(obj, field.JsonName).Add(ReadValue(ref reader, wire, field, ElementType(memberType, 0), depth));
                     break;
-                case ProtoKind.Message when wire == 2:
-                    obj[field.Name] = ReadMessage(reader.ReadBytes(), field.Message!, depth + 1);
-                    break;
-                case ProtoKind.RepeatedString when wire == 2:
-                    Array(obj, field.Name).Add(Encoding.UTF8.GetString(reader.ReadBytes()));
-                    break;
-                case ProtoKind.RepeatedMessage when wire == 2:
-                    Array(obj, field.Name).Add(ReadMessage(reader.ReadBytes(), field.Message!, depth + 1));
-                    break;
-                case ProtoKind.StringMap when wire == 2:
-                    var entry = ReadMessage(reader.ReadBytes(), ProtoMessages.MapEntry, depth + 1);
-                    var map = obj[field.Name] as JsonObject ?? (JsonObject)(obj[field.Name] = new JsonObject());
-                    map[entry["key"]?.GetValue<string>() ?? string.Empty] = entry["value"]?.GetValue<string>() ?? string.Empty;
-                    break;
-                case ProtoKind.BytesMap when wire == 2:
-                    var (bytesKey, bytesValue) = ReadBytesEntry(reader.ReadBytes());
-                    var bytesMap = obj[field.Name] as JsonObject ?? (JsonObject)(obj[field.Name] = new JsonObject());
-                    bytesMap[bytesKey] = Convert.ToBase64String(bytesValue);
-                    break;
-                case ProtoKind.Time when wire == 2:
-                    var time = ReadMessage(reader.ReadBytes(), ProtoMessages.Timestamp, depth + 1);
-                    var seconds = time["seconds"]?.GetValue<long>() ?? 0;
-                    SetUnlessEmpty(obj, field.Name, seconds == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+                case ProtoLabel.Single when !field.IsScalar && members is not null && memberType is null && ProtoSchema.Find(field.Type) is { } embedded:
+                    // A Go struct embedded inline (json:",inline"): its fields are the parent's in JSON.
+                    foreach (var (name, value) in ReadMessage(reader.ReadBytes(wire, field), embedded, model, depth + 1).ToList())
+                    {
+                        obj[name] = value?.DeepClone();
+                    }
+
                     break;
                 default:
-                    throw new BodyFormatException($"protobuf: field {number} ({field.Name}) has wire type {wire}");
+                    var single = ReadValue(ref reader, wire, field, memberType, depth);
+                    if (single is null || (!field.Pointer && field.IsScalar && IsZero(single)))
+                    {
+                        // Go writes a plain field even when it is zero; JSON leaves it out (omitempty).
+                        obj.Remove(field.JsonName);
+                    }
+                    else
+                    {
+                        obj[field.JsonName] = single;
+                    }
+
+                    break;
             }
         }
 
         return obj;
     }
 
-    /// <summary>Reads one entry of a <c>map&lt;string, bytes&gt;</c>: key (1) and value (2), the value kept as bytes.</summary>
-    private static (string Key, byte[] Value) ReadBytesEntry(ReadOnlySpan<byte> data)
+    private static void ReadMapEntry(ReadOnlySpan<byte> data, ProtoFieldInfo field, JsonObject map, Type? valueType, int depth)
     {
+        var value = new ProtoFieldInfo("value", 2, field.Type, ProtoLabel.Single, Pointer: true);
         var reader = new ProtobufReader(data);
-        string key = string.Empty;
-        byte[] value = [];
+        var key = string.Empty;
+        JsonNode? entry = null;
+        var seen = false;
         while (!reader.AtEnd)
         {
             var (number, wire) = reader.ReadTag();
@@ -149,8 +179,9 @@ internal static class ProtobufBodyDecoder
                 case 1 when wire == 2:
                     key = Encoding.UTF8.GetString(reader.ReadBytes());
                     break;
-                case 2 when wire == 2:
-                    value = reader.ReadBytes().ToArray();
+                case 2:
+                    entry = ReadValue(ref reader, wire, value, valueType, depth);
+                    seen = true;
                     break;
                 default:
                     reader.Skip(wire);
@@ -158,20 +189,248 @@ internal static class ProtobufBodyDecoder
             }
         }
 
-        return (key, value);
+        // A missing value is the type's zero value.
+        map[key] = seen ? entry : field.Type switch
+        {
+            "string" or "bytes" => string.Empty,
+            "bool" => false,
+            _ when field.IsScalar => 0,
+            _ => null,
+        };
     }
 
-    private static void SetUnlessEmpty(JsonObject obj, string name, JsonNode? value)
+    private static JsonNode? ReadValue(ref ProtobufReader reader, int wire, ProtoFieldInfo field, Type? model, int depth)
     {
-        if (value is null)
+        if (field.IsScalar)
         {
-            obj.Remove(name);
+            return ReadScalar(ref reader, field, wire);
         }
-        else
+
+        var bytes = reader.ReadBytes(wire, field);
+        switch (field.Type)
         {
-            obj[name] = value;
+            case "k8s.io.apimachinery.pkg.api.resource.Quantity":
+                return ReadFields(bytes).GetValueOrDefault(1) is { } quantity ? Encoding.UTF8.GetString(quantity) : string.Empty;
+            case "k8s.io.apimachinery.pkg.util.intstr.IntOrString":
+                return ReadIntOrString(bytes);
+            case Meta + "Time":
+            case Meta + "MicroTime":
+                return ReadTime(bytes, micro: field.Type.EndsWith("MicroTime", StringComparison.Ordinal));
+            case Meta + "Duration":
+                return ReadDuration(bytes);
+            case Meta + "FieldsV1":
+            case "k8s.io.apimachinery.pkg.runtime.RawExtension":
+                return ReadFields(bytes).GetValueOrDefault(1) is { Length: > 0 } json ? ParseJson(json, field) : null;
+        }
+
+        var message = ProtoSchema.Find(field.Type) ?? throw new BodyFormatException($"protobuf: field {field.JsonName} has unknown message type {field.Type}");
+        return ReadMessage(bytes, message, model, depth + 1);
+    }
+
+    private static JsonValue ReadScalar(ref ProtobufReader reader, ProtoFieldInfo field, int wire)
+    {
+        switch (field.Type)
+        {
+            case "string" when wire == 2:
+                return JsonValue.Create(Encoding.UTF8.GetString(reader.ReadBytes()));
+            case "bytes" when wire == 2:
+                return JsonValue.Create(Convert.ToBase64String(reader.ReadBytes()));
+            case "bool" when wire == 0:
+                return JsonValue.Create(reader.ReadVarint() != 0);
+            case "int32" when wire == 0:
+                return JsonValue.Create(unchecked((int)(long)reader.ReadVarint()));
+            case "int64" when wire == 0:
+                return JsonValue.Create(unchecked((long)reader.ReadVarint()));
+            case "uint32" or "uint64" when wire == 0:
+                return JsonValue.Create(reader.ReadVarint());
+            case "sint32" or "sint64" when wire == 0:
+                var zigzag = reader.ReadVarint();
+                return JsonValue.Create((long)(zigzag >> 1) ^ -(long)(zigzag & 1));
+            case "double" when wire == 1:
+                return JsonValue.Create(BitConverter.Int64BitsToDouble(BitConverter.ToInt64(reader.ReadFixed(8))));
+            case "float" when wire == 5:
+                return JsonValue.Create(BitConverter.Int32BitsToSingle(BitConverter.ToInt32(reader.ReadFixed(4))));
+            default:
+                throw new BodyFormatException($"protobuf: field {field.JsonName} ({field.Number}, {field.Type}) has wire type {wire}");
         }
     }
 
-    private static JsonArray Array(JsonObject obj, string name) => obj[name] as JsonArray ?? (JsonArray)(obj[name] = new JsonArray());
+    private static JsonValue ReadIntOrString(ReadOnlySpan<byte> data)
+    {
+        long type = 0, intVal = 0;
+        var strVal = string.Empty;
+        var reader = new ProtobufReader(data);
+        while (!reader.AtEnd)
+        {
+            var (number, wire) = reader.ReadTag();
+            switch (number)
+            {
+                case 1 when wire == 0:
+                    type = (long)reader.ReadVarint();
+                    break;
+                case 2 when wire == 0:
+                    intVal = unchecked((int)(long)reader.ReadVarint());
+                    break;
+                case 3 when wire == 2:
+                    strVal = Encoding.UTF8.GetString(reader.ReadBytes());
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+
+        return type == 0 ? JsonValue.Create(intVal) : JsonValue.Create(strVal);
+    }
+
+    private static JsonNode? ReadTime(ReadOnlySpan<byte> data, bool micro)
+    {
+        long seconds = 0, nanos = 0;
+        var reader = new ProtobufReader(data);
+        while (!reader.AtEnd)
+        {
+            var (number, wire) = reader.ReadTag();
+            switch (number)
+            {
+                case 1 when wire == 0:
+                    seconds = unchecked((long)reader.ReadVarint());
+                    break;
+                case 2 when wire == 0:
+                    nanos = unchecked((int)(long)reader.ReadVarint());
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+
+        if (seconds == 0 && nanos == 0)
+        {
+            return null;
+        }
+
+        var time = DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(nanos / 100);
+        return time.ToString(micro ? "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'" : "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A <c>metav1.Duration</c> (nanoseconds) as Go prints it: <c>1h2m3.5s</c>, <c>0s</c>.</summary>
+    private static JsonNode ReadDuration(ReadOnlySpan<byte> data)
+    {
+        var nanos = ReadFields(data).ContainsKey(1) ? ReadVarintField(data, 1) : 0;
+        if (nanos == 0)
+        {
+            return "0s";
+        }
+
+        var sign = nanos < 0 ? "-" : string.Empty;
+        var total = TimeSpan.FromTicks(Math.Abs(nanos) / 100);
+        var text = new StringBuilder(sign);
+        if (total.TotalHours >= 1)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{(long)total.TotalHours}h");
+        }
+
+        if (total.TotalMinutes >= 1)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{total.Minutes}m");
+        }
+
+        var secondsPart = total.Seconds + ((double)(Math.Abs(nanos) % 1_000_000_000) / 1e9);
+        text.Append(secondsPart.ToString("0.#########", CultureInfo.InvariantCulture)).Append('s');
+        return text.ToString();
+    }
+
+    private static long ReadVarintField(ReadOnlySpan<byte> data, int field)
+    {
+        var reader = new ProtobufReader(data);
+        long value = 0;
+        while (!reader.AtEnd)
+        {
+            var (number, wire) = reader.ReadTag();
+            if (number == field && wire == 0)
+            {
+                value = unchecked((long)reader.ReadVarint());
+            }
+            else
+            {
+                reader.Skip(wire);
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>The length-delimited fields of a small message, by number (the last one wins).</summary>
+    private static Dictionary<int, byte[]> ReadFields(ReadOnlySpan<byte> data)
+    {
+        var fields = new Dictionary<int, byte[]>();
+        var reader = new ProtobufReader(data);
+        while (!reader.AtEnd)
+        {
+            var (number, wire) = reader.ReadTag();
+            if (wire == 2)
+            {
+                fields[number] = reader.ReadBytes().ToArray();
+            }
+            else
+            {
+                reader.Skip(wire);
+                fields[number] = [];
+            }
+        }
+
+        return fields;
+    }
+
+    private static JsonNode? ParseJson(byte[] json, ProtoFieldInfo field)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new BodyFormatException($"protobuf: field {field.JsonName} does not hold JSON: {e.Message}", e);
+        }
+    }
+
+    private static bool IsZero(JsonNode value) => value.GetValueKind() switch
+    {
+        JsonValueKind.String => value.GetValue<string>().Length == 0,
+        JsonValueKind.False => true,
+        JsonValueKind.Number => double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) == 0,
+        _ => false,
+    };
+
+    private static JsonArray List(JsonObject obj, string name) => obj[name] as JsonArray ?? (JsonArray)(obj[name] = new JsonArray());
+
+    private static JsonObject Map(JsonObject obj, string name) => obj[name] as JsonObject ?? (JsonObject)(obj[name] = new JsonObject());
+
+    private static ReadOnlySpan<byte> ReadBytes(this ref ProtobufReader reader, int wire, ProtoFieldInfo field) => wire == 2
+        ? reader.ReadBytes()
+        : throw new BodyFormatException($"protobuf: field {field.JsonName} ({field.Number}, {field.Type}) has wire type {wire}");
+
+    /// <summary>The element type of a model list (<paramref name="argument"/> 0) or the value type of a map (1).</summary>
+    private static Type? ElementType(Type? collection, int argument)
+    {
+        if (collection is null)
+        {
+            return null;
+        }
+
+        var generic = collection.IsGenericType ? collection : collection.GetInterfaces().FirstOrDefault(i => i.IsGenericType);
+        var arguments = generic?.GetGenericArguments() ?? [];
+        return arguments.Length switch
+        {
+            1 => arguments[0],
+            2 => arguments[argument],
+            _ => null,
+        };
+    }
+
+    private static IReadOnlyDictionary<string, Type> MembersOf(Type model) => Members.GetOrAdd(model, static type =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
+            .GroupBy(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? p.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().PropertyType, StringComparer.Ordinal));
 }

@@ -48,6 +48,13 @@ internal ref struct ProtobufReader(ReadOnlySpan<byte> data)
         return bytes;
     }
 
+    public ReadOnlySpan<byte> ReadFixed(int count)
+    {
+        var start = _position;
+        Advance(count);
+        return _data.Slice(start, count);
+    }
+
     public void Skip(int wireType)
     {
         switch (wireType)
