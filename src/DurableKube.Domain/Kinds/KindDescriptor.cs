@@ -62,6 +62,12 @@ public sealed record KindDescriptor
     /// <summary>Gets the kind's protobuf message layout, by field number, when request bodies of the kind may come as protobuf.</summary>
     public IReadOnlyDictionary<int, ProtoField>? Protobuf { get; init; }
 
+    /// <summary>
+    /// Gets where the kind's objects are stored when they are another kind's objects in another version
+    /// (<c>events.k8s.io/v1</c> Events are <c>v1</c> Events); <see langword="null"/> for a kind stored as itself.
+    /// </summary>
+    public StoredAs? Storage { get; init; }
+
     /// <summary>Whether the kind serves a subresource with a verb.</summary>
     /// <param name="subresource">The subresource name.</param>
     /// <param name="verb">The verb, e.g. <c>get</c>.</param>
