@@ -66,7 +66,7 @@ public sealed partial class ObjectRegistry
         ArgumentNullException.ThrowIfNull(hooks);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        _store = store;
+        _store = VersionedObjectStore.Needed(kinds) ? new VersionedObjectStore(store, kinds) : store;
         Kinds = kinds;
         _hooks = [.. hooks];
         _time = time;
@@ -76,7 +76,7 @@ public sealed partial class ObjectRegistry
     /// <summary>Gets the served kinds.</summary>
     public KindRegistry Kinds { get; }
 
-    /// <summary>Gets the store beneath, for reads and watches.</summary>
+    /// <summary>Gets the store beneath, for reads and watches, with each kind in its own version (a kind stored as another is converted).</summary>
     public IObjectStore Store => _store;
 
     /// <summary>Reads one object.</summary>

@@ -42,6 +42,10 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Probes.ProbeOptions>().Bind(configuration.GetSection(Probes.ProbeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Probes.ProbeRunner>();
+        services.AddOptions<Events.EventOptions>().Bind(configuration.GetSection(Events.EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Events.EventRecorder>();
+        services.TryAddSingleton<Ports.Events.IEventRecorder>(sp => sp.GetRequiredService<Events.EventRecorder>());
+        services.AddHostedService(sp => sp.GetRequiredService<Events.EventRecorder>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddObjectRegistry();
         services.TryAddSingleton<INodeRuntimes, NodeRuntimes>();

@@ -9,6 +9,7 @@ using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
 using DurableKube.Ports.Store;
+using DurableKube.Registry;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +26,7 @@ namespace DurableKube.Api.Watch;
 /// one that starts matching is ADDED). The watch ends after <c>timeoutSeconds</c>, capped by
 /// configuration, with a last BOOKMARK when bookmarks are allowed.
 /// </summary>
-internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptions<KubernetesApiOptions> options, ILogger<WatchHandler> logger)
+internal sealed class WatchHandler(ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, ILogger<WatchHandler> logger)
 {
     private readonly KubernetesApiOptions _options = options.Value;
 
@@ -53,7 +54,7 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
         var initial = new List<IKubernetesObject<V1ObjectMeta>>();
         if (sendInitial || resourceVersion is null or "0")
         {
-            var list = await store.ListAsync(type, ns, new ListQuery(filter), request.Cancellation);
+            var list = await registry.Store.ListAsync(type, ns, new ListQuery(filter), request.Cancellation);
             if (sendInitial)
             {
                 initial.AddRange(list.Items);
@@ -70,7 +71,7 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
             position = resourceVersion;
             if (filter is not null)
             {
-                var list = await store.ListAsync(type, ns, new ListQuery(filter), request.Cancellation);
+                var list = await registry.Store.ListAsync(type, ns, new ListQuery(filter), request.Cancellation);
                 matching.UnionWith(list.Items.Select(Key));
             }
         }
@@ -97,7 +98,7 @@ internal sealed class WatchHandler(IObjectStore store, TimeProvider time, IOptio
                 await writer.WriteBookmarkAsync(position, initialEventsEnd: true, token);
             }
 
-            position = await StreamAsync(store.WatchAsync(type, ns, position, token), writer, filter, matching, bookmarks, position, token);
+            position = await StreamAsync(registry.Store.WatchAsync(type, ns, position, token), writer, filter, matching, bookmarks, position, token);
             if (bookmarks && !request.Cancellation.IsCancellationRequested)
             {
                 await writer.WriteBookmarkAsync(position, initialEventsEnd: false, request.Cancellation);

@@ -69,6 +69,12 @@ public sealed record KindDescriptor
     /// <summary>Gets the protobuf message name, <see cref="ProtobufMessage"/> or the default one.</summary>
     public string ProtobufMessageName => ProtobufMessage.Length > 0 ? ProtobufMessage : ProtoSchema.DefaultMessageName(Type);
 
+    /// <summary>
+    /// Gets where the kind's objects are stored when they are another kind's objects in another version
+    /// (<c>events.k8s.io/v1</c> Events are <c>v1</c> Events); <see langword="null"/> for a kind stored as itself.
+    /// </summary>
+    public StoredAs? Storage { get; init; }
+
     /// <summary>Whether the kind serves a subresource with a verb.</summary>
     /// <param name="subresource">The subresource name.</param>
     /// <param name="verb">The verb, e.g. <c>get</c>.</param>

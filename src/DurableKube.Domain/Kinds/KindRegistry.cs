@@ -35,7 +35,7 @@ public sealed class KindRegistry
 
             foreach (var shortName in type.ShortNames)
             {
-                if (!shortNames.TryAdd(shortName, kind))
+                if (!shortNames.TryAdd(shortName, kind) && !SameObjects(shortNames[shortName], kind))
                 {
                     throw new ArgumentException($"The short name {shortName} is claimed by both {shortNames[shortName]} and {type.GroupResource}.", nameof(kinds));
                 }
@@ -115,4 +115,8 @@ public sealed class KindRegistry
     /// <param name="version">The version.</param>
     /// <returns>Whether it is served.</returns>
     public bool ServesGroupVersion(string group, string version) => All.Any(k => k.Type.Group == group && k.Type.Version == version);
+
+    /// <summary>Whether two kinds are one stored kind in two versions (which share their short names, as <c>ev</c>).</summary>
+    private static bool SameObjects(KindDescriptor a, KindDescriptor b) =>
+        a.Storage?.Type == b.Type || b.Storage?.Type == a.Type;
 }

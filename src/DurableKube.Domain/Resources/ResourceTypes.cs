@@ -69,6 +69,16 @@ public static class ResourceTypes
         Group: "discovery.k8s.io", Version: "v1", Plural: "endpointslices", Singular: "endpointslice", Kind: "EndpointSlice", Namespaced: true,
         ObjectType: typeof(V1EndpointSlice), ListType: typeof(V1EndpointSliceList), ShortNames: []);
 
+    /// <summary>Events (core/v1): what the kubelet and the controllers report about an object; stored once, also served as <see cref="EventsV1"/>.</summary>
+    public static readonly ResourceType Events = new(
+        Group: "", Version: "v1", Plural: "events", Singular: "event", Kind: "Event", Namespaced: true,
+        ObjectType: typeof(Corev1Event), ListType: typeof(Corev1EventList), ShortNames: ["ev"]);
+
+    /// <summary>Events (events.k8s.io/v1): the same stored objects as <see cref="Events"/>, in the newer representation.</summary>
+    public static readonly ResourceType EventsV1 = new(
+        Group: "events.k8s.io", Version: "v1", Plural: "events", Singular: "event", Kind: "Event", Namespaced: true,
+        ObjectType: typeof(Eventsv1Event), ListType: typeof(Eventsv1EventList), ShortNames: ["ev"]);
+
     /// <summary>IPAddresses: one per allocated ClusterIP, named by the address; creating one is what reserves it.</summary>
     public static readonly ResourceType IPAddresses = new(
         Group: "networking.k8s.io", Version: "v1", Plural: "ipaddresses", Singular: "ipaddress", Kind: "IPAddress", Namespaced: false,

@@ -1,9 +1,11 @@
+using DurableKube.Domain.Events;
 using DurableKube.Domain.CronJobs;
 using DurableKube.Domain.Deletion;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Events;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using k8s.Models;
@@ -28,17 +30,23 @@ public sealed class SyncCronJobActivity
     private readonly ObjectRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncCronJobActivity> _logger;
+    private readonly IEventRecorder _events;
 
     /// <summary>Initializes a new instance of the <see cref="SyncCronJobActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncCronJobActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncCronJobActivity> logger)
+    /// <param name="events">Where the controller's events go; none if not given.</param>
+    public SyncCronJobActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncCronJobActivity> logger, IEventRecorder? events = null)
     {
         _registry = registry;
         _time = time;
         _logger = logger;
+        _events = events ?? NullEventRecorder.Instance;
     }
+
+    /// <summary>The component the controller's events name.</summary>
+    public const string Component = "cronjob-controller";
 
     /// <summary>Syncs the CronJob once.</summary>
     /// <param name="reference">The CronJob.</param>
@@ -60,6 +68,8 @@ public sealed class SyncCronJobActivity
         foreach (var (reason, message) in plan.Events)
         {
             Log.CronJobWarning(_logger, reference.Namespace ?? string.Empty, reference.Name, reason, message);
+            var type = reason is "SawCompletedJob" or "JobAlreadyActive" ? EventReport.Normal : EventReport.Warning;
+            _events.Record(new EventReport(Component, null, EventReport.Reference(cronJob), type, reason, message));
         }
 
         foreach (var job in plan.DeleteJobs)
@@ -92,6 +102,7 @@ public sealed class SyncCronJobActivity
         {
             var created = (V1Job)await _registry.CreateAsync(ResourceTypes.Jobs, job, cancellationToken: cancellationToken);
             Log.CronJobCreatedJob(_logger, cronJob.Metadata.NamespaceProperty, cronJob.Metadata.Name, created.Metadata.Name);
+            _events.Record(new EventReport(Component, null, EventReport.Reference(cronJob), EventReport.Normal, "SuccessfulCreate", "Created job " + created.Metadata.Name));
             return created;
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
@@ -102,6 +113,7 @@ public sealed class SyncCronJobActivity
         catch (Exception e) when (e is ObjectRejectedException or StoreException)
         {
             Log.CronJobWarning(_logger, cronJob.Metadata.NamespaceProperty, cronJob.Metadata.Name, "FailedCreate", $"Error creating job: {e.Message}");
+            _events.Record(new EventReport(Component, null, EventReport.Reference(cronJob), EventReport.Warning, "FailedCreate", $"Error creating job: {e.Message}"));
             return null;
         }
     }
@@ -115,6 +127,7 @@ public sealed class SyncCronJobActivity
                 DeleteOptions.ForUid(job.Metadata.Uid) with { PropagationPolicy = PropagationPolicy.Background },
                 cancellationToken);
             Log.CronJobDeletedJob(_logger, cronJob.Metadata.NamespaceProperty, cronJob.Metadata.Name, job.Metadata.Name);
+            _events.Record(new EventReport(Component, null, EventReport.Reference(cronJob), EventReport.Normal, "SuccessfulDelete", "Deleted job " + job.Metadata.Name));
         }
         catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
         {

@@ -1,3 +1,4 @@
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Deletion;
 using DurableKube.Domain.Deployments;
 using DurableKube.Domain.Ownership;
@@ -5,6 +6,7 @@ using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Events;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using k8s.Models;
@@ -30,17 +32,23 @@ public sealed class SyncDeploymentActivity
     private readonly ObjectRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncDeploymentActivity> _logger;
+    private readonly IEventRecorder _events;
 
     /// <summary>Initializes a new instance of the <see cref="SyncDeploymentActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncDeploymentActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncDeploymentActivity> logger)
+    /// <param name="events">Where the controller's events go; none if not given.</param>
+    public SyncDeploymentActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncDeploymentActivity> logger, IEventRecorder? events = null)
     {
         _registry = registry;
         _time = time;
         _logger = logger;
+        _events = events ?? NullEventRecorder.Instance;
     }
+
+    /// <summary>The component the controller's events name.</summary>
+    public const string Component = "deployment-controller";
 
     /// <summary>Syncs the Deployment once.</summary>
     /// <param name="reference">The Deployment.</param>
@@ -83,13 +91,16 @@ public sealed class SyncDeploymentActivity
                     // Another object holds the name: count the collision, so the next sync hashes to another name.
                     var counted = KubeJson.Clone(deployment.Status ?? new V1DeploymentStatus());
                     counted.CollisionCount = (counted.CollisionCount ?? 0) + 1;
-                    Log.DeploymentWarning(_logger, reference.Namespace ?? string.Empty, reference.Name, "HashCollision", $"Found a hash collision for deployment {reference.Name} - bumping collisionCount ({counted.CollisionCount - 1}->{counted.CollisionCount}) to resolve it");
+                    var collision = $"Found a hash collision for deployment {reference.Name} - bumping collisionCount ({counted.CollisionCount - 1}->{counted.CollisionCount}) to resolve it";
+                    Log.DeploymentWarning(_logger, reference.Namespace ?? string.Empty, reference.Name, "HashCollision", collision);
+                    _events.Record(new EventReport(Component, null, EventReport.Reference(deployment), EventReport.Warning, "HashCollision", collision));
                     await WriteStatusAsync(deployment, counted, revision: null, cancellationToken);
                     return new ControllerSyncResult(Gone: false, MoreWork: true);
                 case CreateOutcome.Failed:
                     status = KubeJson.Clone(deployment.Status ?? new V1DeploymentStatus());
                     DeploymentConditions.SetCreateFailed(deployment, status, newRs.Metadata.Name, error!, now);
                     Log.DeploymentWarning(_logger, reference.Namespace ?? string.Empty, reference.Name, DeploymentConditions.ReplicaSetCreateError, error!);
+                    _events.Record(new EventReport(Component, null, EventReport.Reference(deployment), EventReport.Warning, DeploymentConditions.ReplicaSetCreateError, error!));
                     await WriteStatusAsync(deployment, status, revision: null, cancellationToken);
                     return new ControllerSyncResult(Gone: false, RequeueAt: now + FailureRetry);
             }
@@ -108,6 +119,7 @@ public sealed class SyncDeploymentActivity
         foreach (var (reason, message) in plan.Events)
         {
             Log.DeploymentEvent(_logger, reference.Namespace ?? string.Empty, reference.Name, reason, message);
+            _events.Record(new EventReport(Component, null, EventReport.Reference(deployment), EventReport.Normal, reason, message));
         }
 
         await WriteStatusAsync(deployment, status, plan.Revision, cancellationToken);

@@ -1,9 +1,11 @@
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Controllers;
 using DurableKube.Domain.Jobs;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Events;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using k8s.Models;
@@ -29,17 +31,23 @@ public sealed class SyncJobActivity
     private readonly ObjectRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncJobActivity> _logger;
+    private readonly IEventRecorder _events;
 
     /// <summary>Initializes a new instance of the <see cref="SyncJobActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncJobActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncJobActivity> logger)
+    /// <param name="events">Where the controller's events go; none if not given.</param>
+    public SyncJobActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncJobActivity> logger, IEventRecorder? events = null)
     {
         _registry = registry;
         _time = time;
         _logger = logger;
+        _events = events ?? NullEventRecorder.Instance;
     }
+
+    /// <summary>The component the controller's events name.</summary>
+    public const string Component = "job-controller";
 
     /// <summary>Syncs the Job once.</summary>
     /// <param name="reference">The Job.</param>
@@ -98,15 +106,30 @@ public sealed class SyncJobActivity
             return new ControllerSyncResult(false, now + FailureRetry);
         }
 
-        if (plan.Status is { } status)
+        if (plan.Status is { } status && await WriteStatusAsync(job, status, cancellationToken))
         {
-            await WriteStatusAsync(job, status, cancellationToken);
+            RecordFinished(job, status);
         }
 
         return new ControllerSyncResult(
             Gone: false,
             RequeueAt: plan.RequeueAt,
             MoreWork: plan.Create == SlowStart.BurstReplicas || plan.Delete.Count == SlowStart.BurstReplicas);
+    }
+
+    /// <summary>The job controller's events when a Job finishes: Completed "Job completed", or the failure's reason and message.</summary>
+    private void RecordFinished(V1Job job, V1JobStatus status)
+    {
+        var after = new V1Job { Status = status };
+        if (JobConditions.IsTrue(after, JobConditions.Complete) && !JobConditions.IsTrue(job, JobConditions.Complete))
+        {
+            _events.Record(new EventReport(Component, null, EventReport.Reference(job), EventReport.Normal, "Completed", "Job completed"));
+        }
+        else if (JobConditions.IsTrue(after, JobConditions.Failed) && !JobConditions.IsTrue(job, JobConditions.Failed)
+            && status.Conditions?.FirstOrDefault(c => c.Type == JobConditions.Failed) is { } failed)
+        {
+            _events.Record(new EventReport(Component, null, EventReport.Reference(job), EventReport.Warning, failed.Reason ?? "Failed", failed.Message ?? string.Empty));
+        }
     }
 
     /// <summary>An adopted pod is tracked like the Job's own (the ref manager adds the finalizer); a released one is let go.</summary>
@@ -152,11 +175,16 @@ public sealed class SyncJobActivity
         var failure = await _registry.CreateInSlowStartBatchesAsync(
             plan.Create,
             i => JobPods.NewPod(job, controllerRef, plan.CreateIndexes.Count > 0 ? plan.CreateIndexes[i] : null),
-            name => Log.ControllerCreatedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, name),
+            name =>
+            {
+                Log.ControllerCreatedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, name);
+                _events.Record(new EventReport(Component, null, EventReport.Reference(job), EventReport.Normal, "SuccessfulCreate", "Created pod: " + name));
+            },
             cancellationToken);
         if (failure is not null)
         {
             Log.ControllerCreateFailed(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, failure);
+            _events.Record(new EventReport(Component, null, EventReport.Reference(job), EventReport.Warning, "FailedCreate", "Error creating: " + failure));
         }
 
         return failure;
@@ -166,7 +194,11 @@ public sealed class SyncJobActivity
         _registry.DeleteEachAsync(
             ResourceTypes.Pods,
             pods.Select(p => p.Metadata),
-            name => Log.ControllerDeletedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, name),
+            name =>
+            {
+                Log.ControllerDeletedPod(_logger, "Job", job.Metadata.NamespaceProperty, job.Metadata.Name, name);
+                _events.Record(new EventReport(Component, null, EventReport.Reference(job), EventReport.Normal, "SuccessfulDelete", "Deleted pod: " + name));
+            },
             cancellationToken);
 
     private async Task DeleteJobAsync(V1Job job, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Nodes;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Events;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using k8s.Models;
@@ -25,14 +27,18 @@ public sealed class SyncNodeLifecycleActivity
     private readonly IOptionsMonitor<NodeLifecycleOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncNodeLifecycleActivity> _logger;
+    private readonly IEventRecorder _events;
 
     /// <summary>Initializes a new instance of the <see cref="SyncNodeLifecycleActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
     /// <param name="options">The grace period.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncNodeLifecycleActivity(ObjectRegistry registry, IOptionsMonitor<NodeLifecycleOptions> options, TimeProvider time, ILogger<SyncNodeLifecycleActivity> logger)
+    /// <param name="events">Where the controller's events go; none if not given.</param>
+    public SyncNodeLifecycleActivity(
+        ObjectRegistry registry, IOptionsMonitor<NodeLifecycleOptions> options, TimeProvider time, ILogger<SyncNodeLifecycleActivity> logger, IEventRecorder? events = null)
     {
+        _events = events ?? NullEventRecorder.Instance;
         _registry = registry;
         _options = options;
         _time = time;
@@ -75,6 +81,7 @@ public sealed class SyncNodeLifecycleActivity
                 return stored;
             }, UpdateOptions.Status(reference.Uid), cancellationToken);
             Log.NodeStatusUnknown(_logger, reference.Name, now - (NodeLifecycle.LastHeartbeat(node) ?? now));
+            _events.Record(new EventReport(NodeController, null, EventReport.Reference(node), EventReport.Normal, "NodeNotReady", $"Node {reference.Name} status is now: NodeNotReady"));
         }
 
         if (plan.Taints is not null)
@@ -106,6 +113,7 @@ public sealed class SyncNodeLifecycleActivity
             {
                 await UpdatePodStatusAsync(pod, p => NodeLifecycle.MarkPodNotReady(p, now), cancellationToken);
                 Log.PodMarkedNotReady(_logger, ns, name, reference.Name);
+                _events.Record(new EventReport(NodeController, null, EventReport.Reference(pod), EventReport.Warning, "NodeNotReady", "Node is not ready"));
             }
             else if (plan.PodsReadyAgain.Contains(name))
             {
@@ -123,6 +131,9 @@ public sealed class SyncNodeLifecycleActivity
             ? new ControllerSyncResult(false, plan.RequeueAt)
             : ControllerSyncResult.ObjectGone;
     }
+
+    /// <summary>The component the node lifecycle controller's events name.</summary>
+    public const string NodeController = "node-controller";
 
     private async Task UpdatePodStatusAsync(V1Pod pod, Func<V1Pod, bool> change, CancellationToken cancellationToken)
     {
@@ -143,6 +154,8 @@ public sealed class SyncNodeLifecycleActivity
     private async Task EvictAsync(V1Pod pod, string node, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Log.TaintManagerEviction(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, node);
+        _events.Record(new EventReport(
+            "taint-eviction-controller", null, EventReport.Reference(pod), EventReport.Normal, "TaintManagerEviction", $"Marking for deletion Pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}"));
         await UpdatePodStatusAsync(
             pod,
             p => p.Metadata.DeletionTimestamp is null

@@ -4,6 +4,8 @@ using DurableKube.Domain.Resources;
 using DurableKube.Domain.Scheduling;
 using DurableKube.Domain.Serialization;
 using DurableKube.Ports.Store;
+using DurableKube.Domain.Events;
+using DurableKube.Ports.Events;
 using DurableKube.Registry;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -41,6 +43,7 @@ public sealed class PodBinder
     private readonly ObjectRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ILogger<PodBinder> _logger;
+    private readonly IEventRecorder _events;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Assumption> _assumed = new(StringComparer.Ordinal);
 
@@ -48,12 +51,17 @@ public sealed class PodBinder
     /// <param name="registry">The write path to the objects.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public PodBinder(ObjectRegistry registry, TimeProvider time, ILogger<PodBinder> logger)
+    /// <param name="events">Where the scheduler's events (Scheduled, FailedScheduling) go; none if not given.</param>
+    public PodBinder(ObjectRegistry registry, TimeProvider time, ILogger<PodBinder> logger, IEventRecorder? events = null)
     {
         _registry = registry;
         _time = time;
         _logger = logger;
+        _events = events ?? NullEventRecorder.Instance;
     }
+
+    /// <summary>The component the scheduler's events name.</summary>
+    public const string SchedulerName = "default-scheduler";
 
     /// <summary>Binds a pod to a node, or says why none can take it.</summary>
     /// <param name="pod">The pod as read from the store.</param>
@@ -82,6 +90,7 @@ public sealed class PodBinder
         if (choice.NodeName is not { } chosen)
         {
             Log.Unschedulable(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, choice.Message!);
+            _events.Record(new EventReport(SchedulerName, null, EventReport.Reference(pod), EventReport.Warning, "FailedScheduling", choice.Message!));
             return new PodUnschedulable(choice.Message!, retryAt);
         }
 
@@ -112,6 +121,12 @@ public sealed class PodBinder
         if (boundTo == chosen)
         {
             Committed(pod.Metadata.Uid);
+            if (bound.Changed)
+            {
+                _events.Record(new EventReport(
+                    SchedulerName, null, EventReport.Reference(pod), EventReport.Normal, "Scheduled",
+                    $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {chosen}"));
+            }
         }
         else
         {

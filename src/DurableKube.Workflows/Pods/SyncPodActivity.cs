@@ -1,8 +1,10 @@
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Scheduling;
 using DurableKube.Domain.Serialization;
 using DurableKube.Domain.Services;
+using DurableKube.Ports.Events;
 using DurableKube.Ports.Runtime;
 using DurableKube.Domain.Kinds;
 using DurableKube.Ports.Store;
@@ -33,6 +35,7 @@ public sealed class SyncPodActivity
     private readonly TimeProvider _time;
     private readonly ILogger<SyncPodActivity> _logger;
     private readonly PodBinder _binder;
+    private readonly IEventRecorder _events;
 
     /// <summary>Initializes a new instance of the <see cref="SyncPodActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
@@ -41,9 +44,13 @@ public sealed class SyncPodActivity
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="binder">The scheduler's part: chooses a node and binds the pod to it.</param>
-    public SyncPodActivity(ObjectRegistry registry, INodeRuntimes nodes, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger, PodBinder binder)
+    /// <param name="events">Where the kubelet's events go; none if not given.</param>
+    public SyncPodActivity(
+        ObjectRegistry registry, INodeRuntimes nodes, IOptionsMonitor<KubeletOptions> options, TimeProvider time, ILogger<SyncPodActivity> logger, PodBinder binder,
+        IEventRecorder? events = null)
     {
         _binder = binder;
+        _events = events ?? NullEventRecorder.Instance;
         _registry = registry;
         _nodes = nodes;
         _options = options;
@@ -93,9 +100,21 @@ public sealed class SyncPodActivity
             }
         }
 
+        V1Pod? written = null;
         if (pod is not null && !outcomes.OfType<PodRemoved>().Any())
         {
-            await WriteStatusAsync(key, PodLifecycle.Apply(state, outcomes), cancellationToken);
+            written = await WriteStatusAsync(key, PodLifecycle.Apply(state, outcomes), cancellationToken);
+        }
+
+        if (pod is not null)
+        {
+            // Best effort and after the writes: the recorder returns at once and never fails the sync.
+            var node = state.NodeName ?? pod.Spec.NodeName;
+            var events = KubeletEvents.ForOutcomes(pod, request.Commands, outcomes).Concat(written is null ? [] : KubeletEvents.ForStatus(written));
+            foreach (var ev in events)
+            {
+                _events.Record(new EventReport(KubeletComponent, node, EventReport.Reference(pod, ev.FieldPath), ev.Type, ev.Reason, ev.Message));
+            }
         }
 
         return new SyncPodResult(outcomes, _options.CurrentValue.ToSettings());
@@ -166,7 +185,7 @@ public sealed class SyncPodActivity
                 // The last word on a pod is its final status; then it goes.
                 if (pod is not null)
                 {
-                    await WriteStatusAsync(key, state, cancellationToken);
+                    _ = await WriteStatusAsync(key, state, cancellationToken);
                 }
 
                 return [await RemovePodAsync(key, state.Pod.Uid, cancellationToken)];
@@ -508,13 +527,17 @@ public sealed class SyncPodActivity
         return new PodRemoved();
     }
 
-    private async Task WriteStatusAsync(ObjectKey key, PodLifecycleState state, CancellationToken cancellationToken)
+    /// <summary>The component the kubelet's events name.</summary>
+    public const string KubeletComponent = "kubelet";
+
+    /// <summary>Writes the pod's status; answers the pod as written, or <see langword="null"/> when nothing changed or it is gone.</summary>
+    private async Task<V1Pod?> WriteStatusAsync(ObjectKey key, PodLifecycleState state, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var runtimeName = (state.NodeName is { } node ? _nodes.RuntimeOf(node)?.Name : null) ?? "unknown";
         try
         {
-            await _registry.UpdateAsync(key, obj =>
+            var outcome = await _registry.UpdateAsync(key, obj =>
             {
                 var pod = (V1Pod)obj;
                 var status = PodStatusBuilder.Build(pod, state, runtimeName, now);
@@ -526,10 +549,12 @@ public sealed class SyncPodActivity
                 pod.Status = status;
                 return pod;
             }, UpdateOptions.Status(state.Pod.Uid), cancellationToken);
+            return outcome.Changed ? outcome.Object as V1Pod : null;
         }
         catch (StoreException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Conflict)
         {
             // Gone, or replaced by a new pod of the same name: this status is no one's now.
+            return null;
         }
     }
 }

@@ -1,8 +1,10 @@
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Kubelet.Probes;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
 using DurableKube.Ports.Runtime;
+using DurableKube.Ports.Events;
 using DurableKube.Ports.Store;
 using DurableKube.Ports.Workflows;
 using k8s;
@@ -29,6 +31,7 @@ public sealed class NodeProber : BackgroundService
     private readonly ProbeRunner _runner;
     private readonly IOptions<ProbeOptions> _options;
     private readonly TimeProvider _time;
+    private readonly IEventRecorder _events;
     private readonly ILogger<NodeProber> _logger;
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<WorkerKey, Worker> _workers = [];
@@ -42,8 +45,12 @@ public sealed class NodeProber : BackgroundService
     /// <param name="options">The prober's intervals.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public NodeProber(NodeRuntime node, IObjectStore store, IWorkflowClient workflows, ProbeRunner runner, IOptions<ProbeOptions> options, TimeProvider time, ILogger<NodeProber> logger)
+    /// <param name="events">Where the kubelet's Unhealthy and ProbeWarning events go; none if not given.</param>
+    public NodeProber(
+        NodeRuntime node, IObjectStore store, IWorkflowClient workflows, ProbeRunner runner, IOptions<ProbeOptions> options, TimeProvider time, ILogger<NodeProber> logger,
+        IEventRecorder? events = null)
     {
+        _events = events ?? NullEventRecorder.Instance;
         _node = node;
         _store = store;
         _workflows = workflows;
@@ -297,15 +304,25 @@ public sealed class NodeProber : BackgroundService
         if (observation.Errored)
         {
             Log.ProbeErrored(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, key.Container, probe, observation.Output);
+            RecordProbe(pod, key, EventReport.Warning, "Unhealthy", $"{probe} probe errored and resulted in unknown state: {observation.Output}");
         }
         else if (observation.Result == ProbeResult.Failure)
         {
             Log.ProbeFailed(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, key.Container, probe, observation.Output.TrimEnd());
+            RecordProbe(pod, key, EventReport.Warning, "Unhealthy", $"{probe} probe failed: {observation.Output.TrimEnd()}");
         }
         else if (observation.Warning)
         {
             Log.ProbeWarning(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, key.Container, probe, observation.Output.TrimEnd());
+            RecordProbe(pod, key, EventReport.Warning, "ProbeWarning", $"{probe} probe warning: {observation.Output.TrimEnd()}");
         }
+    }
+
+    /// <summary>Records the kubelet's prober event about a container (its <c>Unhealthy</c> and <c>ProbeWarning</c>).</summary>
+    private void RecordProbe(V1Pod pod, WorkerKey key, string type, string reason, string message)
+    {
+        var init = pod.Spec?.InitContainers?.Any(c => c.Name == key.Container) == true;
+        _events.Record(new EventReport("kubelet", _node.Name, EventReport.Reference(pod, EventReport.ContainerPath(key.Container, init)), type, reason, message));
     }
 
     private async Task SignalAsync(V1Pod pod, WorkerKey key, ProbeResult result, string? output, CancellationToken stop)

@@ -1,7 +1,9 @@
 using DurableKube.Domain.Controllers;
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.ReplicaSets;
 using DurableKube.Domain.Resources;
+using DurableKube.Ports.Events;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using k8s.Models;
@@ -27,17 +29,23 @@ public sealed class SyncReplicaSetActivity
     private readonly ObjectRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncReplicaSetActivity> _logger;
+    private readonly IEventRecorder _events;
 
     /// <summary>Initializes a new instance of the <see cref="SyncReplicaSetActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncReplicaSetActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncReplicaSetActivity> logger)
+    /// <param name="events">Where the controller's events go; none if not given.</param>
+    public SyncReplicaSetActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncReplicaSetActivity> logger, IEventRecorder? events = null)
     {
         _registry = registry;
         _time = time;
         _logger = logger;
+        _events = events ?? NullEventRecorder.Instance;
     }
+
+    /// <summary>The component the controller's events name.</summary>
+    public const string Component = "replicaset-controller";
 
     /// <summary>Syncs the ReplicaSet once.</summary>
     /// <param name="reference">The ReplicaSet.</param>
@@ -105,11 +113,16 @@ public sealed class SyncReplicaSetActivity
         var failure = await _registry.CreateInSlowStartBatchesAsync(
             count,
             _ => PodTemplates.NewPod(rs.Spec.Template, rs.Metadata.NamespaceProperty, rs.Metadata.Name, controllerRef),
-            name => Log.ControllerCreatedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, name),
+            name =>
+            {
+                Log.ControllerCreatedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, name);
+                _events.Record(new EventReport(Component, null, EventReport.Reference(rs), EventReport.Normal, "SuccessfulCreate", "Created pod: " + name));
+            },
             cancellationToken);
         if (failure is not null)
         {
             Log.ControllerCreateFailed(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, failure);
+            _events.Record(new EventReport(Component, null, EventReport.Reference(rs), EventReport.Warning, "FailedCreate", "Error creating: " + failure));
         }
 
         return failure;
@@ -119,7 +132,11 @@ public sealed class SyncReplicaSetActivity
         _registry.DeleteEachAsync(
             ResourceTypes.Pods,
             pods.Select(p => p.Metadata),
-            name => Log.ControllerDeletedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, name),
+            name =>
+            {
+                Log.ControllerDeletedPod(_logger, "ReplicaSet", rs.Metadata.NamespaceProperty, rs.Metadata.Name, name);
+                _events.Record(new EventReport(Component, null, EventReport.Reference(rs), EventReport.Normal, "SuccessfulDelete", "Deleted pod: " + name));
+            },
             cancellationToken);
 
     private Task<bool> WriteStatusAsync(V1ReplicaSet rs, V1ReplicaSetStatus status, CancellationToken cancellationToken) =>

@@ -1,8 +1,10 @@
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.StatefulSets;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Events;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using k8s.Models;
@@ -30,13 +32,16 @@ public sealed class SyncStatefulSetActivity
     private readonly ObjectRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncStatefulSetActivity> _logger;
+    private readonly IEventRecorder _events;
 
     /// <summary>Initializes a new instance of the <see cref="SyncStatefulSetActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SyncStatefulSetActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncStatefulSetActivity> logger)
+    /// <param name="events">Where the controller's events go; none if not given.</param>
+    public SyncStatefulSetActivity(ObjectRegistry registry, TimeProvider time, ILogger<SyncStatefulSetActivity> logger, IEventRecorder? events = null)
     {
+        _events = events ?? NullEventRecorder.Instance;
         _registry = registry;
         _time = time;
         _logger = logger;
@@ -180,6 +185,8 @@ public sealed class SyncStatefulSetActivity
             {
                 await _registry.CreateAsync(ResourceTypes.Pods, pod, cancellationToken: cancellationToken);
                 Log.ControllerCreatedPod(_logger, Kind, sts.Metadata.NamespaceProperty, sts.Metadata.Name, pod.Metadata.Name);
+                _events.Record(new EventReport(
+                    Component, null, EventReport.Reference(sts), EventReport.Normal, "SuccessfulCreate", $"create Pod {pod.Metadata.Name} in StatefulSet {sts.Metadata.Name} successful"));
                 return null;
             }
             catch (StoreException e) when (e.Kind == StoreErrorKind.AlreadyExists)
@@ -195,7 +202,9 @@ public sealed class SyncStatefulSetActivity
             catch (Exception e) when (e is ObjectRejectedException or StoreException)
             {
                 Log.ControllerCreateFailed(_logger, Kind, sts.Metadata.NamespaceProperty, sts.Metadata.Name, e.Message);
-                return $"create Pod {pod.Metadata.Name} in StatefulSet {sts.Metadata.Name} failed error: {e.Message}";
+                var failed = $"create Pod {pod.Metadata.Name} in StatefulSet {sts.Metadata.Name} failed error: {e.Message}";
+                _events.Record(new EventReport(Component, null, EventReport.Reference(sts), EventReport.Warning, "FailedCreate", failed));
+                return failed;
             }
         }));
         return results.FirstOrDefault(r => r is not null);
@@ -205,9 +214,17 @@ public sealed class SyncStatefulSetActivity
         _registry.DeleteEachAsync(
             ResourceTypes.Pods,
             pods.Select(p => p.Metadata),
-            name => Log.ControllerDeletedPod(_logger, Kind, sts.Metadata.NamespaceProperty, sts.Metadata.Name, name),
+            name =>
+            {
+                Log.ControllerDeletedPod(_logger, Kind, sts.Metadata.NamespaceProperty, sts.Metadata.Name, name);
+                _events.Record(new EventReport(
+                    Component, null, EventReport.Reference(sts), EventReport.Normal, "SuccessfulDelete", $"delete Pod {name} in StatefulSet {sts.Metadata.Name} successful"));
+            },
             cancellationToken,
             (pod, e) => $"delete Pod {pod.Name} in StatefulSet {sts.Metadata.Name} failed error: {e.Message}");
+
+    /// <summary>The component the controller's events name.</summary>
+    public const string Component = "statefulset-controller";
 
     private Task<bool> WriteStatusAsync(V1StatefulSet sts, V1StatefulSetStatus status, CancellationToken cancellationToken) =>
         _registry.WriteStatusAsync<V1StatefulSet>(

@@ -100,6 +100,19 @@ internal static class KindSamples
              "addressType":"IPv4","endpoints":[{"addresses":["127.1.0.9"]}],"ports":[{"port":8080}]}
             """),
 
+        // The walk creates namespaced kinds in "walk-<group-resource>", which an event's object must name.
+        ["events"] = new("""
+            {"apiVersion":"v1","kind":"Event","metadata":{"name":"walked"},
+             "involvedObject":{"kind":"Pod","namespace":"walk-events","name":"web"},"reason":"Started","message":"Started container app",
+             "source":{"component":"kubelet","host":"node-1"},"type":"Normal","count":1}
+            """),
+
+        ["events.events.k8s.io"] = new("""
+            {"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"walked"},"eventTime":"2026-12-03T07:00:00.000000Z",
+             "regarding":{"kind":"Pod","namespace":"walk-events-events-k8s-io","name":"web"},"reason":"Started","note":"Started container app",
+             "reportingController":"kubelet","reportingInstance":"node-1","action":"Starting","type":"Normal"}
+            """),
+
         ["ipaddresses.networking.k8s.io"] = new("""
             {"apiVersion":"networking.k8s.io/v1","kind":"IPAddress","metadata":{"name":"walked"},
              "spec":{"parentRef":{"group":"","resource":"services","namespace":"default","name":"walked"}}}
