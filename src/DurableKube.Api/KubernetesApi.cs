@@ -3,6 +3,7 @@ using DurableKube.Api.Discovery;
 using DurableKube.Api.Errors;
 using DurableKube.Api.Health;
 using DurableKube.Api.Logging;
+using DurableKube.Api.Metrics;
 using DurableKube.Api.OpenApi;
 using DurableKube.Api.Resources;
 using DurableKube.Api.Routing;
@@ -35,9 +36,10 @@ public sealed class KubernetesApi
     private readonly OpenApiV2Document _openApiV2;
     private readonly ResourceHandler _resources;
     private readonly HealthHandler _health;
+    private readonly MetricsHandler _metrics;
     private readonly ILogger<KubernetesApi> _logger;
 
-    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, ILogger<KubernetesApi> logger)
+    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, MetricsHandler metrics, ILogger<KubernetesApi> logger)
     {
         _router = new ApiRouter(kinds);
         _discovery = new DiscoveryDocuments(kinds);
@@ -45,6 +47,7 @@ public sealed class KubernetesApi
         _openApiV2 = new OpenApiV2Document(kinds);
         _resources = resources;
         _health = health;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -198,6 +201,9 @@ public sealed class KubernetesApi
                 break;
             case RouteKind.Resource:
                 await _resources.HandleAsync(new ResourceRequest(context, route, format));
+                break;
+            case RouteKind.Metrics:
+                await _metrics.HandleAsync(context, route.Version, route.Plural, route.Namespace, route.Name);
                 break;
             default:
                 throw StatusErrors.RouteNotFound();

@@ -1,4 +1,5 @@
 using DurableKube.Api.Health;
+using DurableKube.Api.Metrics;
 using DurableKube.Api.Namespaces;
 using DurableKube.Api.Pods;
 using DurableKube.Api.Proxy;
@@ -45,10 +46,12 @@ public static class KubernetesApiServiceCollectionExtensions
         services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();
+        services.TryAddSingleton<MetricsHandler>();
         services.TryAddSingleton(sp => new KubernetesApi(
             sp.GetRequiredService<Domain.Kinds.KindRegistry>(),
             sp.GetRequiredService<ResourceHandler>(),
             sp.GetRequiredService<HealthHandler>(),
+            sp.GetRequiredService<MetricsHandler>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KubernetesApi>>()));
         services.AddHostedService<SystemNamespaces>();
         return services;

@@ -19,6 +19,27 @@ public sealed class DockerRuntimeTests : IAsyncLifetime
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     [Fact]
+    public async Task A_running_container_has_usage_figures_from_the_engines_stats_and_the_node_the_hosts()
+    {
+        await _runtime.CreateSandboxAsync(_harness.Sandbox("top"));
+        var busy = DockerHarness.Launch("top", "busy", 0, "sh", "-c", "while :; do :; done");
+        await _runtime.StartContainerAsync(busy);
+
+        NodeUsage? usage = null;
+        await DockerHarness.EventuallyAsync(async () =>
+        {
+            usage = await _runtime.GetUsageAsync();
+            return usage?.Pods.SingleOrDefault(p => p.PodUid == "top")?.Containers.SingleOrDefault() is { Usage.CpuNanoCores: > 0 };
+        });
+
+        var container = Assert.Single(Assert.Single(usage!.Pods, p => p.PodUid == "top").Containers);
+        Assert.Equal("busy", container.Name);
+        Assert.True(container.Usage.MemoryWorkingSetBytes > 0);
+        Assert.True(container.Usage.Window >= UsageSampler.DefaultMinWindow);
+        Assert.NotNull(usage.Node);
+    }
+
+    [Fact]
     public async Task The_containers_of_a_pod_share_its_network_and_the_pod_has_a_bridge_address()
     {
         var sandbox = await _runtime.CreateSandboxAsync(_harness.Sandbox("net"));

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using DurableKube.Api.Metrics;
 using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 
@@ -45,7 +46,7 @@ internal sealed class DiscoveryDocuments(KindRegistry kinds)
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray([.. kinds.Groups.Select(g => (JsonNode)GroupBody(g))]),
+        ["groups"] = new JsonArray([.. kinds.Groups.Select(g => (JsonNode)GroupBody(g)), MetricsHandler.GroupEntry()]),
     };
 
     public JsonObject Group(string group)
@@ -183,6 +184,11 @@ internal sealed class DiscoveryDocuments(KindRegistry kinds)
             }
 
             items.Add(new JsonObject { ["metadata"] = metadata, ["versions"] = versions });
+        }
+
+        if (!core)
+        {
+            items.Add(MetricsHandler.AggregatedEntry());
         }
 
         return new JsonObject

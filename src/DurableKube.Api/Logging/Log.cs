@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Could not create the system namespaces yet (attempt {Attempt}); retrying")]
     public static partial void SystemNamespacesRetry(ILogger logger, int attempt, Exception exception);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The runtime of node {Node} gave no usage figures; its node and pods are left out of the metrics API")]
+    public static partial void UsageUnavailable(ILogger logger, string node, Exception exception);
 }

@@ -12,6 +12,7 @@ namespace DurableKube.Api.Routing;
 /// <param name="Subresource">The subresource, e.g. <c>status</c> or <c>log</c>.</param>
 /// <param name="WatchPrefix">Whether the legacy <c>/watch/</c> prefix was used.</param>
 /// <param name="Check">For health paths: <c>livez</c>, <c>readyz</c> or <c>healthz</c>.</param>
+/// <param name="Plural">For metrics paths: the resource (<c>nodes</c> or <c>pods</c>), if any.</param>
 internal sealed record ApiRoute(
     RouteKind Kind,
     string? Group = null,
@@ -21,7 +22,8 @@ internal sealed record ApiRoute(
     string? Name = null,
     string? Subresource = null,
     bool WatchPrefix = false,
-    string? Check = null)
+    string? Check = null,
+    string? Plural = null)
 {
     public static ApiRoute NotFound { get; } = new(RouteKind.NotFound);
 }

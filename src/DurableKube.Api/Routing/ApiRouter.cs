@@ -42,6 +42,11 @@ internal sealed class ApiRouter(KindRegistry kinds)
                 }
 
                 var group = segments[1];
+                if (group == Metrics.MetricsHandler.Group)
+                {
+                    return RouteMetrics(segments[2..]);
+                }
+
                 if (group.Length == 0 || !kinds.Groups.Contains(group, StringComparer.Ordinal))
                 {
                     return ApiRoute.NotFound;
@@ -58,6 +63,26 @@ internal sealed class ApiRouter(KindRegistry kinds)
             default:
                 return ApiRoute.NotFound;
         }
+    }
+
+    /// <summary>
+    /// The paths of <c>metrics.k8s.io</c> (served by the API itself, not from the kind registry):
+    /// <c>[v1beta1[/nodes[/{name}]|/pods|/namespaces/{ns}/pods[/{name}]]]</c>.
+    /// </summary>
+    private static ApiRoute RouteMetrics(string[] rest)
+    {
+        var group = Metrics.MetricsHandler.Group;
+        return rest switch
+        {
+            [] => new ApiRoute(RouteKind.Metrics, Group: group),
+            [Metrics.MetricsHandler.Version] => new ApiRoute(RouteKind.Metrics, Group: group, Version: rest[0]),
+            [Metrics.MetricsHandler.Version, "nodes"] => new ApiRoute(RouteKind.Metrics, Group: group, Version: rest[0], Plural: "nodes"),
+            [Metrics.MetricsHandler.Version, "nodes", var name] => new ApiRoute(RouteKind.Metrics, Group: group, Version: rest[0], Plural: "nodes", Name: name),
+            [Metrics.MetricsHandler.Version, "pods"] => new ApiRoute(RouteKind.Metrics, Group: group, Version: rest[0], Plural: "pods"),
+            [Metrics.MetricsHandler.Version, "namespaces", var ns, "pods"] => new ApiRoute(RouteKind.Metrics, Group: group, Version: rest[0], Plural: "pods", Namespace: ns),
+            [Metrics.MetricsHandler.Version, "namespaces", var ns, "pods", var name] => new ApiRoute(RouteKind.Metrics, Group: group, Version: rest[0], Plural: "pods", Namespace: ns, Name: name),
+            _ => ApiRoute.NotFound,
+        };
     }
 
     private ApiRoute RouteOpenApi(string[] segments)

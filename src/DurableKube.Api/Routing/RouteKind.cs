@@ -15,4 +15,5 @@ internal enum RouteKind
     OpenApiV2,
     OpenApiDocument,
     Resource,
+    Metrics,
 }

@@ -150,6 +150,18 @@ public interface IContainerRuntime
     Task UpdateVolumeAsync(string podUid, SandboxVolume volume, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"The {Name} runtime cannot change the files of a running pod's volume.");
 
+    /// <summary>
+    /// Reads what the node and its pods' running containers use (the kubelet's summary API, which the metrics-server
+    /// reads): CPU as a rate over a window, and the memory working set. A runtime computes the rate from two samples
+    /// of cumulative CPU time; a run it has not sampled before is sampled twice, a short while apart.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// The figures, or <see langword="null"/> when the runtime has none to give (Azure Container Instances: its
+    /// figures are in Azure Monitor, not in ARM), whose pods and node are then absent from the metrics API.
+    /// </returns>
+    Task<NodeUsage?> GetUsageAsync(CancellationToken cancellationToken = default) => Task.FromResult<NodeUsage?>(null);
+
     /// <summary>Describes the node: addresses, capacity, operating system.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The description.</returns>

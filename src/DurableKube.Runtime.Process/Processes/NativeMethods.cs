@@ -70,6 +70,16 @@ internal static partial class NativeMethods
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     internal static partial int Rename(string from, string to);
 
+    /// <summary>Reads a system limit (sysconf(3)).</summary>
+    /// <param name="name">The limit, e.g. <see cref="ClockTicksName"/>.</param>
+    /// <returns>Its value, or -1.</returns>
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static partial long SysConf(int name);
+
+    /// <summary>sysconf's <c>_SC_CLK_TCK</c> on Linux: the clock ticks per second /proc counts CPU time in.</summary>
+    internal const int ClockTicksName = 2;
+
     /// <summary>kill(2): a negative pid names a process group.</summary>
     /// <param name="pid">The process, or minus the process group.</param>
     /// <param name="signal">The signal number.</param>

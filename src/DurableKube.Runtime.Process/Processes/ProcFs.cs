@@ -51,7 +51,12 @@ internal static class ProcFs
             return null;
         }
 
-        return new ProcStat(pid, fields[0][0], parent, group, session, start);
+        var usage = DurableKube.Domain.Metrics.UsageFigures.ParseProcessStat(text);
+        return new ProcStat(pid, fields[0][0], parent, group, session, start)
+        {
+            CpuTicks = usage?.CpuTicks ?? 0,
+            RssPages = usage?.RssPages ?? 0,
+        };
     }
 
     /// <summary>Reads a process's arguments.</summary>

@@ -11,4 +11,10 @@ internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int
 {
     /// <summary>Gets a value indicating whether the process still runs (a zombie has ended; only its parent has not reaped it).</summary>
     public bool IsAlive => State is not ('Z' or 'X' or 'x');
+
+    /// <summary>Gets the CPU time the process has used (<c>utime</c> + <c>stime</c>), in clock ticks.</summary>
+    public ulong CpuTicks { get; init; }
+
+    /// <summary>Gets the process's resident set (<c>rss</c>), in pages.</summary>
+    public ulong RssPages { get; init; }
 }

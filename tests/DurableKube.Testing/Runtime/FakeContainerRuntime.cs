@@ -289,6 +289,16 @@ public sealed class FakeContainerRuntime : IContainerRuntime
         return Task.FromResult<IExecSession>(new FakeExecSession(OnExec(id, spec)));
     }
 
+    /// <summary>Gets or sets what <see cref="GetUsageAsync"/> answers (<see langword="null"/>: no figures, as ACI).</summary>
+    public NodeUsage? Usage { get; set; }
+
+    /// <summary>Gets or sets what <see cref="GetUsageAsync"/> throws, if anything.</summary>
+    public Exception? UsageFailure { get; set; }
+
+    /// <inheritdoc />
+    public Task<NodeUsage?> GetUsageAsync(CancellationToken cancellationToken = default) =>
+        UsageFailure is { } failure ? Task.FromException<NodeUsage?>(failure) : Task.FromResult(Usage);
+
     /// <inheritdoc />
     public Task<NodeDescription> DescribeNodeAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new NodeDescription(
