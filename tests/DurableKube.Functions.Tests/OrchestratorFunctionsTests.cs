@@ -30,6 +30,10 @@ public sealed class OrchestratorFunctionsTests
         context.SetupGet(c => c.InstanceId).Returns(instanceId);
         context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
         context.Setup(c => c.CreateReplaySafeLogger(It.IsAny<Type>())).Returns(NullLogger.Instance);
+
+        // No controller is woken in these tests: a loop that ends looks for a buffered wake first and finds none.
+        context.Setup(c => c.WaitForExternalEvent<DurableKube.Workflows.Reconcile.Wake>(DurableKube.Workflows.Reconcile.Wake.EventName, It.IsAny<CancellationToken>()))
+            .Returns(new TaskCompletionSource<DurableKube.Workflows.Reconcile.Wake>().Task);
         return context;
     }
 

@@ -108,8 +108,13 @@ public sealed class AciWalkthroughTests(LocalHostFixture host)
         var status = crashed.Status.ContainerStatuses[0];
         Assert.Equal(3, (status.LastState?.Terminated ?? status.State.Terminated)!.ExitCode);
         Assert.Equal("Running", crashed.Status.Phase);
-        var logs = await host.KubectlOkAsync("logs", "-n", ns, "crasher");
-        Assert.Contains("starting", logs, StringComparison.Ordinal);
+        // The group may have just restarted again: its new run prints "starting" a moment after it starts.
+        var logs = await Eventually.WaitAsync(
+            () => host.KubectlAsync("logs", "-n", ns, "crasher"),
+            l => l.ExitCode == 0 && l.StandardOutput.Contains("starting", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60),
+            "the crasher's logs to show its start");
+        Assert.Contains("starting", logs.StandardOutput, StringComparison.Ordinal);
 
         // Still one group: restarts are restarts of that group, never new ones.
         Assert.Equal(1, GroupsOf(host.Arm, ns));

@@ -16,7 +16,9 @@ public sealed class ExplainAndGeneratorsWalkthroughTests(LocalHostFixture host)
     [InlineData("deployment.spec.template.spec.containers.ports", "GROUP:\\s+apps", "FIELD:\\s+ports <\\[\\]ContainerPort>", "containerPort\\s+<integer> -required-")]
     [InlineData("cronjob.spec", "GROUP:\\s+batch", "schedule\\s+<string> -required-", "jobTemplate\\s+<JobTemplateSpec> -required-")]
     [InlineData("job.spec.backoffLimit", "KIND:\\s+Job", "FIELD:\\s+backoffLimit <integer>", "Specifies the number of retries")]
-    [InlineData("service.spec.ports.targetPort", "KIND:\\s+Service", "FIELD:\\s+targetPort <IntOrString>", "Number or name of the port")]
+    // An IntOrString field refers to kube-apiserver's IntOrString schema (type string, format int-or-string), whose
+    // primitive type kubectl 1.32 prints.
+    [InlineData("service.spec.ports.targetPort", "KIND:\\s+Service", "FIELD:\\s+targetPort <string>", "Number or name of the port")]
     [InlineData("configmap.data", "KIND:\\s+ConfigMap", "FIELD:\\s+data <map\\[string\\]string>", "Data contains the configuration data")]
     [InlineData("secret", "KIND:\\s+Secret", "Secret holds secret data", "stringData\\s+<map\\[string\\]string>")]
     [InlineData("endpointslice.endpoints", "GROUP:\\s+discovery.k8s.io", "FIELD:\\s+endpoints <\\[\\]Endpoint>", "addresses\\s+<\\[\\]string> -required-")]
@@ -38,7 +40,7 @@ public sealed class ExplainAndGeneratorsWalkthroughTests(LocalHostFixture host)
 
         Assert.Matches(@"(?m)^\s+livenessProbe\s+<Probe>$", output);
         Assert.Matches(@"(?m)^\s+httpGet\s+<HTTPGetAction>$", output);
-        Assert.Matches(@"(?m)^\s+port\s+<IntOrString> -required-$", output);
+        Assert.Matches(@"(?m)^\s+port\s+<string> -required-$", output);
     }
 
     [Fact]
@@ -64,7 +66,7 @@ public sealed class ExplainAndGeneratorsWalkthroughTests(LocalHostFixture host)
         Assert.Contains("unknown field \"foo\"", strict.Output, StringComparison.Ordinal);
         Assert.Equal(0, warn.ExitCode);
         Assert.Contains("Warning: unknown field \"foo\"", warn.Output, StringComparison.Ordinal);
-        Assert.Equal("v", await host.KubectlOkAsync("get", "configmap", "warn", "-n", ns, "-o", "jsonpath={.data.k}"));
+        Assert.Equal("v", (await host.KubectlOkAsync("get", "configmap", "warn", "-n", ns, "-o", "jsonpath={.data.k}")).Trim());
     }
 
     [Fact]
@@ -82,7 +84,7 @@ public sealed class ExplainAndGeneratorsWalkthroughTests(LocalHostFixture host)
         var deployment = await JsonAsync(ns, "deployment", "web");
         var container = deployment.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0];
         Assert.Equal(("busybox", "busybox:test"), (container.GetProperty("name").GetString(), container.GetProperty("image").GetString()));
-        Assert.Equal("[\"sleep\",\"3600\"]", container.GetProperty("command").GetRawText());
+        Assert.Equal(["sleep", "3600"], container.GetProperty("command").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(1, deployment.GetProperty("spec").GetProperty("replicas").GetInt32());
         Assert.Equal("web", deployment.GetProperty("spec").GetProperty("selector").GetProperty("matchLabels").GetProperty("app").GetString());
 
@@ -102,7 +104,7 @@ public sealed class ExplainAndGeneratorsWalkthroughTests(LocalHostFixture host)
 
         var pod = await JsonAsync(ns, "pod", "x");
         Assert.Equal("Never", pod.GetProperty("spec").GetProperty("restartPolicy").GetString());
-        Assert.Equal("[\"sleep\",\"1\"]", pod.GetProperty("spec").GetProperty("containers")[0].GetProperty("args").GetRawText());
+        Assert.Equal(["sleep", "1"], pod.GetProperty("spec").GetProperty("containers")[0].GetProperty("args").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("a", pod.GetProperty("metadata").GetProperty("labels").GetProperty("team").GetString());
     }
 

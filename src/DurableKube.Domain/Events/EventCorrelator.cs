@@ -7,8 +7,8 @@ namespace DurableKube.Domain.Events;
 /// client-go's EventCorrelator (tools/record/events_cache.go), with the time given: a spam filter per source, object,
 /// reason and message (a token bucket of 25 that refills one every 5 minutes), an aggregator (more than 10 distinct messages
 /// for one object, reason and type within 10 minutes become one event "(combined from similar events): ..."),
-/// and a logger that turns a repeat of the same event into an update of the first: count + 1, lastTimestamp,
-/// and the <c>events.k8s.io</c> series (count and lastObservedTime). Its caches are bounded (least recently seen
+/// and a logger that turns a repeat of the same event into an update of the first: count + 1 and lastTimestamp
+/// (no series: that is the events.k8s.io recorder's). Its caches are bounded (least recently seen
 /// entries go first). Not thread-safe: one writer drives it.
 /// </summary>
 public sealed class EventCorrelator
@@ -109,7 +109,8 @@ public sealed class EventCorrelator
             ev.Metadata.Name = seen.Name;
             ev.FirstTimestamp = Serialization.KubeTime.Truncate(seen.First);
             ev.Count = count;
-            ev.Series = new Corev1EventSeries { Count = count, LastObservedTime = time };
+            // No series on a core/v1 event, as client-go's legacy recorder writes them: a series' lastObservedTime is a
+            // MicroTime, which Go clients (kubectl describe) refuse without its six fractional digits.
             Put(_seen, observeKey, seen with { Count = count, Last = now }, s => s.Last);
             return new EventCorrelation(ev, Update: true);
         }

@@ -102,7 +102,7 @@ public class DiscoveryTests
         Assert.Equal("v1", resources["groupVersion"]!.GetValue<string>());
         var names = resources["resources"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()).ToList();
         Assert.Equal(
-            ["configmaps", "endpoints", "namespaces", "namespaces/finalize", "namespaces/status", "nodes", "nodes/status", "pods", "pods/attach", "pods/binding", "pods/ephemeralcontainers",
+            ["configmaps", "endpoints", "events", "namespaces", "namespaces/finalize", "namespaces/status", "nodes", "nodes/status", "pods", "pods/attach", "pods/binding", "pods/ephemeralcontainers",
              "pods/eviction", "pods/exec", "pods/log", "pods/portforward", "pods/proxy", "pods/status", "secrets", "services", "services/proxy", "services/status"],
             names);
         var pods = resources["resources"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "pods")!;

@@ -21,7 +21,8 @@ public sealed class ActiveDeadlineOrchestratorTests : IAsyncLifetime
         {
             RestartPolicy = "Never",
             ActiveDeadlineSeconds = deadline,
-            TerminationGracePeriodSeconds = 1,
+            // The fake container exits at SIGTERM; a grace period this long keeps a loaded machine from reaching the SIGKILL.
+            TerminationGracePeriodSeconds = 30,
             Containers = [new V1Container { Name = "main", Image = "busybox", Command = ["sleep", "3600"] }],
         },
     };

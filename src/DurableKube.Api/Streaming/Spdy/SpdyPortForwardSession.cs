@@ -188,7 +188,9 @@ internal sealed class SpdyPortForwardSession : IDisposable
                 {
                     while ((read = await target.ReadAsync(buffer, token)) > 0)
                     {
-                        await WriteAsync(SpdyFramer.Data(forward.StreamId, 0, buffer.AsSpan(0, read)), token);
+                        // Written under the session's token, never the stream's: cancelling a WebSocket send part-way
+                        // aborts the whole WebSocket, so a client's RST_STREAM must not reach a send in progress.
+                        await WriteAsync(SpdyFramer.Data(forward.StreamId, 0, buffer.AsSpan(0, read)), cancellationToken);
                     }
                 }
                 catch (IOException)
@@ -197,7 +199,7 @@ internal sealed class SpdyPortForwardSession : IDisposable
                     // as after a close. As the kubelet does, only a failure to connect goes on the error stream.
                 }
 
-                await WriteAsync(SpdyFramer.Data(forward.StreamId, SpdyFrame.FlagFin, []), token);
+                await WriteAsync(SpdyFramer.Data(forward.StreamId, SpdyFrame.FlagFin, []), cancellationToken);
                 forward.Inbound.Writer.TryComplete();
                 await inbound.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
