@@ -90,7 +90,7 @@ public sealed class ExplainAndGeneratorsWalkthroughTests(LocalHostFixture host)
 
         var job = await JsonAsync(ns, "job", "once");
         Assert.Equal("Never", job.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("restartPolicy").GetString());
-        Assert.Equal("[\"echo\",\"hi\"]", job.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0].GetProperty("command").GetRawText());
+        Assert.Equal(["echo", "hi"], job.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0].GetProperty("command").EnumerateArray().Select(e => e.GetString()));
 
         var cron = await JsonAsync(ns, "cronjob", "nightly");
         Assert.Equal("*/5 * * * *", cron.GetProperty("spec").GetProperty("schedule").GetString());

@@ -91,12 +91,7 @@ public sealed class PortForwardTests
     {
         using var echo = EchoServer.Start(closeAfterFirstRead: true);
         using var pair = await LoopbackPair.CreateAsync();
-        using var session = new SpdyPortForwardSession(pair.Server, async (port, ct) =>
-        {
-            var socket = new TcpClient();
-            await socket.ConnectAsync(IPAddress.Loopback, port, ct);
-            return socket.GetStream();
-        });
+        using var session = new SpdyPortForwardSession(pair.Server, ConnectLoopbackAsync);
         using var timeout = new CancellationTokenSource(Patience);
         var serving = session.RunAsync(timeout.Token);
         var client = new SpdyFramer();
@@ -128,12 +123,7 @@ public sealed class PortForwardTests
     {
         using var echo = EchoServer.Start();
         using var pair = await LoopbackPair.CreateAsync();
-        using var session = new SpdyPortForwardSession(pair.Server, async (port, ct) =>
-        {
-            var socket = new TcpClient();
-            await socket.ConnectAsync(IPAddress.Loopback, port, ct);
-            return socket.GetStream();
-        });
+        using var session = new SpdyPortForwardSession(pair.Server, ConnectLoopbackAsync);
         using var timeout = new CancellationTokenSource(Patience);
         var serving = session.RunAsync(timeout.Token);
         var client = new SpdyFramer();
@@ -171,12 +161,7 @@ public sealed class PortForwardTests
     {
         var closed = EchoServer.FreePort();
         using var pair = await LoopbackPair.CreateAsync();
-        using var session = new SpdyPortForwardSession(pair.Server, async (port, ct) =>
-        {
-            var socket = new TcpClient();
-            await socket.ConnectAsync(IPAddress.Loopback, port, ct);
-            return socket.GetStream();
-        });
+        using var session = new SpdyPortForwardSession(pair.Server, ConnectLoopbackAsync);
         using var timeout = new CancellationTokenSource(Patience);
         var serving = session.RunAsync(timeout.Token);
         var client = new SpdyFramer();
@@ -212,6 +197,14 @@ public sealed class PortForwardTests
         await serving;
 
         Assert.Equal((SpdyFrameType.RstStream, 1, 1u), (reply!.Type, reply.StreamId, reply.UInt32At(4)));
+    }
+
+    /// <summary>Connects to a port on 127.0.0.1, as the session connects to a pod's port.</summary>
+    private static async Task<Stream> ConnectLoopbackAsync(int port, CancellationToken cancellationToken)
+    {
+        var socket = new TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+        return socket.GetStream();
     }
 
     private static async Task<byte[]> ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)

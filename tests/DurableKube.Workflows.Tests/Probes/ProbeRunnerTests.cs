@@ -146,7 +146,8 @@ public sealed class ProbeRunnerTests : IDisposable
         var closed = FreePort();
         var slow = Serve(async _ => { await Task.Delay(TimeSpan.FromSeconds(5)); return Response(200); });
 
-        var refused = await RunAsync(Http(closed));
+        // A generous timeout for the refusal: on a loaded machine even a refused connect may take more than a second.
+        var refused = await RunAsync(Http(closed, timeout: 10));
         var timedOut = await RunAsync(Http(slow));
 
         Assert.Equal($"Get \"http://127.0.0.1:{closed}/healthz\": dial tcp 127.0.0.1:{closed}: connect: connection refused", refused.Output);
