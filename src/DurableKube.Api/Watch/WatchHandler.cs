@@ -106,10 +106,7 @@ internal sealed class WatchHandler(ObjectRegistry registry, TimeProvider time, I
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            if (bookmarks && !request.Cancellation.IsCancellationRequested)
-            {
-                await writer.WriteBookmarkAsync(position, initialEventsEnd: false, request.Cancellation);
-            }
+            // Time ran out while the initial events were written: no bookmark, as the client does not have them all.
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.Expired)
         {
@@ -137,6 +134,12 @@ internal sealed class WatchHandler(ObjectRegistry registry, TimeProvider time, I
         try
         {
             return await LoopAsync();
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The watch's time is up (or the client left): the caller's last bookmark must carry how far it got,
+            // not where it started, or a client resuming from it would see the same changes again.
+            return position;
         }
         finally
         {
@@ -166,13 +169,14 @@ internal sealed class WatchHandler(ObjectRegistry registry, TimeProvider time, I
                 return position;
             }
 
+            // The position moves past a change only once the client has it, so a bookmark never skips one.
             var change = enumerator.Current;
-            position = change.ResourceVersion;
             if (Translate(change, filter, matching) is { } eventType)
             {
                 await writer.WriteAsync(eventType, change.Object, token);
             }
 
+            position = change.ResourceVersion;
             next = enumerator.MoveNextAsync().AsTask();
         }
         }

@@ -143,6 +143,26 @@ public class WatchTests
     }
 
     [Fact]
+    public async Task The_last_bookmark_carries_the_last_change_sent_not_where_the_watch_began()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var start = await api.Store.GetResourceVersionAsync();
+        await using var watch = await WatchStream.OpenAsync(api, $"{Pods}?watch=true&timeoutSeconds=30&allowWatchBookmarks=true&resourceVersion={start}");
+        await api.CreatePodAsync("a");
+        var added = await watch.NextAsync();
+
+        api.Time.Advance(TimeSpan.FromSeconds(30));
+        var rest = await watch.RestAsync();
+
+        // A reflector resumes from this bookmark: had it carried the watch's start, the pod would come again as added.
+        Assert.Equal(("ADDED", "a"), (Type(added), Name(added)));
+        var bookmark = Assert.Single(rest);
+        Assert.Equal("BOOKMARK", Type(bookmark));
+        Assert.Equal(added["object"]!["metadata"]!["resourceVersion"]!.GetValue<string>(), bookmark["object"]!["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.NotEqual(start, bookmark["object"]!["metadata"]!["resourceVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_configured_maximum_caps_the_timeout_asked_for()
     {
         await using var api = await ApiHost.StartAsync(new() { ["KubernetesApi:MaxWatchTimeoutSeconds"] = "10", ["KubernetesApi:WatchTimeoutSeconds"] = "10" });
