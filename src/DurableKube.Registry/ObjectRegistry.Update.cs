@@ -61,6 +61,12 @@ public sealed partial class ObjectRegistry
             var candidate = options.Subresource is { } subresource
                 ? strategy.PrepareForSubresourceUpdate(subresource, sent, existing)
                 : PrepareMainUpdate(strategy, sent, existing);
+            if (options.ManagedFieldsSet && options.Subresource is not null)
+            {
+                // Server-side apply to a subresource: the fields it owns now, which the subresource's strategy would not take.
+                candidate.Metadata.ManagedFields = sent.Metadata.ManagedFields;
+            }
+
             var errors = options.Subresource is { } sub
                 ? strategy.ValidateSubresourceUpdate(sub, candidate, existing)
                 : strategy.ValidateUpdate(candidate, existing);

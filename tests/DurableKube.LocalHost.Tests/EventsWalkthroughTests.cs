@@ -1,9 +1,12 @@
+using System.Diagnostics;
+using System.Text;
+
 namespace DurableKube.LocalHost.Tests;
 
 /// <summary>
 /// Events as a user meets them: <c>kubectl describe</c> says why a pod cannot start (a missing ConfigMap, a crash loop)
 /// and what a ReplicaSet did, <c>kubectl get events</c> lists them sorted and by field selector, and
-/// <c>kubectl events --for</c> shows one object's.
+/// <c>kubectl events --for</c> shows one object's, and <c>kubectl get events --watch</c> prints them as they happen.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed class EventsWalkthroughTests(LocalHostFixture host)
@@ -114,5 +117,117 @@ public sealed class EventsWalkthroughTests(LocalHostFixture host)
         Assert.Contains("SuccessfulCreate", described, StringComparison.Ordinal);
         Assert.Contains("replicaset-controller", described, StringComparison.Ordinal);
         await host.KubectlOkAsync("delete", "namespace", ns, "--wait=false");
+    }
+    [Fact]
+    public async Task Get_events_watch_prints_a_new_pods_events_as_they_happen_and_all_namespaces_sort_by_last_timestamp()
+    {
+        var ns = E2E.UniqueNamespace("evwatch");
+        await E2E.CreateNamespaceAsync(host, ns);
+        try
+        {
+            await host.KubectlOkAsync("run", "early", "-n", ns, "--image=busybox:1.36", "--restart=Never", "--command", "--", "sleep", "3600");
+            await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=Ready", "pod/early", "--timeout=120s");
+            await Eventually.WaitAsync(
+                () => host.KubectlOkAsync("get", "events", "-n", ns), o => o.Contains("Started container early", StringComparison.Ordinal), Deadline, "early's Started event");
+
+            // The watch lists what is there first (early's events), then follows: late's events can only come through the watch.
+            using var watch = new WatchingKubectl(host.Kubeconfig, "get", "events", "-n", ns, "--watch");
+            await watch.WaitForAsync("Started container early", Deadline);
+            await host.KubectlOkAsync("run", "late", "-n", ns, "--image=busybox:1.36", "--restart=Never", "--command", "--", "sleep", "3600");
+            await watch.WaitForAsync($"Successfully assigned {ns}/late to", Deadline);
+            var output = await watch.WaitForAsync("Started container late", Deadline);
+            Assert.Matches(@"(?m)^\S+\s+Normal\s+Scheduled\s+pod/late\s+Successfully assigned", output);
+            Assert.Matches(@"(?m)^\S+\s+Normal\s+Started\s+pod/late\s+Started container late", output);
+            Assert.Equal("no", watch.Exited);
+
+            var all = await host.KubectlOkAsync("get", "events", "-A", "--sort-by=.lastTimestamp");
+            Assert.Matches(@"^NAMESPACE\s+LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE", all);
+            var lines = all.Split('\n').Where(l => l.StartsWith(ns + " ", StringComparison.Ordinal)).ToList();
+            var earlyScheduled = lines.FindIndex(l => l.Contains("Successfully assigned " + ns + "/early", StringComparison.Ordinal));
+            var lateStarted = lines.FindIndex(l => l.Contains("Started container late", StringComparison.Ordinal));
+            Assert.True(earlyScheduled >= 0 && lateStarted > earlyScheduled, $"oldest first: early's Scheduled before late's Started:\n{string.Join('\n', lines)}");
+        }
+        finally
+        {
+            await host.KubectlAsync("delete", "namespace", ns, "--wait=false");
+        }
+    }
+
+    /// <summary>A long-running kubectl (a watch) whose output is followed; disposing it ends it by its pid.</summary>
+    private sealed class WatchingKubectl : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        public WatchingKubectl(string kubeconfig, params string[] arguments)
+        {
+            var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add("--kubeconfig");
+            start.ArgumentList.Add(kubeconfig);
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            _process = Process.Start(start)!;
+            _process.OutputDataReceived += (_, e) => Append(e.Data);
+            _process.ErrorDataReceived += (_, e) => Append(e.Data);
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+
+        public string Exited => _process.HasExited ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no";
+
+        public async Task<string> WaitForAsync(string text, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < deadline)
+            {
+                string output;
+                lock (_output)
+                {
+                    output = _output.ToString();
+                }
+
+                if (output.Contains(text, StringComparison.Ordinal))
+                {
+                    return output;
+                }
+
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"kubectl ended ({_process.ExitCode}) before printing {text}: {output}");
+                }
+
+                await Task.Delay(100);
+            }
+
+            lock (_output)
+            {
+                throw new TimeoutException($"kubectl did not print {text} within {timeout}: {_output}");
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit();
+            }
+
+            _process.Dispose();
+        }
+
+        private void Append(string? line)
+        {
+            if (line is not null)
+            {
+                lock (_output)
+                {
+                    _output.AppendLine(line);
+                }
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@ namespace DurableKube.LocalHost.Tests;
 /// <summary>
 /// The local host started exactly as a user starts it: <c>scripts/up.sh</c>, in a run directory and on
 /// a port of its own, against the test run's Azurite with its own task hub, table and queue; stopped
-/// with <c>scripts/down.sh</c>. The kubelet's back-off is scaled down (1 s doubling to 4 s).
+/// with <c>scripts/down.sh</c>. The kubelet's back-off is scaled down (1 s doubling to 4 s), and a node's grace period
+/// to 20 s (heartbeats every 5 s).
 /// Beside its local process node the host has an Azure Container Instances node on a fake ARM server (https on
 /// loopback), tainted as virtual-kubelet's ACI nodes are, so only pods that tolerate it go there.
 /// </summary>
@@ -205,6 +206,10 @@ public class LocalHostFixture : IAsyncLifetime
         // Ranges of this host's own, so test hosts running side by side never share a pod address or a ClusterIP.
         ["Runtime__PodCidr"] = PodCidr,
         ["Services__ClusterIPRange"] = ServiceCidr,
+        // A node silent for 20 s (four missed heartbeats, as Kubernetes' 40 s grace over 10 s heartbeats) is Unknown, so the
+        // node failure walkthrough takes seconds, not minutes; the local node heartbeats every 5 s to keep that margin.
+        ["NodeLifecycle__GracePeriod"] = "00:00:20",
+        ["Node__HeartbeatInterval"] = "00:00:05",
         ["Kubelet__BackoffInitial"] = "00:00:01",
         ["Kubelet__BackoffMax"] = "00:00:04",
         ["Kubelet__SandboxPoll"] = "00:00:01",

@@ -57,4 +57,26 @@ public sealed class ServerSideApplyTests(LocalHostFixture host)
         Assert.NotEqual(0, conflict.ExitCode);
         Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl\": .data.mode", conflict.Output, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task Apply_server_side_to_the_status_subresource_writes_status_under_its_own_manager()
+    {
+        var node = "ssa-status-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(host.Scratch, node + ".yaml");
+        try
+        {
+            await File.WriteAllTextAsync(file, $"apiVersion: v1\nkind: Node\nmetadata:\n  name: {node}\n");
+            await host.KubectlOkAsync("apply", "--server-side", "-f", file);
+            await File.WriteAllTextAsync(file, $"apiVersion: v1\nkind: Node\nmetadata:\n  name: {node}\nstatus:\n  capacity:\n    cpu: \"2\"\n    pods: \"10\"\n");
+
+            Assert.Contains($"node/{node} serverside-applied", await host.KubectlOkAsync("apply", "--server-side", "--subresource=status", "--field-manager=fake-kubelet", "-f", file), StringComparison.Ordinal);
+
+            Assert.Equal("2", (await host.KubectlOkAsync("get", "node", node, "-o", "jsonpath={.status.capacity.cpu}")).Trim());
+            var yaml = await host.KubectlOkAsync("get", "node", node, "-o", "yaml", "--show-managed-fields");
+            Assert.Matches(@"(?m)^\s+manager: fake-kubelet\n\s+operation: Apply\n(\s+\S.*\n)*?\s+subresource: status$", yaml);
+        }
+        finally
+        {
+            await host.KubectlAsync("delete", "node", node, "--wait=false");
+        }
+    }
 }

@@ -13,13 +13,14 @@ namespace DurableKube.Api.Resources;
 /// <summary>
 /// Server-side apply: <c>PATCH</c> with <c>application/apply-patch+yaml</c> (what kubectl <c>apply --server-side</c>
 /// and the C# client send; JSON is YAML too). The applied configuration is merged by <see cref="FieldManager.Apply"/>
-/// into the live object, or creates it, through the one write path.
+/// into the live object, or creates it, through the one write path. Apply to <c>status</c> owns status fields (the object must
+/// exist), apply to <c>scale</c> takes an <c>autoscaling/v1</c> Scale and owns the replicas.
 /// </summary>
 internal sealed partial class ResourceHandler
 {
     private async Task ApplyAsync(ResourceRequest request, string? subresource)
     {
-        if (subresource is not null)
+        if (subresource is not null and not (FieldManager.StatusSubresource or FieldManager.ScaleSubresource))
         {
             throw StatusErrors.BadRequest($"server-side apply to the {subresource} subresource is not served; apply to the main resource");
         }
@@ -44,6 +45,12 @@ internal sealed partial class ResourceHandler
             throw StatusErrors.BadRequest("error decoding YAML: " + e.Message);
         }
 
+        if (subresource == FieldManager.ScaleSubresource)
+        {
+            await ApplyScaleAsync(request, body.Node, manager, force, dryRun);
+            return;
+        }
+
         var applied = ObjectDecoder.ToObjectNode(request.Type, body.Node, ObjectDecoder.Summarize(raw));
         if (applied["metadata"]?["name"] is null)
         {
@@ -58,7 +65,7 @@ internal sealed partial class ResourceHandler
             FieldManager.ApplyResult result;
             try
             {
-                result = FieldManager.Apply(live is null ? null : KubeJson.ToNode(live)!.AsObject(), applied, model, manager, force, now);
+                result = FieldManager.Apply(live is null ? null : KubeJson.ToNode(live)!.AsObject(), applied, model, manager, force, now, subresource);
             }
             catch (ApplyConflictException e)
             {
@@ -70,7 +77,7 @@ internal sealed partial class ResourceHandler
             return obj;
         }
 
-        if (await _registry.GetAsync(request.Key, request.Cancellation) is null)
+        if (subresource is null && await _registry.GetAsync(request.Key, request.Cancellation) is null)
         {
             try
             {
@@ -84,8 +91,53 @@ internal sealed partial class ResourceHandler
             }
         }
 
-        var outcome = await _registry.UpdateAsync(request.Key, Merge, new UpdateOptions(null, dryRun) { FieldManager = manager, ManagedFieldsSet = true }, request.Cancellation);
+        // Apply to status changes status alone (the status strategy keeps the rest), and, as on the API server, needs the object.
+        var outcome = await _registry.UpdateAsync(request.Key, Merge, new UpdateOptions(subresource, dryRun) { FieldManager = manager, ManagedFieldsSet = true }, request.Cancellation);
         await WriteObjectAsync(request, 200, outcome.Object);
+    }
+
+    /// <summary>
+    /// Server-side apply to <c>scale</c> (the API server's ScaleREST with its managed fields): the applied
+    /// <c>autoscaling/v1</c> Scale's <c>spec.replicas</c> becomes the object's, owned by the manager in an <c>Apply</c> entry
+    /// with subresource <c>scale</c>, conflicting with any other owner of the replicas unless forced. Answers the Scale.
+    /// </summary>
+    private async Task ApplyScaleAsync(ResourceRequest request, JsonNode? body, string manager, bool force, bool dryRun)
+    {
+        var scale = DecodeScale(request, body);
+        var config = new JsonObject
+        {
+            ["apiVersion"] = request.Type.ApiVersion,
+            ["kind"] = request.Type.Kind,
+            ["metadata"] = new JsonObject { ["name"] = request.Name },
+        };
+        if (scale.Spec?.Replicas is { } replicas)
+        {
+            // Every kind with a scale subresource keeps its desired replicas in spec.replicas (ScaleDescriptor).
+            config["spec"] = new JsonObject { ["replicas"] = replicas };
+        }
+
+        var validation = RequestOptions.FieldValidation(request.Query);
+        var now = _time.GetUtcNow().UtcDateTime;
+        var outcome = await _registry.UpdateAsync(request.Key, live =>
+        {
+            if (!string.IsNullOrEmpty(scale.Metadata?.ResourceVersion) && scale.Metadata.ResourceVersion != live.Metadata.ResourceVersion)
+            {
+                throw StatusErrors.Conflict(request.Type, request.Name, "the object has been modified; please apply your changes to the latest version and try again");
+            }
+
+            FieldManager.ApplyResult result;
+            try
+            {
+                result = FieldManager.Apply(KubeJson.ToNode(live)!.AsObject(), config, request.Type.ObjectType, manager, force, now, FieldManager.ScaleSubresource);
+            }
+            catch (ApplyConflictException e)
+            {
+                throw StatusErrors.ApplyConflict(e.Message, e.Conflicts.Select(c => (c.Manager, c.Path)));
+            }
+
+            return ObjectDecoder.DecodeNode(request.Http, Kinds, request.Type, result.Object, validation);
+        }, new UpdateOptions(null, dryRun) { FieldManager = manager, ManagedFieldsSet = true }, request.Cancellation);
+        await WriteScaleAsync(request, 200, outcome.Object);
     }
 
     /// <summary>The field manager of a write: <c>fieldManager</c>, else the User-Agent's product (<c>kubectl</c>), as the API server defaults it.</summary>

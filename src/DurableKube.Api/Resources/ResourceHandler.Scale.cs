@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
+using DurableKube.Domain.Apply;
 using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Patching;
 using DurableKube.Domain.Printing;
@@ -15,7 +16,7 @@ namespace DurableKube.Api.Resources;
 /// <summary>
 /// The <c>scale</c> subresource (the API server's ScaleREST): an <c>autoscaling/v1</c> Scale over the kind's
 /// <c>spec.replicas</c>, <c>status.replicas</c> and selector; GET reads it, PUT and PATCH change the replicas
-/// (what <c>kubectl scale</c> and the C# client's <c>PatchNamespacedReplicaSetScale</c> do).
+/// (what <c>kubectl scale</c> and the C# client's <c>PatchNamespacedReplicaSetScale</c> do), server-side apply too.
 /// </summary>
 internal sealed partial class ResourceHandler
 {
@@ -35,6 +36,12 @@ internal sealed partial class ResourceHandler
 
     private async Task PatchScaleAsync(ResourceRequest request)
     {
+        if (MediaType.Parse(request.Http.Request.ContentType)?.Type == MediaType.ApplyPatch)
+        {
+            await ApplyAsync(request, FieldManager.ScaleSubresource);
+            return;
+        }
+
         var apply = PatchFunction(request, typeof(V1Scale));
         var dryRun = RequestOptions.DryRun(request.Query);
         var raw = await BodyReader.ReadAsync(request.Http.Request, _options.MaxRequestBodyBytes, request.Cancellation);

@@ -23,6 +23,12 @@ public static class FieldManager
     /// <summary>The manager kubectl's server-side apply uses, whose apply takes over the fields of a client-side apply.</summary>
     public const string KubectlManager = "kubectl";
 
+    /// <summary>The status subresource, whose apply owns <c>status</c> only.</summary>
+    public const string StatusSubresource = "status";
+
+    /// <summary>The scale subresource, whose apply owns the replicas field of its object.</summary>
+    public const string ScaleSubresource = "scale";
+
     /// <summary>Client-side apply's annotation.</summary>
     public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -44,21 +50,39 @@ public static class FieldManager
     /// <param name="manager">The applier's field manager.</param>
     /// <param name="force">Whether conflicts are forced.</param>
     /// <param name="now">The time recorded in the entry.</param>
+    /// <param name="subresource">
+    /// The subresource applied to: <see langword="null"/> for the main resource (its <c>status</c> is not applied),
+    /// <c>status</c> (only <c>status</c> is applied), or <c>scale</c> (the configuration holds the replicas field only);
+    /// the manager's entry records it, as the API server's apply to a subresource does.
+    /// </param>
     /// <returns>The new object with its <c>metadata.managedFields</c>.</returns>
     /// <exception cref="ApplyConflictException">Conflicts with other managers.</exception>
-    public static ApplyResult Apply(JsonObject? live, JsonObject applied, Type model, string manager, bool force, DateTime now)
+    public static ApplyResult Apply(JsonObject? live, JsonObject applied, Type model, string manager, bool force, DateTime now, string? subresource = null)
     {
         ArgumentNullException.ThrowIfNull(applied);
         ArgumentNullException.ThrowIfNull(model);
         var apiVersion = applied["apiVersion"]?.GetValue<string>() ?? live?["apiVersion"]?.GetValue<string>() ?? string.Empty;
         var config = (JsonObject)applied.DeepClone();
-        config.Remove("status");
+        if (subresource == StatusSubresource)
+        {
+            // The status strategy resets everything else: only status is the manager's.
+            foreach (var name in config.Select(p => p.Key).Where(k => k is not ("apiVersion" or "kind" or "metadata" or "status")).ToList())
+            {
+                config.Remove(name);
+            }
+
+            config["metadata"] = new JsonObject { ["name"] = config["metadata"]?["name"]?.DeepClone() };
+        }
+        else
+        {
+            config.Remove("status");
+        }
         var before = (JsonObject?)live?.DeepClone() ?? new JsonObject();
         var entries = ReadEntries(before);
         var appliedSet = FieldWalker.FieldsOf(config, model);
 
         var merged = (JsonObject)Merge(before, config, FieldWalker.Root(model))!;
-        var mine = entries.FirstOrDefault(e => e.Manager == manager && e.Operation == ApplyOperation && string.IsNullOrEmpty(e.Subresource));
+        var mine = entries.FirstOrDefault(e => e.Manager == manager && e.Operation == ApplyOperation && (e.Subresource ?? string.Empty) == (subresource ?? string.Empty));
         var previous = mine is null ? new FieldSet() : SetOf(mine);
         var others = entries.Where(e => !ReferenceEquals(e, mine)).ToList();
         var ownedByOthers = others.Aggregate(new FieldSet(), (all, e) => all.Union(SetOf(e)));
@@ -86,7 +110,7 @@ public static class FieldManager
             }
         }
 
-        if (conflicts.Count > 0 && !force && manager == KubectlManager && FieldsOfLastApplied(before, model) is { } lastApplied
+        if (conflicts.Count > 0 && !force && subresource is null && manager == KubectlManager && FieldsOfLastApplied(before, model) is { } lastApplied
             && conflicting.Values.All(s => s.Except(lastApplied).Count == 0))
         {
             // kubectl's migration from client-side apply: the fields the annotation held are taken over.
@@ -101,9 +125,9 @@ public static class FieldManager
         var result = Reassign(
             others,
             entry => conflicting.TryGetValue(entry, out var lost) ? SetOf(entry).Except(lost) : SetOf(entry),
-            appliedSet.Count > 0 ? Entry(manager, ApplyOperation, apiVersion, subresource: null, appliedSet, now) : null);
+            appliedSet.Count > 0 ? Entry(manager, ApplyOperation, apiVersion, subresource, appliedSet, now) : null);
 
-        if (manager == KubectlManager && merged["metadata"]?["annotations"]?[LastAppliedAnnotation] is not null)
+        if (subresource is null && manager == KubectlManager && merged["metadata"]?["annotations"]?[LastAppliedAnnotation] is not null)
         {
             // As the API server's lastAppliedUpdater: client-side apply after this apply sees what was applied.
             var annotation = (JsonObject)applied.DeepClone();

@@ -5,7 +5,7 @@ namespace DurableKube.Domain.Kubelet;
 /// <summary>
 /// The events the kubelet records for what one sync did and for the status it wrote, with its reasons and messages
 /// (pkg/kubelet/events, kuberuntime_container.go, pod_workers.go, images/image_manager.go): Pulled, Created, Started,
-/// Failed, Killing, FailedMount, SandboxChanged, BackOff.
+/// Failed, Killing, FailedMount, SandboxChanged, BackOff; and NodeHasNoRuntime for a pod bound to a node no runtime here serves.
 /// </summary>
 public static class KubeletEvents
 {
@@ -46,6 +46,10 @@ public static class KubeletEvents
                     break;
                 case SandboxPending { Wait.Reason: "FailedCreatePodSandBox" } sandbox:
                     events.Add(new(null, Warning, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + sandbox.Wait.Message));
+                    break;
+                case SandboxPending { Wait.Reason: PodLifecycle.NoRuntimeReason } unserved:
+                    // Not a kubelet's event (a kubelet runs only its own node's pods): the one place this pod's wait is told.
+                    events.Add(new(null, Warning, PodLifecycle.NoRuntimeReason, unserved.Wait.Message ?? string.Empty));
                     break;
                 case SandboxPending pending:
                     foreach (var wait in pending.Wait.Containers.Where(w => w.Reason == ContainerCreateError.ConfigErrorReason))

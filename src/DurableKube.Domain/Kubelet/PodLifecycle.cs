@@ -546,6 +546,12 @@ public static class PodLifecycle
     public const string FailedMountReason = "FailedMount";
 
     /// <summary>
+    /// The reason a pod waits with when it is bound to a node that has no container runtime in this control plane (a node
+    /// registered through the API by a kubelet elsewhere): no kubelet of this control plane runs it.
+    /// </summary>
+    public const string NoRuntimeReason = "NodeHasNoRuntime";
+
+    /// <summary>
     /// A container that could not be created for want of a ConfigMap or Secret is tried again when its retry is due (the
     /// kubelet's pod worker syncs it again); one held by another configuration error waits for the pod to change.
     /// </summary>

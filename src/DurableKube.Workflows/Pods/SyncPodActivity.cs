@@ -312,7 +312,7 @@ public sealed class SyncPodActivity
     }
 
     /// <summary>The reason a pod waits with when its node has no runtime here.</summary>
-    public const string NoRuntimeReason = "NodeHasNoRuntime";
+    public const string NoRuntimeReason = PodLifecycle.NoRuntimeReason;
 
     /// <summary>The reason a pod waits with when the runtime refused to create its sandbox (the kubelet's event reason).</summary>
     public const string FailedCreateReason = "FailedCreatePodSandBox";

@@ -1,7 +1,10 @@
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Ownership;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Serialization;
 using DurableKube.Domain.Services;
+using DurableKube.Domain.Strategies;
+using DurableKube.Ports.Events;
 using DurableKube.Ports.Store;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
@@ -15,18 +18,32 @@ namespace DurableKube.Workflows.Services;
 /// Service and the pods of its namespace, lets <see cref="EndpointsSync"/> decide, and writes the Endpoints and the
 /// EndpointSlices that differ, deleting slices no longer wanted. Idempotent: slices have deterministic names and
 /// only what differs from the store is written. A Service that is gone takes its Endpoints with it (its slices go
-/// with the garbage collector, through their ownerReference).
+/// with the garbage collector, through their ownerReference). As Kubernetes' controllers, it records events only when a
+/// write fails: <c>FailedToCreateEndpoint</c> or <c>FailedToUpdateEndpoint</c> on the Endpoints (endpoint-controller),
+/// <c>FailedToUpdateEndpointSlices</c> on the Service (endpoint-slice-controller), none for a namespace being deleted.
 /// </summary>
 public sealed class SyncEndpointsActivity
 {
     /// <summary>The activity's name.</summary>
     public const string Name = "SyncEndpoints";
 
+    /// <summary>The component the endpoints controller's events name.</summary>
+    public const string EndpointController = "endpoint-controller";
+
+    /// <summary>The component the EndpointSlice controller's events name.</summary>
+    public const string EndpointSliceController = "endpoint-slice-controller";
+
     private readonly ObjectRegistry _registry;
+    private readonly IEventRecorder _events;
 
     /// <summary>Initializes a new instance of the <see cref="SyncEndpointsActivity"/> class.</summary>
     /// <param name="registry">The write path to the objects.</param>
-    public SyncEndpointsActivity(ObjectRegistry registry) => _registry = registry;
+    /// <param name="events">Where the controllers' events go; none if not given.</param>
+    public SyncEndpointsActivity(ObjectRegistry registry, IEventRecorder? events = null)
+    {
+        _registry = registry;
+        _events = events ?? NullEventRecorder.Instance;
+    }
 
     /// <summary>Syncs the Service's endpoints once.</summary>
     /// <param name="reference">The Service.</param>
@@ -51,10 +68,31 @@ public sealed class SyncEndpointsActivity
         var pods = await _registry.ListAsync<V1Pod>(ResourceTypes.Pods, reference.Namespace, cancellationToken: cancellationToken);
         var plan = EndpointsSync.Plan(service, pods);
         await WriteEndpointsAsync(plan.Endpoints, cancellationToken);
+        try
+        {
+            await WriteSlicesAsync(service, plan, cancellationToken);
+        }
+        catch (Exception e) when (Failed(e))
+        {
+            var meta = service.Metadata;
+            _events.Record(new EventReport(EndpointSliceController, null, EventReport.Reference(service), EventReport.Warning, "FailedToUpdateEndpointSlices",
+                $"Error updating Endpoint Slices for Service {meta.NamespaceProperty}/{meta.Name}: {e.Message}"));
+            throw;
+        }
 
+        return new ControllerSyncResult(Gone: false);
+    }
+
+    /// <summary>A write that failed for a reason worth an event: not a namespace being deleted (the controllers drop those quietly).</summary>
+    private static bool Failed(Exception e) =>
+        e is StoreException || (e is ObjectRejectedException rejected && rejected.Cause?.Reason != RejectionCause.NamespaceTerminating);
+
+    private async Task WriteSlicesAsync(V1Service service, EndpointsPlan plan, CancellationToken cancellationToken)
+    {
+        var reference = service.Metadata;
         var existing = await _registry.ListAsync<V1EndpointSlice>(
             ResourceTypes.EndpointSlices,
-            reference.Namespace,
+            reference.NamespaceProperty,
             s => s.Metadata.Labels?.TryGetValue(EndpointsSync.ServiceNameLabel, out var name) == true && name == service.Metadata.Name
                 && OwnerReferences.IsOwnedBy(s.Metadata, service.Metadata.Uid),
             cancellationToken);
@@ -67,32 +105,41 @@ public sealed class SyncEndpointsActivity
         {
             await DeleteAsync(new ObjectKey(ResourceTypes.EndpointSlices, stale.Metadata.NamespaceProperty, stale.Metadata.Name), stale.Metadata.Uid, cancellationToken);
         }
-
-        return new ControllerSyncResult(Gone: false);
     }
 
     private async Task WriteEndpointsAsync(V1Endpoints wanted, CancellationToken cancellationToken)
     {
         var key = new ObjectKey(ResourceTypes.Endpoints, wanted.Metadata.NamespaceProperty, wanted.Metadata.Name);
         var current = await _registry.GetAsync(key, cancellationToken) as V1Endpoints;
-        if (current is null)
-        {
-            await CreateAsync(ResourceTypes.Endpoints, wanted, cancellationToken);
-            return;
-        }
-
-        if (Same(current.Subsets, wanted.Subsets) && Same(current.Metadata.Labels, wanted.Metadata.Labels))
+        if (current is not null && Same(current.Subsets, wanted.Subsets) && Same(current.Metadata.Labels, wanted.Metadata.Labels))
         {
             return;
         }
 
-        await UpdateAsync(key, obj =>
+        try
         {
-            var endpoints = (V1Endpoints)obj;
-            endpoints.Subsets = wanted.Subsets;
-            endpoints.Metadata.Labels = wanted.Metadata.Labels;
-            return endpoints;
-        }, cancellationToken);
+            if (current is null)
+            {
+                await CreateAsync(ResourceTypes.Endpoints, wanted, cancellationToken);
+                return;
+            }
+
+            await UpdateAsync(key, obj =>
+            {
+                var endpoints = (V1Endpoints)obj;
+                endpoints.Subsets = wanted.Subsets;
+                endpoints.Metadata.Labels = wanted.Metadata.Labels;
+                return endpoints;
+            }, cancellationToken);
+        }
+        catch (Exception e) when (Failed(e))
+        {
+            var (reason, message) = current is null
+                ? ("FailedToCreateEndpoint", $"Failed to create endpoint for service {key.Namespace}/{key.Name}: {e.Message}")
+                : ("FailedToUpdateEndpoint", $"Failed to update endpoint {key.Namespace}/{key.Name}: {e.Message}");
+            _events.Record(new EventReport(EndpointController, null, EventReport.Reference((IKubernetesObject<V1ObjectMeta>?)current ?? wanted), EventReport.Warning, reason, message));
+            throw;
+        }
     }
 
     private async Task WriteSliceAsync(V1EndpointSlice wanted, V1EndpointSlice? current, CancellationToken cancellationToken)

@@ -45,6 +45,10 @@ public sealed class KubeletEventsTests
             new SandboxPending(new SandboxWait(PodLifecycle.FailedMountReason, "MountVolume.SetUp failed for volume \"cfg\" : configmap \"cfg\" not found", [], DateTimeOffset.UnixEpoch)),
             [" Warning FailedMount MountVolume.SetUp failed for volume \"cfg\" : configmap \"cfg\" not found"]
         },
+        {
+            new SandboxPending(new SandboxWait(PodLifecycle.NoRuntimeReason, "node \"gone\" has no container runtime in this control plane", [], DateTimeOffset.UnixEpoch)),
+            [" Warning NodeHasNoRuntime node \"gone\" has no container runtime in this control plane"]
+        },
         { new SandboxRestarted(2, DateTimeOffset.UnixEpoch), [" Normal SandboxChanged Pod sandbox changed, it will be killed and re-created."] },
         { new PodBound("node-1"), [] },
     };
