@@ -82,21 +82,21 @@ public sealed class SyncPodActivity
         var writtenRevision = state.WrittenRevision;
         var written = new List<V1Pod>();
         var acting = false;
+        PodLifecycleState? found = null;
         foreach (var command in request.Commands)
         {
             var current = PodLifecycle.Apply(state, outcomes);
             if (!acting && PodLifecycle.WritesStatusBefore(command))
             {
-                // Once per sync, the kubelet writes what it found before the runtime acts: an exit as Error or Completed
-                // before the restart, ContainerCreating (Init:0/N, PodInitializing) before the containers start.
+                // Once per sync, the kubelet sets the status it found before the runtime acts: an exit as Error or Completed
+                // before the restart, ContainerCreating (Init:0/N, PodInitializing) before the containers start. Its status
+                // manager writes it without holding the runtime back, so here it is written after the commands, before
+                // the status they lead to: the same writes in the same order, and no restart waits for a write.
                 acting = true;
                 if (pod is not null && current.Revision != writtenRevision)
                 {
                     writtenRevision = current.Revision;
-                    if (await WriteStatusAsync(key, current, cancellationToken) is { } before)
-                    {
-                        written.Add(before);
-                    }
+                    found = current;
                 }
             }
 
@@ -117,6 +117,11 @@ public sealed class SyncPodActivity
             {
                 pod.Spec.NodeName = bound.NodeName;
             }
+        }
+
+        if (found is not null && !outcomes.OfType<PodRemoved>().Any() && await WriteStatusAsync(key, found, cancellationToken) is { } before)
+        {
+            written.Add(before);
         }
 
         if (pod is not null && !outcomes.OfType<PodRemoved>().Any())
