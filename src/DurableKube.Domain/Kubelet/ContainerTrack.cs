@@ -18,6 +18,11 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="Probed">What the probes have said about the current run.</param>
 /// <param name="ProbeKill">The current run failed its liveness or startup probe and is being stopped.</param>
 /// <param name="CreateRetryAt">When a container held by <paramref name="CreateError"/> is tried again (it waits for a ConfigMap or Secret), if it is.</param>
+/// <param name="BackoffShown">
+/// A sync has found the exited <paramref name="Run"/> waiting out its back-off (the kubelet's reason cache holds
+/// <c>CrashLoopBackOff</c> for it): its status shows it waiting in CrashLoopBackOff rather than terminated. Until then
+/// the status shows the termination (Error, Completed), as the kubelet's first sync after the exit writes it.
+/// </param>
 public sealed record ContainerTrack(
     string Name,
     ContainerRole Role,
@@ -30,7 +35,8 @@ public sealed record ContainerTrack(
     ContainerProbes? Probes = null,
     RunProbeState? Probed = null,
     ProbeKill? ProbeKill = null,
-    DateTimeOffset? CreateRetryAt = null)
+    DateTimeOffset? CreateRetryAt = null,
+    bool BackoffShown = false)
 {
     /// <summary>Gets the container's restart count: the attempt number of its latest run.</summary>
     public int RestartCount => Run?.Attempt ?? 0;

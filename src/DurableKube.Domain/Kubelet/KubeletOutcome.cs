@@ -19,6 +19,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(SandboxPending), "sandboxPending")]
 [JsonDerivedType(typeof(SandboxRestarted), "sandboxRestarted")]
 [JsonDerivedType(typeof(VolumesRefreshed), "volumesRefreshed")]
+[JsonDerivedType(typeof(BackoffShown), "backoffShown")]
 public abstract record KubeletOutcome;
 
 /// <summary>The pod is bound to a node.</summary>
@@ -97,3 +98,11 @@ public sealed record Relisted(bool PodScoped = false) : KubeletOutcome;
 /// <summary>The pod's <c>activeDeadlineSeconds</c> has passed: it fails, and what still runs is stopped.</summary>
 /// <param name="At">When the kubelet enforced it.</param>
 public sealed record DeadlineEnforced(DateTimeOffset At) : KubeletOutcome;
+
+/// <summary>
+/// A sync found an exited run waiting out its restart back-off (the kubelet's <c>doBackOff</c> answering
+/// <c>ErrCrashLoopBackOff</c>, kept in its reason cache): from now on its status shows it waiting in CrashLoopBackOff.
+/// </summary>
+/// <param name="Name">The container.</param>
+/// <param name="Attempt">The exited run's attempt number; an outcome for another run is ignored.</param>
+public sealed record BackoffShown(string Name, int Attempt) : KubeletOutcome;

@@ -123,6 +123,11 @@ public static class PodLifecycle
                 var restored = track with { Run = last with { FinishedAt = null, ExitCode = null, Reason = null, Message = null }, Backoff = backoff };
                 state = state.With(restored);
                 state = OnExit(state, restored, last);
+                if (status.State?.Waiting?.Reason == CrashLoopBackOffReason && state.Find(track.Name) is { RestartAt: not null } waiting)
+                {
+                    // The status already showed the back-off: it is not shown as a fresh termination again.
+                    state = state.With(waiting with { BackoffShown = true });
+                }
             }
         }
 
@@ -324,6 +329,45 @@ public static class PodLifecycle
             default:
                 throw new ArgumentException($"Unknown signal {signal.GetType().Name}.", nameof(signal));
         }
+    }
+
+    /// <summary>The waiting reason of a container waiting out its restart back-off.</summary>
+    public const string CrashLoopBackOffReason = "CrashLoopBackOff";
+
+    /// <summary>
+    /// Whether the kubelet writes the pod's status before this command runs, when it is the first such command of a
+    /// sync (the SyncPod activity): a sync writes the status it found
+    /// (<c>SyncPod</c> calls <c>SetPodStatus</c>) before the runtime creates the sandbox or starts a container. So an
+    /// exit is shown terminated (Error, Completed) before the restart, a new pod <c>ContainerCreating</c> (or
+    /// <c>Init:0/N</c>) before its containers start, and an app container <c>PodInitializing</c> once the last init
+    /// container has completed. Binding is the scheduler's, not a sync's.
+    /// </summary>
+    /// <param name="command">The next command of a plan.</param>
+    /// <returns><see langword="true"/> if the status is written first (when it has changed since the last write).</returns>
+    public static bool WritesStatusBefore(KubeletCommand command) => command is CreateSandbox or StartContainer or RestartSandbox;
+
+    /// <summary>
+    /// What a sync finds of the containers waiting out a back-off (the kubelet's <c>doBackOff</c>): each exited run
+    /// whose restart is delayed, and is not being restarted by these commands, is shown in CrashLoopBackOff from the
+    /// status written after the sync on; the status written first still shows its termination.
+    /// </summary>
+    /// <param name="state">The state the sync starts from, with the outcomes so far.</param>
+    /// <param name="commands">The sync's commands.</param>
+    /// <returns>The outcomes to fold in; none if nothing new waits.</returns>
+    public static IReadOnlyList<KubeletOutcome> BackoffsFound(PodLifecycleState state, IReadOnlyList<KubeletCommand> commands)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(commands);
+        if (commands.Any(c => c is RestartSandbox))
+        {
+            return [];
+        }
+
+        var starting = commands.OfType<StartContainer>().Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return state.Containers
+            .Where(c => !c.BackoffShown && c.Run is { Exited: true } run && c.RestartAt is { } due && due > run.FinishedAt && !starting.Contains(c.Name))
+            .Select(c => (KubeletOutcome)new BackoffShown(c.Name, c.Run!.Attempt))
+            .ToList();
     }
 
     /// <summary>Whether the pod has reached the end of its life on the node (phase Succeeded or Failed is due).</summary>
@@ -683,6 +727,12 @@ public static class PodLifecycle
             case VolumesRefreshed:
                 return state with { VolumesStale = false };
 
+            case BackoffShown shown:
+                var waiting = state.Find(shown.Name);
+                return waiting is { BackoffShown: false, RestartAt: not null, Run: { Exited: true } exitedRun } && exitedRun.Attempt == shown.Attempt
+                    ? state.With(waiting with { BackoffShown = true })
+                    : state;
+
             case DeletionObserved observed:
                 return Observe(state, new PodDeletionRequested(observed.KillAt, observed.ObjectGone));
 
@@ -762,6 +812,7 @@ public static class PodLifecycle
             StopRequested = null,
             Probed = null,
             ProbeKill = null,
+            BackoffShown = false,
         };
         state = state.With(startedTrack);
         return started.Run.Exited
@@ -778,7 +829,7 @@ public static class PodLifecycle
             restartAt = exited.FinishedAt!.Value + CrashLoopBackoff.DelayAfter(track.Backoff, exited, state.Settings);
         }
 
-        state = state.With(track with { Run = exited, RestartAt = restartAt, StopRequested = null, ProbeKill = null });
+        state = state.With(track with { Run = exited, RestartAt = restartAt, StopRequested = null, ProbeKill = null, BackoffShown = false });
         if (!state.Terminal && state.Termination is null && IsFinished(state))
         {
             // The pod is done: nothing restarts, and sidecars still running are stopped within the grace period.

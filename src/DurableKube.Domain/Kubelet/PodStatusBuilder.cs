@@ -177,13 +177,14 @@ public static class PodStatusBuilder
             return status;
         }
 
-        if (track.RestartAt is { } restartAt && restartAt > run.FinishedAt)
+        if (track.RestartAt is { } restartAt && restartAt > run.FinishedAt && track.BackoffShown)
         {
-            // Waiting out the back-off before the restart: CrashLoopBackOff, with the run that crashed as the last state.
+            // Waiting out the back-off before the restart, once a sync has found it so (the first write after the exit shows
+            // the termination): CrashLoopBackOff, with the run that crashed as the last state.
             status.State.Waiting = new V1ContainerStateWaiting
             {
                 Message = CrashLoopBackoff.Message(restartAt - run.FinishedAt!.Value, track.Name, state.Pod),
-                Reason = "CrashLoopBackOff",
+                Reason = PodLifecycle.CrashLoopBackOffReason,
             };
             status.LastState = new V1ContainerState { Terminated = Terminated(run, containerId) };
             return status;

@@ -79,9 +79,28 @@ public sealed class SyncPodActivity
         }
 
         var outcomes = new List<KubeletOutcome>();
+        var writtenRevision = state.WrittenRevision;
+        var written = new List<V1Pod>();
+        var acting = false;
+        PodLifecycleState? found = null;
         foreach (var command in request.Commands)
         {
-            var produced = await ExecuteAsync(command, PodLifecycle.Apply(state, outcomes), key, pod, cancellationToken);
+            var current = PodLifecycle.Apply(state, outcomes);
+            if (!acting && PodLifecycle.WritesStatusBefore(command))
+            {
+                // Once per sync, the kubelet sets the status it found before the runtime acts: an exit as Error or Completed
+                // before the restart, ContainerCreating (Init:0/N, PodInitializing) before the containers start. Its status
+                // manager writes it without holding the runtime back, so here it is written after the commands, before
+                // the status they lead to: the same writes in the same order, and no restart waits for a write.
+                acting = true;
+                if (pod is not null && current.Revision != writtenRevision)
+                {
+                    writtenRevision = current.Revision;
+                    found = current;
+                }
+            }
+
+            var produced = await ExecuteAsync(command, current, key, pod, cancellationToken);
             if (produced.Count == 0)
             {
                 // It could not go ahead (the pod is gone, no node yet): the commands after it depend on it.
@@ -100,17 +119,39 @@ public sealed class SyncPodActivity
             }
         }
 
-        V1Pod? written = null;
+        if (found is not null && !outcomes.OfType<PodRemoved>().Any() && await WriteStatusAsync(key, found, cancellationToken) is { } before)
+        {
+            written.Add(before);
+        }
+
         if (pod is not null && !outcomes.OfType<PodRemoved>().Any())
         {
-            written = await WriteStatusAsync(key, PodLifecycle.Apply(state, outcomes), cancellationToken);
+            var synced = PodLifecycle.Apply(state, outcomes);
+            var backoffs = PodLifecycle.BackoffsFound(synced, request.Commands);
+            if (backoffs.Count > 0)
+            {
+                // A container waits out its back-off: the termination is written first (if not yet), then CrashLoopBackOff,
+                // as the kubelet's next sync writes it; two writes, so a watch sees both.
+                if (synced.Revision != writtenRevision && await WriteStatusAsync(key, synced, cancellationToken) is { } exited)
+                {
+                    written.Add(exited);
+                }
+
+                outcomes.AddRange(backoffs);
+                synced = PodLifecycle.Apply(synced, backoffs);
+            }
+
+            if (await WriteStatusAsync(key, synced, cancellationToken) is { } after)
+            {
+                written.Add(after);
+            }
         }
 
         if (pod is not null)
         {
             // Best effort and after the writes: the recorder returns at once and never fails the sync.
             var node = state.NodeName ?? pod.Spec.NodeName;
-            var events = KubeletEvents.ForOutcomes(pod, request.Commands, outcomes).Concat(written is null ? [] : KubeletEvents.ForStatus(written));
+            var events = KubeletEvents.ForOutcomes(pod, request.Commands, outcomes).Concat(written.SelectMany(KubeletEvents.ForStatus));
             foreach (var ev in events)
             {
                 _events.Record(new EventReport(KubeletComponent, node, EventReport.Reference(pod, ev.FieldPath), ev.Type, ev.Reason, ev.Message));

@@ -146,6 +146,18 @@ public class PodLifecycleRecoveryTests
     }
 
     [Fact]
+    public void A_container_in_CrashLoopBackOff_is_shown_so_again_and_an_Error_not_yet_shown_in_back_off_stays_Error()
+    {
+        var looping = PodLifecycle.Initialize(Pod("Running", statuses: [Waiting("app", 3, "CrashLoopBackOff", Exit(1, -2, -1))]), TestPods.Scaled);
+        var exited = PodLifecycle.Initialize(Pod("Running", statuses: [Terminated("app", 3, Exit(1, -2, -1))]), TestPods.Scaled);
+
+        Assert.True(looping.Find("app")!.BackoffShown);
+        Assert.Empty(PodLifecycle.BackoffsFound(looping, []));
+        Assert.False(exited.Find("app")!.BackoffShown);
+        Assert.Equal<KubeletOutcome>([new BackoffShown("app", 3)], PodLifecycle.BackoffsFound(exited, []));
+    }
+
+    [Fact]
     public void A_crashed_run_that_lasted_past_the_reset_restarts_at_once()
     {
         var pod = Pod("Running", statuses: [Waiting("app", 3, "CrashLoopBackOff", Exit(1, -100, -1))]);

@@ -61,6 +61,8 @@ public class PodStatusBuilderTests
         var state = PodLifecycle.Initialize(pod, TestPods.Scaled).Placed()
             .Started("app", 0, T0).Exited("app", 0, T0.AddSeconds(1), 1)
             .Started("app", 1, T0.AddSeconds(1)).Exited("app", 1, T0.AddSeconds(2), 2);
+        Assert.Equal("Error", PodStatusBuilder.Build(pod, state, "process", T0.AddSeconds(2)).ContainerStatuses.Single().State.Terminated.Reason);
+        state = PodLifecycle.Apply(state, PodLifecycle.BackoffsFound(state, []));
 
         var status = PodStatusBuilder.Build(pod, state, "process", T0.AddSeconds(2));
         var container = status.ContainerStatuses.Single();

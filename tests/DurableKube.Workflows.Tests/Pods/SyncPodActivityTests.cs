@@ -65,6 +65,45 @@ public sealed class SyncPodActivityTests
     }
 
     [Fact]
+    public async Task An_exit_is_written_as_Error_before_the_restart_and_before_CrashLoopBackOff_each_a_write_of_its_own()
+    {
+        var state = await RunningPodAsync("app");
+        state = state with { WrittenRevision = state.Revision };
+        var from = await _store.GetResourceVersionAsync();
+
+        // The first exit restarts at once: Error, then Running.
+        state = PodLifecycle.Observe(state, new ContainerExited("app", 0, DateTimeOffset.UtcNow, 1));
+        var result = await Activity().RunAsync(new SyncPodRequest(state, PodLifecycle.Plan(state, DateTimeOffset.UtcNow).Commands));
+        state = PodLifecycle.Apply(state, result.Outcomes);
+        state = state with { WrittenRevision = state.Revision };
+
+        // The second waits out its back-off: Error, then CrashLoopBackOff, and the workflow learns the back-off is shown.
+        state = PodLifecycle.Observe(state, new ContainerExited("app", 1, DateTimeOffset.UtcNow, 1));
+        var plan = PodLifecycle.Plan(state, DateTimeOffset.UtcNow);
+        Assert.Empty(plan.Commands);
+        result = await Activity().RunAsync(new SyncPodRequest(state, plan.Commands));
+        Assert.Equal<KubeletOutcome>([new BackoffShown("app", 1)], result.Outcomes);
+
+        Assert.Equal(["Error", "Running", "Error", "CrashLoopBackOff"], await PrintedStatusesAsync(from, count: 4));
+    }
+
+    private async Task<List<string>> PrintedStatusesAsync(string from, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var printed = new List<string>();
+        await foreach (var change in _store.WatchAsync(ResourceTypes.Pods, "default", from, timeout.Token))
+        {
+            printed.Add(Domain.Printing.PodPrinter.Print((V1Pod)change.Object, DateTimeOffset.UtcNow).Status);
+            if (printed.Count == count)
+            {
+                break;
+            }
+        }
+
+        return printed;
+    }
+
+    [Fact]
     public async Task A_relist_reports_exits_the_workflow_missed_and_runs_the_runtime_lost()
     {
         var state = await RunningPodAsync("exited", "vanished", "alive");

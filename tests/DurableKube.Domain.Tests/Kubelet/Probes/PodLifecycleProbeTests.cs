@@ -167,6 +167,7 @@ public class PodLifecycleProbeTests
         var plan = PodLifecycle.Plan(state, T0.AddSeconds(21));
         Assert.Empty(plan.Commands);
         Assert.Equal(T0.AddSeconds(22), plan.WakeAt);
+        state = PodLifecycle.Apply(state, PodLifecycle.BackoffsFound(state, plan.Commands));
 
         var status = Status(state, c => c.LivenessProbe = Exec()).ContainerStatuses.Single();
         Assert.Equal(1, status.RestartCount);
