@@ -98,33 +98,10 @@ public static class FieldManager
             throw new ApplyConflictException(conflicts);
         }
 
-        var result = new List<V1ManagedFieldsEntry>();
-        foreach (var entry in entries)
-        {
-            if (ReferenceEquals(entry, mine))
-            {
-                continue;
-            }
-
-            var set = conflicting.TryGetValue(entry, out var lost) ? SetOf(entry).Except(lost) : SetOf(entry);
-            if (set.Count > 0)
-            {
-                result.Add(WithSet(entry, set));
-            }
-        }
-
-        if (appliedSet.Count > 0)
-        {
-            result.Add(new V1ManagedFieldsEntry
-            {
-                Manager = manager,
-                Operation = ApplyOperation,
-                ApiVersion = apiVersion,
-                Time = Truncate(now),
-                FieldsType = FieldsV1,
-                FieldsV1 = appliedSet.ToFieldsV1(),
-            });
-        }
+        var result = Reassign(
+            others,
+            entry => conflicting.TryGetValue(entry, out var lost) ? SetOf(entry).Except(lost) : SetOf(entry),
+            appliedSet.Count > 0 ? Entry(manager, ApplyOperation, apiVersion, subresource: null, appliedSet, now) : null);
 
         if (manager == KubectlManager && merged["metadata"]?["annotations"]?[LastAppliedAnnotation] is not null)
         {
@@ -183,38 +160,12 @@ public static class FieldManager
         }
 
         var apiVersion = updated["apiVersion"]?.GetValue<string>() ?? string.Empty;
-        var result = new List<V1ManagedFieldsEntry>();
-        V1ManagedFieldsEntry? mine = null;
-        foreach (var entry in entries)
-        {
-            var isMine = entry.Manager == manager && entry.Operation == UpdateOperation && entry.Subresource == subresource && entry.ApiVersion == apiVersion;
-            if (isMine)
-            {
-                mine = entry;
-                continue;
-            }
-
-            var set = SetOf(entry).Except(changed).Except(removed);
-            if (set.Count > 0)
-            {
-                result.Add(WithSet(entry, set));
-            }
-        }
-
+        var mine = entries.FirstOrDefault(e => e.Manager == manager && e.Operation == UpdateOperation && e.Subresource == subresource && e.ApiVersion == apiVersion);
         var owned = (mine is null ? new FieldSet() : SetOf(mine)).Union(changed).Except(removed);
-        if (owned.Count > 0)
-        {
-            result.Add(new V1ManagedFieldsEntry
-            {
-                Manager = manager,
-                Operation = UpdateOperation,
-                ApiVersion = apiVersion,
-                Time = Truncate(now),
-                FieldsType = FieldsV1,
-                FieldsV1 = owned.ToFieldsV1(),
-                Subresource = subresource,
-            });
-        }
+        var result = Reassign(
+            entries.Where(e => !ReferenceEquals(e, mine)),
+            entry => SetOf(entry).Except(changed).Except(removed),
+            owned.Count > 0 ? Entry(manager, UpdateOperation, apiVersion, subresource, owned, now) : null);
 
         WriteEntries(updated, result);
     }
@@ -247,6 +198,41 @@ public static class FieldManager
             var other => JsonSerializer.SerializeToNode(other),
         });
     }
+
+    /// <summary>
+    /// The entries after a write: every other manager keeps what <paramref name="keep"/> leaves it (an entry left with
+    /// nothing is dropped, as the API server drops it), then the writer's own entry (<see langword="null"/> when it owns nothing).
+    /// </summary>
+    private static List<V1ManagedFieldsEntry> Reassign(IEnumerable<V1ManagedFieldsEntry> others, Func<V1ManagedFieldsEntry, FieldSet> keep, V1ManagedFieldsEntry? writer)
+    {
+        var result = new List<V1ManagedFieldsEntry>();
+        foreach (var entry in others)
+        {
+            var set = keep(entry);
+            if (set.Count > 0)
+            {
+                result.Add(WithSet(entry, set));
+            }
+        }
+
+        if (writer is not null)
+        {
+            result.Add(writer);
+        }
+
+        return result;
+    }
+
+    private static V1ManagedFieldsEntry Entry(string manager, string operation, string apiVersion, string? subresource, FieldSet set, DateTime now) => new()
+    {
+        Manager = manager,
+        Operation = operation,
+        ApiVersion = apiVersion,
+        Time = Truncate(now),
+        FieldsType = FieldsV1,
+        FieldsV1 = set.ToFieldsV1(),
+        Subresource = subresource,
+    };
 
     private static V1ManagedFieldsEntry WithSet(V1ManagedFieldsEntry entry, FieldSet set) => new()
     {

@@ -1,7 +1,5 @@
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
 using System.Text;
-using DurableKube.Runtime.Process.State;
 
 namespace DurableKube.Runtime.Process.Processes;
 
@@ -106,23 +104,15 @@ internal static class MountScript
     /// <summary>The script <c>chroot</c> runs in the new root to change to the working directory (kept in one place: <see cref="ShimScript.IsLaunching"/> recognises it).</summary>
     public const string ChdirScript = "cd -- \"$0\" || exit 128; exec \"$@\"";
 
+    private static readonly ContentNamedScript Script = new("mounts", Text);
+
     /// <summary>Gets the script's file name, which changes with its content so a running container's script is never rewritten.</summary>
-    public static string FileName { get; } =
-        $"mounts-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text)).AsSpan(0, 6))}.sh";
+    public static string FileName => Script.FileName;
 
     /// <summary>Writes the script into the root unless it is there.</summary>
     /// <param name="root">The state root.</param>
     /// <returns>The script's path.</returns>
-    public static string Install(string root)
-    {
-        var path = Path.Combine(root, FileName);
-        if (!File.Exists(path))
-        {
-            RunFiles.WriteAtomic(path, Text);
-        }
-
-        return path;
-    }
+    public static string Install(string root) => Script.Install(root);
 
     /// <summary>Builds a run's <c>mounts.sh</c>: one <c>vol</c> line per mount, parents before children.</summary>
     /// <param name="mounts">The mounts.</param>

@@ -1,7 +1,5 @@
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
 using System.Text;
-using DurableKube.Runtime.Process.State;
 
 namespace DurableKube.Runtime.Process.Processes;
 
@@ -51,23 +49,15 @@ internal static class ShimScript
 
         """;
 
-    /// <summary>Gets the script's file name, which changes with its content so a running shim's script is never rewritten.</summary>
-    public static string FileName { get; } =
-        $"shim-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text)).AsSpan(0, 6))}.sh";
+    private static readonly ContentNamedScript Script = new("shim", Text);
+
+    /// <summary>Gets the script's file name, which changes with its content so a running container's script is never rewritten.</summary>
+    public static string FileName => Script.FileName;
 
     /// <summary>Writes the script into the root unless it is there.</summary>
     /// <param name="root">The state root.</param>
     /// <returns>The script's path.</returns>
-    public static string Install(string root)
-    {
-        var path = Path.Combine(root, FileName);
-        if (!File.Exists(path))
-        {
-            RunFiles.WriteAtomic(path, Text);
-        }
-
-        return path;
-    }
+    public static string Install(string root) => Script.Install(root);
 
     /// <summary>Builds <c>argv.sh</c>: a <c>set --</c> line the shim sources.</summary>
     /// <param name="setsid">The path of util-linux <c>setsid</c>.</param>

@@ -151,7 +151,7 @@ public sealed class ConfigApiTests
             Proto.MapEntry(2, "file.txt", "line1\nline2\n"u8.ToArray()),
             Proto.MapEntry(3, "blob", [0xff, 0x00])));
 
-        var response = await PostProtobufAsync(api, ConfigMaps + "?fieldManager=kubectl-create&fieldValidation=Strict", body);
+        var response = await api.PostProtobufAsync(ConfigMaps + "?fieldManager=kubectl-create&fieldValidation=Strict", body);
 
         Assert.Equal(201, response.Code);
         var stored = KubernetesJson.Deserialize<V1ConfigMap>((await api.GetAsync(ConfigMaps + "/app")).AssertOk().Body);
@@ -172,7 +172,7 @@ public sealed class ConfigApiTests
             Proto.Field(3, "kubernetes.io/tls"),
             Proto.Varint(5, 1)));
 
-        var response = await PostProtobufAsync(api, Secrets + "?fieldManager=kubectl-create", body);
+        var response = await api.PostProtobufAsync(Secrets + "?fieldManager=kubectl-create", body);
 
         Assert.Equal(201, response.Code);
         var stored = KubernetesJson.Deserialize<V1Secret>((await api.GetAsync(Secrets + "/tls")).AssertOk().Body);
@@ -180,46 +180,5 @@ public sealed class ConfigApiTests
         Assert.Equal("CERT"u8.ToArray(), stored.Data["tls.crt"]);
         Assert.Equal([0x01, 0x80, 0xfe], stored.Data["tls.key"]);
         Assert.True(stored.Immutable);
-    }
-
-    private static async Task<ApiResponse> PostProtobufAsync(ApiHost api, string url, byte[] body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/vnd.kubernetes.protobuf");
-        request.Headers.TryAddWithoutValidation("Accept", "application/json");
-        using var response = await api.Client.SendAsync(request);
-        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString(), response.Headers);
-    }
-
-    /// <summary>Writes protobuf the way Go's generated marshallers do, for the few shapes these bodies need.</summary>
-    private static class Proto
-    {
-        public static byte[] Body(string apiVersion, string kind, byte[] raw) =>
-            [0x6b, 0x38, 0x73, 0x00, .. Field(1, Message(Field(1, apiVersion), Field(2, kind))), .. Field(2, raw), .. Field(3, []), .. Field(4, "")];
-
-        public static byte[] Message(params byte[][] fields) => fields.SelectMany(f => f).ToArray();
-
-        public static byte[] Field(int number, string text) => Field(number, Encoding.UTF8.GetBytes(text));
-
-        public static byte[] Field(int number, byte[] bytes) => [.. Tag(number, 2), .. VarintBytes((ulong)bytes.Length), .. bytes];
-
-        public static byte[] Varint(int number, ulong value) => [.. Tag(number, 0), .. VarintBytes(value)];
-
-        public static byte[] MapEntry(int number, string key, byte[] value) => Field(number, Message(Field(1, key), Field(2, value)));
-
-        private static byte[] Tag(int number, int wire) => VarintBytes((ulong)((number << 3) | wire));
-
-        private static byte[] VarintBytes(ulong value)
-        {
-            var bytes = new List<byte>();
-            do
-            {
-                var b = (byte)(value & 0x7f);
-                value >>= 7;
-                bytes.Add(value == 0 ? b : (byte)(b | 0x80));
-            }
-            while (value != 0);
-            return [.. bytes];
-        }
     }
 }

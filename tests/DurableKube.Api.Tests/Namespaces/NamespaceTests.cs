@@ -127,17 +127,10 @@ public class NamespaceTests
             0x12, 0x00, 0x1a, 0x00, 0x22, 0x00, 0x2a, 0x00, 0x32, 0x00, 0x38, 0x00, 0x42, 0x00, 0x12, 0x00,
             0x1a, 0x02, 0x0a, 0x00, 0x1a, 0x00, 0x22, 0x00,
         ];
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/namespaces?fieldManager=kubectl-create&fieldValidation=Strict")
-        {
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/vnd.kubernetes.protobuf");
-        request.Headers.TryAddWithoutValidation("Accept", "application/vnd.kubernetes.protobuf, */*");
+        var response = await api.PostProtobufAsync("/api/v1/namespaces?fieldManager=kubectl-create&fieldValidation=Strict", body, accept: "application/vnd.kubernetes.protobuf, */*");
+        var json = response.Json;
 
-        using var response = await api.Client.SendAsync(request);
-        var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-
-        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Equal(201, response.Code);
         Assert.Equal("team3", json["metadata"]!["name"]!.GetValue<string>());
         Assert.Null(json["metadata"]!["generateName"]);
         Assert.NotNull(await NamespaceAsync(api, "team3"));
@@ -147,12 +140,9 @@ public class NamespaceTests
     public async Task Garbage_protobuf_is_400()
     {
         await using var api = await ApiHost.StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/namespaces") { Content = new ByteArrayContent([0x6b, 0x38, 0x73, 0x00, 0x0a, 0xff, 0xff]) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/vnd.kubernetes.protobuf");
+        var response = await api.PostProtobufAsync("/api/v1/namespaces", [0x6b, 0x38, 0x73, 0x00, 0x0a, 0xff, 0xff]);
 
-        using var response = await api.Client.SendAsync(request);
-
-        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal(400, response.Code);
         Assert.Equal(4, await api.CountAsync(ResourceTypes.Namespaces));
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using DurableKube.Api.Tests.Support;
 using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Serialization.Protobuf;
@@ -13,7 +12,7 @@ namespace DurableKube.Api.Tests.Protobuf;
 /// </summary>
 public sealed class ProtobufBodyTests
 {
-    private static readonly byte[] EmptyMeta = P.Msg(P.F(1, string.Empty), P.F(2, string.Empty), P.F(3, string.Empty), P.Time(8, 0));
+    private static readonly byte[] EmptyMeta = Proto.Message(Proto.Field(1, string.Empty), Proto.Field(2, string.Empty), Proto.Field(3, string.Empty), Proto.Time(8, 0));
 
     [Fact]
     public void Every_served_kind_has_its_message_in_the_generated_table()
@@ -43,12 +42,12 @@ public sealed class ProtobufBodyTests
     public async Task Kubectl_create_deployment_is_understood()
     {
         await using var api = await ApiHost.StartAsync();
-        var container = P.Msg(P.F(1, "busybox"), P.F(2, "busybox:test"), P.F(3, "sleep"), P.F(3, "3600"), P.F(5, string.Empty), P.F(8, P.Msg()), P.F(14, string.Empty));
-        var template = P.Msg(P.F(1, P.Msg(P.F(1, string.Empty), P.Map(11, "app", "web"), P.Time(8, 0))), P.F(2, P.Msg(P.F(2, container), P.F(3, string.Empty), P.V(4, 0))));
-        var spec = P.Msg(P.V(1, 1), P.F(2, P.Msg(P.Map(1, "app", "web"))), P.F(3, template), P.F(4, P.Msg(P.F(1, string.Empty))), P.V(5, 0), P.V(7, 0));
-        var body = P.Body("apps/v1", "Deployment", P.Msg(P.F(1, P.Msg(P.F(1, "web"), P.Map(11, "app", "web"), P.Time(8, 0))), P.F(2, spec), P.F(3, P.Msg())));
+        var container = Proto.Message(Proto.Field(1, "busybox"), Proto.Field(2, "busybox:test"), Proto.Field(3, "sleep"), Proto.Field(3, "3600"), Proto.Field(5, string.Empty), Proto.Field(8, Proto.Message()), Proto.Field(14, string.Empty));
+        var template = Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, string.Empty), Proto.Map(11, "app", "web"), Proto.Time(8, 0))), Proto.Field(2, Proto.Message(Proto.Field(2, container), Proto.Field(3, string.Empty), Proto.Varint(4, 0))));
+        var spec = Proto.Message(Proto.Varint(1, 1), Proto.Field(2, Proto.Message(Proto.Map(1, "app", "web"))), Proto.Field(3, template), Proto.Field(4, Proto.Message(Proto.Field(1, string.Empty))), Proto.Varint(5, 0), Proto.Varint(7, 0));
+        var body = Proto.Body("apps/v1", "Deployment", Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, "web"), Proto.Map(11, "app", "web"), Proto.Time(8, 0))), Proto.Field(2, spec), Proto.Field(3, Proto.Message())));
 
-        var response = await PostAsync(api, "/apis/apps/v1/namespaces/default/deployments?fieldManager=kubectl-create&fieldValidation=Strict", body);
+        var response = await api.PostProtobufAsync("/apis/apps/v1/namespaces/default/deployments?fieldManager=kubectl-create&fieldValidation=Strict", body);
 
         Assert.True(response.Code == 201, response.Body);
         var stored = KubernetesJson.Deserialize<V1Deployment>(response.Body);
@@ -65,14 +64,14 @@ public sealed class ProtobufBodyTests
     public async Task Kubectl_create_job_and_cronjob_are_understood()
     {
         await using var api = await ApiHost.StartAsync();
-        var podSpec = P.Msg(P.F(2, P.Msg(P.F(1, "pi"), P.F(2, "busybox:test"), P.F(3, "echo"), P.F(3, "hi"), P.F(8, P.Msg()))), P.F(3, "Never"));
-        var jobSpec = P.Msg(P.F(6, P.Msg(P.F(1, P.Msg(P.Time(8, 0))), P.F(2, podSpec))));
-        var job = P.Body("batch/v1", "Job", P.Msg(P.F(1, P.Msg(P.F(1, "pi"), P.Time(8, 0))), P.F(2, jobSpec), P.F(3, P.Msg())));
-        var cronSpec = P.Msg(P.F(1, "*/5 * * * *"), P.F(3, string.Empty), P.F(5, P.Msg(P.F(1, P.Msg(P.F(1, "nightly"), P.Time(8, 0))), P.F(2, jobSpec))));
-        var cron = P.Body("batch/v1", "CronJob", P.Msg(P.F(1, P.Msg(P.F(1, "nightly"), P.Time(8, 0))), P.F(2, cronSpec), P.F(3, P.Msg())));
+        var podSpec = Proto.Message(Proto.Field(2, Proto.Message(Proto.Field(1, "pi"), Proto.Field(2, "busybox:test"), Proto.Field(3, "echo"), Proto.Field(3, "hi"), Proto.Field(8, Proto.Message()))), Proto.Field(3, "Never"));
+        var jobSpec = Proto.Message(Proto.Field(6, Proto.Message(Proto.Field(1, Proto.Message(Proto.Time(8, 0))), Proto.Field(2, podSpec))));
+        var job = Proto.Body("batch/v1", "Job", Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, "pi"), Proto.Time(8, 0))), Proto.Field(2, jobSpec), Proto.Field(3, Proto.Message())));
+        var cronSpec = Proto.Message(Proto.Field(1, "*/5 * * * *"), Proto.Field(3, string.Empty), Proto.Field(5, Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, "nightly"), Proto.Time(8, 0))), Proto.Field(2, jobSpec))));
+        var cron = Proto.Body("batch/v1", "CronJob", Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, "nightly"), Proto.Time(8, 0))), Proto.Field(2, cronSpec), Proto.Field(3, Proto.Message())));
 
-        var jobResponse = await PostAsync(api, "/apis/batch/v1/namespaces/default/jobs?fieldValidation=Strict", job);
-        var cronResponse = await PostAsync(api, "/apis/batch/v1/namespaces/default/cronjobs?fieldValidation=Strict", cron);
+        var jobResponse = await api.PostProtobufAsync("/apis/batch/v1/namespaces/default/jobs?fieldValidation=Strict", job);
+        var cronResponse = await api.PostProtobufAsync("/apis/batch/v1/namespaces/default/cronjobs?fieldValidation=Strict", cron);
 
         Assert.True(jobResponse.Code == 201, jobResponse.Body);
         var storedJob = KubernetesJson.Deserialize<V1Job>(jobResponse.Body);
@@ -88,12 +87,12 @@ public sealed class ProtobufBodyTests
     public async Task Kubectl_create_service_clusterip_keeps_the_target_port_and_no_zero_node_port()
     {
         await using var api = await ApiHost.StartAsync();
-        var port = P.Msg(P.F(1, "80-8080"), P.F(2, "TCP"), P.V(3, 80), P.F(4, P.Msg(P.V(1, 0), P.V(2, 8080), P.F(3, string.Empty))), P.V(5, 0));
-        var named = P.Msg(P.F(1, "metrics"), P.F(2, "TCP"), P.V(3, 9090), P.F(4, P.Msg(P.V(1, 1), P.V(2, 0), P.F(3, "http-metrics"))), P.V(5, 0));
-        var spec = P.Msg(P.F(1, port), P.F(1, named), P.Map(2, "app", "web"), P.F(3, string.Empty), P.F(4, "ClusterIP"));
-        var body = P.Body("v1", "Service", P.Msg(P.F(1, P.Msg(P.F(1, "web"), P.Map(11, "app", "web"), P.Time(8, 0))), P.F(2, spec), P.F(3, P.Msg(P.F(1, P.Msg())))));
+        var port = Proto.Message(Proto.Field(1, "80-8080"), Proto.Field(2, "TCP"), Proto.Varint(3, 80), Proto.Field(4, Proto.Message(Proto.Varint(1, 0), Proto.Varint(2, 8080), Proto.Field(3, string.Empty))), Proto.Varint(5, 0));
+        var named = Proto.Message(Proto.Field(1, "metrics"), Proto.Field(2, "TCP"), Proto.Varint(3, 9090), Proto.Field(4, Proto.Message(Proto.Varint(1, 1), Proto.Varint(2, 0), Proto.Field(3, "http-metrics"))), Proto.Varint(5, 0));
+        var spec = Proto.Message(Proto.Field(1, port), Proto.Field(1, named), Proto.Map(2, "app", "web"), Proto.Field(3, string.Empty), Proto.Field(4, "ClusterIP"));
+        var body = Proto.Body("v1", "Service", Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, "web"), Proto.Map(11, "app", "web"), Proto.Time(8, 0))), Proto.Field(2, spec), Proto.Field(3, Proto.Message(Proto.Field(1, Proto.Message())))));
 
-        var response = await PostAsync(api, "/api/v1/namespaces/default/services?fieldValidation=Strict", body);
+        var response = await api.PostProtobufAsync("/api/v1/namespaces/default/services?fieldValidation=Strict", body);
 
         Assert.True(response.Code == 201, response.Body);
         var stored = KubernetesJson.Deserialize<V1Service>(response.Body);
@@ -108,12 +107,12 @@ public sealed class ProtobufBodyTests
     public async Task Kubectl_run_pod_with_resources_and_zero_grace_is_understood()
     {
         await using var api = await ApiHost.StartAsync();
-        var resources = P.Msg(P.F(1, P.Msg(P.F(1, "cpu"), P.F(2, P.Msg(P.F(1, "500m"))))));
-        var container = P.Msg(P.F(1, "x"), P.F(2, "busybox:test"), P.F(4, "sleep"), P.F(4, "1"), P.F(8, resources), P.F(14, string.Empty));
-        var spec = P.Msg(P.F(2, container), P.F(3, "Never"), P.V(4, 0), P.F(6, "ClusterFirst"));
-        var body = P.Body("v1", "Pod", P.Msg(P.F(1, P.Msg(P.F(1, "x"), P.Map(11, "run", "x"), P.Time(8, 0))), P.F(2, spec), P.F(3, P.Msg())));
+        var resources = Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, "cpu"), Proto.Field(2, Proto.Message(Proto.Field(1, "500m"))))));
+        var container = Proto.Message(Proto.Field(1, "x"), Proto.Field(2, "busybox:test"), Proto.Field(4, "sleep"), Proto.Field(4, "1"), Proto.Field(8, resources), Proto.Field(14, string.Empty));
+        var spec = Proto.Message(Proto.Field(2, container), Proto.Field(3, "Never"), Proto.Varint(4, 0), Proto.Field(6, "ClusterFirst"));
+        var body = Proto.Body("v1", "Pod", Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, "x"), Proto.Map(11, "run", "x"), Proto.Time(8, 0))), Proto.Field(2, spec), Proto.Field(3, Proto.Message())));
 
-        var response = await PostAsync(api, "/api/v1/namespaces/default/pods?fieldValidation=Strict", body);
+        var response = await api.PostProtobufAsync("/api/v1/namespaces/default/pods?fieldValidation=Strict", body);
 
         Assert.True(response.Code == 201, response.Body);
         var stored = KubernetesJson.Deserialize<V1Pod>(response.Body);
@@ -128,54 +127,11 @@ public sealed class ProtobufBodyTests
     public async Task Protobuf_of_a_kind_not_served_is_refused_like_json()
     {
         await using var api = await ApiHost.StartAsync();
-        var body = P.Body("v1", "PodTemplate", P.Msg(P.F(1, P.Msg(P.F(1, "t")))));
+        var body = Proto.Body("v1", "PodTemplate", Proto.Message(Proto.Field(1, Proto.Message(Proto.Field(1, "t")))));
 
-        var response = await PostAsync(api, "/api/v1/namespaces/default/pods", body);
+        var response = await api.PostProtobufAsync("/api/v1/namespaces/default/pods", body);
 
         Assert.Equal(400, response.Code);
         Assert.Contains("no kind \"PodTemplate\" is registered", response.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<ApiResponse> PostAsync(ApiHost api, string url, byte[] body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/vnd.kubernetes.protobuf");
-        request.Headers.TryAddWithoutValidation("Accept", "application/json");
-        using var response = await api.Client.SendAsync(request);
-        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString(), response.Headers);
-    }
-
-    /// <summary>Writes protobuf as Go's generated marshallers do.</summary>
-    private static class P
-    {
-        public static byte[] Body(string apiVersion, string kind, byte[] raw) =>
-            [0x6b, 0x38, 0x73, 0x00, .. F(1, Msg(F(1, apiVersion), F(2, kind))), .. F(2, raw), .. F(3, string.Empty), .. F(4, string.Empty)];
-
-        public static byte[] Msg(params byte[][] fields) => fields.SelectMany(f => f).ToArray();
-
-        public static byte[] F(int number, string text) => F(number, Encoding.UTF8.GetBytes(text));
-
-        public static byte[] F(int number, byte[] bytes) => [.. Tag(number, 2), .. Varint((ulong)bytes.Length), .. bytes];
-
-        public static byte[] V(int number, long value) => [.. Tag(number, 0), .. Varint((ulong)value)];
-
-        public static byte[] Map(int number, string key, string value) => F(number, Msg(F(1, key), F(2, value)));
-
-        public static byte[] Time(int number, long seconds) => F(number, Msg(V(1, seconds), V(2, 0)));
-
-        private static byte[] Tag(int number, int wire) => Varint((ulong)((number << 3) | wire));
-
-        private static byte[] Varint(ulong value)
-        {
-            var bytes = new List<byte>();
-            do
-            {
-                var b = (byte)(value & 0x7f);
-                value >>= 7;
-                bytes.Add(value == 0 ? b : (byte)(b | 0x80));
-            }
-            while (value != 0);
-            return [.. bytes];
-        }
     }
 }

@@ -140,6 +140,17 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public Task<ApiResponse> PatchAsync(string url, string body, string contentType) => SendAsync(HttpMethod.Patch, url, body, contentType);
 
+    /// <summary>Posts a protobuf body (see <see cref="Proto"/>) as kubectl's generators do.</summary>
+    public async Task<ApiResponse> PostProtobufAsync(string url, byte[] body, string accept = "application/json")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", Proto.MediaType);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await Client.SendAsync(request);
+        var mediaType = response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
+        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), mediaType, response.Headers);
+    }
+
     public Task<ApiResponse> DeleteAsync(string url, string? body = null) => SendAsync(HttpMethod.Delete, url, body);
 
     /// <summary>Creates a pod through the API and returns it as stored.</summary>

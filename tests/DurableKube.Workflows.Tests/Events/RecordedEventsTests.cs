@@ -1,46 +1,33 @@
-using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
-using DurableKube.Registry;
-using DurableKube.Testing.Runtime;
-using DurableKube.Testing.Store;
 using DurableKube.Workflows.Controllers;
 using DurableKube.Workflows.Pods;
+using DurableKube.Workflows.Tests.Pods;
 using DurableKube.Workflows.ReplicaSets;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DurableKube.Workflows.Tests.Events;
 
 /// <summary>The scheduler, the kubelet's sync and the ReplicaSet controller record the events Kubernetes records.</summary>
 public sealed class RecordedEventsTests
 {
-    private readonly InMemoryObjectStore _store = new();
-    private readonly FakeContainerRuntime _runtime = new();
-    private readonly RecordingEventRecorder _events = new();
+    private readonly RecordingEventRecorder _events;
+    private readonly SyncPodHarness _sync;
 
-    private ObjectRegistry Registry() => new(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance);
-
-    private SyncPodActivity Activity() => new(
-        Registry(), new NodeRuntimes([new NodeRuntime("node-1", _runtime)]), new StaticOptions(new KubeletOptions()), TimeProvider.System,
-        NullLogger<SyncPodActivity>.Instance, new PodBinder(Registry(), TimeProvider.System, NullLogger<PodBinder>.Instance, _events), _events);
+    public RecordedEventsTests()
+    {
+        _events = new RecordingEventRecorder();
+        _sync = new SyncPodHarness(_events);
+    }
 
     private async Task<V1Pod> PodAsync(Action<V1Pod>? change = null, bool node = true)
     {
         if (node)
         {
-            await _store.CreateAsync(ResourceTypes.Nodes, new V1Node
-            {
-                ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = "node-1", Uid = "n-1" },
-                Status = new V1NodeStatus
-                {
-                    Allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2"), ["memory"] = new("4Gi"), ["pods"] = new("110") },
-                    Conditions = [new V1NodeCondition { Type = "Ready", Status = "True" }],
-                },
-            });
+            await _sync.StoreNodeAsync();
         }
 
         var pod = new V1Pod
@@ -51,13 +38,13 @@ public sealed class RecordedEventsTests
             Status = new V1PodStatus { Phase = "Pending" },
         };
         change?.Invoke(pod);
-        return (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, pod);
+        return (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, pod);
     }
 
     private async Task<PodLifecycleState> SyncAsync(V1Pod pod)
     {
         var state = PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes);
-        var result = await Activity().RunAsync(new SyncPodRequest(state, PodLifecycle.Plan(state, DateTimeOffset.UtcNow).Commands));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, PodLifecycle.Plan(state, DateTimeOffset.UtcNow).Commands));
         return PodLifecycle.Apply(state, result.Outcomes);
     }
 
@@ -106,8 +93,8 @@ public sealed class RecordedEventsTests
     [Fact]
     public async Task A_replicaset_records_SuccessfulCreate_for_each_pod_and_SuccessfulDelete_when_scaled_down()
     {
-        var registry = Registry();
-        await _store.CreateAsync(ResourceTypes.Namespaces, new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "default", Uid = "ns-1" } });
+        var registry = _sync.Registry();
+        await _sync.Store.CreateAsync(ResourceTypes.Namespaces, new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "default", Uid = "ns-1" } });
         var rs = (V1ReplicaSet)await registry.CreateAsync(ResourceTypes.ReplicaSets, new V1ReplicaSet
         {
             ApiVersion = "apps/v1", Kind = "ReplicaSet",
@@ -130,7 +117,7 @@ public sealed class RecordedEventsTests
         await registry.UpdateAsync(new ObjectKey(ResourceTypes.ReplicaSets, "default", "web"), o => { ((V1ReplicaSet)o).Spec.Replicas = 1; return o; });
         await activity.RunAsync(reference);
 
-        var pods = (await _store.ListAsync(ResourceTypes.Pods, "default", ListQuery.All)).Items.Select(p => p.Metadata.Name).ToList();
+        var pods = (await _sync.Store.ListAsync(ResourceTypes.Pods, "default", ListQuery.All)).Items.Select(p => p.Metadata.Name).ToList();
         var created = _events.Reports.Where(r => r.Reason == "SuccessfulCreate").Select(r => r.Message).ToList();
         Assert.Equal(2, created.Count);
         Assert.All(created, m => Assert.StartsWith("Created pod: web-", m, StringComparison.Ordinal));
@@ -138,15 +125,6 @@ public sealed class RecordedEventsTests
         Assert.StartsWith("Deleted pod: web-", deleted.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(deleted.Message["Deleted pod: ".Length..], pods);
         Assert.All(_events.Reports, r => Assert.Equal(("replicaset-controller", "ReplicaSet", "web", "Normal"), (r.Component, r.Regarding.Kind, r.Regarding.Name, r.Type)));
-    }
-
-    private sealed class StaticOptions(KubeletOptions value) : IOptionsMonitor<KubeletOptions>
-    {
-        public KubeletOptions CurrentValue => value;
-
-        public KubeletOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<KubeletOptions, string?> listener) => null;
     }
 
 }

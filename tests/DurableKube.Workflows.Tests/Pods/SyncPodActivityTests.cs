@@ -1,44 +1,15 @@
-using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
 using DurableKube.Ports.Store;
-using DurableKube.Registry;
-using DurableKube.Testing.Runtime;
-using DurableKube.Testing.Store;
 using DurableKube.Workflows.Pods;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DurableKube.Workflows.Tests.Pods;
 
 public sealed class SyncPodActivityTests
 {
-    private readonly InMemoryObjectStore _store = new();
-    private readonly FakeContainerRuntime _runtime = new();
-
-    private readonly PodBinder _binder;
-
-    public SyncPodActivityTests()
-    {
-        _binder = new PodBinder(Registry(), TimeProvider.System, NullLogger<PodBinder>.Instance);
-    }
-
-    private ObjectRegistry Registry() => new(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance);
-
-    private SyncPodActivity Activity() => new(
-        Registry(), new NodeRuntimes([new NodeRuntime("node-1", _runtime), new NodeRuntime("node-2", _runtime)]), new StaticOptions(new KubeletOptions()), TimeProvider.System, NullLogger<SyncPodActivity>.Instance, _binder);
-
-    private Task StoreNodeAsync(string name = "node-1", string cpu = "2") => _store.CreateAsync(ResourceTypes.Nodes, new V1Node
-    {
-        ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = name, Uid = "n-" + name },
-        Status = new V1NodeStatus
-        {
-            Allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu), ["memory"] = new("4Gi"), ["pods"] = new("110") },
-            Conditions = [new V1NodeCondition { Type = "Ready", Status = "True" }],
-        },
-    });
+    private readonly SyncPodHarness _sync = new();
 
     private static V1Pod NewPod(string name, string? cpu = null, string? node = null, string phase = "Pending") => new()
     {
@@ -63,13 +34,13 @@ public sealed class SyncPodActivityTests
     private async Task<SyncPodResult> BindAsync(V1Pod pod)
     {
         var state = PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes);
-        return await Activity().RunAsync(new SyncPodRequest(state, [new BindPod()]));
+        return await _sync.Activity().RunAsync(new SyncPodRequest(state, [new BindPod()]));
     }
 
     private async Task<PodLifecycleState> RunningPodAsync(params string[] containers)
     {
-        await StoreNodeAsync();
-        var pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, new V1Pod
+        await _sync.StoreNodeAsync();
+        var pod = (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, new V1Pod
         {
             ApiVersion = "v1", Kind = "Pod",
             Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default", Uid = "uid-1" },
@@ -77,7 +48,7 @@ public sealed class SyncPodActivityTests
             Status = new V1PodStatus { Phase = "Pending" },
         });
         var state = PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes);
-        var result = await Activity().RunAsync(new SyncPodRequest(state, PodLifecycle.Plan(state, DateTimeOffset.UtcNow).Commands));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, PodLifecycle.Plan(state, DateTimeOffset.UtcNow).Commands));
         return PodLifecycle.Apply(state, result.Outcomes);
     }
 
@@ -86,22 +57,22 @@ public sealed class SyncPodActivityTests
     {
         var state = await RunningPodAsync("a", "b");
 
-        var pod = (V1Pod?)await _store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "web"));
+        var pod = (V1Pod?)await _sync.Store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "web"));
         Assert.Equal("node-1", pod!.Spec.NodeName);
         Assert.Equal("Running", pod.Status.Phase);
         Assert.All(state.Containers, c => Assert.True(c.IsRunning));
-        Assert.Equal(["a", "b"], _runtime.Launches.Select(l => l.Id.ContainerName));
+        Assert.Equal(["a", "b"], _sync.Runtime.Launches.Select(l => l.Id.ContainerName));
     }
 
     [Fact]
     public async Task A_relist_reports_exits_the_workflow_missed_and_runs_the_runtime_lost()
     {
         var state = await RunningPodAsync("exited", "vanished", "alive");
-        _runtime.Exit(new ContainerRunId("uid-1", "exited", 0), 3);
-        _runtime.Forget(new ContainerRunId("uid-1", "vanished", 0));
+        _sync.Runtime.Exit(new ContainerRunId("uid-1", "exited", 0), 3);
+        _sync.Runtime.Forget(new ContainerRunId("uid-1", "vanished", 0));
         state = state with { NeedsRelist = true };
 
-        var result = await Activity().RunAsync(new SyncPodRequest(state, [new Relist()]));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, [new Relist()]));
 
         var exits = result.Outcomes.OfType<RunExited>().Select(r => r.Exit).ToDictionary(e => e.Name);
         Assert.Equal(3, exits["exited"].ExitCode);
@@ -115,9 +86,9 @@ public sealed class SyncPodActivityTests
     public async Task A_pod_deleted_behind_the_workflows_back_is_noticed_on_the_next_sync()
     {
         var state = await RunningPodAsync("app");
-        await _store.DeleteAsync(new ObjectKey(ResourceTypes.Pods, "default", "web"));
+        await _sync.Store.DeleteAsync(new ObjectKey(ResourceTypes.Pods, "default", "web"));
 
-        var result = await Activity().RunAsync(new SyncPodRequest(state, [new StartContainer("app", 1)]));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, [new StartContainer("app", 1)]));
 
         var observed = Assert.IsType<DeletionObserved>(Assert.Single(result.Outcomes));
         Assert.True(observed.ObjectGone);
@@ -126,11 +97,11 @@ public sealed class SyncPodActivityTests
     [Fact]
     public async Task The_bind_counts_the_pods_already_placed_and_leaves_a_pod_that_fits_nowhere_unschedulable()
     {
-        await StoreNodeAsync(cpu: "2");
-        await _store.CreateAsync(ResourceTypes.Pods, NewPod("running", cpu: "1500m", node: "node-1", phase: "Running"));
-        await _store.CreateAsync(ResourceTypes.Pods, NewPod("finished", cpu: "2", node: "node-1", phase: "Succeeded"));
-        var fits = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod("fits", cpu: "500m"));
-        var big = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod("big", cpu: "1"));
+        await _sync.StoreNodeAsync(cpu: "2");
+        await _sync.Store.CreateAsync(ResourceTypes.Pods, NewPod("running", cpu: "1500m", node: "node-1", phase: "Running"));
+        await _sync.Store.CreateAsync(ResourceTypes.Pods, NewPod("finished", cpu: "2", node: "node-1", phase: "Succeeded"));
+        var fits = (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, NewPod("fits", cpu: "500m"));
+        var big = (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, NewPod("big", cpu: "1"));
 
         var bound = await BindAsync(fits);
         var refused = await BindAsync(big);
@@ -139,7 +110,7 @@ public sealed class SyncPodActivityTests
         Assert.Equal(
             "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
             Assert.IsType<PodUnschedulable>(Assert.Single(refused.Outcomes)).Message);
-        var stored = (V1Pod?)await _store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "big"));
+        var stored = (V1Pod?)await _sync.Store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "big"));
         Assert.Null(stored!.Spec.NodeName);
         var scheduled = Assert.Single(stored.Status.Conditions, c => c.Type == "PodScheduled");
         Assert.Equal(("False", "Unschedulable"), (scheduled.Status, scheduled.Reason));
@@ -149,12 +120,12 @@ public sealed class SyncPodActivityTests
     [Fact]
     public async Task Pods_bound_at_once_never_overfill_a_node()
     {
-        await StoreNodeAsync("node-1", cpu: "2");
-        await StoreNodeAsync("node-2", cpu: "2");
+        await _sync.StoreNodeAsync("node-1", cpu: "2");
+        await _sync.StoreNodeAsync("node-2", cpu: "2");
         var pods = new List<V1Pod>();
         for (var i = 0; i < 12; i++)
         {
-            pods.Add((V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod($"p{i}", cpu: "1")));
+            pods.Add((V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, NewPod($"p{i}", cpu: "1")));
         }
 
         var results = await Task.WhenAll(pods.Select(p => Task.Run(() => BindAsync(p))));
@@ -168,9 +139,9 @@ public sealed class SyncPodActivityTests
     [Fact]
     public async Task A_retried_bind_keeps_the_node_it_chose()
     {
-        await StoreNodeAsync("node-1");
-        await StoreNodeAsync("node-2");
-        var pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod("once", cpu: "1"));
+        await _sync.StoreNodeAsync("node-1");
+        await _sync.StoreNodeAsync("node-2");
+        var pod = (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, NewPod("once", cpu: "1"));
 
         var first = Assert.IsType<PodBound>(Assert.Single((await BindAsync(pod)).Outcomes));
         var again = Assert.IsType<PodBound>(Assert.Single((await BindAsync(pod)).Outcomes));
@@ -178,30 +149,21 @@ public sealed class SyncPodActivityTests
         Assert.Equal(first.NodeName, again.NodeName);
     }
 
-    private sealed class StaticOptions(KubeletOptions value) : IOptionsMonitor<KubeletOptions>
-    {
-        public KubeletOptions CurrentValue => value;
-
-        public KubeletOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<KubeletOptions, string?> listener) => null;
-    }
-
     [Fact]
     public async Task A_pod_scoped_sandbox_the_runtime_refuses_waits_saying_why_and_is_tried_again()
     {
-        _runtime.Scope = SandboxScope.Pod;
-        _runtime.OnCreateSandbox = _ => throw new ContainerRuntimeException("InvalidContainerGroup: the image name is invalid", transient: false);
-        await StoreNodeAsync();
-        var pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, NewPod("refused", node: "node-1"));
+        _sync.Runtime.Scope = SandboxScope.Pod;
+        _sync.Runtime.OnCreateSandbox = _ => throw new ContainerRuntimeException("InvalidContainerGroup: the image name is invalid", transient: false);
+        await _sync.StoreNodeAsync();
+        var pod = (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, NewPod("refused", node: "node-1"));
         var state = PodLifecycle.Apply(PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes), [new PodBound("node-1")]);
 
-        var result = await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
 
         var wait = Assert.IsType<SandboxPending>(Assert.Single(result.Outcomes)).Wait;
         Assert.Equal((SyncPodActivity.FailedCreateReason, "InvalidContainerGroup: the image name is invalid"), (wait.Reason, wait.Message));
         Assert.True(wait.RetryAt > DateTimeOffset.UtcNow);
-        var stored = (V1Pod)(await _store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "refused")))!;
+        var stored = (V1Pod)(await _sync.Store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "refused")))!;
         var condition = Assert.Single(stored.Status.Conditions, c => c.Type == "PodReadyToStartContainers");
         Assert.Equal(("False", SyncPodActivity.FailedCreateReason), (condition.Status, condition.Reason));
     }
@@ -209,15 +171,15 @@ public sealed class SyncPodActivityTests
     [Fact]
     public async Task A_pod_scoped_pod_with_a_volume_its_runtime_cannot_give_waits_with_the_kubelets_FailedMount()
     {
-        _runtime.Scope = SandboxScope.Pod;
-        _runtime.OnCreateSandbox = _ => throw new InvalidOperationException("the sandbox must not be created");
-        await StoreNodeAsync();
+        _sync.Runtime.Scope = SandboxScope.Pod;
+        _sync.Runtime.OnCreateSandbox = _ => throw new InvalidOperationException("the sandbox must not be created");
+        await _sync.StoreNodeAsync();
         var withSecret = NewPod("mounts", node: "node-1");
         withSecret.Spec.Volumes = [new V1Volume { Name = "creds", Secret = new V1SecretVolumeSource { SecretName = "db" } }];
-        var pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, withSecret);
+        var pod = (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, withSecret);
         var state = PodLifecycle.Apply(PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes), [new PodBound("node-1")]);
 
-        var result = await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
 
         var wait = Assert.IsType<SandboxPending>(Assert.Single(result.Outcomes)).Wait;
         Assert.Equal(SyncPodActivity.FailedMountReason, wait.Reason);

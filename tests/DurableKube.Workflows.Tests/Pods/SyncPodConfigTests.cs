@@ -1,32 +1,19 @@
-using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Runtime;
-using DurableKube.Registry;
-using DurableKube.Testing.Runtime;
-using DurableKube.Testing.Store;
 using DurableKube.Workflows.Pods;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DurableKube.Workflows.Tests.Pods;
 
 /// <summary>SyncPod reads the ConfigMaps and Secrets a pod names and gives the runtime their values and files.</summary>
 public sealed class SyncPodConfigTests
 {
-    private readonly InMemoryObjectStore _store = new();
-    private readonly FakeContainerRuntime _runtime = new();
-
-    private ObjectRegistry Registry() => new(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance);
-
-    private SyncPodActivity Activity(KubeletOptions? options = null) => new(
-        Registry(), new NodeRuntimes([new NodeRuntime("node-1", _runtime)]), new StaticOptions(options ?? new KubeletOptions()), TimeProvider.System,
-        NullLogger<SyncPodActivity>.Instance, new PodBinder(Registry(), TimeProvider.System, NullLogger<PodBinder>.Instance));
+    private readonly SyncPodHarness _sync = new();
 
     private async Task<PodLifecycleState> PodAsync(Action<V1Pod> change)
     {
-        await _store.CreateAsync(ResourceTypes.Nodes, new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = "node-1", Uid = "n-1" } });
+        await _sync.StoreNodeAsync();
         var pod = new V1Pod
         {
             ApiVersion = "v1", Kind = "Pod",
@@ -35,28 +22,28 @@ public sealed class SyncPodConfigTests
             Status = new V1PodStatus { Phase = "Pending" },
         };
         change(pod);
-        pod = (V1Pod)await _store.CreateAsync(ResourceTypes.Pods, pod);
+        pod = (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, pod);
         return PodLifecycle.Apply(PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes), [new PodBound("node-1")]);
     }
 
     private async Task NamespaceAsync()
     {
-        if (await _store.GetAsync(new Ports.Store.ObjectKey(ResourceTypes.Namespaces, null, "default")) is null)
+        if (await _sync.Store.GetAsync(new Ports.Store.ObjectKey(ResourceTypes.Namespaces, null, "default")) is null)
         {
-            await _store.CreateAsync(ResourceTypes.Namespaces, new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "default", Uid = "ns-default" } });
+            await _sync.Store.CreateAsync(ResourceTypes.Namespaces, new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "default", Uid = "ns-default" } });
         }
     }
 
     private async Task CreateAsync(V1ConfigMap configMap)
     {
         await NamespaceAsync();
-        await Registry().CreateAsync(ResourceTypes.ConfigMaps, configMap);
+        await _sync.Registry().CreateAsync(ResourceTypes.ConfigMaps, configMap);
     }
 
     private async Task CreateAsync(V1Secret secret)
     {
         await NamespaceAsync();
-        await Registry().CreateAsync(ResourceTypes.Secrets, secret);
+        await _sync.Registry().CreateAsync(ResourceTypes.Secrets, secret);
     }
 
     [Fact]
@@ -70,10 +57,10 @@ public sealed class SyncPodConfigTests
             new V1EnvVar { Name = "PASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "db", Key = "password" } } },
         ]);
 
-        var result = await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox(), new StartContainer("app", 0)]));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox(), new StartContainer("app", 0)]));
 
         Assert.IsType<ContainerStarted>(result.Outcomes[^1]);
-        var launch = Assert.Single(_runtime.Launches);
+        var launch = Assert.Single(_sync.Runtime.Launches);
         Assert.Equal([new("MODE", "fast"), new("PASSWORD", "pw")], launch.Environment);
         Assert.Equal(["PASSWORD"], launch.SecretEnvironment);
     }
@@ -84,12 +71,12 @@ public sealed class SyncPodConfigTests
         var state = await PodAsync(p => p.Spec.Containers[0].EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = "later" } }]);
         var before = DateTimeOffset.UtcNow;
 
-        var result = await Activity(new KubeletOptions { ConfigRetry = TimeSpan.FromSeconds(7) }).RunAsync(new SyncPodRequest(state, [new CreateSandbox(), new StartContainer("app", 0)]));
+        var result = await _sync.Activity(new KubeletOptions { ConfigRetry = TimeSpan.FromSeconds(7) }).RunAsync(new SyncPodRequest(state, [new CreateSandbox(), new StartContainer("app", 0)]));
 
         var notCreated = Assert.IsType<ContainerNotCreated>(result.Outcomes[^1]);
         Assert.Equal("configmap \"later\" not found", notCreated.Error.Message);
         Assert.InRange(notCreated.RetryAt!.Value, before.AddSeconds(7), DateTimeOffset.UtcNow.AddSeconds(7));
-        var pod = (V1Pod)(await _store.GetAsync(new Ports.Store.ObjectKey(ResourceTypes.Pods, "default", "web")))!;
+        var pod = (V1Pod)(await _sync.Store.GetAsync(new Ports.Store.ObjectKey(ResourceTypes.Pods, "default", "web")))!;
         Assert.Equal(("CreateContainerConfigError", "configmap \"later\" not found"), (pod.Status.ContainerStatuses[0].State.Waiting.Reason, pod.Status.ContainerStatuses[0].State.Waiting.Message));
     }
 
@@ -103,38 +90,38 @@ public sealed class SyncPodConfigTests
             p.Spec.Containers[0].VolumeMounts = [new V1VolumeMount { Name = "conf", MountPath = "/etc/app" }, new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }];
         });
 
-        await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox(), new StartContainer("app", 0)]));
+        await _sync.Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox(), new StartContainer("app", 0)]));
 
-        var spec = Assert.Single(_runtime.Sandboxes);
+        var spec = Assert.Single(_sync.Runtime.Sandboxes);
         Assert.Equal(["conf:Files", "tmp:EmptyDir"], spec.Volumes.Select(v => $"{v.Name}:{v.Kind}"));
         Assert.Equal("k", Assert.Single(spec.Volumes[0].Files).Path);
-        Assert.Equal([new VolumeMountSpec("conf", "/etc/app", true), new VolumeMountSpec("tmp", "/tmp", false)], Assert.Single(_runtime.Launches).VolumeMounts);
+        Assert.Equal([new VolumeMountSpec("conf", "/etc/app", true), new VolumeMountSpec("tmp", "/tmp", false)], Assert.Single(_sync.Runtime.Launches).VolumeMounts);
     }
 
     [Fact]
     public async Task A_missing_secret_volume_holds_a_container_scoped_pod_with_FailedMount()
     {
-        _runtime.OnCreateSandbox = _ => throw new InvalidOperationException("the sandbox must not be created");
+        _sync.Runtime.OnCreateSandbox = _ => throw new InvalidOperationException("the sandbox must not be created");
         var state = await PodAsync(p => p.Spec.Volumes = [new V1Volume { Name = "creds", Secret = new V1SecretVolumeSource { SecretName = "db" } }]);
 
-        var result = await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox(), new StartContainer("app", 0)]));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox(), new StartContainer("app", 0)]));
 
         var pending = Assert.IsType<SandboxPending>(Assert.Single(result.Outcomes));
         Assert.False(pending.PodScoped);
         Assert.Equal(("FailedMount", "MountVolume.SetUp failed for volume \"creds\" : secret \"db\" not found"), (pending.Wait.Reason, pending.Wait.Message));
-        var pod = (V1Pod)(await _store.GetAsync(new Ports.Store.ObjectKey(ResourceTypes.Pods, "default", "web")))!;
+        var pod = (V1Pod)(await _sync.Store.GetAsync(new Ports.Store.ObjectKey(ResourceTypes.Pods, "default", "web")))!;
         Assert.Equal("ContainerCreating", pod.Status.ContainerStatuses[0].State.Waiting.Reason);
     }
 
     [Fact]
     public async Task A_nested_item_path_on_a_pod_scoped_runtime_is_FailedMount_saying_why()
     {
-        _runtime.Scope = SandboxScope.Pod;
-        _runtime.OnCreateSandbox = _ => throw new InvalidOperationException("the sandbox must not be created");
+        _sync.Runtime.Scope = SandboxScope.Pod;
+        _sync.Runtime.OnCreateSandbox = _ => throw new InvalidOperationException("the sandbox must not be created");
         await CreateAsync(new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "default" }, Data = new Dictionary<string, string> { ["k"] = "v" } });
         var state = await PodAsync(p => p.Spec.Volumes = [new V1Volume { Name = "conf", ConfigMap = new V1ConfigMapVolumeSource { Name = "app", Items = [new V1KeyToPath { Key = "k", Path = "dir/k" }] } }]);
 
-        var result = await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
 
         var pending = Assert.IsType<SandboxPending>(Assert.Single(result.Outcomes));
         Assert.Equal(
@@ -152,17 +139,8 @@ public sealed class SyncPodConfigTests
         });
         var state = await PodAsync(p => p.Spec.ImagePullSecrets = [new V1LocalObjectReference { Name = "missing" }, new V1LocalObjectReference { Name = "reg" }]);
 
-        await Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
+        await _sync.Activity().RunAsync(new SyncPodRequest(state, [new CreateSandbox()]));
 
-        Assert.Equal([new ImagePullCredential("r.example", "u", "p")], Assert.Single(_runtime.Sandboxes).PullCredentials);
-    }
-
-    private sealed class StaticOptions(KubeletOptions value) : IOptionsMonitor<KubeletOptions>
-    {
-        public KubeletOptions CurrentValue => value;
-
-        public KubeletOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<KubeletOptions, string?> listener) => null;
+        Assert.Equal([new ImagePullCredential("r.example", "u", "p")], Assert.Single(_sync.Runtime.Sandboxes).PullCredentials);
     }
 }
