@@ -113,9 +113,26 @@ http_get() {
   [[ "$status" == *" 200 "* ]]
 }
 
-# wait_for_ready URL SECONDS PIDFILE: true once URL answers 200; false if the process dies or time runs out.
+# wait_for_ready URL SECONDS PIDFILE [CAFILE]: true once URL answers 200; false if the process dies or time runs out.
+# An https URL is asked by Node.js, trusting CAFILE.
 wait_for_ready() {
-  local url="$1" seconds="$2" pidfile="$3" i
+  local url="$1" seconds="$2" pidfile="$3" ca="${4:-}" i
+  if [[ "$url" == https://* ]]; then
+    node -e '
+      const https = require("https"); const fs = require("fs");
+      const [url, seconds, pidfile, caFile] = process.argv.slice(1);
+      const ca = caFile ? fs.readFileSync(caFile) : undefined;
+      const deadline = Date.now() + Number(seconds) * 1000;
+      const alive = () => { try { process.kill(Number(fs.readFileSync(pidfile, "utf8").trim()), 0); return true; } catch { return false; } };
+      const again = () => (!alive() || Date.now() > deadline) ? process.exit(1) : setTimeout(attempt, 250);
+      function attempt() {
+        const req = https.get(url, { ca, timeout: 3000 }, (res) => { res.resume(); res.statusCode === 200 ? process.exit(0) : again(); });
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.on("error", again);
+      }
+      attempt();' "$url" "$seconds" "$pidfile" "$ca"
+    return
+  fi
   for ((i = 0; i < seconds * 4; i++)); do
     if http_get "$url" 2>/dev/null; then
       return 0

@@ -54,8 +54,9 @@ storage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;Blob
 say "Building the local host..."
 dotnet build "$root/src/DurableKube.LocalHost/DurableKube.LocalHost.csproj" -c Release -nologo -v quiet >"$work/build.log" 2>&1 \
   || { tail -n 30 "$work/build.log"; fail "the build failed"; }
+# A throw-away host on a loopback port, measured rather than used: plain HTTP and no door, said explicitly.
 DURABLEKUBE_PORT="$api" Storage__ConnectionString="$storage" Runtime__Process__Root="$work/runtime" \
-  Node__Name=cost-node ASPNETCORE_ENVIRONMENT=Production \
+  Node__Name=cost-node ASPNETCORE_ENVIRONMENT=Production Tls__PlainHttp=true Auth__Disabled=true \
   dotnet "$root/src/DurableKube.LocalHost/bin/Release/net10.0/durablekube.dll" >"$work/host.log" 2>&1 &
 host_pid=$!
 echo "$host_pid" >"$work/host.pid"

@@ -2,6 +2,10 @@
 # Starts DurableKube on this machine: Azurite (Azure Storage) and the local host (the Kubernetes API,
 # the workflows, the process runtime), both in the background, then writes a kubeconfig.
 #
+# The API serves HTTPS on 127.0.0.1 and requires a bearer token: the first run makes a CA, a server certificate
+# and two tokens (admin, viewer) under the run directory (pki/, tokens/, keys and tokens 0600) and later runs reuse
+# them; the kubeconfig carries the CA and both users (contexts durablekube and durablekube-viewer).
+#
 # Needs only the .NET SDK and Node.js. Installs what is missing (Azurite from npm into the repository,
 # NuGet packages), builds, starts only what is not already running, and reuses the data under .run/,
 # so running it again after a crash picks up where things were.
@@ -50,10 +54,11 @@ else
   fi
 fi
 
-# 2. The local host.
+# 2. The local host, and its credentials (made once, then reused).
 host_dll="$root/src/DurableKube.LocalHost/bin/$configuration/net10.0/durablekube.dll"
+host_running=0
 if pid_alive "$run_dir/host.pid" durablekube.dll; then
-  say "DurableKube is running (pid $(cat "$run_dir/host.pid"))."
+  host_running=1
 else
   if port_open "$port"; then
     fail "Port $port is in use by something else. Set DURABLEKUBE_PORT to another port."
@@ -63,50 +68,75 @@ else
     tail -n 30 "$run_dir/build.log" >&2
     fail "The build failed; the whole log is in $run_dir/build.log."
   fi
-  say "Starting DurableKube on http://127.0.0.1:$port (log in $run_dir/host.log)..."
+fi
+dotnet "$host_dll" credentials "$run_dir" || fail "could not make the API's certificate and tokens in $run_dir."
+ca="$run_dir/pki/ca.crt"
+if ((host_running)); then
+  say "DurableKube is running (pid $(cat "$run_dir/host.pid"))."
+else
+  say "Starting DurableKube on https://127.0.0.1:$port (log in $run_dir/host.log)..."
   # The host gets this script's environment, plus defaults for what it was not given.
   DURABLEKUBE_PORT="$port" \
   Storage__ConnectionString="${Storage__ConnectionString:-$storage}" \
   Runtime__Process__Root="${Runtime__Process__Root:-$run_dir/runtime}" \
   Runtime__Docker__Root="${Runtime__Docker__Root:-$run_dir/docker}" \
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+  Tls__CertificatePath="$run_dir/pki/server.crt" \
+  Tls__KeyPath="$run_dir/pki/server.key" \
+  Auth__Tokens__admin__TokenFile="$run_dir/tokens/admin" \
+  Auth__Tokens__admin__User=admin \
+  Auth__Tokens__admin__Groups=system:masters \
+  Auth__Tokens__admin__Role=admin \
+  Auth__Tokens__viewer__TokenFile="$run_dir/tokens/viewer" \
+  Auth__Tokens__viewer__User=viewer \
+  Auth__Tokens__viewer__Role=view \
     start_background "$run_dir/host.pid" "$run_dir/host.log" dotnet "$host_dll"
 fi
 
-# 3. Ready when the API says so.
-if ! wait_for_ready "http://127.0.0.1:$port/readyz" 120 "$run_dir/host.pid"; then
+# 3. Ready when the API says so (/readyz is open to anyone, as in Kubernetes).
+if ! wait_for_ready "https://127.0.0.1:$port/readyz" 120 "$run_dir/host.pid" "$ca"; then
   tail -n 40 "$run_dir/host.log" >&2 || true
   fail "DurableKube did not become ready; its log is in $run_dir/host.log."
 fi
 
-# 4. A kubeconfig for kubectl and the clients.
+# 4. A kubeconfig for kubectl and the clients: the CA, the admin user (current) and the read-only one. It holds
+# the tokens, so it is 0600 too.
 kubeconfig="$run_dir/kubeconfig"
-cat >"$kubeconfig" <<EOF
+ca_data="$(base64 <"$ca" | tr -d '\n')"
+(umask 077 && cat >"$kubeconfig.tmp") <<EOF
 apiVersion: v1
 kind: Config
 clusters:
 - name: durablekube
   cluster:
-    server: http://127.0.0.1:$port
+    server: https://127.0.0.1:$port
+    certificate-authority-data: $ca_data
 contexts:
 - name: durablekube
   context:
     cluster: durablekube
     namespace: default
     user: durablekube
+- name: durablekube-viewer
+  context:
+    cluster: durablekube
+    namespace: default
+    user: durablekube-viewer
 current-context: durablekube
 users:
 - name: durablekube
   user:
-    # DurableKube does not authenticate requests yet (a later release adds it). The official clients
-    # refuse a user without credentials, so this placeholder token is here for them; kubectl sends no
-    # token to a plain-http server at all.
-    token: durablekube-local-no-auth
+    token: $(tr -d '[:space:]' <"$run_dir/tokens/admin")
+- name: durablekube-viewer
+  user:
+    token: $(tr -d '[:space:]' <"$run_dir/tokens/viewer")
 EOF
+chmod 600 "$kubeconfig.tmp"
+mv "$kubeconfig.tmp" "$kubeconfig"
 
 cat <<EOF
 
-DurableKube is up at http://127.0.0.1:$port
+DurableKube is up at https://127.0.0.1:$port (as admin; --context durablekube-viewer is read-only)
 
   export KUBECONFIG=$kubeconfig
   kubectl get nodes

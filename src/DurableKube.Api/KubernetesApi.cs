@@ -1,3 +1,4 @@
+using DurableKube.Api.Auth;
 using DurableKube.Api.Content;
 using DurableKube.Api.Discovery;
 using DurableKube.Api.Errors;
@@ -37,10 +38,14 @@ public sealed class KubernetesApi
     private readonly ResourceHandler _resources;
     private readonly HealthHandler _health;
     private readonly MetricsHandler _metrics;
+    private readonly ApiGate _gate;
+    private readonly SelfReviewHandler _reviews;
     private readonly ILogger<KubernetesApi> _logger;
 
-    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, MetricsHandler metrics, ILogger<KubernetesApi> logger)
+    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, MetricsHandler metrics, ApiGate gate, SelfReviewHandler reviews, ILogger<KubernetesApi> logger)
     {
+        _gate = gate;
+        _reviews = reviews;
         _router = new ApiRouter(kinds);
         _discovery = new DiscoveryDocuments(kinds);
         _openApi = new OpenApiDocuments(kinds);
@@ -130,7 +135,24 @@ public sealed class KubernetesApi
         var format = ResponseFormat.Negotiate(accept, allowTransform: route.Kind == RouteKind.Resource);
         context.Items[typeof(ResponseFormat)] = format;
         var aborted = context.RequestAborted;
-        if (route.Kind is not (RouteKind.Resource or RouteKind.NotFound) && request.Method is not ("GET" or "HEAD"))
+
+        // Authentication, then authorization: only /version and the health checks are open to anonymous callers
+        // (Kubernetes' system:public-info-viewer); discovery and everything else need a user the role allows.
+        var user = await _gate.AuthenticateAsync(request);
+        if (user is null)
+        {
+            if (route.Kind is not (RouteKind.Version or RouteKind.Health))
+            {
+                throw StatusErrors.Unauthorized();
+            }
+        }
+        else
+        {
+            ApiGate.Authorize(user, AccessAttributes.Of(route, request));
+            context.Items[typeof(ApiUser)] = user;
+        }
+
+        if (route.Kind is not (RouteKind.Resource or RouteKind.NotFound or RouteKind.Review) && request.Method is not ("GET" or "HEAD"))
         {
             throw StatusErrors.MethodNotAllowed();
         }
@@ -201,6 +223,9 @@ public sealed class KubernetesApi
                 break;
             case RouteKind.Resource:
                 await _resources.HandleAsync(new ResourceRequest(context, route, format));
+                break;
+            case RouteKind.Review:
+                await _reviews.HandleAsync(context, route.Group!, route.Version, route.Plural, user!);
                 break;
             case RouteKind.Metrics:
                 await _metrics.HandleAsync(context, route.Version, route.Plural, route.Namespace, route.Name);

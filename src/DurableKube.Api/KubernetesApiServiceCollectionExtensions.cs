@@ -1,3 +1,4 @@
+using DurableKube.Api.Auth;
 using DurableKube.Api.Health;
 using DurableKube.Api.Metrics;
 using DurableKube.Api.Namespaces;
@@ -11,6 +12,9 @@ using DurableKube.Ports.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace DurableKube.Api;
 
@@ -47,13 +51,40 @@ public static class KubernetesApiServiceCollectionExtensions
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton<MetricsHandler>();
+        AddAuth(services, configuration);
         services.TryAddSingleton(sp => new KubernetesApi(
             sp.GetRequiredService<Domain.Kinds.KindRegistry>(),
             sp.GetRequiredService<ResourceHandler>(),
             sp.GetRequiredService<HealthHandler>(),
             sp.GetRequiredService<MetricsHandler>(),
+            sp.GetRequiredService<ApiGate>(),
+            sp.GetRequiredService<SelfReviewHandler>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KubernetesApi>>()));
         services.AddHostedService<SystemNamespaces>();
         return services;
+    }
+
+    /// <summary>
+    /// Adds the door: <see cref="AuthOptions"/> (section <c>Auth</c>), the static token authenticator, the Entra ID one
+    /// when <c>Auth:Entra</c> is configured (its OpenID metadata manager replaceable, as tests do), the gate and the self reviews.
+    /// </summary>
+    private static void AddAuth(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        services.TryAddSingleton<StaticTokenAuthenticator>();
+        services.AddSingleton<IBearerTokenAuthenticator>(sp => sp.GetRequiredService<StaticTokenAuthenticator>());
+        if (configuration.GetSection(AuthOptions.SectionName + ":Entra").Exists())
+        {
+            services.TryAddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(sp => new ConfigurationManager<OpenIdConnectConfiguration>(
+                sp.GetRequiredService<IOptions<AuthOptions>>().Value.Entra!.EffectiveAuthority + "/.well-known/openid-configuration",
+                new OpenIdConnectConfigurationRetriever(),
+                new HttpDocumentRetriever { RequireHttps = true }));
+            services.AddSingleton<IBearerTokenAuthenticator>(sp => new EntraTokenAuthenticator(
+                sp.GetRequiredService<IOptions<AuthOptions>>().Value.Entra!,
+                sp.GetRequiredService<IConfigurationManager<OpenIdConnectConfiguration>>()));
+        }
+
+        services.TryAddSingleton<ApiGate>();
+        services.TryAddSingleton<SelfReviewHandler>();
     }
 }

@@ -5,6 +5,8 @@ using DurableKube.Hosting;
 using DurableKube.LocalHost;
 using DurableKube.LocalHost.Durable;
 using DurableKube.LocalHost.Proxy;
+using DurableKube.LocalHost.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Probes;
@@ -16,9 +18,42 @@ using OpenTelemetry.Trace;
 // The local host: the Kubernetes API on 127.0.0.1 (port DURABLEKUBE_PORT, default 7071) and the same
 // workflows the Functions app runs, on the Durable Task Framework against Azure Storage (Azurite).
 // Its settings files sit beside it, wherever it is started from.
+// `durablekube credentials DIR` makes (or keeps) the CA, the server certificate and the tokens under DIR, and exits.
+if (args is ["credentials", var credentialsFolder])
+{
+    foreach (var made in LocalCredentials.Ensure(credentialsFolder, DateTimeOffset.UtcNow))
+    {
+        Console.WriteLine("made " + made);
+    }
+
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var port = int.TryParse(Environment.GetEnvironmentVariable("DURABLEKUBE_PORT"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 7071;
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+
+// HTTPS with the certificate up.sh made (Tls__CertificatePath, Tls__KeyPath); plain HTTP only when Tls__PlainHttp=true
+// says so (tests and measurements that want an open door). HTTP/1.1, as the local host always served: exec, attach and
+// port-forward upgrade HTTP/1.1 connections.
+var certificatePath = builder.Configuration["Tls:CertificatePath"];
+var keyPath = builder.Configuration["Tls:KeyPath"];
+var plainHttp = string.Equals(builder.Configuration["Tls:PlainHttp"], "true", StringComparison.OrdinalIgnoreCase);
+if (!plainHttp && (string.IsNullOrEmpty(certificatePath) || string.IsNullOrEmpty(keyPath)))
+{
+    Console.Error.WriteLine("error: the local host serves HTTPS: set Tls__CertificatePath and Tls__KeyPath (scripts/up.sh does), or Tls__PlainHttp=true for an unencrypted API.");
+    Environment.ExitCode = 2;
+    return;
+}
+
+var certificate = plainHttp ? null : LocalCredentials.LoadServerCertificate(certificatePath!, keyPath!);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+{
+    listen.Protocols = HttpProtocols.Http1;
+    if (certificate is not null)
+    {
+        listen.UseHttps(certificate);
+    }
+}));
 
 // The kubernetes Service's endpoints name this API (unless configured otherwise).
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

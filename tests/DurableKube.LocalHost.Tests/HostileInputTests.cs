@@ -24,7 +24,7 @@ public sealed class HostileInputTests(LocalHostFixture host)
     [MemberData(nameof(Requests))]
     public async Task A_bad_create_gets_the_right_Status_and_stores_nothing(string what, string contentType, string body, HttpStatusCode code, string reason)
     {
-        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var http = host.CreateHttpClient();
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
 

@@ -47,8 +47,53 @@ public class LocalHostFixture : IAsyncLifetime
     /// <summary>Gets the kubeconfig up.sh wrote.</summary>
     public string Kubeconfig => Path.Combine(RunDirectory, "kubeconfig");
 
-    /// <summary>Gets the API's base address.</summary>
-    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+    /// <summary>Gets the API's base address (HTTPS, with the certificate up.sh made).</summary>
+    public Uri BaseAddress => new($"https://127.0.0.1:{Port}");
+
+    /// <summary>Gets the certificate authority up.sh made, which the kubeconfig carries.</summary>
+    public string CaCertificatePath => Path.Combine(RunDirectory, "pki", "ca.crt");
+
+    /// <summary>The kubeconfig's context of the read-only user.</summary>
+    public const string ViewerContext = "durablekube-viewer";
+
+    /// <summary>Gets a token up.sh made: <c>admin</c> or <c>viewer</c>.</summary>
+    /// <param name="user">The token's name.</param>
+    /// <returns>The bearer token.</returns>
+    public string Token(string user = "admin") => File.ReadAllText(Path.Combine(RunDirectory, "tokens", user)).Trim();
+
+    /// <summary>
+    /// Creates an HTTP client of the API, as the C# client makes one from the kubeconfig: it trusts only up.sh's CA and
+    /// sends <paramref name="user"/>'s bearer token (none when <see langword="null"/>).
+    /// </summary>
+    /// <param name="user">The token to send: <c>admin</c>, <c>viewer</c>, or <see langword="null"/>.</param>
+    /// <returns>The client, its base address the API's.</returns>
+    public HttpClient CreateHttpClient(string? user = "admin")
+    {
+        var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(CaCertificatePath);
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                if (certificate is null)
+                {
+                    return false;
+                }
+
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return chain.Build(certificate);
+            },
+        };
+        var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = BaseAddress };
+        if (user is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token(user));
+        }
+
+        return http;
+    }
 
     /// <summary>Gets a folder tests may give to containers to write into (absolute: containers are host processes).</summary>
     public string Scratch => Directory.CreateDirectory(Path.Combine(RunDirectory, "scratch")).FullName;
@@ -167,6 +212,7 @@ public class LocalHostFixture : IAsyncLifetime
     /// <summary>Runs the machine's kubectl against the host.</summary>
     /// <param name="arguments">kubectl's arguments.</param>
     /// <returns>Its exit code and output (stdout then stderr).</returns>
+    /// <remarks>The kubeconfig is up.sh's: https with its CA, and the admin's token (<c>--context durablekube-viewer</c> for the viewer's).</remarks>
     public Task<CommandResult> KubectlAsync(params string[] arguments) =>
         RunAsync("kubectl", ["--kubeconfig", Kubeconfig, .. arguments], TimeSpan.FromMinutes(2));
 

@@ -115,7 +115,7 @@ public sealed partial class ServiceWalkthroughTests(LocalHostFixture host)
         Assert.Matches($@"(?m)^{Regex.Escape(names[0])}\s+1/1\s+Running\s+0\s+", await host.KubectlOkAsync("get", "pods", "-n", ns));
 
         // A POST with a body, and the backend's status and headers, through the C# client's HTTP.
-        using (var http = new HttpClient { BaseAddress = host.BaseAddress })
+        using (var http = host.CreateHttpClient())
         {
             using var posted = await http.PostAsync($"/api/v1/namespaces/{ns}/services/web:80/proxy/items", new StringContent("a body"));
             Assert.Equal(System.Net.HttpStatusCode.Created, posted.StatusCode);
@@ -211,7 +211,7 @@ public sealed partial class ServiceWalkthroughTests(LocalHostFixture host)
         Assert.Matches($@"(?m)^kubernetes\s+127\.0\.0\.1:{host.Port}\s+\d+", await host.KubectlOkAsync("get", "endpoints", "kubernetes", "-n", "default"));
 
         var info = await host.KubectlOkAsync("cluster-info");
-        Assert.Contains($"Kubernetes control plane is running at http://127.0.0.1:{host.Port}", info, StringComparison.Ordinal);
+        Assert.Contains($"Kubernetes control plane is running at https://127.0.0.1:{host.Port}", info, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ internal sealed class DiscoveryDocuments(KindRegistry kinds)
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray([.. kinds.Groups.Select(g => (JsonNode)GroupBody(g)), MetricsHandler.GroupEntry()]),
+        ["groups"] = new JsonArray([.. kinds.Groups.Select(g => (JsonNode)GroupBody(g)), MetricsHandler.GroupEntry(), .. Auth.SelfReviewHandler.Groups.Select(g => (JsonNode)Auth.SelfReviewHandler.GroupEntry(g))]),
     };
 
     public JsonObject Group(string group)
@@ -189,6 +189,10 @@ internal sealed class DiscoveryDocuments(KindRegistry kinds)
         if (!core)
         {
             items.Add(MetricsHandler.AggregatedEntry());
+            foreach (var group in Auth.SelfReviewHandler.Groups)
+            {
+                items.Add(Auth.SelfReviewHandler.AggregatedEntry(group));
+            }
         }
 
         return new JsonObject

@@ -22,6 +22,15 @@ internal static class StatusErrors
     public static ApiException Forbidden(ResourceType type, string name, string detail, RejectionCause? cause = null) =>
         Failure(403, "Forbidden", $"{type.GroupResource} \"{name}\" is forbidden: {detail}", Details(type, name, cause is null ? null : [new V1StatusCause { Reason = cause.Reason, Message = cause.Message, Field = cause.Field }]));
 
+    /// <summary>The API server's answer to a request without valid credentials.</summary>
+    public static ApiException Unauthorized() => Failure(401, "Unauthorized", "Unauthorized", null);
+
+    /// <summary>The API server's answer to a request its authorizer refused (<c>responsewriters.Forbidden</c>).</summary>
+    public static ApiException Forbidden(string user, Domain.Authorization.RequestAttributes request) =>
+        Failure(403, "Forbidden", Domain.Authorization.AccessPolicy.ForbiddenMessage(user, request), request.IsResourceRequest
+            ? new V1StatusDetails { Name = request.Name, Group = NullIfEmpty(request.Group), Kind = request.Resource }
+            : new V1StatusDetails());
+
     public static ApiException BadRequest(string message) => Failure(400, "BadRequest", message, null);
 
     /// <summary>

@@ -47,6 +47,18 @@ internal sealed class ApiRouter(KindRegistry kinds)
                     return RouteMetrics(segments[2..]);
                 }
 
+                if (Auth.SelfReviewHandler.Groups.Contains(group))
+                {
+                    return segments[2..] switch
+                    {
+                        [] => new ApiRoute(RouteKind.Review, Group: group),
+                        [Auth.SelfReviewHandler.Version] => new ApiRoute(RouteKind.Review, Group: group, Version: segments[2]),
+                        [Auth.SelfReviewHandler.Version, var plural] when Auth.SelfReviewHandler.Serves(group, plural) =>
+                            new ApiRoute(RouteKind.Review, Group: group, Version: segments[2], Plural: plural),
+                        _ => ApiRoute.NotFound,
+                    };
+                }
+
                 if (group.Length == 0 || !kinds.Groups.Contains(group, StringComparer.Ordinal))
                 {
                     return ApiRoute.NotFound;

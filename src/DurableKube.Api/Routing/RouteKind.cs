@@ -16,4 +16,5 @@ internal enum RouteKind
     OpenApiDocument,
     Resource,
     Metrics,
+    Review,
 }

@@ -54,27 +54,36 @@ internal sealed class ApiHost : IAsyncDisposable
     /// <param name="settings">Configuration of the API.</param>
     /// <param name="store">A store to serve instead of the in-memory one (which <see cref="Store"/> still is).</param>
     /// <param name="logs">Where the host's log entries go, if a test looks at them.</param>
-    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, IObjectStore? store = null, ILoggerProvider? logs = null)
+    /// <param name="services">Services to register before the API's (which add theirs only if absent).</param>
+    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, IObjectStore? store = null, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
         var memory = new InMemoryObjectStore();
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
         var runtime = new FakeContainerRuntime();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
+        // The API is open (Auth:Disabled) unless a test configures its door (AuthTests).
+        settings = new Dictionary<string, string?>(settings ?? []);
+        if (!settings.Keys.Any(k => k.StartsWith("Auth:", StringComparison.Ordinal)))
+        {
+            settings["Auth:Disabled"] = "true";
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var host = await new HostBuilder()
             .ConfigureWebHost(web => web
                 .UseTestServer()
-                .ConfigureServices(services =>
+                .ConfigureServices(collection =>
                 {
-                    services.AddSingleton(store ?? memory);
+                    services?.Invoke(collection);
+                    collection.AddSingleton(store ?? memory);
                     if (logs is not null)
                     {
-                        services.AddLogging(builder => builder.AddProvider(logs));
+                        collection.AddLogging(builder => builder.AddProvider(logs));
                     }
 
-                    services.AddSingleton<IContainerRuntime>(runtime);
-                    services.AddNodeRuntime(new NodeRuntime("node-1", runtime));
-                    services.AddSingleton<TimeProvider>(time);
-                    services.AddKubernetesApi(configuration);
+                    collection.AddSingleton<IContainerRuntime>(runtime);
+                    collection.AddNodeRuntime(new NodeRuntime("node-1", runtime));
+                    collection.AddSingleton<TimeProvider>(time);
+                    collection.AddKubernetesApi(configuration);
                 })
                 .Configure(app => app.Run(context => context.RequestServices.GetRequiredService<KubernetesApi>().HandleAsync(context))))
             .StartAsync();

@@ -30,7 +30,7 @@ internal sealed class FunctionHarness : IDisposable
     {
         Store = new InMemoryObjectStore();
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Name"] = NodeName })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Name"] = NodeName, ["Auth:Disabled"] = "true" })
             .Build();
         var services = new ServiceCollection();
         services.AddLogging();
