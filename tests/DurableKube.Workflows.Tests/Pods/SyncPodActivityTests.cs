@@ -69,11 +69,11 @@ public sealed class SyncPodActivityTests
     {
         var state = await RunningPodAsync("app");
         state = state with { WrittenRevision = state.Revision };
-        var from = await _store.GetResourceVersionAsync();
+        var from = await _sync.Store.GetResourceVersionAsync();
 
         // The first exit restarts at once: Error, then Running.
         state = PodLifecycle.Observe(state, new ContainerExited("app", 0, DateTimeOffset.UtcNow, 1));
-        var result = await Activity().RunAsync(new SyncPodRequest(state, PodLifecycle.Plan(state, DateTimeOffset.UtcNow).Commands));
+        var result = await _sync.Activity().RunAsync(new SyncPodRequest(state, PodLifecycle.Plan(state, DateTimeOffset.UtcNow).Commands));
         state = PodLifecycle.Apply(state, result.Outcomes);
         state = state with { WrittenRevision = state.Revision };
 
@@ -81,7 +81,7 @@ public sealed class SyncPodActivityTests
         state = PodLifecycle.Observe(state, new ContainerExited("app", 1, DateTimeOffset.UtcNow, 1));
         var plan = PodLifecycle.Plan(state, DateTimeOffset.UtcNow);
         Assert.Empty(plan.Commands);
-        result = await Activity().RunAsync(new SyncPodRequest(state, plan.Commands));
+        result = await _sync.Activity().RunAsync(new SyncPodRequest(state, plan.Commands));
         Assert.Equal<KubeletOutcome>([new BackoffShown("app", 1)], result.Outcomes);
 
         Assert.Equal(["Error", "Running", "Error", "CrashLoopBackOff"], await PrintedStatusesAsync(from, count: 4));
@@ -91,7 +91,7 @@ public sealed class SyncPodActivityTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var printed = new List<string>();
-        await foreach (var change in _store.WatchAsync(ResourceTypes.Pods, "default", from, timeout.Token))
+        await foreach (var change in _sync.Store.WatchAsync(ResourceTypes.Pods, "default", from, timeout.Token))
         {
             printed.Add(Domain.Printing.PodPrinter.Print((V1Pod)change.Object, DateTimeOffset.UtcNow).Status);
             if (printed.Count == count)
