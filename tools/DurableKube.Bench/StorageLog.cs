@@ -1,0 +1,49 @@
+namespace DurableKube.Bench;
+
+/// <summary>Follows Azurite's debug log as it grows and tallies it (<see cref="StorageLogTally"/>).</summary>
+internal sealed class StorageLog : IDisposable
+{
+    private readonly FileStream? _file;
+    private readonly StreamReader? _reader;
+    private readonly StorageLogTally _tally;
+
+    /// <summary>Initializes a new instance of the <see cref="StorageLog"/> class.</summary>
+    /// <param name="path">The log; null or missing: nothing is counted.</param>
+    /// <param name="changeQueue">The change queue's name.</param>
+    public StorageLog(string? path, string changeQueue)
+    {
+        _tally = new StorageLogTally(changeQueue);
+        if (path is not null && File.Exists(path))
+        {
+            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            _reader = new StreamReader(_file);
+        }
+    }
+
+    /// <summary>Gets a value indicating whether there is a log to count.</summary>
+    public bool Counting => _reader is not null;
+
+    /// <summary>Reads what was added since the last call and returns the totals so far.</summary>
+    /// <returns>Requests and change-queue messages so far.</returns>
+    public async Task<(long Requests, long ChangeMessages)> ReadAsync()
+    {
+        if (_reader is not null)
+        {
+            var buffer = new char[1 << 16];
+            int read;
+            while ((read = await _reader.ReadAsync(buffer)) > 0)
+            {
+                _tally.Add(new string(buffer, 0, read));
+            }
+        }
+
+        return (_tally.Requests, _tally.ChangeMessages);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _file?.Dispose();
+    }
+}
