@@ -57,4 +57,16 @@ public sealed class StorageLogTallyTests
         Assert.Equal(2, tally.Requests);
         Assert.Equal(1, tally.ChangeMessages);
     }
+
+    [Fact]
+    public void A_window_counts_by_the_times_Azurite_logged()
+    {
+        var tally = new StorageLogTally("kube-changes");
+        tally.Add(TableRead + ChangePost + HubPost);
+        var at = DateTimeOffset.Parse("2026-12-03T10:00:00.000Z", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal((3L, 1L), tally.Between(at, at.AddSeconds(1)));
+        Assert.Equal((2L, 1L), tally.Between(at.AddMilliseconds(1), at.AddSeconds(1)));
+        Assert.Equal((1L, 0L), tally.Between(at, at.AddMilliseconds(1)));
+        Assert.Equal(at.AddMilliseconds(2), tally.Latest);
+    }
 }

@@ -40,11 +40,11 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         }
 
         Progress("idle storage rate (10 s)");
-        var (idleFrom, _) = await storage.ReadAsync();
-        var idleClock = Stopwatch.StartNew();
+        var idleFrom = DateTimeOffset.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(10));
-        var (idleTo, _) = await storage.ReadAsync();
-        var idleRate = (idleTo - idleFrom) / idleClock.Elapsed.TotalSeconds;
+        var idleTo = DateTimeOffset.UtcNow;
+        var (idleRequests, _) = await storage.BetweenAsync(idleFrom, idleTo, TimeSpan.FromSeconds(30));
+        var idleRate = idleRequests / (idleTo - idleFrom).TotalSeconds;
 
         Progress($"floor: {options.Pods} trivial orchestrations");
         var floor = await Floor.RunAsync(options.Storage, options.Pods, Clients, Deadline);
@@ -71,19 +71,20 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         _rows.Add(["delete pods --all: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, delete), 1), "-", "-", BenchTable.Cell(delete.TotalSeconds, 1)]);
 
         Progress($"run to completion: {options.Pods} pods, created, Succeeded, deleted");
-        var (from, messagesFrom) = await storage.ReadAsync();
-        var window = Stopwatch.StartNew();
+        var from = DateTimeOffset.UtcNow;
         var done = await CompletionAsync();
         Row(done);
         var doneDelete = await DeleteAllAsync("bench-done", options.Pods);
         _rows.Add(["delete completed pods: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, doneDelete), 1), "-", "-", BenchTable.Cell(doneDelete.TotalSeconds, 1)]);
-        var (to, messagesTo) = await storage.ReadAsync();
+        var to = DateTimeOffset.UtcNow;
         var storagePerPod = double.NaN;
         if (storage.Counting)
         {
-            storagePerPod = Math.Max(0, to - from - (idleRate * window.Elapsed.TotalSeconds)) / options.Pods;
-            _notes.Add($"storage requests per pod lifecycle (create, Succeeded, delete; less the idle {idleRate:F1}/s over {window.Elapsed.TotalSeconds:F0} s): {storagePerPod:F1}");
-            _notes.Add($"change-queue messages per pod lifecycle: {(messagesTo - messagesFrom) / (double)options.Pods:F1}");
+            var (requests, messages) = await storage.BetweenAsync(from, to, TimeSpan.FromSeconds(60));
+            var seconds = (to - from).TotalSeconds;
+            storagePerPod = Math.Max(0, requests - (idleRate * seconds)) / options.Pods;
+            _notes.Add($"storage requests per pod lifecycle (create, Succeeded, delete): {storagePerPod:F1} less the idle {idleRate:F1}/s over {seconds:F0} s, {requests / (double)options.Pods:F1} in all");
+            _notes.Add($"change-queue messages per pod lifecycle: {messages / (double)options.Pods:F1}");
         }
 
         double? armPerPodMinute = null;

@@ -40,6 +40,27 @@ internal sealed class StorageLog : IDisposable
         return (_tally.Requests, _tally.ChangeMessages);
     }
 
+    /// <summary>
+    /// The requests and change-queue messages Azurite logged in a window, once its log has reached the window's end
+    /// (or <paramref name="patience"/> has passed).
+    /// </summary>
+    /// <param name="from">The window's start.</param>
+    /// <param name="to">The window's end.</param>
+    /// <param name="patience">How long to wait for the log to catch up.</param>
+    /// <returns>Requests and messages in the window.</returns>
+    public async Task<(long Requests, long ChangeMessages)> BetweenAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan patience)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        await ReadAsync();
+        while (_reader is not null && _tally.Latest < to && waited.Elapsed < patience)
+        {
+            await Task.Delay(500);
+            await ReadAsync();
+        }
+
+        return _tally.Between(from, to);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
