@@ -206,3 +206,64 @@ PY
     return 1
   fi
 }
+
+# The well-known Azurite account (its key is public, in Azurite's documentation).
+azurite_connection_string() {
+  local blob="$1" queue="$2" table="$3" account="devstoreaccount1"
+  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  printf 'DefaultEndpointsProtocol=http;AccountName=%s;AccountKey=%s;BlobEndpoint=http://127.0.0.1:%s/%s;QueueEndpoint=http://127.0.0.1:%s/%s;TableEndpoint=http://127.0.0.1:%s/%s;' \
+    "$account" "$key" "$blob" "$account" "$queue" "$account" "$table" "$account"
+}
+
+# start_logging_azurite ROOT WORK: a fresh Azurite on free ports, its data in WORK/azurite, every request it serves in
+# WORK/requests.log (--debug; scripts/pod-cost.sh and scripts/bench.sh count them). Sets azurite_pid and storage.
+start_logging_azurite() {
+  local root="$1" work="$2" blob queue table
+  read -r blob queue table < <(free_ports 3)
+  mkdir -p "$work/azurite"
+  "$root/node_modules/.bin/azurite" --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
+    --tableHost 127.0.0.1 --tablePort "$table" --location "$work/azurite" --skipApiVersionCheck --loose --silent \
+    --debug "$work/requests.log" >"$work/azurite.log" 2>&1 &
+  azurite_pid=$!
+  echo "$azurite_pid" >"$work/azurite.pid"
+  wait_for_port "$table" 60 "$work/azurite.pid" "$work/azurite.log"
+  storage="$(azurite_connection_string "$blob" "$queue" "$table")"
+}
+
+# start_measured_host ROOT WORK PORT STORAGE NODE [NAME=VALUE...]: builds the local host (Release) and starts it on PORT
+# with the process runtime under WORK/runtime, its log in WORK/host.log, the extra settings given; waits until it is
+# ready and writes WORK/kubeconfig. Sets host_pid.
+start_measured_host() {
+  local root="$1" work="$2" port="$3" storage="$4" node="$5"
+  shift 5
+  say "Building the local host..."
+  dotnet build "$root/src/DurableKube.LocalHost/DurableKube.LocalHost.csproj" -c Release -nologo -v quiet >"$work/build.log" 2>&1 \
+    || { tail -n 30 "$work/build.log"; fail "the build failed"; }
+  # A throw-away host on a loopback port, measured rather than used: plain HTTP and no door, said explicitly.
+  env DURABLEKUBE_PORT="$port" Storage__ConnectionString="$storage" Runtime__Process__Root="$work/runtime" \
+    Node__Name="$node" ASPNETCORE_ENVIRONMENT=Production Tls__PlainHttp=true Auth__Disabled=true "$@" \
+    dotnet "$root/src/DurableKube.LocalHost/bin/Release/net10.0/durablekube.dll" >"$work/host.log" 2>&1 &
+  host_pid=$!
+  echo "$host_pid" >"$work/host.pid"
+  wait_for_ready "http://127.0.0.1:$port/readyz" 120 "$work/host.pid" || fail "the host did not become ready; see $work/host.log"
+  cat >"$work/kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters: [{name: measured, cluster: {server: "http://127.0.0.1:$port"}}]
+users: [{name: measured, user: {token: measured}}]
+contexts: [{name: measured, context: {cluster: measured, user: measured}}]
+current-context: measured
+KUBECONFIG
+}
+
+# stop_started PID...: TERM each process this script started (only if it is alive), wait up to 10 s, then KILL.
+stop_started() {
+  local pid
+  for pid in "$@"; do
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+}

@@ -25,51 +25,16 @@ ensure_azurite_installed "$root"
 ensure_kubectl "$root"
 work="$root/.run/pod-cost"
 rm -rf "$work"
-mkdir -p "$work/azurite"
-read -r blob queue table api < <(free_ports 4)
+mkdir -p "$work"
+read -r api < <(free_ports 1)
 
 azurite_pid=""
 host_pid=""
-cleanup() {
-  for pid in "$host_pid" "$azurite_pid"; do
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-}
+cleanup() { stop_started "$host_pid" "$azurite_pid"; }
 trap cleanup EXIT
 
-"$root/node_modules/.bin/azurite" --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-  --tableHost 127.0.0.1 --tablePort "$table" --location "$work/azurite" --skipApiVersionCheck --loose --silent \
-  --debug "$work/requests.log" >"$work/azurite.log" 2>&1 &
-azurite_pid=$!
-echo "$azurite_pid" >"$work/azurite.pid"
-wait_for_port "$table" 60 "$work/azurite.pid" "$work/azurite.log"
-account="devstoreaccount1"
-key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-storage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
-
-say "Building the local host..."
-dotnet build "$root/src/DurableKube.LocalHost/DurableKube.LocalHost.csproj" -c Release -nologo -v quiet >"$work/build.log" 2>&1 \
-  || { tail -n 30 "$work/build.log"; fail "the build failed"; }
-# A throw-away host on a loopback port, measured rather than used: plain HTTP and no door, said explicitly.
-DURABLEKUBE_PORT="$api" Storage__ConnectionString="$storage" Runtime__Process__Root="$work/runtime" \
-  Node__Name=cost-node ASPNETCORE_ENVIRONMENT=Production Tls__PlainHttp=true Auth__Disabled=true \
-  dotnet "$root/src/DurableKube.LocalHost/bin/Release/net10.0/durablekube.dll" >"$work/host.log" 2>&1 &
-host_pid=$!
-echo "$host_pid" >"$work/host.pid"
-wait_for_ready "http://127.0.0.1:$api/readyz" 120 "$work/host.pid" || fail "the host did not become ready; see $work/host.log"
-
-cat >"$work/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters: [{name: cost, cluster: {server: "http://127.0.0.1:$api"}}]
-users: [{name: cost, user: {token: cost}}]
-contexts: [{name: cost, context: {cluster: cost, user: cost}}]
-current-context: cost
-EOF
+start_logging_azurite "$root" "$work"
+start_measured_host "$root" "$work" "$api" "$storage" cost-node
 export KUBECONFIG="$work/kubeconfig"
 until kubectl get node cost-node >/dev/null 2>&1; do sleep 0.5; done
 sleep 5

@@ -47,6 +47,10 @@ internal sealed class DurableTaskFrameworkHost : IHostedService, IAsyncDisposabl
             WorkItemQueueVisibilityTimeout = settings.VisibilityTimeout,
             MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestrations,
+
+            // A start refused for a live instance throws instead of returning as if it had started: the workflow
+            // client relies on it to answer "already running" (TaskHubWorkflowClient.StartAsync).
+            ThrowExceptionOnInvalidDedupeStatus = true,
             LoggerFactory = loggers,
         }));
         _client = new Lazy<TaskHubClient>(() => new TaskHubClient(_service.Value, new ShimDataConverter(JsonDataConverter.Default), loggers));

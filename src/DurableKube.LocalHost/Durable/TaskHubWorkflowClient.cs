@@ -17,11 +17,8 @@ internal sealed class TaskHubWorkflowClient : IWorkflowClient
 
     public async Task<bool> StartAsync(string workflowName, string instanceId, object input, CancellationToken cancellationToken = default)
     {
-        if (await GetStateAsync(instanceId, cancellationToken) == WorkflowInstanceState.Running)
-        {
-            return false;
-        }
-
+        // No look first: the provider reads the instance's status itself and refuses the start while it is live
+        // (dedupeStatuses), so a look of our own only added an instance-table read to every start.
         try
         {
             // An instance that ended (completed, failed, terminated) is replaced by a new execution.

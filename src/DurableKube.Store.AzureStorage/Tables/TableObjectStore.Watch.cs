@@ -39,14 +39,21 @@ internal sealed partial class TableObjectStore
             throw new ArgumentException($"'{afterResourceVersion}' is not a resource version.", nameof(afterResourceVersion));
         }
 
+        var wokenByCommit = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             // Taken before reading, so that a commit during the read is not slept through.
             var committed = Volatile.Read(ref _committed).Task;
+
+            // Woken by this host's commit, a read of the counter begun after the last commit sees all of them (the
+            // watches woken together share it); otherwise (the first round, or a poll for other hosts' writes) a
+            // read begun from now on.
+            var ticket = wokenByCommit ? Volatile.Read(ref _lastCommitTicket) : _watchHead.Ticket();
+            wokenByCommit = false;
             WatchRound round;
             try
             {
-                round = await ReadWatchRoundAsync(type, @namespace, position, cancellationToken);
+                round = await ReadWatchRoundAsync(type, @namespace, position, ticket, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -67,6 +74,7 @@ internal sealed partial class TableObjectStore
             try
             {
                 await committed.WaitAsync(_watchPollInterval, _time, cancellationToken);
+                wokenByCommit = true;
             }
             catch (TimeoutException)
             {
@@ -79,10 +87,13 @@ internal sealed partial class TableObjectStore
         }
     }
 
-    private async Task<WatchRound> ReadWatchRoundAsync(ResourceType type, string? @namespace, long position, CancellationToken cancellationToken)
+    private async Task<WatchRound> ReadWatchRoundAsync(ResourceType type, string? @namespace, long position, long ticket, CancellationToken cancellationToken)
     {
         await _createTable.RunAsync(cancellationToken);
-        var (head, _) = await ReadCounterAsync(cancellationToken);
+
+        // Every watch wakes on each commit: they share the reads of the counter and of the compaction mark (one
+        // request for all the watches that wake together), each read begun after the watch's own ticket.
+        var (head, _) = await _watchHead.ReadAsync(ticket, cancellationToken);
         if (head <= position)
         {
             return new WatchRound([], position, More: false);
@@ -109,7 +120,7 @@ internal sealed partial class TableObjectStore
             }
         }
 
-        var (compactedThrough, _) = await ReadCompactionMarkAsync(cancellationToken);
+        var (compactedThrough, _) = await _watchCompaction.ReadAsync(_watchCompaction.Ticket(), cancellationToken);
         if (compactedThrough > position)
         {
             throw new StoreException(StoreErrorKind.Expired, null, $"too old resource version: {position} ({compactedThrough})");

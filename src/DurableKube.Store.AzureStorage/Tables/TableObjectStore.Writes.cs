@@ -29,6 +29,7 @@ internal sealed partial class TableObjectStore
     private readonly Lock _pendingGate = new();
     private readonly List<PendingWrite> _pending = [];
     private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastCommitTicket;
 
     // The committer's view of the counter row; only the holder of _commitLock touches these.
     private bool _counterKnown;
@@ -348,6 +349,9 @@ internal sealed partial class TableObjectStore
         }
 
         batch.Clear();
+
+        // The watches this wakes need a read of the counter begun after this commit: they may share one (before the wake).
+        Volatile.Write(ref _lastCommitTicket, _watchHead.Ticket());
         Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 

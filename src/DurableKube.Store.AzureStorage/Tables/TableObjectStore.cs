@@ -49,6 +49,8 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _watchPollInterval;
     private readonly AsyncOnce _createTable;
+    private readonly SharedRead<(long Value, ETag? ETag)> _watchHead;
+    private readonly SharedRead<(long Value, ETag? ETag)> _watchCompaction;
 
     /// <summary>Initializes a new instance of the <see cref="TableObjectStore"/> class.</summary>
     /// <param name="table">The table; it is created on first use.</param>
@@ -66,6 +68,8 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
         _logger = logger;
         _watchPollInterval = options.WatchPollInterval;
         _createTable = new AsyncOnce(() => _table.CreateIfNotExistsAsync());
+        _watchHead = new SharedRead<(long Value, ETag? ETag)>(ReadCounterAsync);
+        _watchCompaction = new SharedRead<(long Value, ETag? ETag)>(ReadCompactionMarkAsync);
     }
 
     /// <inheritdoc />
