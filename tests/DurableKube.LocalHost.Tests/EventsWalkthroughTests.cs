@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace DurableKube.LocalHost.Tests;
 
 /// <summary>
@@ -131,7 +128,7 @@ public sealed class EventsWalkthroughTests(LocalHostFixture host)
                 () => host.KubectlOkAsync("get", "events", "-n", ns), o => o.Contains("Started container early", StringComparison.Ordinal), Deadline, "early's Started event");
 
             // The watch lists what is there first (early's events), then follows: late's events can only come through the watch.
-            using var watch = new WatchingKubectl(host.Kubeconfig, "get", "events", "-n", ns, "--watch");
+            using var watch = new KubectlProcess(host.Kubeconfig, "get", "events", "-n", ns, "--watch");
             await watch.WaitForAsync("Started container early", Deadline);
             await host.KubectlOkAsync("run", "late", "-n", ns, "--image=busybox:1.36", "--restart=Never", "--command", "--", "sleep", "3600");
             await watch.WaitForAsync($"Successfully assigned {ns}/late to", Deadline);
@@ -150,84 +147,6 @@ public sealed class EventsWalkthroughTests(LocalHostFixture host)
         finally
         {
             await host.KubectlAsync("delete", "namespace", ns, "--wait=false");
-        }
-    }
-
-    /// <summary>A long-running kubectl (a watch) whose output is followed; disposing it ends it by its pid.</summary>
-    private sealed class WatchingKubectl : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        public WatchingKubectl(string kubeconfig, params string[] arguments)
-        {
-            var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add("--kubeconfig");
-            start.ArgumentList.Add(kubeconfig);
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            _process = Process.Start(start)!;
-            _process.OutputDataReceived += (_, e) => Append(e.Data);
-            _process.ErrorDataReceived += (_, e) => Append(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public string Exited => _process.HasExited ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no";
-
-        public async Task<string> WaitForAsync(string text, TimeSpan timeout)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
-            {
-                string output;
-                lock (_output)
-                {
-                    output = _output.ToString();
-                }
-
-                if (output.Contains(text, StringComparison.Ordinal))
-                {
-                    return output;
-                }
-
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"kubectl ended ({_process.ExitCode}) before printing {text}: {output}");
-                }
-
-                await Task.Delay(100);
-            }
-
-            lock (_output)
-            {
-                throw new TimeoutException($"kubectl did not print {text} within {timeout}: {_output}");
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.AppendLine(line);
-                }
-            }
         }
     }
 }

@@ -11,7 +11,7 @@ internal sealed class KubectlProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public KubectlProcess(string kubeconfig, string[] arguments)
+    public KubectlProcess(string kubeconfig, params string[] arguments)
     {
         var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("--kubeconfig");
@@ -47,6 +47,10 @@ internal sealed class KubectlProcess : IDisposable
         var text = await WaitForAsync(pattern.IsMatch, timeout, pattern.ToString());
         return int.Parse(pattern.Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Waits until kubectl has printed a text, and returns all it printed.</summary>
+    public Task<string> WaitForAsync(string text, TimeSpan timeout) =>
+        WaitForAsync(output => output.Contains(text, StringComparison.Ordinal), timeout, text);
 
     /// <summary>Waits until what kubectl printed so far satisfies a condition, and returns it.</summary>
     public async Task<string> WaitForAsync(Func<string, bool> done, TimeSpan timeout, string what)

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace DurableKube.LocalHost.Tests;
 
 /// <summary>
@@ -19,7 +16,7 @@ public sealed class StatusSequenceWalkthroughTests(LocalHostFixture host)
         // kubectl -w prints nothing for an empty list: a pod that is there first shows when the watch has begun, so the
         // crashing pod is created only then and none of its writes is missed.
         await host.KubectlOkAsync("run", "marker", "-n", ns, "--image=busybox:1.36", "--restart=Never", "--command", "--", "sleep", "300");
-        using var watch = new KubectlWatch(host.Kubeconfig, "get", "pods", "-n", ns, "-w");
+        using var watch = new KubectlProcess(host.Kubeconfig, "get", "pods", "-n", ns, "-w");
         await Eventually.WaitAsync(() => Task.FromResult(watch.Output), o => o.Contains("marker", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "kubectl's list");
 
         var manifest = """
@@ -36,7 +33,7 @@ public sealed class StatusSequenceWalkthroughTests(LocalHostFixture host)
         await host.KubectlOkAsync("apply", "-n", ns, "-f", E2E.Manifest(host, manifest));
 
         var statuses = await Eventually.WaitAsync(
-            () => Task.FromResult(watch.Statuses("crashing")),
+            () => Task.FromResult(Statuses(watch.Output, "crashing")),
             s => s.Contains("CrashLoopBackOff") && s.LastIndexOf("Running") > s.IndexOf("CrashLoopBackOff"),
             TimeSpan.FromSeconds(120),
             "the pod to crash-loop and restart");
@@ -54,78 +51,19 @@ public sealed class StatusSequenceWalkthroughTests(LocalHostFixture host)
         }
     }
 
-    /// <summary><c>kubectl get -w</c> running beside the test; disposing it ends it by its own process.</summary>
-    private sealed class KubectlWatch : IDisposable
+    /// <summary>The STATUS column of a pod's rows, in the order kubectl printed them, consecutive repeats folded.</summary>
+    private static List<string> Statuses(string output, string pod)
     {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        public KubectlWatch(string kubeconfig, params string[] arguments)
+        var statuses = new List<string>();
+        foreach (var line in output.Split('\n'))
         {
-            var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add("--kubeconfig");
-            start.ArgumentList.Add(kubeconfig);
-            foreach (var argument in arguments)
+            var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (columns.Length >= 3 && columns[0] == pod && (statuses.Count == 0 || statuses[^1] != columns[2]))
             {
-                start.ArgumentList.Add(argument);
-            }
-
-            _process = Process.Start(start)!;
-            _process.OutputDataReceived += (_, e) => Append(e.Data);
-            _process.ErrorDataReceived += (_, e) => Append(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
+                statuses.Add(columns[2]);
             }
         }
 
-        /// <summary>The STATUS column of the pod's rows, in the order printed, consecutive repeats folded.</summary>
-        public List<string> Statuses(string pod)
-        {
-            var statuses = new List<string>();
-            foreach (var line in Output.Split('\n'))
-            {
-                var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (columns.Length >= 3 && columns[0] == pod && (statuses.Count == 0 || statuses[^1] != columns[2]))
-                {
-                    statuses.Add(columns[2]);
-                }
-            }
-
-            return statuses;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-
-            _process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
+        return statuses;
     }
 }
