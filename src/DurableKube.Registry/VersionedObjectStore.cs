@@ -70,14 +70,7 @@ internal sealed class VersionedObjectStore : IObjectStore
             return await _inner.CreateAsync(type, obj, cancellationToken);
         }
 
-        try
-        {
-            return storage.FromStorage(await _inner.CreateAsync(storage.Type, storage.ToStorage(obj), cancellationToken));
-        }
-        catch (StoreException e) when (e.Key is { } key)
-        {
-            throw AsServed(e, key with { Type = type });
-        }
+        return await ServedAsync(type, storage, () => _inner.CreateAsync(storage.Type, storage.ToStorage(obj), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -88,14 +81,7 @@ internal sealed class VersionedObjectStore : IObjectStore
             return await _inner.UpdateAsync(type, obj, cancellationToken);
         }
 
-        try
-        {
-            return storage.FromStorage(await _inner.UpdateAsync(storage.Type, storage.ToStorage(obj), cancellationToken));
-        }
-        catch (StoreException e) when (e.Key is { } key)
-        {
-            throw AsServed(e, key with { Type = type });
-        }
+        return await ServedAsync(type, storage, () => _inner.UpdateAsync(storage.Type, storage.ToStorage(obj), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -106,14 +92,7 @@ internal sealed class VersionedObjectStore : IObjectStore
             return await _inner.DeleteAsync(key, preconditions, cancellationToken);
         }
 
-        try
-        {
-            return storage.FromStorage(await _inner.DeleteAsync(key with { Type = storage.Type }, preconditions, cancellationToken));
-        }
-        catch (StoreException e) when (e.Key is not null)
-        {
-            throw AsServed(e, key);
-        }
+        return await ServedAsync(key.Type, storage, () => _inner.DeleteAsync(key with { Type = storage.Type }, preconditions, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -131,6 +110,19 @@ internal sealed class VersionedObjectStore : IObjectStore
         await foreach (var change in changes.WithCancellation(cancellationToken))
         {
             yield return change with { Object = storage.FromStorage(change.Object) };
+        }
+    }
+
+    /// <summary>Runs a write of the stored kind and answers it, and its errors, as the kind the caller asked for.</summary>
+    private static async Task<IKubernetesObject<V1ObjectMeta>> ServedAsync(ResourceType served, StoredAs storage, Func<Task<IKubernetesObject<V1ObjectMeta>>> write)
+    {
+        try
+        {
+            return storage.FromStorage(await write());
+        }
+        catch (StoreException e) when (e.Key is { } key)
+        {
+            throw AsServed(e, key with { Type = served });
         }
     }
 
