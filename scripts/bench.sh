@@ -60,7 +60,9 @@ for _ in $(seq 1 300); do [[ -f "$work/arm/endpoint" ]] && break; kill -0 "$arm_
 
 aci=bench-aci
 read -r api < <(free_ports 1)
+# The local node takes every pod of the run (a kubelet's default of 110 would leave the rest Pending: Too many pods).
 start_measured_host "$root" "$work" "$api" "$storage" bench-node \
+  "Node__MaxPods=$((pods + 110))" \
   "Nodes__${aci}__Kind=aci" \
   "Nodes__${aci}__Endpoint=$(cat "$work/arm/endpoint")" \
   "Nodes__${aci}__TrustedCertificatePath=$work/arm/arm.pem" \

@@ -128,7 +128,7 @@ public static class DurableKubeServiceCollectionExtensions
         services.AddNodeRuntime(sp =>
         {
             var local = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            return new NodeRuntime(local.Name, sp.GetRequiredService<IContainerRuntime>()) { Labels = local.Labels, Taints = local.ParseTaints() };
+            return new NodeRuntime(local.Name, sp.GetRequiredService<IContainerRuntime>()) { Labels = local.Labels, Taints = local.ParseTaints(), MaxPods = local.MaxPods };
         });
 
     /// <summary>A Docker node of the Nodes section: its own engine endpoint and state folder, its name on its containers.</summary>
@@ -138,7 +138,7 @@ public static class DurableKubeServiceCollectionExtensions
         node.Bind(options);
         options.NodeName = node.Key;
         var labels = node.GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
-        var nodeOptions = new NodeOptions { Name = node.Key };
+        var nodeOptions = new NodeOptions { Name = node.Key, MaxPods = node.GetValue<int?>(nameof(NodeOptions.MaxPods)) };
         nodeOptions.Taints.AddRange(node.GetSection("Taints").Get<List<string>>() ?? []);
         services.AddNodeRuntime(sp => new NodeRuntime(
             node.Key,
@@ -146,6 +146,7 @@ public static class DurableKubeServiceCollectionExtensions
         {
             Labels = labels,
             Taints = nodeOptions.ParseTaints(),
+            MaxPods = nodeOptions.MaxPods,
         });
     }
 

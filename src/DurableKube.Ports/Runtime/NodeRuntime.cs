@@ -24,6 +24,13 @@ public sealed record NodeRuntime(string Name, IContainerRuntime Runtime)
     /// </summary>
     public bool StreamsExits { get; init; } = true;
 
+    /// <summary>
+    /// Gets the most pods the node takes (the kubelet's <c>maxPods</c>), reported as its <c>pods</c> capacity and
+    /// allocatable; <see langword="null"/> for what its runtime reports (a machine's kubelet default of 110, an ACI
+    /// node's configured <c>Pods</c>).
+    /// </summary>
+    public int? MaxPods { get; init; }
+
     /// <summary>Gets the taints of the Node.</summary>
     public IReadOnlyList<V1Taint> Taints { get; init; } = [];
 }

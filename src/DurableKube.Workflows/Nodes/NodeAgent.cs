@@ -53,7 +53,7 @@ public sealed class NodeAgent : BackgroundService
     public async Task HeartbeatAsync(CancellationToken cancellationToken = default)
     {
         var name = _node.Name;
-        var description = await _runtime.DescribeNodeAsync(cancellationToken);
+        var description = NodeObject.WithMaxPods(await _runtime.DescribeNodeAsync(cancellationToken), _node.MaxPods);
         var now = _time.GetUtcNow();
         try
         {

@@ -59,6 +59,31 @@ public static class NodeObject
         return node;
     }
 
+    /// <summary>
+    /// Sets what a runtime reports as the node's pod capacity to the kubelet's <c>maxPods</c>, when one is configured:
+    /// the kubelet reports it as both capacity and allocatable.
+    /// </summary>
+    /// <param name="description">What the runtime says about the node.</param>
+    /// <param name="maxPods">The configured maximum, or <see langword="null"/> to keep the runtime's.</param>
+    /// <returns>The description with that pod capacity.</returns>
+    public static NodeDescription WithMaxPods(NodeDescription description, int? maxPods)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        if (maxPods is not { } pods)
+        {
+            return description;
+        }
+
+        var count = pods.ToString(CultureInfo.InvariantCulture);
+        return description with
+        {
+            Capacity = new Dictionary<string, string>(description.Capacity, StringComparer.Ordinal) { ["pods"] = count },
+            Allocatable = description.Allocatable is { } allocatable
+                ? new Dictionary<string, string>(allocatable, StringComparer.Ordinal) { ["pods"] = count }
+                : null,
+        };
+    }
+
     /// <summary>Refreshes a node's status: capacity and allocatable, addresses, node info, and the Ready condition's heartbeat.</summary>
     /// <param name="node">The node, changed in place.</param>
     /// <param name="description">What the runtime says about it now.</param>

@@ -25,6 +25,13 @@ public sealed partial class NodeOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ExitResyncInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets the most pods the node takes (the kubelet's <c>--max-pods</c>, <c>Node__MaxPods=250</c>); by
+    /// default the kubelet's 110.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int? MaxPods { get; set; }
+
     /// <summary>Gets the labels the Node carries besides the well-known ones (<c>Node__Labels__tier=edge</c>).</summary>
     public Dictionary<string, string> Labels { get; } = new(StringComparer.Ordinal);
 

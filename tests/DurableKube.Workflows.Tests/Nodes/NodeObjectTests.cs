@@ -21,4 +21,18 @@ public sealed class NodeObjectTests
         Assert.Equal(4194304m * 1024, plain.Status.Allocatable["memory"].ToDecimal());
         Assert.Equal(110m, plain.Status.Allocatable["pods"].ToDecimal());
     }
+
+    [Theory]
+    [InlineData(null, 110)]
+    [InlineData(250, 250)]
+    public void The_kubelets_maxPods_is_the_pods_capacity_and_allocatable(int? maxPods, int expected)
+    {
+        var reserved = NodeObject.Create("n", NodeObject.WithMaxPods(Description(new Dictionary<string, string> { ["pods"] = "110" }), maxPods), DateTimeOffset.UtcNow);
+        var plain = NodeObject.Create("n", NodeObject.WithMaxPods(Description(null), maxPods), DateTimeOffset.UtcNow);
+
+        Assert.Equal(expected, reserved.Status.Capacity["pods"].ToDecimal());
+        Assert.Equal(expected, reserved.Status.Allocatable["pods"].ToDecimal());
+        Assert.Equal(expected, plain.Status.Allocatable["pods"].ToDecimal());
+        Assert.Equal(2m, plain.Status.Capacity["cpu"].ToDecimal());
+    }
 }
