@@ -119,6 +119,41 @@ public sealed class TableObjectStoreTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task UpdateOfAVersionThisStoreReadOrWrote_IsConditionedOnTheRowsETag_WithoutReadingTheRowAgain()
+    {
+        var requests = new CountRequests();
+        var store = _harness.CreateStore(table: _harness.NewTableClient(o => o.AddPolicy(requests, HttpPipelinePosition.PerCall)));
+        var created = await store.CreateAsync(Pods, Pod("default", "a"));
+        var read = (await store.GetAsync(new ObjectKey(Pods, "default", "a")))!;
+
+        requests.Reset();
+        var updated = await store.UpdateAsync(Pods, WithLabel(read, "step", "1"));
+        var again = await store.UpdateAsync(Pods, WithLabel(updated, "step", "2"));
+
+        Assert.Equal(Rv(created) + 2, Rv(again));
+        Assert.Equal(["POST", "POST"], requests.Methods);
+        Assert.Equal("2", (await store.GetAsync(new ObjectKey(Pods, "default", "a")))!.Metadata.Labels["step"]);
+    }
+
+    [Fact]
+    public async Task UpdateOfAVersionThisStoreKnows_ThatAnotherStoreChangedOrRemoved_IsStillAConflictOrNotFound()
+    {
+        var stale = _harness.CreateStore();
+        var other = _harness.CreateStore();
+        var a = await stale.CreateAsync(Pods, Pod("default", "a"));
+        var b = await stale.CreateAsync(Pods, Pod("default", "b"));
+        await other.UpdateAsync(Pods, WithLabel(a, "by", "other"));
+        await other.DeleteAsync(new ObjectKey(Pods, "default", "b"));
+
+        var changed = await Assert.ThrowsAsync<StoreException>(() => stale.UpdateAsync(Pods, WithLabel(a, "by", "stale")));
+        var removed = await Assert.ThrowsAsync<StoreException>(() => stale.UpdateAsync(Pods, WithLabel(b, "by", "stale")));
+
+        Assert.Equal(StoreErrorKind.Conflict, changed.Kind);
+        Assert.Equal(StoreErrorKind.NotFound, removed.Kind);
+        Assert.Equal("other", (await stale.GetAsync(new ObjectKey(Pods, "default", "a")))!.Metadata.Labels["by"]);
+    }
+
+    [Fact]
     public async Task WatchOfOneStore_SeesTheWritesOfAnother_ByPolling()
     {
         var watcher = _harness.CreateStore();
@@ -235,6 +270,28 @@ public sealed class TableObjectStoreTests(AzuriteFixture azurite) : IAsyncLifeti
         }
 
         return rows;
+    }
+
+    /// <summary>Records the method of every request the store sends.</summary>
+    private sealed class CountRequests : HttpPipelinePolicy
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _methods = new();
+
+        public IReadOnlyList<string> Methods => [.. _methods];
+
+        public void Reset() => _methods.Clear();
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            _methods.Enqueue(message.Request.Method.ToString());
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            _methods.Enqueue(message.Request.Method.ToString());
+            ProcessNext(message, pipeline);
+        }
     }
 
     /// <summary>Lets one transaction reach the service, then drops its response as a broken connection would.</summary>

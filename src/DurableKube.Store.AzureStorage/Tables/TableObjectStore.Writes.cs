@@ -28,6 +28,9 @@ internal sealed partial class TableObjectStore
     private readonly SemaphoreSlim _commitLock = new(1, 1);
     private readonly Lock _pendingGate = new();
     private readonly List<PendingWrite> _pending = [];
+
+    // Each object row's ETag at the version last seen, so an update skips the read of the row.
+    private readonly RowETags _rowETags = new();
     private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastCommitTicket;
 
@@ -57,7 +60,14 @@ internal sealed partial class TableObjectStore
         var body = ToNode(obj);
         var expected = obj.Metadata.ResourceVersion;
         var objectETag = ETag.All;
-        if (!string.IsNullOrEmpty(expected))
+        if (!string.IsNullOrEmpty(expected)
+            && long.TryParse(expected, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            && _rowETags.Find(TableKeys.ObjectRow(key), version) is { } known)
+        {
+            // The row's ETag at the version the caller read is known from this process's last read or write of it.
+            objectETag = known;
+        }
+        else if (!string.IsNullOrEmpty(expected))
         {
             // The row's ETag stands for the version the caller read: the write replaces the row only if it is unchanged.
             await _createTable.RunAsync(cancellationToken);
@@ -100,6 +110,7 @@ internal sealed partial class TableObjectStore
             }
 
             var json = ObjectPayload.Read(row.Value!);
+            RememberETag(row.Value!);
             var current = Deserialize(key.Type, json);
             if ((preconditions?.Uid is { } uid && uid != current.Metadata.Uid)
                 || (preconditions?.ResourceVersion is { } resourceVersion && resourceVersion != current.Metadata.ResourceVersion))
@@ -274,7 +285,7 @@ internal sealed partial class TableObjectStore
             {
                 // Not the caller's token: once sent, a transaction's outcome belongs to every write in it.
                 var response = await _table.SubmitTransactionAsync(actions, CancellationToken.None);
-                Committed(batch, first, json, response.Value[0].Headers.ETag);
+                Committed(batch, first, json, response.Value[0].Headers.ETag, response.Value);
                 return;
             }
             catch (Exception e) when (e is RequestFailedException or AggregateException or IOException or TimeoutException or OperationCanceledException)
@@ -286,7 +297,7 @@ internal sealed partial class TableObjectStore
                 if (await CommittedEarlierAsync(first, batchId))
                 {
                     Log.LostResponseCommitted(_logger, first, first + batch.Count - 1);
-                    Committed(batch, first, json, counterETag: null);
+                    Committed(batch, first, json, counterETag: null, responses: null);
                     return;
                 }
 
@@ -338,13 +349,23 @@ internal sealed partial class TableObjectStore
         }
     }
 
-    private void Committed(List<PendingWrite> batch, long first, byte[][] json, ETag? counterETag)
+    private void Committed(List<PendingWrite> batch, long first, byte[][] json, ETag? counterETag, IReadOnlyList<Response>? responses)
     {
         _counter = first + batch.Count - 1;
         _counterETag = counterETag;
         _counterKnown = counterETag is { } etag && etag != default;
         for (var i = 0; i < batch.Count; i++)
         {
+            // Each write's object row is the transaction's action 1 + 2i; a lost response leaves its ETag unknown.
+            if (batch[i].Kind == WriteKind.Delete || responses is null || responses.Count <= 1 + (2 * i))
+            {
+                _rowETags.Forget(batch[i].RowKey);
+            }
+            else
+            {
+                _rowETags.Remember(batch[i].RowKey, first + i, responses[1 + (2 * i)].Headers.ETag);
+            }
+
             batch[i].Completion.TrySetResult(new WriteOutcome(first + i, json[i], null));
         }
 

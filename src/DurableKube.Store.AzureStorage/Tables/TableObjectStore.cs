@@ -78,7 +78,13 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
         key = CheckKey(key);
         await _createTable.RunAsync(cancellationToken);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Partition, TableKeys.ObjectRow(key), cancellationToken: cancellationToken);
-        return row.HasValue ? Deserialize(key.Type, ObjectPayload.Read(row.Value!)) : null;
+        if (!row.HasValue)
+        {
+            return null;
+        }
+
+        RememberETag(row.Value!);
+        return Deserialize(key.Type, ObjectPayload.Read(row.Value!));
     }
 
     /// <inheritdoc />
@@ -147,6 +153,7 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
 
             items.Add(item);
             lastRowKey = row.RowKey;
+            RememberETag(row);
         }
 
         return new ObjectList(
@@ -198,6 +205,14 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
         }
 
         return CheckKey(new ObjectKey(type, obj.Metadata.NamespaceProperty, obj.Metadata.Name));
+    }
+
+    private void RememberETag(TableEntity objectRow)
+    {
+        if (objectRow.GetInt64(ResourceVersionProperty) is { } resourceVersion)
+        {
+            _rowETags.Remember(objectRow.RowKey, resourceVersion, objectRow.ETag);
+        }
     }
 
     private async Task<(long Value, ETag? ETag)> ReadCounterAsync(CancellationToken cancellationToken)
