@@ -4,7 +4,7 @@ namespace DurableKube.Domain.Kinds;
 public static class BuiltInKinds
 {
     /// <summary>Gets the built-in kinds, by API group.</summary>
-    public static IReadOnlyList<KindDescriptor> All { get; } = [.. CoreKinds.All, .. AppsKinds.All, .. BatchKinds.All, .. NetworkKinds.All, .. EventsKinds.All];
+    public static IReadOnlyList<KindDescriptor> All { get; } = [.. CoreKinds.All, .. AppsKinds.All, .. BatchKinds.All, .. NetworkKinds.All, .. EventsKinds.All, .. CoordinationKinds.All];
 
     /// <summary>Gets a registry of the built-in kinds alone, for tests and tools that need no host.</summary>
     /// <returns>The registry.</returns>

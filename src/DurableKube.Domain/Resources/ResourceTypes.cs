@@ -84,6 +84,11 @@ public static class ResourceTypes
         Group: "networking.k8s.io", Version: "v1", Plural: "ipaddresses", Singular: "ipaddress", Kind: "IPAddress", Namespaced: false,
         ObjectType: typeof(V1IPAddress), ListType: typeof(V1IPAddressList), ShortNames: ["ip"]);
 
+    /// <summary>Leases (coordination.k8s.io/v1): a holder's claim on a name for a time, what leader election and heartbeats use.</summary>
+    public static readonly ResourceType Leases = new(
+        Group: "coordination.k8s.io", Version: "v1", Plural: "leases", Singular: "lease", Kind: "Lease", Namespaced: true,
+        ObjectType: typeof(V1Lease), ListType: typeof(V1LeaseList), ShortNames: []);
+
     /// <summary>ConfigMaps: configuration a pod reads as environment variables or files.</summary>
     public static readonly ResourceType ConfigMaps = new(
         Group: "", Version: "v1", Plural: "configmaps", Singular: "configmap", Kind: "ConfigMap", Namespaced: true,

@@ -117,6 +117,12 @@ internal static class KindSamples
             {"apiVersion":"networking.k8s.io/v1","kind":"IPAddress","metadata":{"name":"walked"},
              "spec":{"parentRef":{"group":"","resource":"services","namespace":"default","name":"walked"}}}
             """),
+
+        ["leases.coordination.k8s.io"] = new("""
+            {"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"walked"},
+             "spec":{"holderIdentity":"walker-1","leaseDurationSeconds":15,"acquireTime":"2026-12-03T10:00:00.000000Z",
+                     "renewTime":"2026-12-03T10:00:05.000000Z","leaseTransitions":0}}
+            """),
     };
 
     /// <summary>A sample object of one kind.</summary>
