@@ -32,4 +32,10 @@ public sealed class ProcFsTests
 
     [Fact]
     public void A_short_stat_line_is_refused() => Assert.Throws<FormatException>(() => ProcFs.CpuSeconds("1 (x) S 1 2"));
+
+    [Theory]
+    [InlineData("0.46 4.29 8.14 2/478 27219\n", "0.46")]
+    [InlineData("", "?")]
+    [InlineData("busy", "?")]
+    public void The_load_is_the_first_field_of_loadavg(string loadavg, string expected) => Assert.Equal(expected, ProcFs.LoadAverage(loadavg));
 }

@@ -19,10 +19,12 @@ internal static class Floor
     /// <param name="count">How many orchestrations.</param>
     /// <param name="clients">How many start them concurrently.</param>
     /// <param name="timeout">How long to wait for them all.</param>
+    /// <param name="run">Names this run (its task hub and instance ids), so one bench can measure the floor more than once.</param>
+    /// <param name="name">The run's name in the table.</param>
     /// <returns>Per second, and the start-to-completion latencies.</returns>
-    public static async Task<ScenarioResult> RunAsync(string storage, int count, int clients, TimeSpan timeout)
+    public static async Task<ScenarioResult> RunAsync(string storage, int count, int clients, TimeSpan timeout, string run, string name)
     {
-        var hub = "benchfloor" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var hub = "benchfloor" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + run;
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(storage),
@@ -52,7 +54,7 @@ internal static class Floor
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < count)
                 {
-                    var id = "floor-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var id = $"floor-{run}-{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
                     started[id] = Stopwatch.GetTimestamp();
                     await client.CreateOrchestrationInstanceAsync(typeof(FloorOrchestration), id, "x");
                 }
@@ -70,7 +72,7 @@ internal static class Floor
                 .ToList();
             var last = started.Keys.Where(Completed.ContainsKey).Select(k => Completed[k]).DefaultIfEmpty(Stopwatch.GetTimestamp()).Max();
             var elapsed = Stopwatch.GetElapsedTime(first, last);
-            return new ScenarioResult("floor: trivial orchestrations", count, latencies.Count, Stats.PerSecond(latencies.Count, elapsed), elapsed, Summary.Of(latencies));
+            return new ScenarioResult(name, count, latencies.Count, Stats.PerSecond(latencies.Count, elapsed), elapsed, Summary.Of(latencies));
         }
         finally
         {

@@ -47,8 +47,8 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         var idleRate = idleRequests / (idleTo - idleFrom).TotalSeconds;
 
         Progress($"floor: {options.Pods} trivial orchestrations");
-        var floor = await Floor.RunAsync(options.Storage, options.Pods, Clients, Deadline);
-        Row(floor);
+        var floorFirst = await Floor.RunAsync(options.Storage, options.Pods, Clients, Deadline, "a", "floor: trivial orchestrations, first");
+        Row(floorFirst);
 
         Progress($"ReplicaSet: kubectl scale to {options.Pods}");
         var rs = await ReplicaSetAsync();
@@ -65,6 +65,11 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         var (burst, creates) = await BurstAsync();
         Row(burst);
         Row("API create (16 clients, under the burst)", creates);
+
+        // The floor again, right after the burst, so the ratio compares the two under the same load on the machine.
+        Progress($"floor again: {options.Pods} trivial orchestrations");
+        var floor = await Floor.RunAsync(options.Storage, options.Pods, Clients, Deadline, "b", "floor: again, right after the burst (the ratio's)");
+        Row(floor);
 
         Progress("kubectl delete pods --all");
         var delete = await DeleteAllAsync("bench-burst", options.Pods);
@@ -113,7 +118,10 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
             options.Pods, burst.PerSecond, burst.Latency.P50, burst.Latency.P99, floor.PerSecond, delete.TotalSeconds, creates.P99, storagePerPod, armPerPodMinute);
     }
 
-    private static void Progress(string what) => Console.Error.WriteLine($"bench: {DateTime.UtcNow:HH:mm:ss} {what}");
+    private static void Progress(string what) =>
+        Console.Error.WriteLine($"bench: {DateTime.UtcNow:HH:mm:ss} {what} (load {ProcFs.LoadAverage(ReadOrEmpty("/proc/loadavg"))})");
+
+    private static string ReadOrEmpty(string path) => File.Exists(path) ? File.ReadAllText(path) : string.Empty;
 
     private static V1Pod Pod(string name, string[] command, string restartPolicy) => new()
     {

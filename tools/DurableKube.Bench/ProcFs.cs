@@ -55,4 +55,14 @@ internal static class ProcFs
 
         return (user + system) / (double)ticksPerSecond;
     }
+
+    /// <summary>The one-minute load average of <c>/proc/loadavg</c> (its first field), as text.</summary>
+    /// <param name="loadavg">The file's text; empty when there is none.</param>
+    /// <returns>The load, or <c>?</c> when the text has none.</returns>
+    public static string LoadAverage(string loadavg)
+    {
+        ArgumentNullException.ThrowIfNull(loadavg);
+        var first = loadavg.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return first is not null && double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? first : "?";
+    }
 }
