@@ -1,5 +1,7 @@
 using k8s;
 using k8s.Autorest;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
 using k8s.Models;
 
 namespace DurableKube.LocalHost.Tests;
@@ -50,6 +52,63 @@ public sealed class CSharpClientTests(LocalHostFixture host)
         var missing = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReadNamespacedPodAsync("from-csharp", ns));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.Response.StatusCode);
         Assert.Empty((await client.CoreV1.ListNamespacedPodAsync(ns)).Items);
+    }
+
+    [Fact]
+    public async Task Two_leader_electors_on_one_Lease_hand_over_when_the_leader_stops()
+    {
+        using var client = host.CreateClient();
+        var ns = E2E.UniqueNamespace("lease");
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        LeaderElectionConfig Config(string identity) => new(new LeaseLock(client, ns, "leader", identity))
+        {
+            LeaseDuration = TimeSpan.FromSeconds(15),
+            RenewDeadline = TimeSpan.FromSeconds(10),
+            RetryPeriod = TimeSpan.FromSeconds(1),
+        };
+
+        using var first = new LeaderElector(Config("first"));
+        using var second = new LeaderElector(Config("second"));
+        var firstLeads = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondLeads = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.OnStartedLeading += () => firstLeads.TrySetResult();
+        second.OnStartedLeading += () => secondLeads.TrySetResult();
+        using var stopFirst = new CancellationTokenSource();
+        using var stopSecond = new CancellationTokenSource();
+
+        var firstRun = first.RunUntilLeadershipLostAsync(stopFirst.Token);
+        await firstLeads.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        var secondRun = second.RunUntilLeadershipLostAsync(stopSecond.Token);
+        var held = await client.CoordinationV1.ReadNamespacedLeaseAsync("leader", ns);
+        Assert.Equal("first", held.Spec.HolderIdentity);
+        Assert.Equal(15, held.Spec.LeaseDurationSeconds);
+        Assert.False(secondLeads.Task.IsCompleted);
+
+        // The leader stops renewing; the other takes the Lease once it has expired, as client-go's elector does.
+        await stopFirst.CancelAsync();
+        await secondLeads.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        var taken = await client.CoordinationV1.ReadNamespacedLeaseAsync("leader", ns);
+        Assert.Equal("second", taken.Spec.HolderIdentity);
+        Assert.True(taken.Spec.LeaseTransitions >= 1, $"leaseTransitions {taken.Spec.LeaseTransitions}");
+        Assert.True(taken.Spec.RenewTime >= held.Spec.RenewTime);
+
+        var table = await host.KubectlAsync("get", "leases", "-n", ns);
+        Assert.Matches(@"NAME\s+HOLDER\s+AGE\s+leader\s+second\s+\d+s", table.Output);
+
+        await stopSecond.CancelAsync();
+        await Task.WhenAll(IgnoreCancellation(firstRun), IgnoreCancellation(secondRun));
+    }
+
+    private static async Task IgnoreCancellation(Task run)
+    {
+        try
+        {
+            await run;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped on purpose.
+        }
     }
 
     [Fact]
