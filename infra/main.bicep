@@ -59,6 +59,24 @@ param aciNodeMemoryGi int = 40
 @maxValue(1000)
 param aciNodePods int = 50
 
+// The API's door in Azure: Microsoft Entra ID access tokens, validated by the API itself (Auth__Entra__* app
+// settings). The app registration is made beforehand (README, "Authentication in Azure"); without an audience no
+// Entra ID setting is written and every request but /livez, /readyz, /healthz and /version answers 401.
+
+@description('Audience of the API\'s Entra ID access tokens: the application id URI (e.g. api://durablekube) and/or the client id of its app registration, comma separated. Empty: Entra ID tokens are not accepted.')
+param entraAudience string = ''
+
+@description('Tenant of the app registration and of the users\' tokens. Empty: the tenant of the subscription deployed to.')
+param entraTenantId string = ''
+
+@description('App role of the app registration that makes a user an administrator (Kubernetes\' cluster-admin).')
+@minLength(1)
+param entraAdminRole string = 'DurableKube.Admin'
+
+@description('App role of the app registration that makes a user a reader (Kubernetes\' view: no Secrets, no exec).')
+@minLength(1)
+param entraViewRole string = 'DurableKube.View'
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -77,6 +95,7 @@ var deploymentContainerName = 'app-package-${resourceToken}'
 var nodeResourceGroupName = '${abbrs.resourcesResourceGroups}${environmentName}-nodes'
 var nodeLocation = empty(aciNodeLocation) ? location : aciNodeLocation
 var aciNodeNames = [for i in range(1, aciNodeCount): 'aci-${i}']
+var entraTenant = empty(entraTenantId) ? tenant().tenantId : entraTenantId
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -168,6 +187,14 @@ module api 'app/api.bicep' = {
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
+    entra: empty(entraAudience)
+      ? {}
+      : {
+          tenantId: entraTenant
+          audience: entraAudience
+          adminRole: entraAdminRole
+          viewRole: entraViewRole
+        }
     aciNodes: [
       for name in aciNodeNames: {
         name: name
@@ -201,4 +228,7 @@ output SERVICE_API_URI string = api.outputs.uri
 output AZURE_NODE_RESOURCE_GROUP string = nodeRg.name
 output AZURE_NODE_LOCATION string = nodeLocation
 output AZURE_ACI_NODES array = aciNodeNames
+// What a kubeconfig's exec credential (kubelogin) needs: the tenant and the API's audience; empty audience: not set.
+output AUTH_ENTRA_TENANT_ID string = empty(entraAudience) ? '' : entraTenant
+output AUTH_ENTRA_AUDIENCE string = entraAudience
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

@@ -47,6 +47,20 @@ param maximumInstanceCount int
 @description('The ACI worker nodes the app serves: name (the Node\'s name, a DNS label), subscriptionId, resourceGroup and region of its container groups, and the cpu (cores), memoryGi and pods it offers. Each becomes app settings Nodes__<name>__*.')
 param aciNodes array = []
 
+// { tenantId, audience, adminRole, viewRole } as main.bicep builds it, or empty: no Entra ID settings.
+@description('The API\'s Microsoft Entra ID door: tenantId, audience (comma separated), adminRole and viewRole (app role names). Each becomes an app setting Auth__Entra__*. Empty: Entra ID tokens are not accepted.')
+param entra object = {}
+
+// Auth__Entra__<key>: the API's EntraOptions, as src/DurableKube.Api/Auth reads them.
+var entraSettings = empty(entra)
+  ? {}
+  : {
+      Auth__Entra__TenantId: entra.tenantId
+      Auth__Entra__Audience: entra.audience
+      Auth__Entra__AdminRole: entra.adminRole
+      Auth__Entra__ViewRole: entra.viewRole
+    }
+
 // Nodes__<name>__<key>: the node registry's configuration, one setting per property of each node.
 var nodeSettings = toObject(
   flatten(map(aciNodes, node => [
@@ -160,7 +174,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       // app refuses to start with Runtime__Kind=process). The ACI runtime signs in with
       // DefaultAzureCredential as the identity each node's ClientId names.
       Runtime__Kind: 'none'
-    }, nodeSettings)
+    }, nodeSettings, entraSettings)
   }
 
   // No basic (user name and password) publishing: azd deploys with an Entra ID token.

@@ -41,9 +41,11 @@ public sealed class KubernetesApi
     private readonly ApiGate _gate;
     private readonly SelfReviewHandler _reviews;
     private readonly ILogger<KubernetesApi> _logger;
+    private readonly int _maxHeaderBytes;
 
-    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, MetricsHandler metrics, ApiGate gate, SelfReviewHandler reviews, ILogger<KubernetesApi> logger)
+    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, MetricsHandler metrics, ApiGate gate, SelfReviewHandler reviews, int maxHeaderBytes, ILogger<KubernetesApi> logger)
     {
+        _maxHeaderBytes = maxHeaderBytes;
         _gate = gate;
         _reviews = reviews;
         _router = new ApiRouter(kinds);
@@ -89,6 +91,15 @@ public sealed class KubernetesApi
         {
             await FailAsync(context, StatusErrors.BadRequest(e.Message).Status);
         }
+        catch (BadHttpRequestException e)
+        {
+            // The server refused the body while it was read (too slow, too large, cut short): the client's fault,
+            // never a 500; if the client is gone there is nobody to answer.
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                await FailAsync(context, StatusErrors.BadRequestBody(e.StatusCode, e.Message).Status);
+            }
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away.
@@ -130,6 +141,7 @@ public sealed class KubernetesApi
     private async Task DispatchAsync(HttpContext context)
     {
         var request = context.Request;
+        CheckHeaderSize(request, _maxHeaderBytes);
         var route = _router.Route(request.Path.Value);
         var accept = MediaType.ParseAccept(request.Headers.Accept);
         var format = ResponseFormat.Negotiate(accept, allowTransform: route.Kind == RouteKind.Resource);
@@ -232,6 +244,28 @@ public sealed class KubernetesApi
                 break;
             default:
                 throw StatusErrors.RouteNotFound();
+        }
+    }
+
+    /// <summary>
+    /// Refuses a request whose path, query and headers together exceed <paramref name="limit"/> bytes (431) before any
+    /// of it is used. The server in front (Kestrel, the Functions host) has a larger limit of its own and answers beyond it
+    /// without a Status, as Go's HTTP server does beyond the API server's <c>MaxHeaderBytes</c>.
+    /// </summary>
+    internal static void CheckHeaderSize(HttpRequest request, int limit)
+    {
+        long size = (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                size += name.Length + (value?.Length ?? 0) + 4;
+            }
+        }
+
+        if (size > limit)
+        {
+            throw StatusErrors.HeadersTooLarge(limit);
         }
     }
 

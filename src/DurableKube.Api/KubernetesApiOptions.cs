@@ -45,9 +45,38 @@ public sealed class KubernetesApiOptions
     [Range(1, 3600)]
     public int BookmarkIntervalSeconds { get; set; } = 60;
 
-    /// <summary>Gets or sets the largest request body accepted; the API server's limit is 3 MiB.</summary>
+    /// <summary>Gets or sets the largest request body accepted (413 beyond); the API server's limit is 3 MiB.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 3 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the most items one list page returns: a larger <c>limit</c> gets this many and a continue token, as
+    /// the API server may return fewer items than asked. A list without a limit (or with one of 0 or less) is not paged.
+    /// Default 5000.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxListLimit { get; set; } = 5000;
+
+    /// <summary>
+    /// Gets or sets the most watches one client may have open at once (a client is its authenticated user, or its remote
+    /// address when authentication is off); one more is refused with 429 TooManyRequests and <c>Retry-After</c>. Default 100.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxWatchesPerClient { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets the largest total size of a request's path, query and headers (names and values) the API reads;
+    /// larger requests are refused with 431 before anything else runs. Default 32 KiB (an Entra ID token is a few KiB).
+    /// </summary>
+    [Range(4096, 1024 * 1024)]
+    public int MaxRequestHeaderBytes { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Gets or sets how deeply a JSON or YAML body may nest objects and arrays (400 beyond). Default 128: the deepest
+    /// Kubernetes object (a pod's affinity terms, a CRD schema aside) nests about 12 levels.
+    /// </summary>
+    [Range(16, 1000)]
+    public int MaxNestingDepth { get; set; } = 128;
 
     /// <summary>Gets or sets the longest a <c>kubectl logs -f</c> stream lasts before the server ends it. Default 3600.</summary>
     [Range(1, 86400)]

@@ -42,6 +42,7 @@ public static class KubernetesApiServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddObjectRegistry();
+        services.TryAddSingleton<WatchLimiter>();
         services.TryAddSingleton<WatchHandler>();
         services.TryAddSingleton<INodeRuntimes, NodeRuntimes>();
         services.TryAddSingleton<PodLogHandler>();
@@ -59,6 +60,7 @@ public static class KubernetesApiServiceCollectionExtensions
             sp.GetRequiredService<MetricsHandler>(),
             sp.GetRequiredService<ApiGate>(),
             sp.GetRequiredService<SelfReviewHandler>(),
+            sp.GetRequiredService<IOptions<KubernetesApiOptions>>().Value.MaxRequestHeaderBytes,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KubernetesApi>>()));
         services.AddHostedService<SystemNamespaces>();
         return services;

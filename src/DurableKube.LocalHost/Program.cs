@@ -46,14 +46,24 @@ if (!plainHttp && (string.IsNullOrEmpty(certificatePath) || string.IsNullOrEmpty
 }
 
 var certificate = plainHttp ? null : LocalCredentials.LoadServerCertificate(certificatePath!, keyPath!);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+// The API refuses a request line and headers over KubernetesApi__MaxRequestHeaderBytes with a 431 Status; Kestrel's own
+// limits sit above that (twice it), so that only a far larger request gets Kestrel's bare 431. Request bodies are
+// bounded by the API (KubernetesApi__MaxRequestBodyBytes, 413), as in the Functions app; Kestrel's 30 MB stays as a
+// backstop for the proxy. A body that trickles in slower than Kestrel's minimum rate (240 bytes/s after 5 s) is cut (408).
+var headerLimit = 2 * (builder.Configuration.GetValue<int?>("KubernetesApi:MaxRequestHeaderBytes") ?? new KubernetesApiOptions().MaxRequestHeaderBytes);
+builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    listen.Protocols = HttpProtocols.Http1;
-    if (certificate is not null)
+    kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(headerLimit, kestrel.Limits.MaxRequestHeadersTotalSize);
+    kestrel.Limits.MaxRequestLineSize = Math.Max(headerLimit, kestrel.Limits.MaxRequestLineSize);
+    kestrel.Listen(IPAddress.Loopback, port, listen =>
     {
-        listen.UseHttps(certificate);
-    }
-}));
+        listen.Protocols = HttpProtocols.Http1;
+        if (certificate is not null)
+        {
+            listen.UseHttps(certificate);
+        }
+    });
+});
 
 // The kubernetes Service's endpoints name this API (unless configured otherwise).
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -12,7 +12,8 @@ internal sealed partial class ProcessContainerRuntime
     /// <remarks>
     /// Like the kubelet, <see cref="LogReadOptions.TailLines"/> picks the last records of the log and
     /// <see cref="LogReadOptions.Since"/> then drops those older than the time. A record is one line, or a
-    /// 16 KiB piece of a longer one.
+    /// 16 KiB piece of a longer one. The log is read a piece (<see cref="CriLog.ReadChunkBytes"/>) at a time, so what is
+    /// held in memory does not grow with the log, and the API streams each record as it comes.
     /// </remarks>
     public async IAsyncEnumerable<LogLine> ReadLogAsync(
         ContainerRunId id, LogReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -27,14 +28,45 @@ internal sealed partial class ProcessContainerRuntime
         }
 
         await CatchUpAsync(id, paths, cancellationToken);
+
+        // The log is read in pieces (CriLog.ReadChunkBytes), never whole, however much the container wrote: a tail
+        // counts the records first, then skips all but the last ones.
         var lines = new List<LogLine>();
-        var offset = CriLog.ReadFrom(paths.Log, 0, lines);
-        var skip = options.TailLines is { } tail and >= 0 ? (int)Math.Max(0, lines.Count - Math.Min(tail, lines.Count)) : 0;
-        foreach (var line in lines.Skip(skip))
+        var skip = 0L;
+        if (options.TailLines is { } tail and >= 0)
         {
-            if (options.Since is not { } since || line.Time >= since)
+            var count = 0L;
+            for (long at = 0, next; (next = CriLog.ReadFrom(paths.Log, at, lines)) != at; at = next)
             {
-                yield return line;
+                count += lines.Count;
+                lines.Clear();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            skip = Math.Max(0, count - tail);
+        }
+
+        var offset = 0L;
+        while (true)
+        {
+            lines.Clear();
+            var next = CriLog.ReadFrom(paths.Log, offset, lines);
+            if (next == offset)
+            {
+                break;
+            }
+
+            offset = next;
+            foreach (var line in lines)
+            {
+                if (skip > 0)
+                {
+                    skip--;
+                }
+                else if (options.Since is not { } since || line.Time >= since)
+                {
+                    yield return line;
+                }
             }
         }
 
@@ -54,15 +86,21 @@ internal sealed partial class ProcessContainerRuntime
                 finished = File.Exists(paths.Drained) || !Directory.Exists(paths.Directory);
             }
 
-            lines.Clear();
-            offset = CriLog.ReadFrom(paths.Log, offset, lines);
-            foreach (var line in lines)
+            long read;
+            do
             {
-                if (options.Since is not { } since || line.Time >= since)
+                lines.Clear();
+                read = offset;
+                offset = CriLog.ReadFrom(paths.Log, offset, lines);
+                foreach (var line in lines)
                 {
-                    yield return line;
+                    if (options.Since is not { } since || line.Time >= since)
+                    {
+                        yield return line;
+                    }
                 }
             }
+            while (offset != read);
 
             if (finished)
             {

@@ -32,6 +32,15 @@ public class LocalHostFixture : IAsyncLifetime
     /// <summary>Gets the name of the ACI node.</summary>
     public string AciNodeName => "aci-" + _suffix;
 
+    /// <summary>Gets the connection string of the Azurite the host stores in.</summary>
+    public string StorageConnectionString => _azurite.ConnectionString;
+
+    /// <summary>Gets the host's Durable Task hub (its tables and blob containers are named after it).</summary>
+    public string TaskHub => "e2e" + _suffix;
+
+    /// <summary>Gets the host's object store table.</summary>
+    public string ObjectsTable => "e2eobjects" + _suffix;
+
     /// <summary>The taint of the ACI node, as virtual-kubelet's.</summary>
     public const string AciTaint = "virtual-kubelet.io/provider=azure:NoSchedule";
 
@@ -239,9 +248,9 @@ public class LocalHostFixture : IAsyncLifetime
         ["DURABLEKUBE_RUN_DIR"] = RunDirectory,
         ["DURABLEKUBE_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["DURABLEKUBE_STORAGE"] = _azurite.ConnectionString,
-        ["Durable__TaskHub"] = "e2e" + _suffix,
+        ["Durable__TaskHub"] = TaskHub,
         ["Durable__WorkerId"] = "e2e-" + _suffix,
-        ["Storage__ObjectsTable"] = "e2eobjects" + _suffix,
+        ["Storage__ObjectsTable"] = ObjectsTable,
         ["Storage__ChangeQueue"] = "e2e-changes-" + _suffix,
         ["Node__Name"] = NodeName,
 

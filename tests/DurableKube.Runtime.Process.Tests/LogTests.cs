@@ -135,4 +135,59 @@ public sealed class LogTests
         Assert.Equal(string.Empty, empty.Content);
         Assert.False(CriLog.TryParse("garbage", out _));
     }
+
+    [Fact]
+    public async Task A_log_far_larger_than_one_read_is_read_in_pieces_whole_and_tailed()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+        await TestRoot.CreatePodAsync(runtime, "p1");
+
+        // About 4.5 MB of records: more than three reads of CriLog.ReadChunkBytes.
+        var launch = TestRoot.Launch("p1", "app", 0, "sh", "-c", "seq 1 100000");
+        await runtime.StartContainerAsync(launch);
+        await TestRoot.WaitForExitAsync(runtime, launch.Id);
+        Assert.True(new FileInfo(root.Run(launch.Id).Log).Length > 3 * CriLog.ReadChunkBytes, "the log is larger than three reads");
+
+        var all = await TestRoot.ReadLogAsync(runtime, launch.Id);
+        var tail = await TestRoot.ReadLogAsync(runtime, launch.Id, new LogReadOptions(TailLines: 3));
+
+        Assert.Equal(Enumerable.Range(1, 100000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), all.Select(l => l.Content));
+        Assert.Equal(["99998", "99999", "100000"], tail.Select(l => l.Content));
+    }
+
+    [Fact]
+    public void ReadFrom_reads_whole_records_up_to_its_limit_and_skips_a_piece_that_holds_none()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            using (var file = File.OpenWrite(path))
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    CriLog.AppendRecord(file, DateTimeOffset.UnixEpoch, "stdout", complete: true, System.Text.Encoding.UTF8.GetBytes("line " + i));
+                }
+            }
+
+            var recordLength = new FileInfo(path).Length / 10;
+            var lines = new List<LogLine>();
+            var offset = CriLog.ReadFrom(path, 0, lines, maxBytes: (int)(recordLength * 3 + 5));
+            Assert.Equal(["line 0", "line 1", "line 2"], lines.Select(l => l.Content));
+            Assert.Equal(recordLength * 3, offset);
+
+            lines.Clear();
+            Assert.Equal(recordLength * 10, CriLog.ReadFrom(path, offset, lines));
+            Assert.Equal(7, lines.Count);
+            Assert.Equal(recordLength * 10, CriLog.ReadFrom(path, recordLength * 10, lines));
+
+            // A piece with no end of record in it (not something this log's writer makes) is passed over, not read on.
+            File.AppendAllText(path, new string('x', 100));
+            Assert.Equal(recordLength * 10 + 50, CriLog.ReadFrom(path, recordLength * 10, lines, maxBytes: 50));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -43,14 +43,15 @@ internal static class BodyReader
 
     /// <summary>
     /// Parses a body by its media type: JSON (also when none is given), YAML, or protobuf for the kinds
-    /// whose message layout <paramref name="kinds"/> knows; anything else is 415.
+    /// whose message layout <paramref name="kinds"/> knows; anything else is 415. JSON and YAML may nest
+    /// <paramref name="maxDepth"/> levels (400 beyond).
     /// </summary>
-    public static ParsedBody Parse(byte[] body, MediaType? contentType, KindRegistry kinds)
+    public static ParsedBody Parse(byte[] body, MediaType? contentType, KindRegistry kinds, int maxDepth = JsonBodyParser.DefaultMaxDepth)
     {
         switch (contentType?.Type ?? MediaType.Json)
         {
             case MediaType.Json:
-                return body.Length == 0 ? new ParsedBody(null, []) : JsonBodyParser.Parse(body);
+                return body.Length == 0 ? new ParsedBody(null, []) : JsonBodyParser.Parse(body, maxDepth);
             case MediaType.Yaml:
                 string text;
                 try
@@ -62,7 +63,7 @@ internal static class BodyReader
                     throw new BodyFormatException("error converting YAML to JSON: yaml: invalid UTF-8", e);
                 }
 
-                return YamlConverter.ToJson(text);
+                return YamlConverter.ToJson(text, maxDepth);
             case MediaType.Protobuf:
                 return new ParsedBody(
                     Protobuf.ProtobufBodyDecoder.Decode(body, kinds) ?? throw StatusErrors.UnsupportedMediaType(

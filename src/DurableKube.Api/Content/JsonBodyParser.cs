@@ -7,13 +7,15 @@ namespace DurableKube.Api.Content;
 /// <summary>Parses JSON bodies into nodes, keeping note of repeated fields as the API server's strict decoder does.</summary>
 internal static class JsonBodyParser
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 512, AllowDuplicateProperties = true };
+    /// <summary>How deeply a body may nest when no limit is given (<see cref="KubernetesApiOptions.MaxNestingDepth"/>'s default).</summary>
+    public const int DefaultMaxDepth = 128;
 
-    public static ParsedBody Parse(ReadOnlyMemory<byte> body)
+    /// <summary>Parses a JSON body; deeper nesting than <paramref name="maxDepth"/>, like any syntax error, is a <see cref="BodyFormatException"/>.</summary>
+    public static ParsedBody Parse(ReadOnlyMemory<byte> body, int maxDepth = DefaultMaxDepth)
     {
         try
         {
-            using var document = JsonDocument.Parse(body, Options);
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = true });
             var duplicates = new List<string>();
             return new ParsedBody(Convert(document.RootElement, string.Empty, duplicates), duplicates);
         }

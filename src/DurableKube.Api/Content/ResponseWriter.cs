@@ -28,6 +28,12 @@ internal static class ResponseWriter
     public static Task WriteStatusAsync(HttpContext context, V1Status status, CancellationToken cancellationToken)
     {
         var format = context.Items[typeof(ResponseFormat)] is ResponseFormat f && f.Yaml ? f : ResponseFormat.Json;
+        if (status.Details?.RetryAfterSeconds is > 0 and var retry)
+        {
+            // As the API server's ErrorNegotiated: a Status that says when to retry says it in the header too.
+            context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return WriteNodeAsync(context, status.Code ?? 500, Errors.StatusJson.ToNode(status), format with { Shape = ResponseShape.Object }, cancellationToken);
     }
 

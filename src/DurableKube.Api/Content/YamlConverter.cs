@@ -17,7 +17,8 @@ internal static partial class YamlConverter
 {
     private const int MaxNodes = 1_000_000;
 
-    public static ParsedBody ToJson(string text)
+    /// <summary>Converts one YAML document; nesting deeper than <paramref name="maxDepth"/> is a <see cref="BodyFormatException"/>.</summary>
+    public static ParsedBody ToJson(string text, int maxDepth = JsonBodyParser.DefaultMaxDepth)
     {
         try
         {
@@ -29,7 +30,7 @@ internal static partial class YamlConverter
             }
 
             parser.Consume<DocumentStart>();
-            var state = new State();
+            var state = new State { MaxDepth = maxDepth };
             var node = Read(parser, string.Empty, state);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
@@ -88,6 +89,25 @@ internal static partial class YamlConverter
         }
 
         var start = state.Nodes;
+        // A sequence or a mapping (anything else fails to parse as one). The parser keeps no stack, this reader
+        // does: bound it, or a body of a million '[' overflows it and ends the process.
+        if (++state.Depth > state.MaxDepth)
+        {
+            throw new BodyFormatException($"error converting YAML to JSON: yaml: exceeded max depth of {state.MaxDepth}");
+        }
+
+        try
+        {
+            return ReadCollection(parser, path, state, start);
+        }
+        finally
+        {
+            state.Depth--;
+        }
+    }
+
+    private static JsonNode ReadCollection(IParser parser, string path, State state, int start)
+    {
         if (parser.TryConsume<SequenceStart>(out var sequence))
         {
             var array = new JsonArray();
@@ -284,6 +304,10 @@ internal static partial class YamlConverter
     private sealed class State
     {
         public int Nodes { get; set; }
+
+        public int Depth { get; set; }
+
+        public int MaxDepth { get; init; } = JsonBodyParser.DefaultMaxDepth;
 
         public Dictionary<string, (JsonNode? Node, int Count)> Anchors { get; } = new(StringComparer.Ordinal);
 

@@ -73,6 +73,26 @@ internal static class StatusErrors
             Causes = conflicts.Select(c => new V1StatusCause { Reason = "FieldManagerConflict", Message = "conflict with " + c.Manager, Field = c.Path }).ToList(),
         });
 
+    /// <summary>The API server's 429 for a client over its share, telling it when to try again (also as <c>Retry-After</c>).</summary>
+    public static ApiException TooManyRequests(string message, int retryAfterSeconds) =>
+        Failure(429, "TooManyRequests", message, new V1StatusDetails { RetryAfterSeconds = retryAfterSeconds });
+
+    /// <summary>The answer to a request whose path, query and headers together are larger than the API reads.</summary>
+    public static ApiException HeadersTooLarge(int limit) =>
+        Failure(431, "RequestHeaderFieldsTooLarge", $"Request Header Fields Too Large: the request line and headers exceed {limit} bytes", null);
+
+    /// <summary>
+    /// The answer to a request whose body the server refused as it read it (Kestrel's <c>BadHttpRequestException</c>):
+    /// too large (413), arriving too slowly (408, <c>Timeout</c>: the client is the slow one, so not the API server's 504),
+    /// or cut short or malformed (400).
+    /// </summary>
+    public static ApiException BadRequestBody(int code, string message) => code switch
+    {
+        413 => Failure(413, "RequestEntityTooLarge", "Request entity too large: " + message, null),
+        408 => Failure(408, "Timeout", "the request body arrived too slowly: " + message, null),
+        _ => BadRequest("the request body could not be read: " + message),
+    };
+
     public static ApiException ServiceUnavailable(string message) => Failure(503, "ServiceUnavailable", message, null);
 
     public static ApiException InternalError(string message) =>

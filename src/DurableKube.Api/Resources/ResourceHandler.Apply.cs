@@ -3,6 +3,7 @@ using DurableKube.Api.Content;
 using DurableKube.Api.Errors;
 using DurableKube.Domain.Apply;
 using DurableKube.Domain.Serialization;
+using DurableKube.Domain.Validation;
 using DurableKube.Ports.Store;
 using DurableKube.Registry;
 using k8s;
@@ -31,6 +32,8 @@ internal sealed partial class ResourceHandler
             throw StatusErrors.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
         }
 
+        CheckFieldManager(request, manager);
+
         var force = RequestOptions.Bool(request.Query, "force");
         var dryRun = RequestOptions.DryRun(request.Query);
         var validation = RequestOptions.FieldValidation(request.Query);
@@ -38,7 +41,7 @@ internal sealed partial class ResourceHandler
         ParsedBody body;
         try
         {
-            body = BodyReader.Parse(raw, MediaType.Parse(MediaType.Yaml), Kinds);
+            body = BodyReader.Parse(raw, MediaType.Parse(MediaType.Yaml), Kinds, _options.MaxNestingDepth);
         }
         catch (BodyFormatException e)
         {
@@ -140,13 +143,32 @@ internal sealed partial class ResourceHandler
         await WriteScaleAsync(request, 200, outcome.Object);
     }
 
+    /// <summary>
+    /// The API server's <c>ValidateFieldManager</c>: at most 128 bytes of printable characters (a CR or LF in it would
+    /// end up in managedFields and in every tool that prints them). 422 for the request's options, as the API server answers.
+    /// </summary>
+    private static void CheckFieldManager(ResourceRequest request, string manager)
+    {
+        const string field = "fieldManager";
+        FieldError? error = System.Text.Encoding.UTF8.GetByteCount(manager) > 128 ? FieldError.TooLong(field, 128)
+            : manager.Any(c => char.IsControl(c) || (char.IsWhiteSpace(c) && c != ' '))
+                ? FieldError.Invalid(field, manager, "must consist of printable characters")
+                : null;
+        if (error is not null)
+        {
+            var options = request.Http.Request.Method switch { "POST" => "CreateOptions", "PUT" => "UpdateOptions", _ => "PatchOptions" };
+            throw StatusErrors.Invalid("meta.k8s.io", options, string.Empty, [error]);
+        }
+    }
+
     /// <summary>The field manager of a write: <c>fieldManager</c>, else the User-Agent's product (<c>kubectl</c>), as the API server defaults it.</summary>
     private static string? FieldManagerOf(ResourceRequest request)
     {
         var manager = RequestOptions.String(request.Query, "fieldManager");
         if (!string.IsNullOrEmpty(manager))
         {
-            return manager.Length <= 128 ? manager : throw StatusErrors.BadRequest("fieldManager: Too long: may not be more than 128 bytes");
+            CheckFieldManager(request, manager);
+            return manager;
         }
 
         var agent = request.Http.Request.Headers.UserAgent.ToString();

@@ -83,7 +83,7 @@ internal sealed partial class ResourceHandler
             ParsedBody parsed;
             try
             {
-                parsed = BodyReader.Parse(raw, MediaType.Parse(request.Http.Request.ContentType), Kinds);
+                parsed = BodyReader.Parse(raw, MediaType.Parse(request.Http.Request.ContentType), Kinds, _options.MaxNestingDepth);
             }
             catch (BodyFormatException e)
             {

@@ -176,6 +176,12 @@ internal sealed partial class ResourceHandler
         }
     }
 
+    /// <summary>
+    /// The page size of a list: the client's <c>limit</c> up to <paramref name="max"/> (the API server may return fewer
+    /// items than asked, with a continue token); none (or 0 or less, which the API server reads as none) pages nothing.
+    /// </summary>
+    internal static int? PageSize(long? limit, int max) => limit is > 0 ? (int)Math.Min(limit.Value, max) : null;
+
     private async Task GetAsync(ResourceRequest request)
     {
         var obj = await _registry.GetAsync(request.Key, request.Cancellation) ?? throw StatusErrors.NotFound(request.Type, request.Name);
@@ -196,7 +202,7 @@ internal sealed partial class ResourceHandler
         var list = await _registry.ListAsync(
             request.Type,
             request.Type.Namespaced ? request.Namespace : null,
-            new ListQuery(filter, limit is > 0 ? (int)Math.Min(limit.Value, int.MaxValue) : null, options.Continue),
+            new ListQuery(filter, PageSize(limit, _options.MaxListLimit), options.Continue),
             request.Cancellation);
         if (options.CheckAfter(ulong.Parse(list.ResourceVersion, CultureInfo.InvariantCulture)) is { } expired)
         {
@@ -261,7 +267,7 @@ internal sealed partial class ResourceHandler
     {
         try
         {
-            return BodyReader.Parse(raw, MediaType.Parse(request.Http.Request.ContentType), Kinds);
+            return BodyReader.Parse(raw, MediaType.Parse(request.Http.Request.ContentType), Kinds, _options.MaxNestingDepth);
         }
         catch (BodyFormatException e)
         {

@@ -26,7 +26,7 @@ namespace DurableKube.Api.Watch;
 /// one that starts matching is ADDED). The watch ends after <c>timeoutSeconds</c>, capped by
 /// configuration, with a last BOOKMARK when bookmarks are allowed.
 /// </summary>
-internal sealed class WatchHandler(ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, ILogger<WatchHandler> logger)
+internal sealed class WatchHandler(ObjectRegistry registry, TimeProvider time, IOptions<KubernetesApiOptions> options, WatchLimiter limiter, ILogger<WatchHandler> logger)
 {
     private readonly KubernetesApiOptions _options = options.Value;
 
@@ -34,6 +34,7 @@ internal sealed class WatchHandler(ObjectRegistry registry, TimeProvider time, I
     {
         var query = request.Query;
         var options = ListOptions.Read(query, watch: true);
+        using var slot = limiter.Enter(request.Http);
         var resourceVersion = options.ResourceVersion;
         var requested = RequestOptions.Long(query, "timeoutSeconds");
         var timeout = WatchTimeout.Choose(requested, _options.WatchTimeoutSeconds, _options.MaxWatchTimeoutSeconds, Random.Shared.NextDouble());

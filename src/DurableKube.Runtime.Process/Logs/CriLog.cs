@@ -71,12 +71,16 @@ internal static class CriLog
         return true;
     }
 
-    /// <summary>Reads the complete records of a log file from an offset on.</summary>
+    /// <summary>The most bytes of a log read into memory at once: a log is read in pieces this large, never whole.</summary>
+    public const int ReadChunkBytes = 1024 * 1024;
+
+    /// <summary>Reads the complete records of a log file from an offset on, at most <paramref name="maxBytes"/> of them.</summary>
     /// <param name="path">The log file.</param>
     /// <param name="offset">Where to start (the end of a record).</param>
     /// <param name="lines">The lines read.</param>
-    /// <returns>The offset after the last complete record read.</returns>
-    public static long ReadFrom(string path, long offset, List<LogLine> lines)
+    /// <param name="maxBytes">The most bytes to read; a record is far shorter (<see cref="MaxContentBytes"/> and its prefix).</param>
+    /// <returns>The offset after the last complete record read: <paramref name="offset"/> when there is none yet.</returns>
+    public static long ReadFrom(string path, long offset, List<LogLine> lines, int maxBytes = ReadChunkBytes)
     {
         ArgumentNullException.ThrowIfNull(lines);
         byte[] data;
@@ -89,7 +93,7 @@ internal static class CriLog
             }
 
             file.Position = offset;
-            data = new byte[file.Length - offset];
+            data = new byte[(int)Math.Min(file.Length - offset, maxBytes)];
             file.ReadExactly(data);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
@@ -98,6 +102,12 @@ internal static class CriLog
         }
 
         var end = Array.LastIndexOf(data, (byte)'\n');
+        if (end < 0 && data.Length == maxBytes)
+        {
+            // No record ends within a whole read: not a record this log's writer wrote. Skip it rather than read on.
+            return offset + data.Length;
+        }
+
         var start = 0;
         while (start <= end)
         {

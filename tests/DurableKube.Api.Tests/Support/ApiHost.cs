@@ -39,6 +39,9 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public InMemoryObjectStore Store { get; }
 
+    /// <summary>Gets the host's services, for tests that call the handler with a raw context.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>Gets the host's write path, for tests that write as a workflow would.</summary>
     public ObjectRegistry Registry => _host.Services.GetRequiredService<ObjectRegistry>();
 
