@@ -51,6 +51,7 @@ public static class KubernetesApiServiceCollectionExtensions
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton<MetricsHandler>();
+        services.TryAddSingleton<Dashboard.DashboardHandler>();
         AddAuth(services, configuration);
         services.TryAddSingleton(sp => new KubernetesApi(
             sp.GetRequiredService<Domain.Kinds.KindRegistry>(),
@@ -59,6 +60,8 @@ public static class KubernetesApiServiceCollectionExtensions
             sp.GetRequiredService<MetricsHandler>(),
             sp.GetRequiredService<ApiGate>(),
             sp.GetRequiredService<SelfReviewHandler>(),
+            sp.GetRequiredService<Dashboard.DashboardHandler>(),
+            sp.GetService<Ports.Workflows.IWorkflowClient>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KubernetesApi>>()));
         services.AddHostedService<SystemNamespaces>();
         return services;
