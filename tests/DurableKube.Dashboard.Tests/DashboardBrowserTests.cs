@@ -52,7 +52,7 @@ public sealed class DashboardBrowserTests(Browser host)
         await Assertions.Expect(page.GetByTestId("logs")).ToContainTextAsync("starting");
 
         Directory.CreateDirectory(Path.Combine(Browser.RepositoryRoot, "docs", "images"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.RepositoryRoot, "docs", "images", "dashboard.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.RepositoryRoot, "docs", "images", "dashboard.png"), FullPage = false });
         await client.CoreV1.DeleteNamespaceAsync(ns);
     }
 
@@ -75,7 +75,7 @@ public sealed class DashboardBrowserTests(Browser host)
         await Assertions.Expect(page.GetByTestId("controller-pods").Locator("tbody tr a")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Scale ReplicaSet web" }).First.ClickAsync();
-        await page.GetByLabel("Replicas").FillAsync("3");
+        await page.GetByRole(AriaRole.Spinbutton, new() { Name = "Replicas" }).FillAsync("3");
         await page.GetByRole(AriaRole.Button, new() { Name = "Scale", Exact = true }).ClickAsync();
 
         await Eventually.WaitAsync(

@@ -65,7 +65,8 @@ export function confirmAction(title, message, options = {}) {
     h('p', { id: 'confirm-message' }, message),
     input ? h('p', {}, h('label', { for: 'confirm-input' }, options.input.label), ' ', input) : null,
     h('div', { className: 'actions' },
-      h('button', { type: 'submit', value: 'cancel', formnovalidate: true }, 'Cancel'),
+      // Cancel is not a submit button, so Enter in the field confirms (a form's default button is its first submit button).
+      h('button', { type: 'button', onclick: () => dialog.close('cancel') }, 'Cancel'),
       h('button', { type: 'submit', value: 'ok', className: 'danger' }, options.confirm ?? 'Confirm')));
   dialog.append(form);
   dialog.setAttribute('aria-labelledby', 'confirm-title');

@@ -11,13 +11,12 @@ export class VirtualList {
     this.rowHeight = rowHeight;
     this.renderRow = renderRow;
     this.items = [];
-    this.spacer = document.createElement('div');
-    this.spacer.className = 'vlist-spacer';
+    // The rows are direct children of one rowgroup (as ARIA wants a table's rows to be): its height holds the whole
+    // list, its top padding the rows scrolled past.
     this.body = document.createElement('div');
     this.body.className = 'vlist-rows';
     this.body.setAttribute('role', 'rowgroup');
-    viewport.append(this.spacer);
-    this.spacer.append(this.body);
+    viewport.append(this.body);
     this.pending = false;
     viewport.addEventListener('scroll', () => this.schedule());
     new ResizeObserver(() => this.schedule()).observe(viewport);
@@ -39,11 +38,11 @@ export class VirtualList {
 
   render() {
     const total = this.items.length;
-    this.spacer.style.height = `${total * this.rowHeight}px`;
+    this.body.style.height = `${total * this.rowHeight}px`;
     const height = this.viewport.clientHeight || 600;
     const first = Math.max(0, Math.floor(this.viewport.scrollTop / this.rowHeight) - 5);
     const last = Math.min(total, Math.ceil((this.viewport.scrollTop + height) / this.rowHeight) + 5);
-    this.body.style.transform = `translateY(${first * this.rowHeight}px)`;
+    this.body.style.paddingTop = `${first * this.rowHeight}px`;
     const focused = document.activeElement;
     const focusKey = this.body.contains(focused) ? focused?.closest('[data-key]')?.getAttribute('data-key') : null;
     const rows = [];

@@ -67,7 +67,7 @@ export async function podPage(main, signal, namespace, name) {
         h('span', { className: 'key tl-gap' }, ''), ' back-off ', h('span', { className: 'key tl-pending' }, ''), ' pending restart'));
       body.push(table('Runs', ['Container', 'Run', 'Started', 'Finished', 'Exit code', 'Reason', 'Back-off before next'],
         containers.flatMap((c) => (c.runs ?? []).map((r) => [c.name, String(r.attempt), new Date(r.startedAt).toLocaleTimeString(),
-          r.finishedAt ? new Date(r.finishedAt).toLocaleTimeString() : 'running', r.exitCode ?? '', r.reason ?? '', r.backoffSeconds != null ? `${r.backoffSeconds}s` : ''])), { 'data-testid': 'runs-table' }));
+          r.finishedAt ? new Date(r.finishedAt).toLocaleTimeString() : 'running', r.exitCode ?? '', r.reason ?? '', r.backoffSeconds != null ? `${Math.round(r.backoffSeconds * 10) / 10}s` : ''])), { 'data-testid': 'runs-table' }));
       const due = containers.filter((c) => c.restartAt).map((c) => `${c.name}: restart due at ${new Date(c.restartAt).toLocaleTimeString()}`);
       if (due.length) body.push(h('p', { 'data-testid': 'pending-restart' }, due.join('; ')));
     }
@@ -102,17 +102,26 @@ export async function podPage(main, signal, namespace, name) {
     const follow = h('input', { type: 'checkbox', id: 'log-follow', checked: true });
     const output = h('pre', { className: 'logs', tabindex: '0', 'aria-label': 'Log output', 'data-testid': 'logs' });
     let controller;
+    let retry;
     const start = () => {
+      clearTimeout(retry);
       controller?.abort();
-      controller = new AbortController();
-      signal.addEventListener('abort', () => controller.abort());
-      output.textContent = '';
+      const mine = new AbortController();
+      controller = mine;
+      signal.addEventListener('abort', () => { mine.abort(); clearTimeout(retry); });
       const q = `container=${encodeURIComponent(select.value)}&tailLines=500${follow.checked ? '&follow=true' : ''}`;
-      stream(`${base}/log?${q}`, { accept: '*/*', signal: controller.signal }, (line) => {
+      let fresh = true;
+      stream(`${base}/log?${q}`, { accept: '*/*', signal: mine.signal }, (line) => {
+        if (fresh) { output.textContent = ''; fresh = false; }
         output.append(`${line}\n`);
         if (output.childNodes.length > 2000) output.firstChild.remove();
         output.scrollTop = output.scrollHeight;
-      }).catch((e) => { if (!controller.signal.aborted) output.append(`[${e.message}]\n`); });
+      }).catch((e) => {
+        if (!mine.signal.aborted && fresh) output.textContent = `[${e.message}]`;
+      }).finally(() => {
+        // Following goes on with the container's next run (or once it has started): look again shortly.
+        if (!mine.signal.aborted && follow.checked) retry = setTimeout(start, 3000);
+      });
     };
     select.addEventListener('change', start);
     follow.addEventListener('change', start);

@@ -42,8 +42,9 @@ export async function pods(main, signal, params) {
   const summary = h('p', { id: 'pods-summary', 'aria-live': 'polite' }, 'Loading…');
   const header = h('div', { className: 'grid-row grid-head', role: 'row', 'aria-rowindex': '1' },
     ['Name', 'Namespace', 'Ready', 'Status', 'Restarts', 'Age', 'Node', 'Actions'].map((c) => h('span', { role: 'columnheader' }, c)));
-  const viewport = h('div', { className: 'vlist', tabindex: '-1' });
-  const grid = h('div', { role: 'table', 'aria-label': 'Pods', 'aria-describedby': 'pods-summary', className: 'grid pods-grid', 'data-testid': 'pods-table' }, header, viewport);
+  const grid = h('div', { role: 'table', 'aria-label': 'Pods', 'aria-describedby': 'pods-summary', className: 'grid pods-grid vlist', 'data-testid': 'pods-table' },
+    h('div', { role: 'rowgroup', className: 'grid-head-group' }, header));
+  const viewport = grid;
   main.replaceChildren(h('h1', {}, 'Pods'), form, summary, grid);
 
   let live;
