@@ -25,7 +25,8 @@ export async function podPage(main, signal, namespace, name) {
   const logs = h('section', { 'aria-labelledby': 'logs-heading' }, h('h2', { id: 'logs-heading' }, 'Logs'));
   const actions = h('p', { className: 'actions' },
     h('button', { type: 'button', className: 'danger', onclick: async () => { if (await deletePod(namespace, name)) location.hash = `#/pods?namespace=${encodeURIComponent(namespace)}`; } }, 'Delete pod'));
-  main.replaceChildren(heading, h('p', {}, `Namespace ${namespace}`), actions, info, timeline, workflow, events, logs);
+  // The timeline first: why a pod crash-loops is what a user opens this page for.
+  main.replaceChildren(heading, h('p', {}, `Namespace ${namespace}`), actions, timeline, info, workflow, events, logs);
 
   let pod;
   let logsStarted = false;
