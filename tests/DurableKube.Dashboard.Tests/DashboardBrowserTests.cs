@@ -87,6 +87,40 @@ public sealed class DashboardBrowserTests(Browser host)
     }
 
     [BrowserFact]
+    public async Task Restarting_a_Deployment_from_its_page_rolls_out_a_new_revision_its_history_shows()
+    {
+        var (client, ns) = await NamespaceAsync("dash-restart");
+        var labels = new Dictionary<string, string> { ["app"] = "api" };
+        await client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = "api" },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 1,
+                Selector = new V1LabelSelector { MatchLabels = labels },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = labels }, Spec = Pod("x", "sleep 3600").Spec },
+            },
+        }, ns);
+        var page = await host.OpenAsync($"/controllers/deployments/{ns}/api");
+        await Assertions.Expect(page.GetByTestId("rollout-history").Locator("tbody tr a")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Restart Deployment api" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Restart" }).ClickAsync();
+
+        // kubectl rollout restart's annotation on the template: a second ReplicaSet, revision 2.
+        var deployment = await Eventually.WaitAsync(
+            () => client.AppsV1.ReadNamespacedDeploymentAsync("api", ns),
+            d => d.Spec.Template.Metadata.Annotations?.ContainsKey("kubectl.kubernetes.io/restartedAt") == true, Patience, "the restartedAt annotation");
+        Assert.NotNull(deployment);
+        await Eventually.WaitAsync(
+            async () => (await client.AppsV1.ListNamespacedReplicaSetAsync(ns)).Items.Count,
+            n => n == 2, Patience, "a second ReplicaSet");
+        await Assertions.Expect(page.GetByTestId("rollout-history").Locator("tbody tr a")).ToHaveCountAsync(2, new() { Timeout = 120_000 });
+        await Assertions.Expect(page.GetByTestId("rollout-history").Locator("tbody tr").First).ToContainTextAsync("2");
+        await client.CoreV1.DeleteNamespaceAsync(ns);
+    }
+
+    [BrowserFact]
     public async Task A_deleted_pod_disappears_from_the_list_live_and_one_deleted_from_the_page_is_gone()
     {
         var (client, ns) = await NamespaceAsync("dash-delete");

@@ -126,7 +126,7 @@ export async function controllerPage(main, signal, plural, ns, name) {
           .sort((a, b) => Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) - Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
         history.replaceChildren(h('h2', {}, 'Rollout history'), table('Revisions (ReplicaSets)', ['Revision', 'ReplicaSet', 'Desired', 'Ready', 'Change cause', 'Age'], owned.map((rs) => [
           rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '', h('a', { href: `#/controllers/replicasets/${encodeURIComponent(ns)}/${encodeURIComponent(rs.metadata.name)}` }, rs.metadata.name),
-          String(rs.spec?.replicas ?? 0), String(rs.status?.readyReplicas ?? 0), rs.metadata.annotations?.['kubernetes.io/change-cause'] ?? '', age(rs.metadata.creationTimestamp, Date.now())])));
+          String(rs.spec?.replicas ?? 0), String(rs.status?.readyReplicas ?? 0), rs.metadata.annotations?.['kubernetes.io/change-cause'] ?? '', age(rs.metadata.creationTimestamp, Date.now())]), { 'data-testid': 'rollout-history' }));
       }
       try {
         workflow.replaceChildren(workflowPanel(await readWorkflow(`${plural}.${kind.group}`, ns, name, signal)));
