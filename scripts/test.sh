@@ -11,6 +11,9 @@
 # Docker tests (the Docker runtime's project and the end-to-end tests of category Docker) run whenever a
 # Docker engine answers on /var/run/docker.sock (or DOCKER_HOST); without one they are left out and
 # the summary says so, unless DURABLEKUBE_REQUIRE_DOCKER=1, which makes a missing engine a failure.
+#
+# The dashboard's browser tests (tests/DurableKube.Dashboard.Tests) need Debian's chromium; without it they skip with
+# the reason, unless DURABLEKUBE_REQUIRE_BROWSER=1 (set by .ci/run, which installs chromium), which makes them fail.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -102,7 +105,7 @@ longest_first() {
   for project in "${projects[@]}"; do
     case "$(basename "$project")" in
       DurableKube.LocalHost.Tests.csproj) echo "0 $project" ;;
-      DurableKube.Workflows.Tests.csproj|DurableKube.Store.AzureStorage.Tests.csproj) echo "1 $project" ;;
+      DurableKube.Workflows.Tests.csproj|DurableKube.Store.AzureStorage.Tests.csproj|DurableKube.Dashboard.Tests.csproj) echo "1 $project" ;;
       *) echo "2 $project" ;;
     esac
   done | sort -s -k1,1n | cut -d' ' -f2-

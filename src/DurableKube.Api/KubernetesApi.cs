@@ -1,5 +1,6 @@
 using DurableKube.Api.Auth;
 using DurableKube.Api.Content;
+using DurableKube.Api.Dashboard;
 using DurableKube.Api.Discovery;
 using DurableKube.Api.Errors;
 using DurableKube.Api.Health;
@@ -12,6 +13,7 @@ using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Selectors;
 using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Workflows;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -40,12 +42,16 @@ public sealed class KubernetesApi
     private readonly MetricsHandler _metrics;
     private readonly ApiGate _gate;
     private readonly SelfReviewHandler _reviews;
+    private readonly DashboardHandler _dashboard;
+    private readonly IWorkflowClient? _workflows;
     private readonly ILogger<KubernetesApi> _logger;
     private readonly int _maxHeaderBytes;
 
-    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, MetricsHandler metrics, ApiGate gate, SelfReviewHandler reviews, int maxHeaderBytes, ILogger<KubernetesApi> logger)
+    internal KubernetesApi(KindRegistry kinds, ResourceHandler resources, HealthHandler health, MetricsHandler metrics, ApiGate gate, SelfReviewHandler reviews, int maxHeaderBytes, DashboardHandler dashboard, IWorkflowClient? workflows, ILogger<KubernetesApi> logger)
     {
         _maxHeaderBytes = maxHeaderBytes;
+        _dashboard = dashboard;
+        _workflows = workflows;
         _gate = gate;
         _reviews = reviews;
         _router = new ApiRouter(kinds);
@@ -61,12 +67,21 @@ public sealed class KubernetesApi
     /// <summary>Serves one request, writing a Kubernetes <c>Status</c> for any failure.</summary>
     /// <param name="context">The request and its response.</param>
     /// <returns>A task that completes when the response is written.</returns>
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context) => HandleAsync(context, null);
+
+    /// <summary>
+    /// Serves one request with a workflow client of this request (the Functions host has one only inside an invocation,
+    /// from its Durable client binding), writing a Kubernetes <c>Status</c> for any failure.
+    /// </summary>
+    /// <param name="context">The request and its response.</param>
+    /// <param name="workflows">The workflow client to read workflows with; <see langword="null"/>: the one the host registered, if any.</param>
+    /// <returns>A task that completes when the response is written.</returns>
+    public async Task HandleAsync(HttpContext context, IWorkflowClient? workflows)
     {
         ArgumentNullException.ThrowIfNull(context);
         try
         {
-            await DispatchAsync(context);
+            await DispatchAsync(context, workflows ?? _workflows);
         }
         catch (ApiException e)
         {
@@ -138,11 +153,18 @@ public sealed class KubernetesApi
         _ => StatusErrors.BadRequest(e.Detail),
     };
 
-    private async Task DispatchAsync(HttpContext context)
+    private async Task DispatchAsync(HttpContext context, IWorkflowClient? workflows)
     {
         var request = context.Request;
         CheckHeaderSize(request, _maxHeaderBytes);
         var route = _router.Route(request.Path.Value);
+        if (route.Kind == RouteKind.Dashboard)
+        {
+            // The app's files are public: they hold no data, and a browser fetches them before it can send a token.
+            await _dashboard.ServeFileAsync(context, route.Name!);
+            return;
+        }
+
         var accept = MediaType.ParseAccept(request.Headers.Accept);
         var format = ResponseFormat.Negotiate(accept, allowTransform: route.Kind == RouteKind.Resource);
         context.Items[typeof(ResponseFormat)] = format;
@@ -241,6 +263,9 @@ public sealed class KubernetesApi
                 break;
             case RouteKind.Metrics:
                 await _metrics.HandleAsync(context, route.Version, route.Plural, route.Namespace, route.Name);
+                break;
+            case RouteKind.Workflow:
+                await _dashboard.ServeWorkflowAsync(context, route, workflows);
                 break;
             default:
                 throw StatusErrors.RouteNotFound();

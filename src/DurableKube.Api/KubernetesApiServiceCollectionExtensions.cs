@@ -52,6 +52,7 @@ public static class KubernetesApiServiceCollectionExtensions
         services.TryAddSingleton<ResourceHandler>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton<MetricsHandler>();
+        services.TryAddSingleton<Dashboard.DashboardHandler>();
         AddAuth(services, configuration);
         services.TryAddSingleton(sp => new KubernetesApi(
             sp.GetRequiredService<Domain.Kinds.KindRegistry>(),
@@ -61,6 +62,8 @@ public static class KubernetesApiServiceCollectionExtensions
             sp.GetRequiredService<ApiGate>(),
             sp.GetRequiredService<SelfReviewHandler>(),
             sp.GetRequiredService<IOptions<KubernetesApiOptions>>().Value.MaxRequestHeaderBytes,
+            sp.GetRequiredService<Dashboard.DashboardHandler>(),
+            sp.GetService<Ports.Workflows.IWorkflowClient>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KubernetesApi>>()));
         services.AddHostedService<SystemNamespaces>();
         return services;

@@ -1,3 +1,4 @@
+using DurableKube.Functions.Api;
 using DurableKube.Functions.Dispatch;
 using DurableKube.Functions.Tests.Support;
 using DurableKube.Workflows.Hosting;
@@ -69,13 +70,26 @@ public sealed class FunctionBindingTests
     [Fact]
     public void The_http_trigger_is_one_anonymous_catch_all_for_every_verb_kubectl_uses()
     {
-        var http = Assert.Single(FunctionCatalog.WithTrigger<HttpTriggerAttribute>());
+        var http = Assert.Single(FunctionCatalog.WithTrigger<HttpTriggerAttribute>(), f => f.Name == KubernetesApiFunction.Name);
 
         Assert.Equal("{*path}", http.Attribute.Route);
         Assert.Equal(AuthorizationLevel.Anonymous, http.Attribute.AuthLevel);
         Assert.Equal(
             new[] { "delete", "get", "head", "options", "patch", "post", "put" },
             http.Attribute.Methods!.Select(m => m.ToLowerInvariant()).Order());
+    }
+
+    [Fact]
+    public void The_dashboard_workflow_view_is_the_one_other_http_trigger_with_a_durable_client()
+    {
+        var triggers = FunctionCatalog.WithTrigger<HttpTriggerAttribute>().ToList();
+        Assert.Equal(2, triggers.Count);
+        var view = Assert.Single(triggers, f => f.Name == DashboardWorkflowFunction.Name);
+
+        Assert.Equal("ui/api/workflow/{*path}", view.Attribute.Route);
+        Assert.Equal(AuthorizationLevel.Anonymous, view.Attribute.AuthLevel);
+        Assert.Equal(new[] { "get", "head" }, view.Attribute.Methods!.Select(m => m.ToLowerInvariant()).Order());
+        AssertDurableClient(view.Method);
     }
 
     [Fact]

@@ -31,6 +31,9 @@ public sealed class OrchestratorFunctionsTests
         context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
         context.Setup(c => c.CreateReplaySafeLogger(It.IsAny<Type>())).Returns(NullLogger.Instance);
 
+        // Every loop says what it waits for in its custom status (the dashboard's workflow view reads it).
+        context.Setup(c => c.SetCustomStatus(It.IsAny<object?>()));
+
         // No controller is woken in these tests: a loop that ends looks for a buffered wake first and finds none.
         context.Setup(c => c.WaitForExternalEvent<DurableKube.Workflows.Reconcile.Wake>(DurableKube.Workflows.Reconcile.Wake.EventName, It.IsAny<CancellationToken>()))
             .Returns(new TaskCompletionSource<DurableKube.Workflows.Reconcile.Wake>().Task);
@@ -66,6 +69,9 @@ public sealed class OrchestratorFunctionsTests
         Assert.IsType<BindPod>(request.Commands[0]);
         Assert.Contains(request.Commands, c => c is StartContainer { Name: "app", Attempt: 0 });
         context.Verify(c => c.GetInput<ReconcileInput<PodLifecycleState>>(), Times.Once);
+        context.Verify(c => c.SetCustomStatus(It.Is<object?>(s => s is DurableKube.Workflows.Reconcile.LoopStatus
+            && ((DurableKube.Workflows.Reconcile.LoopStatus)s).WaitingFor == "activity " + SyncPodActivity.Name
+            && ((DurableKube.Workflows.Reconcile.LoopStatus)s).Detail is DurableKube.Domain.Kubelet.Timeline.PodRunsStatus)), Times.Once);
     }
 
     [Fact]

@@ -24,6 +24,9 @@ internal static class AccessAttributes
                 return RequestAttributes.ForResource(ResourceVerb(method, route.Name is not null, watch, route.Subresource), route.Group ?? string.Empty, type.Plural, route.Subresource, route.Namespace, route.Name);
             case RouteKind.Metrics when route.Plural is not null:
                 return RequestAttributes.ForResource(ResourceVerb(method, route.Name is not null, RequestOptions.Bool(request.Query, "watch"), null), route.Group!, route.Plural, null, route.Namespace, route.Name);
+            case RouteKind.Workflow:
+                // Reading the workflow behind an object is reading the object: a get of its "workflow" subresource.
+                return RequestAttributes.ForResource("get", route.Group ?? string.Empty, route.Resource!.Type.Plural, route.Subresource, route.Namespace, route.Name);
             case RouteKind.Review when route.Plural is not null:
                 return RequestAttributes.ForResource(ResourceVerb(method, false, false, null), route.Group!, route.Plural);
             default:

@@ -26,6 +26,8 @@ internal sealed class ApiRouter(KindRegistry kinds)
                 return new ApiRoute(RouteKind.Health, Check: segments[0], Name: segments.Length > 1 ? segments[1] : null);
             case "openapi":
                 return RouteOpenApi(segments);
+            case Dashboard.DashboardHandler.Segment:
+                return RouteDashboard(segments[1..]);
             case "api":
                 if (segments.Length == 1)
                 {
@@ -95,6 +97,38 @@ internal sealed class ApiRouter(KindRegistry kinds)
             [Metrics.MetricsHandler.Version, "namespaces", var ns, "pods", var name] => new ApiRoute(RouteKind.Metrics, Group: group, Version: rest[0], Plural: "pods", Namespace: ns, Name: name),
             _ => ApiRoute.NotFound,
         };
+    }
+
+    /// <summary>
+    /// The dashboard's paths: <c>/ui/api/workflow/{resource[.group]}/[{namespace}/]{name}</c> (the workflow behind an
+    /// object, a <c>get</c> of the subresource <c>workflow</c> for authorization), and every other <c>/ui/...</c> path a
+    /// file of the single-page app (<see cref="ApiRoute.Name"/> its path under <c>/ui/</c>).
+    /// </summary>
+    private ApiRoute RouteDashboard(string[] rest)
+    {
+        if (rest is not ["api", ..])
+        {
+            return new ApiRoute(RouteKind.Dashboard, Name: string.Join('/', rest));
+        }
+
+        if (rest is not ["api", "workflow", var groupResource, .. var names] || names.Length is < 1 or > 2 || kinds.Find(groupResource) is not { } kind)
+        {
+            return ApiRoute.NotFound;
+        }
+
+        if (kind.Type.Namespaced != (names.Length == 2))
+        {
+            return ApiRoute.NotFound;
+        }
+
+        return new ApiRoute(
+            RouteKind.Workflow,
+            Group: kind.Type.Group,
+            Version: kind.Type.Version,
+            Resource: kind,
+            Namespace: names.Length == 2 ? names[0] : null,
+            Name: names[^1],
+            Subresource: Dashboard.DashboardHandler.WorkflowSubresource);
     }
 
     private ApiRoute RouteOpenApi(string[] segments)

@@ -17,4 +17,6 @@ internal enum RouteKind
     Resource,
     Metrics,
     Review,
+    Dashboard,
+    Workflow,
 }

@@ -23,6 +23,11 @@ namespace DurableKube.Domain.Kubelet;
 /// <c>CrashLoopBackOff</c> for it): its status shows it waiting in CrashLoopBackOff rather than terminated. Until then
 /// the status shows the termination (Error, Completed), as the kubelet's first sync after the exit writes it.
 /// </param>
+/// <param name="History">
+/// The container's most recent runs, oldest first, at most <see cref="RunHistory.Limit"/> (<see cref="RunHistory.Record"/>
+/// keeps it): Kubernetes' status shows only the last termination, the dashboard's restart timeline shows these.
+/// <see langword="null"/> in a state written before it existed.
+/// </param>
 public sealed record ContainerTrack(
     string Name,
     ContainerRole Role,
@@ -36,7 +41,8 @@ public sealed record ContainerTrack(
     RunProbeState? Probed = null,
     ProbeKill? ProbeKill = null,
     DateTimeOffset? CreateRetryAt = null,
-    bool BackoffShown = false)
+    bool BackoffShown = false,
+    IReadOnlyList<ContainerRun>? History = null)
 {
     /// <summary>Gets the container's restart count: the attempt number of its latest run.</summary>
     public int RestartCount => Run?.Attempt ?? 0;

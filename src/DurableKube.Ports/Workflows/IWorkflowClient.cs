@@ -30,4 +30,14 @@ public interface IWorkflowClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The state, or <see langword="null"/> if no such instance exists.</returns>
     Task<WorkflowInstanceState?> GetStateAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads what the backend knows of an instance: its status, times, published custom status and, where the backend
+    /// can give it, the most recent events of its current execution. A read only: nothing is started or changed.
+    /// </summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="historyLimit">How many of the most recent history events to return at most (0: none).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The details, or <see langword="null"/> if no such instance exists.</returns>
+    Task<WorkflowInstanceDetails?> GetDetailsAsync(string instanceId, int historyLimit, CancellationToken cancellationToken = default);
 }

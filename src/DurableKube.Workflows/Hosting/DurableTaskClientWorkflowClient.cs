@@ -72,4 +72,33 @@ public sealed class DurableTaskClientWorkflowClient : IWorkflowClient
             _ => WorkflowInstanceState.Running,
         };
     }
+
+    /// <inheritdoc />
+    /// <remarks>The Durable Task client gives no history of an instance: <see cref="WorkflowInstanceDetails.History"/> is <see langword="null"/>.</remarks>
+    public async Task<WorkflowInstanceDetails?> GetDetailsAsync(string instanceId, int historyLimit, CancellationToken cancellationToken = default)
+    {
+        // Inputs and outputs come with the custom status: the client reads them together.
+        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        var state = instance.RuntimeStatus switch
+        {
+            OrchestrationRuntimeStatus.Completed => WorkflowInstanceState.Completed,
+            OrchestrationRuntimeStatus.Failed => WorkflowInstanceState.Failed,
+            OrchestrationRuntimeStatus.Terminated => WorkflowInstanceState.Terminated,
+            _ => WorkflowInstanceState.Running,
+        };
+        return new WorkflowInstanceDetails(
+            instanceId,
+            instance.Name,
+            state,
+            instance.RuntimeStatus.ToString(),
+            instance.CreatedAt,
+            instance.LastUpdatedAt,
+            string.IsNullOrEmpty(instance.SerializedCustomStatus) ? null : instance.SerializedCustomStatus,
+            null);
+    }
 }

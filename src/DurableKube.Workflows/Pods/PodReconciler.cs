@@ -47,15 +47,20 @@ public sealed class PodReconciler : IReconciler<PodLifecycleState, PodEvent, Syn
     {
         ArgumentNullException.ThrowIfNull(result);
         var applied = PodLifecycle.Apply(state, result.Outcomes);
-        return applied with { Settings = result.Settings, WrittenRevision = applied.Revision };
+        return RunHistory.Record(applied with { Settings = result.Settings, WrittenRevision = applied.Revision });
     }
 
     /// <inheritdoc />
     public PodLifecycleState Observe(PodLifecycleState state, PodEvent signal)
     {
         ArgumentNullException.ThrowIfNull(signal);
-        return PodLifecycle.Observe(state, signal.Signal);
+        return RunHistory.Record(PodLifecycle.Observe(state, signal.Signal));
     }
+
+    /// <summary>The runs of every container and each pending restart, from the history the state keeps (<see cref="RunHistory"/>).</summary>
+    /// <param name="state">The state.</param>
+    /// <returns>The description the dashboard's restart timeline draws.</returns>
+    public object? Describe(PodLifecycleState state) => RunHistory.Describe(state);
 
     /// <summary>A new execution starts with a relist (a lost exit comes back from the runtime) and a sync (a lost deletion comes back from the store).</summary>
     /// <param name="state">The state at continue-as-new.</param>

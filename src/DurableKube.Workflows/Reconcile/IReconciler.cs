@@ -51,4 +51,12 @@ public interface IReconciler<TState, TSignal, TWork, TResult>
     /// <param name="state">The state at continue-as-new.</param>
     /// <returns>The state to carry over.</returns>
     TState Renew(TState state);
+
+    /// <summary>
+    /// Describes the state for the loop's custom status (<see cref="LoopStatus.Detail"/>), which a workflow client reads;
+    /// <see langword="null"/> to publish none. Pure and small: it is serialized at every turn.
+    /// </summary>
+    /// <param name="state">The state.</param>
+    /// <returns>The description, or <see langword="null"/>.</returns>
+    object? Describe(TState state) => null;
 }

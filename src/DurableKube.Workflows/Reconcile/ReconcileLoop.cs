@@ -103,6 +103,7 @@ public static class ReconcileLoop
                 dueAt = step.WakeAt;
                 if (step.Work is { } work)
                 {
+                    context.SetCustomStatus(new LoopStatus(turn, "activity " + reconciler.ActivityName, dueAt, reconciler.Describe(state)));
                     try
                     {
                         var result = await context.CallActivityAsync<TResult>(reconciler.ActivityName, work, activityOptions);
@@ -120,6 +121,8 @@ public static class ReconcileLoop
             }
 
             signal ??= context.WaitForExternalEvent<TSignal>(reconciler.SignalName);
+            // The custom status says what the loop waits for (a workflow client reads it; replay does not see it).
+            context.SetCustomStatus(new LoopStatus(turn, dueAt is null ? "signal " + reconciler.SignalName : "signal " + reconciler.SignalName + " or timer", dueAt, reconciler.Describe(state)));
             if (dueAt is { } due)
             {
                 using var cancelTimer = new CancellationTokenSource();

@@ -30,8 +30,15 @@ public sealed class ReconcileLoopRulesTests
         context.Setup(c => c.CreateTimer(due.UtcDateTime, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
         object? carried = null;
         context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), true)).Callback<object?, bool>((input, _) => carried = input);
+        var published = new List<LoopStatus>();
+        context.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback<object?>(s => published.Add(Assert.IsType<LoopStatus>(s)));
 
         var result = await ReconcileLoop.RunAsync(context.Object, new ReconcileInput<CounterState>(new CounterState(ActAt: due)), reconciler);
+
+        // Before each wait it says what it waits for and when its timer is due.
+        Assert.Equal(6, published.Count);
+        Assert.All(published, s => Assert.Equal(("signal counter or timer", (DateTimeOffset?)due), (s.WaitingFor, s.NextTimer)));
+        Assert.Equal([0, 1, 2, 3, 4, 5], published.Select(s => s.Turn));
 
         Assert.Null(result);
         Assert.Equal(1, reconciler.Plans);
@@ -50,6 +57,8 @@ public sealed class ReconcileLoopRulesTests
         context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
         context.Setup(c => c.CreateReplaySafeLogger(It.IsAny<Type>())).Returns(NullLogger.Instance);
         context.Setup(c => c.CallActivityAsync<int>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>())).ReturnsAsync(0);
+        var published = new List<LoopStatus>();
+        context.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback<object?>(s => published.Add(Assert.IsType<LoopStatus>(s)));
 
         // The first waiter finds a signal buffered (sent while the activity ran); no other signal comes.
         context.SetupSequence(c => c.WaitForExternalEvent<CounterSignal>("counter", It.IsAny<CancellationToken>()))
@@ -62,6 +71,7 @@ public sealed class ReconcileLoopRulesTests
         Assert.NotNull(result);
         Assert.Equal((2, 1, 0), (result.Acted, result.Observed, result.Pending));
         context.Verify(c => c.CallActivityAsync<int>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()), Times.Exactly(2));
+        Assert.Equal(["activity CountActivity", "activity CountActivity"], published.Select(s => s.WaitingFor));
     }
 
     /// <summary>Counts the plans a reconciler makes.</summary>

@@ -1,0 +1,206 @@
+// Calls to the API of the page's own origin, with the signed-in user's bearer token.
+
+const KEY = 'durablekube.token';
+export const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+export function token() {
+  return sessionStorage.getItem(KEY);
+}
+
+export function setToken(value) {
+  if (value) sessionStorage.setItem(KEY, value);
+  else sessionStorage.removeItem(KEY);
+}
+
+/** Takes a token given in the address (`#token=...`) once, and removes it from the address bar and history. */
+export function takeTokenFromAddress() {
+  const match = location.hash.match(/[#&]token=([^&]+)/);
+  if (!match) return;
+  setToken(decodeURIComponent(match[1]));
+  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+}
+
+/** A failed call, with the Kubernetes Status the API answered. */
+export class ApiError extends Error {
+  constructor(code, reason, message) {
+    super(message || reason || `HTTP ${code}`);
+    this.code = code;
+    this.reason = reason;
+  }
+}
+
+function headers(extra) {
+  const h = new Headers(extra);
+  const t = token();
+  if (t) h.set('Authorization', `Bearer ${t}`);
+  return h;
+}
+
+async function fail(response) {
+  let reason = response.statusText;
+  let message = '';
+  try {
+    const status = await response.json();
+    reason = status.reason ?? reason;
+    message = status.message ?? '';
+  } catch {
+    // Not a Status.
+  }
+  throw new ApiError(response.status, reason, message);
+}
+
+/**
+ * One call. Answers the parsed JSON (or nothing for an empty body); throws ApiError with the Status of a failure.
+ * @param {string} method
+ * @param {string} path
+ * @param {{body?: any, contentType?: string, accept?: string, signal?: AbortSignal}} [options]
+ */
+export async function call(method, path, options = {}) {
+  const init = { method, headers: headers({ Accept: options.accept ?? 'application/json' }), signal: options.signal };
+  if (options.body !== undefined) {
+    init.body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    init.headers.set('Content-Type', options.contentType ?? 'application/json');
+  }
+  const response = await fetch(path, init);
+  if (!response.ok) await fail(response);
+  const text = await response.text();
+  return text ? JSON.parse(text) : undefined;
+}
+
+export const get = (path, options) => call('GET', path, options);
+
+/**
+ * Reads a streamed response line by line (a watch's events, a followed log) until it ends or the signal aborts.
+ * @param {string} path
+ * @param {{accept?: string, signal?: AbortSignal}} options
+ * @param {(line: string) => void} onLine
+ */
+export async function stream(path, options, onLine) {
+  const response = await fetch(path, { headers: headers({ Accept: options.accept ?? 'application/json' }), signal: options.signal });
+  if (!response.ok) await fail(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let newline;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      onLine(buffer.slice(0, newline));
+      buffer = buffer.slice(newline + 1);
+    }
+  }
+  if (buffer) onLine(buffer);
+}
+
+/** The path of a resource collection: core (`/api/v1`) or a group's, in a namespace or across all. */
+export function collectionPath(group, version, plural, namespace) {
+  const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
+  return namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${base}/${plural}`;
+}
+
+/**
+ * A live collection: a list, then a watch from its resourceVersion, again after a watch ends (the server's timeout),
+ * and a fresh list after a 410 Gone. Rows are kept by uid; `onChange` gets them all after each change.
+ * With `table`, items are Table rows (cells as kubectl prints them, and the object); otherwise plain objects.
+ */
+export class LiveCollection {
+  constructor(path, { table = false, query = '', onChange, onError }) {
+    this.path = path;
+    this.table = table;
+    this.query = query;
+    this.onChange = onChange;
+    this.onError = onError ?? (() => {});
+    this.items = new Map();
+    this.columns = [];
+    this.abort = new AbortController();
+    this.updates = 0;
+  }
+
+  start() {
+    this.run();
+    return this;
+  }
+
+  stop() {
+    this.abort.abort();
+  }
+
+  url(extra) {
+    const q = [this.query, this.table ? 'includeObject=Object' : '', extra].filter(Boolean).join('&');
+    return `${this.path}?${q}`;
+  }
+
+  keyOf(item) {
+    const meta = this.table ? item.object?.metadata : item.metadata;
+    return meta?.uid ?? `${meta?.namespace}/${meta?.name}`;
+  }
+
+  async list() {
+    const list = await get(this.url(''), { accept: this.table ? TABLE : 'application/json', signal: this.abort.signal });
+    this.items.clear();
+    if (this.table) {
+      this.columns = (list.columnDefinitions ?? []).map((c) => c.name);
+      for (const row of list.rows ?? []) this.items.set(this.keyOf(row), row);
+    } else {
+      for (const item of list.items ?? []) this.items.set(this.keyOf(item), item);
+    }
+    this.onChange(this);
+    return list.metadata?.resourceVersion ?? '';
+  }
+
+  apply(event) {
+    if (event.type === 'BOOKMARK') return event.object?.metadata?.resourceVersion;
+    if (event.type === 'ERROR') {
+      const error = new ApiError(event.object?.code ?? 500, event.object?.reason, event.object?.message);
+      throw error;
+    }
+    const entries = this.table ? (event.object?.rows ?? []) : [event.object];
+    if (this.table && event.object?.columnDefinitions?.length) this.columns = event.object.columnDefinitions.map((c) => c.name);
+    let version;
+    for (const item of entries) {
+      const key = this.keyOf(item);
+      if (event.type === 'DELETED') this.items.delete(key);
+      else this.items.set(key, item);
+      version = (this.table ? item.object?.metadata : item.metadata)?.resourceVersion ?? version;
+    }
+    this.updates++;
+    this.onChange(this);
+    return version ?? event.object?.metadata?.resourceVersion;
+  }
+
+  async run() {
+    let version = '';
+    let delay = 500;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (!version) version = await this.list();
+        await stream(this.url(`watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(version)}`), {
+          accept: this.table ? TABLE : 'application/json',
+          signal: this.abort.signal,
+        }, (line) => {
+          if (!line.trim()) return;
+          version = this.apply(JSON.parse(line)) ?? version;
+        });
+        delay = 500;
+      } catch (e) {
+        if (this.abort.signal.aborted) return;
+        if (e instanceof ApiError && e.code === 410) {
+          version = '';
+          continue;
+        }
+        this.onError(e);
+        if (e instanceof ApiError && (e.code === 401 || e.code === 403)) return;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 10000);
+        version = '';
+      }
+    }
+  }
+
+  /** The cell of a table row by column name. */
+  cell(row, column) {
+    const i = this.columns.indexOf(column);
+    return i >= 0 ? row.cells[i] : undefined;
+  }
+}

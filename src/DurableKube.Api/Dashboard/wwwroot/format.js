@@ -1,0 +1,88 @@
+// Pure formatting helpers, unit-tested by tests/js/dashboard (node --test).
+
+/**
+ * kubectl's AGE: a port of apimachinery's duration.HumanDuration (k8s.io/apimachinery/pkg/util/duration), which
+ * kubectl's printers apply to the time since creationTimestamp.
+ * @param {number} ms milliseconds
+ * @returns {string}
+ */
+export function humanDuration(ms) {
+  const seconds = Math.trunc(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 60 * 2) return `${seconds}s`;
+  const minutes = Math.trunc(ms / 60000);
+  if (minutes < 10) {
+    const s = seconds % 60;
+    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
+  }
+  if (minutes < 60 * 3) return `${minutes}m`;
+  const hours = Math.trunc(ms / 3600000);
+  if (hours < 8) {
+    const m = minutes % 60;
+    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
+  }
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) {
+    const h = hours % 24;
+    return h === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${h}h`;
+  }
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
+  if (hours < 24 * 365 * 8) {
+    const dy = Math.trunc(hours / 24) % 365;
+    return dy === 0 ? `${Math.trunc(hours / 24 / 365)}y` : `${Math.trunc(hours / 24 / 365)}y${dy}d`;
+  }
+  return `${Math.trunc(hours / 24 / 365)}y`;
+}
+
+/**
+ * The AGE of an object at a time, as kubectl prints it; `<unknown>` without a timestamp.
+ * @param {string|undefined|null} timestamp RFC 3339
+ * @param {number} now epoch milliseconds
+ */
+export function age(timestamp, now) {
+  if (!timestamp) return '<unknown>';
+  const t = Date.parse(timestamp);
+  return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
+}
+
+/**
+ * A label selector from text a user typed (kubectl's syntax is sent as is; only whitespace around commas is removed).
+ * @param {string} text
+ */
+export function normalizeSelector(text) {
+  return (text ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0).join(',');
+}
+
+/**
+ * The label selector of a controller's `spec.selector` (matchLabels and matchExpressions), as kubectl would write it.
+ * @param {{matchLabels?: Record<string,string>, matchExpressions?: {key:string, operator:string, values?:string[]}[]}|undefined} selector
+ */
+export function selectorString(selector) {
+  if (!selector) return '';
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of selector.matchExpressions ?? []) {
+    const values = (e.values ?? []).join(',');
+    switch (e.operator) {
+      case 'In': parts.push(`${e.key} in (${values})`); break;
+      case 'NotIn': parts.push(`${e.key} notin (${values})`); break;
+      case 'Exists': parts.push(e.key); break;
+      case 'DoesNotExist': parts.push(`!${e.key}`); break;
+      default: break;
+    }
+  }
+  return parts.join(',');
+}
+
+/**
+ * Counts pods by phase (Pending, Running, Succeeded, Failed, Unknown), with Terminating apart as kubectl shows it.
+ * @param {any[]} pods
+ */
+export function countByPhase(pods) {
+  const counts = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0, Unknown: 0, Terminating: 0 };
+  for (const pod of pods) {
+    if (pod?.metadata?.deletionTimestamp) counts.Terminating++;
+    else counts[pod?.status?.phase ?? 'Pending'] = (counts[pod?.status?.phase ?? 'Pending'] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using DurableKube.LocalHost.Tests;
+using k8s;
+using k8s.Models;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace DurableKube.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard's benchmark, run by hand (not part of the suite: speed belongs in benchmarks, not in timed tests):
+/// <c>DURABLEKUBE_DASHBOARD_BENCH=1 dotnet test tests/DurableKube.Dashboard.Tests --filter DashboardBenchmark</c>
+/// (<c>DURABLEKUBE_DASHBOARD_BENCH_PODS</c>, default 1000). It creates that many pods that stay Pending (their node
+/// selector matches no node, so no process runs), opens the pods list and measures the first paint of its rows, then
+/// relabels pods and measures how many watch events per second the page applies. Results go to the test output.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DashboardBenchmark(Browser host, ITestOutputHelper output)
+{
+    [BenchmarkFact]
+    public async Task First_paint_and_update_rate_with_many_pods()
+    {
+        var count = int.Parse(Environment.GetEnvironmentVariable("DURABLEKUBE_DASHBOARD_BENCH_PODS") ?? "1000", CultureInfo.InvariantCulture);
+        using var client = host.CreateClient();
+        var ns = E2E.UniqueNamespace("dash-bench");
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        var created = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = $"p{i:D5}", Labels = new Dictionary<string, string> { ["bench"] = "1" } },
+                Spec = new V1PodSpec
+                {
+                    NodeSelector = new Dictionary<string, string> { ["durablekube.io/bench"] = "nowhere" },
+                    Containers = [new V1Container { Name = "app", Image = "busybox:1.36", Command = ["sleep", "3600"] }],
+                },
+            }, ns, cancellationToken: ct));
+        output.WriteLine($"created {count} pods in {created.Elapsed.TotalSeconds:F1} s");
+
+        var page = await host.OpenAsync($"/pods?namespace={ns}");
+        await page.WaitForFunctionAsync($"() => window.__dashboardFirstPaint !== undefined && document.getElementById('pods-summary').textContent.startsWith('{count} pods')", null, new() { Timeout = 300_000 });
+        var firstPaint = await page.EvaluateAsync<double>("() => window.__dashboardFirstPaint");
+        var rendered = await page.Locator("[data-testid=pod-row]").CountAsync();
+        output.WriteLine($"first paint of the list: {firstPaint:F0} ms ({rendered} rows in the DOM of {count})");
+
+        var before = await page.EvaluateAsync<int>("() => window.__dashboardUpdates ?? 0");
+        var changes = Math.Min(count, 300);
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, changes), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await client.CoreV1.PatchNamespacedPodAsync(new V1Patch("{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}", V1Patch.PatchType.MergePatch), $"p{i:D5}", ns, cancellationToken: ct));
+        await page.WaitForFunctionAsync($"() => (window.__dashboardUpdates ?? 0) >= {before + changes}", null, new() { Timeout = 300_000 });
+        output.WriteLine($"{changes} changes applied by the page in {watch.Elapsed.TotalSeconds:F1} s: {changes / watch.Elapsed.TotalSeconds:F0} updates/s (API writes included)");
+
+        await client.CoreV1.DeleteNamespaceAsync(ns);
+    }
+}
+
+/// <summary>
+/// A benchmark run by hand only: without <c>DURABLEKUBE_DASHBOARD_BENCH=1</c> it is not even discovered, so the suite
+/// neither runs nor skips it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+[XunitTestCaseDiscoverer("DurableKube.Dashboard.Tests.BenchmarkDiscoverer", "DurableKube.Dashboard.Tests")]
+public sealed class BenchmarkFactAttribute : FactAttribute
+{
+}
+
+/// <summary>Discovers <see cref="BenchmarkFactAttribute"/> methods only when the benchmark is asked for.</summary>
+/// <param name="messages">Where xunit's diagnostics go.</param>
+public sealed class BenchmarkDiscoverer(IMessageSink messages) : IXunitTestCaseDiscoverer
+{
+    /// <inheritdoc />
+    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
+    {
+        if (Environment.GetEnvironmentVariable("DURABLEKUBE_DASHBOARD_BENCH") != "1")
+        {
+            return [];
+        }
+
+        return [new XunitTestCase(messages, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod)];
+    }
+}
