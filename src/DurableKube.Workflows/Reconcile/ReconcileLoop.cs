@@ -20,6 +20,9 @@ namespace DurableKube.Workflows.Reconcile;
 /// execution starts by looking again (<see cref="IReconciler{TState, TSignal, TWork, TResult}.Renew"/>).</item>
 /// <item>The loop ends only when the reconciler says so with no signal waiting: a signal that arrived while the
 /// last activity ran is observed and planned first, since an event sent to a completed instance is dropped.</item>
+/// <item>Signals that arrived together are observed together (from version 2): after the one it awaited, the loop folds
+/// in every signal already buffered before it plans again, so a burst of wakes (a ReplicaSet's 200 pods, each pod's
+/// change waking it) costs one sync, as a controller's work queue folds repeated keys, not one sync per signal.</item>
 /// <item>An activity that fails all its retries does not fail the workflow: the loop plans again after a
 /// delay on a durable timer, or at the next signal, as a kubelet or a controller retries a failed sync forever
 /// (<see cref="ReconcileTimings"/>, carried in the input).</item>
@@ -32,7 +35,10 @@ public static class ReconcileLoop
     /// and branch on <see cref="ReconcileInput{TState}.Version"/>: executions started before the deploy
     /// replay the old sequence, and move to the new one at their next continue-as-new.
     /// </summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
+
+    /// <summary>The first version that observes every signal already buffered together with the one it received.</summary>
+    private const int CoalescesSignals = 2;
 
     /// <summary>Runs the loop until the reconciler says it is done, or until it continues as new.</summary>
     /// <typeparam name="TState">The reconciler's state.</typeparam>
@@ -96,6 +102,11 @@ public static class ReconcileLoop
 
                     state = reconciler.Observe(state, await signal);
                     signal = null;
+                    if (input.Version >= CoalescesSignals)
+                    {
+                        (state, signal) = await ObserveBufferedAsync(context, reconciler, state);
+                    }
+
                     dueAt = null;
                     continue;
                 }
@@ -140,7 +151,30 @@ public static class ReconcileLoop
             signal = null;
             dueAt = null;
             state = reconciler.Observe(state, received);
+            if (input.Version >= CoalescesSignals)
+            {
+                (state, signal) = await ObserveBufferedAsync(context, reconciler, state);
+            }
         }
+    }
+
+    /// <summary>
+    /// Observes every signal that is already buffered (a buffered event completes its waiter at once, the same way on
+    /// every replay), and returns the state with them and the one outstanding wait for the next.
+    /// </summary>
+    private static async Task<(TState State, Task<TSignal> Next)> ObserveBufferedAsync<TState, TSignal, TWork, TResult>(
+        TaskOrchestrationContext context, IReconciler<TState, TSignal, TWork, TResult> reconciler, TState state)
+        where TState : class
+        where TWork : class
+    {
+        var next = context.WaitForExternalEvent<TSignal>(reconciler.SignalName);
+        while (next.IsCompleted)
+        {
+            state = reconciler.Observe(state, await next);
+            next = context.WaitForExternalEvent<TSignal>(reconciler.SignalName);
+        }
+
+        return (state, next);
     }
 
     private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);

@@ -12,6 +12,7 @@ public sealed class ReconcileLoopTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly Failures _failures = new();
+    private TaskCompletionSource? _hold;
     private DurableTaskTestHost _host = null!;
 
     private DurableTaskClient Client => _host.Client;
@@ -19,11 +20,22 @@ public sealed class ReconcileLoopTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var reconciler = new CounterReconciler(turnsPerExecution: 5);
+        var longer = new CounterReconciler(turnsPerExecution: 100);
         _host = await DurableTaskTestHost.StartAsync(
             registry => registry
                 .AddOrchestratorFunc<ReconcileInput<CounterState>, CounterState?>(
                     CounterReconciler.Orchestration, (context, input) => ReconcileLoop.RunAsync(context, input!, reconciler))
-                .AddActivityFunc<CounterWork, int>(CounterReconciler.Activity, (_, work) => _failures.Take() ? throw new InvalidOperationException("injected fault") : work!.Unit),
+                .AddOrchestratorFunc<ReconcileInput<CounterState>, CounterState?>(
+                    LongerExecutions, (context, input) => ReconcileLoop.RunAsync(context, input!, longer))
+                .AddActivityFunc<CounterWork, int>(CounterReconciler.Activity, async (_, work) =>
+                {
+                    if (work!.Unit == 0 && _hold is { } hold)
+                    {
+                        await hold.Task;
+                    }
+
+                    return _failures.Take() ? throw new InvalidOperationException("injected fault") : work.Unit;
+                }),
             new DurableTaskTestHostOptions { Port = FreePort.Next(), LoggerFactory = NullLoggerFactory.Instance });
     }
 
@@ -32,8 +44,11 @@ public sealed class ReconcileLoopTests : IAsyncLifetime
     /// <summary>Two tries per turn, then a new turn 300 ms later.</summary>
     private static readonly ReconcileTimings Timings = new(2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300));
 
-    private Task<string> StartAsync(CounterState state) =>
-        Client.ScheduleNewOrchestrationInstanceAsync(CounterReconciler.Orchestration, new ReconcileInput<CounterState>(state, Timings: Timings));
+    /// <summary>The same loop with executions of 100 turns, where continue-as-new does not fold a burst in by itself.</summary>
+    private const string LongerExecutions = CounterReconciler.Orchestration + "Longer";
+
+    private Task<string> StartAsync(CounterState state, string orchestration = CounterReconciler.Orchestration) =>
+        Client.ScheduleNewOrchestrationInstanceAsync(orchestration, new ReconcileInput<CounterState>(state, Timings: Timings));
 
     private async Task<CounterState> FinishAsync(string id)
     {
@@ -60,6 +75,34 @@ public sealed class ReconcileLoopTests : IAsyncLifetime
         Assert.Equal(13, final.Observed);
         Assert.Equal(12, final.Acted);
         Assert.True(final.Renewals >= 2, $"the loop should have continued as new at least twice in {final.Observed + final.Acted} turns of work; it did {final.Renewals}");
+    }
+
+    [Fact]
+    public async Task Signals_that_arrive_together_are_observed_together_and_cost_one_sync()
+    {
+        // The loop is held in an activity while twenty wakes arrive, as a ReplicaSet's pods' changes arrive while it syncs.
+        _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var id = await StartAsync(new CounterState(), LongerExecutions);
+        await Client.RaiseEventAsync(id, "counter", new CounterSignal(Work: 1));
+        using (var timeout = new CancellationTokenSource(Wait))
+        {
+            while ((await Client.GetInstanceAsync(id, getInputsAndOutputs: false, timeout.Token))?.RuntimeStatus != OrchestrationRuntimeStatus.Running)
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            await Client.RaiseEventAsync(id, "counter", new CounterSignal(Dirty: true));
+        }
+
+        _hold.SetResult();
+        var final = await FinishAsync(id);
+
+        Assert.Equal(22, final.Observed);
+        Assert.Equal(1, final.Acted);
+        Assert.True(final.Syncs is >= 1 and <= 3, $"{final.Syncs} syncs for {final.Observed} signals");
     }
 
     [Fact]
