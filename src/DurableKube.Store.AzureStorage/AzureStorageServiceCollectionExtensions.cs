@@ -65,7 +65,7 @@ public static class AzureStorageServiceCollectionExtensions
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILoggerFactory>().CreateLogger<TableObjectStore>());
         });
-        services.TryAddSingleton<IObjectStore>(provider => provider.GetRequiredService<TableObjectStore>());
+        services.TryAddSingleton<IObjectStore>(provider => new OutageAwareObjectStore(provider.GetRequiredService<TableObjectStore>()));
         return services;
     }
 
