@@ -15,6 +15,7 @@
 #   DURABLEKUBE_RUN_DIR   where state, logs and the kubeconfig go (default <repo>/.run)
 #   DURABLEKUBE_STORAGE   an Azure Storage connection string to use instead of starting Azurite
 #   DURABLEKUBE_CONFIGURATION  Release (default) or Debug
+#   DURABLEKUBE_NO_BUILD  1: start the build that is there, without building first (tests that restart the host)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,10 +64,14 @@ else
   if port_open "$port"; then
     fail "Port $port is in use by something else. Set DURABLEKUBE_PORT to another port."
   fi
-  say "Building DurableKube ($configuration)..."
-  if ! dotnet build "$root/src/DurableKube.LocalHost/DurableKube.LocalHost.csproj" -c "$configuration" -nologo -v quiet >"$run_dir/build.log" 2>&1; then
-    tail -n 30 "$run_dir/build.log" >&2
-    fail "The build failed; the whole log is in $run_dir/build.log."
+  if [[ "${DURABLEKUBE_NO_BUILD:-0}" == "1" && -f "$host_dll" ]]; then
+    say "Not building (DURABLEKUBE_NO_BUILD=1): starting the build in $host_dll."
+  else
+    say "Building DurableKube ($configuration)..."
+    if ! dotnet build "$root/src/DurableKube.LocalHost/DurableKube.LocalHost.csproj" -c "$configuration" -nologo -v quiet >"$run_dir/build.log" 2>&1; then
+      tail -n 30 "$run_dir/build.log" >&2
+      fail "The build failed; the whole log is in $run_dir/build.log."
+    fi
   fi
 fi
 dotnet "$host_dll" credentials "$run_dir" || fail "could not make the API's certificate and tokens in $run_dir."

@@ -142,6 +142,7 @@ public sealed class KubernetesApi
             Message = "Request entity too large: " + e.Message, Reason = "RequestEntityTooLarge", Code = 413,
         }),
         StoreErrorKind.InvalidContinue => StatusErrors.BadRequest(e.Message),
+        StoreErrorKind.Unavailable => StatusErrors.StorageUnavailable(e.Message),
         _ => null,
     };
 
@@ -350,6 +351,12 @@ public sealed class KubernetesApi
         if (correlationId is not null)
         {
             context.Response.Headers[CorrelationIdHeader] = correlationId;
+        }
+
+        // As the API server's ErrorNegotiated: a 429 or 5xx that says when to come back says it in Retry-After too.
+        if (status.Details?.RetryAfterSeconds is { } retryAfter && retryAfter > 0 && status.Code is 429 or >= 500)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         await ResponseWriter.WriteStatusAsync(context, status, CancellationToken.None);

@@ -95,7 +95,7 @@ if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
     builder.Services.AddOpenTelemetry()
         .ConfigureResource(resource => resource.AddService("durablekube"))
         .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource("DurableTask.Core"))
-        .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation())
+        .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(DurableKube.Workflows.Dispatch.PoisonReporter.MeterName))
         .UseOtlpExporter();
 }
 

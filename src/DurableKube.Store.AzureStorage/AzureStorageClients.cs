@@ -2,6 +2,8 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Specialized;
+using DurableKube.Ports.Queue;
 using Microsoft.Extensions.Logging;
 
 namespace DurableKube.Store.AzureStorage;
@@ -45,41 +47,55 @@ internal static class AzureStorageClients
     /// <summary>Makes the client of the change queue, with base64 message encoding as the Functions queue trigger expects.</summary>
     /// <param name="options">The options.</param>
     /// <param name="credential">The credential for service URIs (made lazily, shared).</param>
-    /// <param name="logger">Where undecodable messages are reported.</param>
+    /// <param name="logger">Where undecodable messages are logged.</param>
+    /// <param name="reporter">Where undecodable messages are reported, if anywhere.</param>
     /// <returns>The queue client.</returns>
-    public static QueueClient CreateQueueClient(AzureStorageOptions options, Lazy<TokenCredential> credential, ILogger logger)
+    public static QueueClient CreateQueueClient(AzureStorageOptions options, Lazy<TokenCredential> credential, ILogger logger, IPoisonReporter? reporter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credential);
-        var clientOptions = CreateQueueClientOptions(logger);
+        var clientOptions = CreateQueueClientOptions(logger, reporter);
         var service = options.QueueServiceUri is { } uri
             ? new QueueServiceClient(uri, credential.Value, clientOptions)
             : new QueueServiceClient(options.ConnectionString, clientOptions);
         return service.GetQueueClient(options.ChangeQueue);
     }
 
-    /// <summary>Makes the queue client options: base64 messages, the retry policy, and undecodable messages dropped.</summary>
-    /// <param name="logger">Where undecodable messages are reported.</param>
+    /// <summary>
+    /// Makes the queue client options: base64 messages, the retry policy, and undecodable messages set aside on the
+    /// queue's poison queue (<c>&lt;queue&gt;-poison</c>), as they came, and reported, as the Functions queue trigger
+    /// sets them aside.
+    /// </summary>
+    /// <param name="logger">Where undecodable messages are logged.</param>
+    /// <param name="reporter">Where undecodable messages are reported (a counter, a log), if anywhere.</param>
     /// <returns>The options.</returns>
-    public static QueueClientOptions CreateQueueClientOptions(ILogger logger)
+    public static QueueClientOptions CreateQueueClientOptions(ILogger logger, IPoisonReporter? reporter = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
         var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         ConfigureRetry(clientOptions.Retry);
         clientOptions.MessageDecodingFailed += async args =>
         {
-            // Not base64: no handler can read it, and left alone it would come back forever.
+            // Not base64: no handler can read it, and left alone it would come back forever. It is copied to the
+            // poison queue first (its bytes as they came, under the queue's base64 encoding), then deleted: never dropped.
             if (args.ReceivedMessage is { } message)
             {
-                Log.PoisonMessage(logger, message.MessageId, "not base64");
+                var poison = args.Queue.GetParentQueueServiceClient().GetQueueClient(args.Queue.Name + Queues.StorageQueueWorkQueue.PoisonSuffix);
                 if (args.IsRunningSynchronously)
                 {
+                    poison.CreateIfNotExists(cancellationToken: args.CancellationToken);
+                    poison.SendMessage(message.Body, cancellationToken: args.CancellationToken);
                     args.Queue.DeleteMessage(message.MessageId, message.PopReceipt, args.CancellationToken);
                 }
                 else
                 {
+                    await poison.CreateIfNotExistsAsync(cancellationToken: args.CancellationToken);
+                    await poison.SendMessageAsync(message.Body, cancellationToken: args.CancellationToken);
                     await args.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, args.CancellationToken);
                 }
+
+                Log.PoisonMessage(logger, message.MessageId, "not base64");
+                reporter?.Report(new PoisonMessage(message.MessageId, poison.Name, null, message.DequeueCount, "the message is not base64"));
             }
         };
         return clientOptions;

@@ -47,9 +47,11 @@ public static class AzureStorageServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value;
             var credential = provider.GetRequiredService<StorageCredential>().Credential;
             var loggers = provider.GetRequiredService<ILoggerFactory>();
+            var reporter = provider.GetService<IPoisonReporter>();
             return new StorageQueueWorkQueue(
-                AzureStorageClients.CreateQueueClient(options, credential, loggers.CreateLogger<StorageQueueWorkQueue>()),
-                loggers.CreateLogger<StorageQueueWorkQueue>());
+                AzureStorageClients.CreateQueueClient(options, credential, loggers.CreateLogger<StorageQueueWorkQueue>(), reporter),
+                loggers.CreateLogger<StorageQueueWorkQueue>(),
+                reporter);
         });
         services.TryAddSingleton<IWorkQueue>(provider => provider.GetRequiredService<StorageQueueWorkQueue>());
 
@@ -63,7 +65,7 @@ public static class AzureStorageServiceCollectionExtensions
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILoggerFactory>().CreateLogger<TableObjectStore>());
         });
-        services.TryAddSingleton<IObjectStore>(provider => provider.GetRequiredService<TableObjectStore>());
+        services.TryAddSingleton<IObjectStore>(provider => new OutageAwareObjectStore(provider.GetRequiredService<TableObjectStore>()));
         return services;
     }
 

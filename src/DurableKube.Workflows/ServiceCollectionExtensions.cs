@@ -1,3 +1,4 @@
+using DurableKube.Ports.Queue;
 using DurableKube.Ports.Runtime;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
@@ -78,6 +79,7 @@ public static class ServiceCollectionExtensions
         services.AddChangeHandler<NodeLifecycleChangeHandler>();
         services.TryAddSingleton<ChangeRouter>();
         services.TryAddTransient<ChangeDispatcher>();
+        services.TryAddSingleton<IPoisonReporter, PoisonReporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWriteHook, ChangeNotifier>());
         return services;
     }

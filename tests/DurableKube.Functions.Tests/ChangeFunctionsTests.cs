@@ -23,6 +23,10 @@ public sealed class ChangeFunctionsTests : IDisposable
     private static ObjectChange Change(string name, string uid, ObjectChangeType type) =>
         new(ResourceTypes.Pods.GroupResource, "default", name, uid, type, "1");
 
+    /// <summary>A change as the queue trigger gets it: the base64-decoded JSON of a queue message.</summary>
+    private static Azure.Storage.Queues.Models.QueueMessage Message(ObjectChange change, long dequeueCount = 1) =>
+        Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage("message-1", "receipt-1", BinaryData.FromObjectAsJson(change), dequeueCount);
+
     /// <summary>The resync is already due: dispatching looks it up and starts none.</summary>
     private void ExpectResyncDue() =>
         _harness.Client
@@ -50,7 +54,7 @@ public sealed class ChangeFunctionsTests : IDisposable
 
         ExpectResyncDue();
 
-        await ChangeFunctions.DispatchAsync(Change("web", pod.Metadata.Uid, ObjectChangeType.Added), _harness.Client.Object, _harness.Context);
+        await ChangeFunctions.DispatchAsync(Message(Change("web", pod.Metadata.Uid, ObjectChangeType.Added)), _harness.Client.Object, _harness.Context);
 
         var (name, input, options) = Assert.Single(starts);
         Assert.Equal(PodLifecycleOrchestrator.Name, name.Name);
@@ -74,11 +78,52 @@ public sealed class ChangeFunctionsTests : IDisposable
             .Returns(Task.CompletedTask);
         ExpectResyncDue();
 
-        await ChangeFunctions.DispatchAsync(Change("gone", uid, ObjectChangeType.Deleted), _harness.Client.Object, _harness.Context);
+        await ChangeFunctions.DispatchAsync(Message(Change("gone", uid, ObjectChangeType.Deleted)), _harness.Client.Object, _harness.Context);
 
         var deletion = Assert.IsType<PodDeletionRequested>(Assert.IsType<PodEvent>(raised).Signal);
         Assert.True(deletion.ObjectGone);
         _harness.Client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(4, false)]
+    [InlineData(5, true)]
+    public async Task A_change_whose_handling_fails_is_rethrown_for_the_host_to_retry_and_reported_on_its_last_try(long dequeueCount, bool reported)
+    {
+        var uid = Guid.NewGuid().ToString();
+        _harness.Client
+            .Setup(c => c.GetInstanceAsync("pod-" + uid, false, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("the task hub is away"));
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ChangeFunctions.DispatchAsync(Message(Change("gone", uid, ObjectChangeType.Deleted), dequeueCount), _harness.Client.Object, _harness.Context));
+
+        Assert.Equal("the task hub is away", thrown.Message);
+        if (!reported)
+        {
+            Assert.Empty(_harness.Poison.Reports);
+            return;
+        }
+
+        var report = Assert.Single(_harness.Poison.Reports);
+        Assert.Equal(("message-1", _harness.Queue.PoisonQueueName, 5L), (report.MessageId, report.PoisonQueue, report.DequeueCount));
+        Assert.Equal(uid, report.Change!.Uid);
+        Assert.Same(thrown, report.Failure);
+        Assert.Contains("the task hub is away", report.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_that_is_not_a_change_fails_every_try_and_is_reported_on_its_last()
+    {
+        var garbage = Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage("message-2", "receipt-2", BinaryData.FromString("{\"resource\": 42"), 5);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ChangeFunctions.DispatchAsync(garbage, _harness.Client.Object, _harness.Context));
+
+        var report = Assert.Single(_harness.Poison.Reports);
+        Assert.Equal("message-2", report.MessageId);
+        Assert.Null(report.Change);
+        Assert.StartsWith("it is not an object change", report.Why, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,7 +135,7 @@ public sealed class ChangeFunctionsTests : IDisposable
             .ReturnsAsync(new OrchestrationMetadata(PodLifecycleOrchestrator.Name, "pod-" + uid) { RuntimeStatus = OrchestrationRuntimeStatus.Completed });
         ExpectResyncDue();
 
-        await ChangeFunctions.DispatchAsync(Change("gone", uid, ObjectChangeType.Deleted), _harness.Client.Object, _harness.Context);
+        await ChangeFunctions.DispatchAsync(Message(Change("gone", uid, ObjectChangeType.Deleted)), _harness.Client.Object, _harness.Context);
 
         // The strict mock would have thrown on any start or event.
         _harness.Client.VerifyAll();
@@ -102,7 +147,7 @@ public sealed class ChangeFunctionsTests : IDisposable
         var uid = Guid.NewGuid().ToString();
         var starts = ExpectStarts();
 
-        await ChangeFunctions.DispatchAsync(Change("gone", uid, ObjectChangeType.Deleted), _harness.Client.Object, _harness.Context);
+        await ChangeFunctions.DispatchAsync(Message(Change("gone", uid, ObjectChangeType.Deleted)), _harness.Client.Object, _harness.Context);
 
         var (name, input, options) = Assert.Single(starts);
         Assert.Equal(ResyncOrchestrator.Name, name.Name);

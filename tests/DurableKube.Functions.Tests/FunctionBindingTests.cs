@@ -100,7 +100,7 @@ public sealed class FunctionBindingTests
         Assert.Equal(ChangeFunctions.DispatchName, queue.Name);
         Assert.Equal("%Storage__ChangeQueue%", queue.Attribute.QueueName);
         Assert.Equal("AzureWebJobsStorage", queue.Attribute.Connection);
-        Assert.Equal(typeof(Ports.Queue.ObjectChange), queue.Trigger.ParameterType);
+        Assert.Equal(typeof(Azure.Storage.Queues.Models.QueueMessage), queue.Trigger.ParameterType);
         AssertDurableClient(queue.Method);
     }
 

@@ -18,6 +18,7 @@ namespace DurableKube.LocalHost.Tests;
 public class LocalHostFixture : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = new();
+    private string _storage = string.Empty;
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
 
     /// <summary>Gets the run directory (state, logs, kubeconfig).</summary>
@@ -32,8 +33,8 @@ public class LocalHostFixture : IAsyncLifetime
     /// <summary>Gets the name of the ACI node.</summary>
     public string AciNodeName => "aci-" + _suffix;
 
-    /// <summary>Gets the connection string of the Azurite the host stores in.</summary>
-    public string StorageConnectionString => _azurite.ConnectionString;
+    /// <summary>Gets the connection string of the storage the host stores in (its own Azurite, or what a derived fixture brings).</summary>
+    public string StorageConnectionString => _storage;
 
     /// <summary>Gets the host's Durable Task hub (its tables and blob containers are named after it).</summary>
     public string TaskHub => "e2e" + _suffix;
@@ -116,7 +117,7 @@ public class LocalHostFixture : IAsyncLifetime
     /// <inheritdoc />
     public virtual async Task InitializeAsync()
     {
-        await _azurite.InitializeAsync();
+        _storage = await StartStorageAsync();
         Arm = await FakeArmServer.StartAsync();
         await File.WriteAllTextAsync(Path.Combine(RunDirectory, "arm.pem"), Arm.CertificatePem);
         var result = await UpAsync();
@@ -143,7 +144,7 @@ public class LocalHostFixture : IAsyncLifetime
             }
         }
 
-        await _azurite.DisposeAsync();
+        await StopStorageAsync();
         await Arm.DisposeAsync();
         try
         {
@@ -197,6 +198,24 @@ public class LocalHostFixture : IAsyncLifetime
         return found;
     }
 
+    /// <summary>Starts the storage the host uses: the test run's Azurite (see <see cref="AzuriteFixture"/>).</summary>
+    /// <returns>Its connection string.</returns>
+    protected virtual async Task<string> StartStorageAsync()
+    {
+        await _azurite.InitializeAsync();
+        return _azurite.ConnectionString;
+    }
+
+    /// <summary>Stops what <see cref="StartStorageAsync"/> started, if it started anything.</summary>
+    /// <returns>A task that completes once it is stopped.</returns>
+    protected virtual Task StopStorageAsync() => _azurite.DisposeAsync();
+
+    /// <summary>Adds settings of a fixture's own to the host's environment (none here).</summary>
+    /// <param name="environment">The environment up.sh is given.</param>
+    protected virtual void Configure(IDictionary<string, string> environment)
+    {
+    }
+
     /// <summary>Runs scripts/up.sh with this fixture's environment.</summary>
     /// <returns>Its exit code and output.</returns>
     public Task<CommandResult> UpAsync() => RunScriptAsync("up.sh", TimeSpan.FromMinutes(8));
@@ -243,11 +262,18 @@ public class LocalHostFixture : IAsyncLifetime
     private Task<CommandResult> RunScriptAsync(string script, TimeSpan timeout) =>
         RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "scripts", script)], timeout, Environment());
 
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string> Environment()
+    {
+        var environment = BaseEnvironment();
+        Configure(environment);
+        return environment;
+    }
+
+    private Dictionary<string, string> BaseEnvironment() => new()
     {
         ["DURABLEKUBE_RUN_DIR"] = RunDirectory,
         ["DURABLEKUBE_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["DURABLEKUBE_STORAGE"] = _azurite.ConnectionString,
+        ["DURABLEKUBE_STORAGE"] = _storage,
         ["Durable__TaskHub"] = TaskHub,
         ["Durable__WorkerId"] = "e2e-" + _suffix,
         ["Storage__ObjectsTable"] = ObjectsTable,

@@ -2,11 +2,14 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using DurableKube.Ports.Queue;
+using DurableKube.Store.AzureStorage.Queues;
 using DurableKube.Testing.Azurite;
+using DurableKube.Testing.Store;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DurableKube.Store.AzureStorage.Tests;
 
-/// <summary>The Storage queue beyond the work queue contract: its messages are what the Functions queue trigger reads, and unreadable ones are set aside.</summary>
+/// <summary>The Storage queue beyond the work queue contract: its messages are what the Functions queue trigger reads, and unreadable ones are set aside and reported.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class StorageQueueWorkQueueTests(AzuriteFixture azurite) : IAsyncLifetime
 {
@@ -73,17 +76,43 @@ public sealed class StorageQueueWorkQueueTests(AzuriteFixture azurite) : IAsyncL
     }
 
     [Fact]
-    public async Task Receive_DropsMessagesThatAreNotBase64()
+    public async Task Receive_SetsMessagesThatAreNotBase64AsideOnThePoisonQueue_AndReportsThem()
     {
-        // The queue client's decoding hook removes these before the work queue sees them (see AzureStorageClients).
+        // The queue client's decoding hook sees these before the work queue does (see AzureStorageClients): kept, not dropped.
+        var reporter = new RecordingPoisonReporter();
+        var queue = new QueueServiceClient(_harness.ConnectionString, AzureStorageClients.CreateQueueClientOptions(NullLogger.Instance, reporter))
+            .GetQueueClient(_harness.Options.ChangeQueue);
+        var work = new StorageQueueWorkQueue(queue, NullLogger<StorageQueueWorkQueue>.Instance, reporter);
         await RawQueue.SendMessageAsync("%%% not base64 %%%");
-        await _harness.WorkQueue.EnqueueAsync(Change);
+        await work.EnqueueAsync(Change);
 
-        var received = await _harness.WorkQueue.ReceiveAsync(32, TimeSpan.FromMinutes(1));
+        var received = await work.ReceiveAsync(32, TimeSpan.FromMinutes(1));
 
         Assert.Equal(Change, Assert.Single(received).Change);
-        await _harness.WorkQueue.CompleteAsync(received[0]);
+        await work.CompleteAsync(received[0]);
         Assert.Empty(await StillThereAsync());
+        var kept = Assert.Single((await _harness.PoisonQueue.ReceiveMessagesAsync(32)).Value);
+        Assert.Equal("%%% not base64 %%%", kept.Body.ToString());
+        var report = Assert.Single(reporter.Reports);
+        Assert.Null(report.Change);
+        Assert.Equal(work.PoisonQueueName, report.PoisonQueue);
+        Assert.Contains("not base64", report.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Receive_ReportsMessagesThatAreNotChanges_WithTheirIdAndWhy()
+    {
+        var reporter = new RecordingPoisonReporter();
+        var work = new StorageQueueWorkQueue(_harness.Queue, NullLogger<StorageQueueWorkQueue>.Instance, reporter);
+        var sent = await RawQueue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"resource\": 42")));
+
+        Assert.Empty(await work.ReceiveAsync(32, TimeSpan.FromMinutes(1)));
+
+        var report = Assert.Single(reporter.Reports);
+        Assert.Equal(sent.Value.MessageId, report.MessageId);
+        Assert.Null(report.Change);
+        Assert.StartsWith("it is not an object change", report.Why, StringComparison.Ordinal);
+        Assert.Single((await RawPoisonQueue.PeekMessagesAsync(32)).Value);
     }
 
     [Fact]

@@ -95,6 +95,15 @@ internal static class StatusErrors
 
     public static ApiException ServiceUnavailable(string message) => Failure(503, "ServiceUnavailable", message, null);
 
+    /// <summary>
+    /// The answer while the object store is away: 503 with a Retry-After, so clients (client-go, kubectl) come back.
+    /// A create or update answered so may still have been stored: the client finds out on its next try.
+    /// </summary>
+    /// <param name="message">What the store said.</param>
+    /// <returns>The error.</returns>
+    public static ApiException StorageUnavailable(string message) =>
+        Failure(503, "ServiceUnavailable", "storage is unavailable: " + message, new V1StatusDetails { RetryAfterSeconds = 5 });
+
     public static ApiException InternalError(string message) =>
         Failure(500, "InternalError", "Internal error occurred: " + message, new V1StatusDetails
         {

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues.Models;
 using DurableKube.Ports.Queue;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.Hosting;
@@ -40,26 +41,55 @@ public static class ChangeFunctions
 
     /// <summary>
     /// Starts or signals the workflow of one changed object. Messages are the base64 JSON of an
-    /// <see cref="ObjectChange"/> (the Functions default encoding, and host.json's). A message that keeps
-    /// failing goes to <c>&lt;queue&gt;-poison</c> after host.json's maxDequeueCount, as the local host's
-    /// dispatcher moves it; the resync makes up for it. Each change also makes sure a resync is due
+    /// <see cref="ObjectChange"/> (the Functions default encoding, and host.json's), read here rather than by the binding
+    /// so that a message that is not a change is reported like any other poison message. A message that keeps failing
+    /// goes to <c>&lt;queue&gt;-poison</c> after host.json's maxDequeueCount (which <c>Dispatcher:MaxDequeueCount</c>
+    /// must equal, 5 by default), as the local host's dispatcher moves it; on its last try its failure is reported
+    /// (<see cref="IPoisonReporter"/>: a log, a counter, an event on its object) before the host moves it, and the resync
+    /// makes up for it. Each change also makes sure a resync is due
     /// (<see cref="ResyncOrchestrator"/>, <c>Dispatcher:ResyncInterval</c> after): resyncs run while changes flow,
     /// never on a fixed schedule, so an idle app runs nothing.
     /// </summary>
-    /// <param name="change">The change.</param>
+    /// <param name="message">The queue message.</param>
     /// <param name="client">This invocation's Durable Task client.</param>
     /// <param name="context">The invocation.</param>
     /// <returns>A task that completes once the workflow has been started or signalled.</returns>
     [Function(DispatchName)]
     public static async Task DispatchAsync(
-        [QueueTrigger(ChangeQueueExpression, Connection = Connection)] ObjectChange change,
+        [QueueTrigger(ChangeQueueExpression, Connection = Connection)] QueueMessage message,
         [DurableClient] DurableTaskClient client,
         FunctionContext context)
     {
+        ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
+        var services = context.InstanceServices;
+        var options = services.GetRequiredService<IOptions<DispatcherOptions>>().Value;
+        var lastTry = message.DequeueCount >= options.MaxDequeueCount;
+        var poisonQueue = services.GetRequiredService<IWorkQueue>().PoisonQueueName;
+        var change = ObjectChange.TryRead(message.Body.ToMemory().Span, out var unreadable);
+        if (change is null)
+        {
+            if (lastTry)
+            {
+                services.GetService<IPoisonReporter>()?.Report(new PoisonMessage(message.MessageId, poisonQueue, null, message.DequeueCount, "it is not an object change: " + unreadable));
+            }
+
+            throw new InvalidOperationException($"Queue message {message.MessageId} is not an object change ({unreadable}).");
+        }
+
         var workflows = new DurableTaskClientWorkflowClient(client);
-        await ActivatorUtilities.CreateInstance<ChangeDispatcher>(context.InstanceServices, workflows).DispatchAsync(change, context.CancellationToken);
-        var interval = context.InstanceServices.GetRequiredService<IOptions<DispatcherOptions>>().Value.ResyncInterval;
+        try
+        {
+            await ActivatorUtilities.CreateInstance<ChangeDispatcher>(services, workflows).DispatchAsync(change, context.CancellationToken);
+        }
+        catch (Exception e) when (lastTry && e is not OperationCanceledException)
+        {
+            services.GetService<IPoisonReporter>()?.Report(new PoisonMessage(
+                message.MessageId, poisonQueue, change, message.DequeueCount, $"its handling failed {message.DequeueCount} times, last with {e.GetType().Name}: {e.Message}", e));
+            throw;
+        }
+
+        var interval = options.ResyncInterval;
         var resync = new WorkflowStart(
             ResyncOrchestrator.Name, ResyncOrchestrator.InstanceId, () => new ResyncRequest(interval), CompletedNeedsRestart: true, "dispatcher", null, "resync");
         await workflows.EnsureRunningAsync(resync, context.GetLogger(DispatchName), context.CancellationToken);

@@ -59,6 +59,34 @@ public sealed record ObjectChange(
     [JsonPropertyName("subresource")]
     public string? Subresource { get; init; }
 
+    /// <summary>
+    /// Reads a change from a queue message's JSON (what <c>BinaryData.FromObjectAsJson</c> wrote), as every reader of
+    /// the work queue reads it: the local host's queue adapter and the Functions queue trigger.
+    /// </summary>
+    /// <param name="json">The message's UTF-8 JSON.</param>
+    /// <param name="reason">Why it is not a change, when it is not.</param>
+    /// <returns>The change, or <see langword="null"/> for a message that is not one (not JSON, or fields missing).</returns>
+    public static ObjectChange? TryRead(ReadOnlySpan<byte> json, out string reason)
+    {
+        try
+        {
+            var change = System.Text.Json.JsonSerializer.Deserialize<ObjectChange>(json);
+            if (change is { Resource: not null, Name: not null, Uid: not null, ResourceVersion: not null })
+            {
+                reason = string.Empty;
+                return change;
+            }
+
+            reason = "fields are missing";
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            reason = e.Message;
+        }
+
+        return null;
+    }
+
     /// <inheritdoc />
     public bool Equals(ObjectChange? other) =>
         other is not null

@@ -20,4 +20,10 @@ public enum StoreErrorKind
 
     /// <summary>A continue token is malformed or for another list (400 BadRequest).</summary>
     InvalidContinue,
+
+    /// <summary>
+    /// The store did not answer (its storage account is away: connections refused or unanswered, 5xx, throttled) after
+    /// its own retries (503 ServiceUnavailable with a Retry-After). A write that fails so may still have been stored.
+    /// </summary>
+    Unavailable,
 }

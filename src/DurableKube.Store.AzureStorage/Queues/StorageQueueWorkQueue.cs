@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -29,6 +28,7 @@ internal sealed class StorageQueueWorkQueue : IWorkQueue
     private readonly QueueClient _queue;
     private readonly QueueClient _poison;
     private readonly ILogger _logger;
+    private readonly IPoisonReporter? _reporter;
     private readonly AsyncOnce _createQueue;
     private readonly AsyncOnce _createPoisonQueue;
 
@@ -39,13 +39,15 @@ internal sealed class StorageQueueWorkQueue : IWorkQueue
     /// queue of its name plus <see cref="PoisonSuffix"/>, reached through the same account, credential and options.
     /// </param>
     /// <param name="logger">The logger.</param>
-    public StorageQueueWorkQueue(QueueClient queue, ILogger<StorageQueueWorkQueue> logger)
+    /// <param name="reporter">Where a message that is not a change is reported when it is set aside, if anywhere.</param>
+    public StorageQueueWorkQueue(QueueClient queue, ILogger<StorageQueueWorkQueue> logger, IPoisonReporter? reporter = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(logger);
         _queue = queue;
         _poison = queue.GetParentQueueServiceClient().GetQueueClient(queue.Name + PoisonSuffix);
         _logger = logger;
+        _reporter = reporter;
         _createQueue = new AsyncOnce(() => _queue.CreateIfNotExistsAsync());
         _createPoisonQueue = new AsyncOnce(() => _poison.CreateIfNotExistsAsync());
     }
@@ -87,6 +89,7 @@ internal sealed class StorageQueueWorkQueue : IWorkQueue
                 if (await MoveAsync(message.MessageId, message.PopReceipt, message.Body, cancellationToken))
                 {
                     Log.UnreadableMessageSetAside(_logger, message.MessageId, _poison.Name, reason);
+                    _reporter?.Report(new PoisonMessage(message.MessageId, _poison.Name, null, message.DequeueCount, "it is not an object change: " + reason));
                 }
             }
             catch (RequestFailedException)
@@ -163,24 +166,6 @@ internal sealed class StorageQueueWorkQueue : IWorkQueue
         return true;
     }
 
-    private static ObjectChange? Parse(QueueMessage message, out string reason)
-    {
-        try
-        {
-            var change = message.Body.ToObjectFromJson<ObjectChange>();
-            if (change is { Resource: not null, Name: not null, Uid: not null, ResourceVersion: not null })
-            {
-                reason = string.Empty;
-                return change;
-            }
-
-            reason = "fields are missing";
-        }
-        catch (JsonException e)
-        {
-            reason = e.Message;
-        }
-
-        return null;
-    }
+    private static ObjectChange? Parse(QueueMessage message, out string reason) =>
+        ObjectChange.TryRead(message.Body.ToMemory().Span, out reason);
 }

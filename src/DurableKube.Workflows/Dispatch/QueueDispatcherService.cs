@@ -11,7 +11,8 @@ namespace DurableKube.Workflows.Dispatch;
 /// Functions queue trigger does in Azure, for a host without the Functions runtime. It resyncs
 /// once at start and then every <see cref="DispatcherOptions.ResyncInterval"/>. A change that fails
 /// <see cref="DispatcherOptions.MaxDequeueCount"/> times goes to the work queue's poison queue, as the
-/// queue trigger moves its poison messages, and is logged as an error.
+/// queue trigger moves its poison messages, and is reported (<see cref="IPoisonReporter"/>: a log, a counter, an event on
+/// its object).
 /// </summary>
 public sealed partial class QueueDispatcherService : BackgroundService
 {
@@ -20,6 +21,7 @@ public sealed partial class QueueDispatcherService : BackgroundService
     private readonly IOptions<DispatcherOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<QueueDispatcherService> _logger;
+    private readonly IPoisonReporter? _reporter;
 
     /// <summary>Initializes a new instance of the <see cref="QueueDispatcherService"/> class.</summary>
     /// <param name="queue">The work queue.</param>
@@ -27,13 +29,15 @@ public sealed partial class QueueDispatcherService : BackgroundService
     /// <param name="options">The dispatcher options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public QueueDispatcherService(IWorkQueue queue, IServiceScopeFactory scopes, IOptions<DispatcherOptions> options, TimeProvider time, ILogger<QueueDispatcherService> logger)
+    /// <param name="reporter">Reports the changes set aside (without one, they are only logged).</param>
+    public QueueDispatcherService(IWorkQueue queue, IServiceScopeFactory scopes, IOptions<DispatcherOptions> options, TimeProvider time, ILogger<QueueDispatcherService> logger, IPoisonReporter? reporter = null)
     {
         _queue = queue;
         _scopes = scopes;
         _options = options;
         _time = time;
         _logger = logger;
+        _reporter = reporter;
     }
 
     /// <summary>Takes one batch off the queue and handles it.</summary>
@@ -129,7 +133,17 @@ public sealed partial class QueueDispatcherService : BackgroundService
         try
         {
             await _queue.MoveToPoisonAsync(message, cancellationToken);
-            LogPoison(_logger, failure, change.Resource, change.Namespace, change.Name, change.Uid, change.ResourceVersion, message.DequeueCount, _queue.PoisonQueueName);
+            var why = failure is null
+                ? $"it was taken {message.DequeueCount} times, more than {_options.Value.MaxDequeueCount}, without an outcome (its handler never finished)"
+                : $"its handling failed {message.DequeueCount} times, last with {failure.GetType().Name}: {failure.Message}";
+            if (_reporter is null)
+            {
+                LogPoison(_logger, failure, change.Resource, change.Namespace, change.Name, change.Uid, change.ResourceVersion, message.DequeueCount, _queue.PoisonQueueName);
+            }
+            else
+            {
+                _reporter.Report(new PoisonMessage(message.MessageId, _queue.PoisonQueueName, change, message.DequeueCount, why, failure));
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

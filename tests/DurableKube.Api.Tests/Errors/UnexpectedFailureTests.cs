@@ -94,4 +94,22 @@ public sealed class UnexpectedFailureTests
         Assert.Equal("continue token is not valid", response.Message);
         Assert.False(response.Headers.Contains(KubernetesApi.CorrelationIdHeader));
     }
+
+    [Fact]
+    public async Task Storage_that_is_away_answers_503_with_retry_after_and_no_store_text()
+    {
+        // What the Azure Storage adapter throws once its retries found the account away (StorageFaults).
+        var failure = new StoreException(StoreErrorKind.Unavailable, null, "the object store did not answer (no connection); try again shortly", new InvalidOperationException(Secret));
+        var store = new Mock<IObjectStore>();
+        store.Setup(s => s.ListAsync(ResourceTypes.Pods, It.IsAny<string?>(), It.IsAny<ListQuery>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(failure);
+        await using var api = await ApiHost.StartAsync(store: store.Object);
+
+        var response = (await api.GetAsync("/api/v1/namespaces/default/pods")).AssertStatus(503, "ServiceUnavailable");
+
+        Assert.Equal("storage is unavailable: the object store did not answer (no connection); try again shortly", response.Message);
+        Assert.Equal(5, response.Json["details"]?["retryAfterSeconds"]?.GetValue<int>());
+        Assert.Equal("5", Assert.Single(response.Headers.GetValues("Retry-After")));
+        Assert.DoesNotContain("secretaccount", response.Body, StringComparison.Ordinal);
+    }
 }

@@ -35,6 +35,7 @@ internal sealed class FunctionHarness : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IWorkQueue>(Queue);
+        services.AddSingleton<IPoisonReporter>(Poison);
         services.AddSingleton<IObjectStore>(Store);
         services.AddSingleton<IContainerRuntime>(Runtime);
         services.AddNodeRuntime(new NodeRuntime(NodeName, Runtime));
@@ -50,6 +51,9 @@ internal sealed class FunctionHarness : IDisposable
     }
 
     public InMemoryWorkQueue Queue { get; } = new();
+
+    /// <summary>Gets the poison messages reported.</summary>
+    public RecordingPoisonReporter Poison { get; } = new();
 
     public InMemoryObjectStore Store { get; }
 

@@ -1,10 +1,14 @@
+using System.Diagnostics.Metrics;
+using DurableKube.Domain.Events;
 using DurableKube.Domain.Resources;
+using DurableKube.Ports.Events;
 using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
 using DurableKube.Ports.Workflows;
 using DurableKube.Testing.Logging;
 using DurableKube.Testing.Store;
 using DurableKube.Workflows.Dispatch;
+using DurableKube.Workflows.Tests.Events;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,7 +17,11 @@ using Moq;
 
 namespace DurableKube.Workflows.Tests.Dispatch;
 
-/// <summary>The local host's queue reader: a change that keeps failing ends on the poison queue, as with the Functions queue trigger.</summary>
+/// <summary>
+/// The local host's queue reader: a change that keeps failing ends on the poison queue, as with the Functions queue
+/// trigger, and is reported (a log with the message id and why, the poison counter, a Warning event on its object),
+/// while other changes keep flowing.
+/// </summary>
 public sealed class QueueDispatcherServiceTests : IAsyncDisposable
 {
     private const int MaxDequeueCount = 3;
@@ -24,7 +32,10 @@ public sealed class QueueDispatcherServiceTests : IAsyncDisposable
     private readonly InMemoryWorkQueue _queue;
     private readonly Mock<IObjectStore> _store = new();
     private readonly RecordingLoggerProvider _logs = new();
+    private readonly RecordingEventRecorder _events = new();
     private readonly ServiceProvider _services;
+    private readonly MeterListener _meters = new();
+    private readonly List<(long Value, Dictionary<string, object?> Tags)> _poisonCounts = [];
 
     public QueueDispatcherServiceTests()
     {
@@ -36,21 +47,44 @@ public sealed class QueueDispatcherServiceTests : IAsyncDisposable
         }).Build();
         _services = new ServiceCollection()
             .AddLogging(b => b.AddProvider(_logs))
+            .AddMetrics()
             .AddSingleton<TimeProvider>(_time)
             .AddSingleton(_store.Object)
             .AddSingleton(new Mock<IWorkflowClient>().Object)
             .AddSingleton<IWorkQueue>(_queue)
+            .AddSingleton<IEventRecorder>(_events)
             .AddDurableKubeWorkflows(configuration)
             .AddSingleton<QueueDispatcherService>()
             .BuildServiceProvider(validateScopes: true);
+        // Only this test's meters (tests run side by side in one process).
+        var factory = _services.GetRequiredService<IMeterFactory>();
+        _meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == PoisonReporter.MeterName && instrument.Name == PoisonReporter.CounterName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            lock (_poisonCounts)
+            {
+                _poisonCounts.Add((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value)));
+            }
+        });
+        _meters.Start();
     }
 
     private QueueDispatcherService Dispatcher => _services.GetRequiredService<QueueDispatcherService>();
 
     private List<LogEntry> Logged(LogLevel level) =>
-        _logs.Entries.Where(e => e.Category == typeof(QueueDispatcherService).FullName && e.Level == level).ToList();
+        _logs.Entries.Where(e => (e.Category == typeof(QueueDispatcherService).FullName || e.Category == typeof(PoisonReporter).FullName) && e.Level == level).ToList();
 
-    public ValueTask DisposeAsync() => _services.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _meters.Dispose();
+        return _services.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_change_that_always_fails_ends_on_the_poison_queue_after_MaxDequeueCount_tries_and_is_logged()
@@ -77,10 +111,48 @@ public sealed class QueueDispatcherServiceTests : IAsyncDisposable
         Assert.Equal(_queue.PoisonQueueName, error.Value("PoisonQueue"));
         Assert.Equal("kube-changes-poison", error.Value("PoisonQueue"));
         Assert.Equal("web", error.Value("Name"));
-        Assert.Contains("pods default/web (uid uid-web, resource version 7)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("pods default/web, uid uid-web, resource version 7", error.Message, StringComparison.Ordinal);
         Assert.Contains("kube-changes-poison", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the store is down", error.Message, StringComparison.Ordinal);
         Assert.Equal("uid-web", error.Value("Uid"));
+        Assert.False(string.IsNullOrEmpty(error.Value("MessageId")));
         Assert.Equal(MaxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Value("Count"));
+
+        // Counted, and told to whoever looks at the pod.
+        var (count, tags) = Assert.Single(_poisonCounts);
+        Assert.Equal(1, count);
+        Assert.Equal(("pods", "failed"), ((string?)tags["resource"], (string?)tags["reason"]));
+        var report = Assert.Single(_events.Reports);
+        Assert.Equal((EventReport.Warning, PoisonReporter.EventReason), (report.Type, report.Reason));
+        Assert.Equal(("v1", "Pod", "default", "web", "uid-web"), (report.Regarding.ApiVersion, report.Regarding.Kind, report.Regarding.NamespaceProperty, report.Regarding.Name, report.Regarding.Uid));
+        Assert.Contains("kube-changes-poison", report.Message, StringComparison.Ordinal);
+        Assert.Contains("the store is down", report.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_change_that_always_fails_for_one_object_is_set_aside_while_the_changes_of_others_flow()
+    {
+        var broken = new ObjectKey(ResourceTypes.Pods, "default", "web");
+        _store.Setup(s => s.GetAsync(It.IsAny<ObjectKey>(), It.IsAny<CancellationToken>()))
+            .Returns((ObjectKey key, CancellationToken _) => key == broken
+                ? Task.FromException<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>?>(new InvalidOperationException("this pod cannot be read"))
+                : Task.FromResult<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>?>(null));
+        await _queue.EnqueueAsync(Change);
+
+        for (var attempt = 1; attempt <= MaxDequeueCount; attempt++)
+        {
+            // A change to another object queued behind it each round is handled at once and leaves the queue.
+            var other = Change with { Name = $"other-{attempt}", Uid = $"uid-other-{attempt}" };
+            await _queue.EnqueueAsync(other);
+            Assert.Equal(2, await Dispatcher.DispatchBatchAsync());
+            Assert.DoesNotContain(_queue.Pending, c => c.Name == other.Name);
+            _time.Advance(VisibilityTimeout + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal([Change], _queue.Poisoned);
+        Assert.Empty(_queue.Pending);
+        Assert.Equal("web", Assert.Single(_events.Reports).Regarding.Name);
+        Assert.Single(_poisonCounts);
     }
 
     [Fact]
@@ -121,5 +193,7 @@ public sealed class QueueDispatcherServiceTests : IAsyncDisposable
         var error = Assert.Single(Logged(LogLevel.Error));
         Assert.Null(error.Exception);
         Assert.Equal(_queue.PoisonQueueName, error.Value("PoisonQueue"));
+        Assert.Contains("without an outcome", error.Message, StringComparison.Ordinal);
+        Assert.Equal("dequeue_limit", (string?)Assert.Single(_poisonCounts).Tags["reason"]);
     }
 }
