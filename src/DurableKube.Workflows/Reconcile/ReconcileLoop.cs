@@ -10,8 +10,10 @@ namespace DurableKube.Workflows.Reconcile;
 /// <item>Exactly one wait for the signal event is outstanding and it is never cancelled: a cancelled
 /// waiter stays on the context's stack and swallows the next event that arrives while the orchestrator
 /// awaits an activity.</item>
-/// <item>Timers may fire up to a second early (the Azure Storage provider): a timer that fires before its
-/// due time is set again for what remains, so nothing planned for time T runs before T.</item>
+/// <item>Timers may fire up to a second early (the Azure Storage provider gives a timer's message a visibility delay in
+/// whole seconds, rounded down): a timer that fires before its due time is set again, so nothing planned for time T
+/// runs before T; from version 2 no sooner than a second from then, since a remainder under a second would fire at once,
+/// again and again until T (a turn and a storage round trip each: 14 in one second were seen).</item>
 /// <item>A losing timer is cancelled, so it does not keep the instance alive.</item>
 /// <item>Every <see cref="IReconciler{TState, TSignal, TWork, TResult}.TurnsPerExecution"/> turns (timer-only
 /// turns included) the loop continues as new with its state renewed, so a loop that runs for months keeps a
@@ -40,6 +42,12 @@ public static class ReconcileLoop
     /// <summary>The first version that observes every signal already buffered together with the one it received.</summary>
     private const int CoalescesSignals = 2;
 
+    /// <summary>The first version that sets a timer that fired early again no sooner than <see cref="EarlyTimerRearm"/> from then.</summary>
+    private const int RearmsEarlyTimersLater = 2;
+
+    /// <summary>The whole second a timer that fired early is set again for, at least.</summary>
+    private static readonly TimeSpan EarlyTimerRearm = TimeSpan.FromSeconds(1);
+
     /// <summary>Runs the loop until the reconciler says it is done, or until it continues as new.</summary>
     /// <typeparam name="TState">The reconciler's state.</typeparam>
     /// <typeparam name="TSignal">The signal type.</typeparam>
@@ -65,6 +73,7 @@ public static class ReconcileLoop
         var activityOptions = timings.ToTaskOptions();
         Task<TSignal>? signal = null;
         DateTimeOffset? dueAt = null;
+        var timerFired = false;
         for (var turn = 0; ; turn++)
         {
             if (turn >= reconciler.TurnsPerExecution)
@@ -88,6 +97,7 @@ public static class ReconcileLoop
             var now = Now(context);
             if (dueAt is not { } pending || now >= pending)
             {
+                timerFired = false;
                 var step = reconciler.Plan(state, now);
                 if (step.Done)
                 {
@@ -137,10 +147,12 @@ public static class ReconcileLoop
             if (dueAt is { } due)
             {
                 using var cancelTimer = new CancellationTokenSource();
-                var timer = context.CreateTimer(due.UtcDateTime, cancelTimer.Token);
+                var fireAt = timerFired && input.Version >= RearmsEarlyTimersLater && due < now + EarlyTimerRearm ? now + EarlyTimerRearm : due;
+                var timer = context.CreateTimer(fireAt.UtcDateTime, cancelTimer.Token);
                 if (await Task.WhenAny(signal, timer) == timer)
                 {
                     // Due, or early: the next turn plans only once the time has really come.
+                    timerFired = true;
                     continue;
                 }
 

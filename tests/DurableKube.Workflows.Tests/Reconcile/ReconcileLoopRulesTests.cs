@@ -49,6 +49,32 @@ public sealed class ReconcileLoopRulesTests
         Assert.Equal(ReconcileLoop.CurrentVersion, next.Version);
     }
 
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(1, 0)]
+    public async Task A_timer_that_fired_less_than_a_second_early_is_set_again_a_second_out_not_for_what_remains(int version, int rearmedLater)
+    {
+        var reconciler = new CountingReconciler(new CounterReconciler(turnsPerExecution: 4));
+        var due = new DateTimeOffset(Now).AddMilliseconds(300);
+        var context = new Mock<TaskOrchestrationContext>(MockBehavior.Strict);
+        context.SetupGet(c => c.InstanceId).Returns("counter-1");
+        context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        context.Setup(c => c.CreateReplaySafeLogger(It.IsAny<Type>())).Returns(NullLogger.Instance);
+        context.Setup(c => c.WaitForExternalEvent<CounterSignal>("counter", It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<CounterSignal>().Task);
+        context.Setup(c => c.SetCustomStatus(It.IsAny<object?>()));
+        context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), true));
+
+        // Every timer "fires" at once while the clock stands 300 ms before the due time, as a whole-second visibility delay rounded down does.
+        context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+
+        await ReconcileLoop.RunAsync(context.Object, new ReconcileInput<CounterState>(new CounterState(ActAt: due), version), reconciler);
+
+        // Version 2: the first timer is for the due time, each one set again after an early fire a second out.
+        context.Verify(c => c.CreateTimer(due.UtcDateTime, It.IsAny<CancellationToken>()), Times.Exactly(version >= 2 ? 1 : 4));
+        context.Verify(c => c.CreateTimer(Now.AddSeconds(1), It.IsAny<CancellationToken>()), Times.Exactly(3 * rearmedLater));
+        Assert.Equal(1, reconciler.Plans);
+    }
+
     [Fact]
     public async Task A_signal_that_arrived_while_the_last_activity_ran_is_acted_on_before_the_loop_ends()
     {
