@@ -202,21 +202,8 @@ public sealed class HostileInputTests(LocalHostFixture host)
         {
             var tcp = new TcpClient();
             await tcp.ConnectAsync(IPAddress.Loopback, host.Port);
-            var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(host.CaCertificatePath);
-            var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, _) =>
-            {
-                // Trust up.sh's CA only, as the fixture's HTTP client does.
-                if (certificate is null)
-                {
-                    return false;
-                }
-
-                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
-            });
+            // Trust up.sh's CA only, as the fixture's HTTP client does.
+            var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, _) => host.TrustsServerCertificate(certificate));
             await tls.AuthenticateAsClientAsync("127.0.0.1");
             return new RawConnection(tcp, tls);
         }

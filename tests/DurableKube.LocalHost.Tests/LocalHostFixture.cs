@@ -71,6 +71,25 @@ public class LocalHostFixture : IAsyncLifetime
     /// <returns>The bearer token.</returns>
     public string Token(string user = "admin") => File.ReadAllText(Path.Combine(RunDirectory, "tokens", user)).Trim();
 
+    /// <summary>Whether a certificate the host presents chains to up.sh's CA, the only root the tests trust.</summary>
+    /// <param name="certificate">The server's certificate.</param>
+    /// <returns><see langword="true"/> if it does.</returns>
+    public bool TrustsServerCertificate(System.Security.Cryptography.X509Certificates.X509Certificate? certificate)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        using var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(CaCertificatePath);
+        using var server = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate);
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        return chain.Build(server);
+    }
+
     /// <summary>
     /// Creates an HTTP client of the API, as the C# client makes one from the kubeconfig: it trusts only up.sh's CA and
     /// sends <paramref name="user"/>'s bearer token (none when <see langword="null"/>).
@@ -79,22 +98,9 @@ public class LocalHostFixture : IAsyncLifetime
     /// <returns>The client, its base address the API's.</returns>
     public HttpClient CreateHttpClient(string? user = "admin")
     {
-        var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(CaCertificatePath);
         var handler = new HttpClientHandler
         {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-            {
-                if (certificate is null)
-                {
-                    return false;
-                }
-
-                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                return chain.Build(certificate);
-            },
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => TrustsServerCertificate(certificate),
         };
         var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = BaseAddress };
         if (user is not null)

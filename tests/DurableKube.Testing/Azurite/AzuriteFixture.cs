@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Xunit;
 
 namespace DurableKube.Testing.Azurite;
@@ -15,9 +13,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
 {
     /// <summary>The environment variable scripts/test.sh sets to the connection string of its Azurite.</summary>
     public const string ConnectionStringVariable = "DURABLEKUBE_TEST_STORAGE";
-
-    private const string WellKnownAccount = "devstoreaccount1";
-    private const string WellKnownKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private Process? _azurite;
     private string? _dataDirectory;
@@ -41,7 +36,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
-        if (await IsListeningAsync(10000) && await IsListeningAsync(10001) && await IsListeningAsync(10002))
+        if (await AzuriteProcess.IsListeningAsync(10000) && await AzuriteProcess.IsListeningAsync(10001) && await AzuriteProcess.IsListeningAsync(10002))
         {
             ConnectionString = "UseDevelopmentStorage=true";
             return;
@@ -74,66 +69,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private async Task StartOwnAzuriteAsync()
     {
-        var executable = Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite");
-        if (!File.Exists(executable))
-        {
-            throw new InvalidOperationException(
-                $"These tests need Azure Storage. Set {ConnectionStringVariable}, start Azurite on 127.0.0.1:10000-10002, "
-                + "or run 'npm ci' in the repository so the tests can start it themselves (scripts/test.sh does all of this).");
-        }
-
+        var executable = AzuriteProcess.Executable ?? throw new InvalidOperationException(
+            $"These tests need Azure Storage. Set {ConnectionStringVariable}, start Azurite on 127.0.0.1:10000-10002, "
+            + "or run 'npm ci' in the repository so the tests can start it themselves (scripts/test.sh does all of this).");
         var (blob, queue, table) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         _dataDirectory = Directory.CreateTempSubdirectory("durablekube-azurite-").FullName;
-        var start = new ProcessStartInfo(executable)
-        {
-            ArgumentList =
-            {
-                "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
-                "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-                "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
-                "--location", _dataDirectory, "--skipApiVersionCheck", "--loose", "--silent",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _azurite = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        _azurite.OutputDataReceived += (_, _) => { };
-        _azurite.ErrorDataReceived += (_, _) => { };
-        _azurite.BeginOutputReadLine();
-        _azurite.BeginErrorReadLine();
-
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await IsListeningAsync(blob) && await IsListeningAsync(queue) && await IsListeningAsync(table)))
-        {
-            if (_azurite.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"Azurite did not start listening on ports {blob}, {queue}, {table}.");
-            }
-
-            await Task.Delay(200);
-        }
-
-        ConnectionString =
-            $"DefaultEndpointsProtocol=http;AccountName={WellKnownAccount};AccountKey={WellKnownKey};"
-            + $"BlobEndpoint=http://127.0.0.1:{blob}/{WellKnownAccount};"
-            + $"QueueEndpoint=http://127.0.0.1:{queue}/{WellKnownAccount};"
-            + $"TableEndpoint=http://127.0.0.1:{table}/{WellKnownAccount};";
-    }
-
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
+        _azurite = await AzuriteProcess.StartAsync(executable, _dataDirectory, blob, queue, table, TimeSpan.FromSeconds(60));
+        ConnectionString = AzuriteProcess.ConnectionString(blob, queue, table);
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace DurableKube.Testing.Azurite;
 
@@ -12,9 +10,6 @@ namespace DurableKube.Testing.Azurite;
 /// </summary>
 public sealed class RestartableAzurite : IAsyncDisposable
 {
-    private const string WellKnownAccount = "devstoreaccount1";
-    private const string WellKnownKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
     private readonly int _blob = FreePort.Next();
     private readonly int _queue = FreePort.Next();
     private readonly int _table = FreePort.Next();
@@ -22,11 +17,7 @@ public sealed class RestartableAzurite : IAsyncDisposable
     private Process? _process;
 
     /// <summary>Gets the connection string of the account (it stays the same across restarts).</summary>
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={WellKnownAccount};AccountKey={WellKnownKey};"
-        + $"BlobEndpoint=http://127.0.0.1:{_blob}/{WellKnownAccount};"
-        + $"QueueEndpoint=http://127.0.0.1:{_queue}/{WellKnownAccount};"
-        + $"TableEndpoint=http://127.0.0.1:{_table}/{WellKnownAccount};";
+    public string ConnectionString => AzuriteProcess.ConnectionString(_blob, _queue, _table);
 
     /// <summary>Gets a value indicating whether Azurite runs now (frozen counts as running).</summary>
     public bool Running => _process is { HasExited: false };
@@ -40,42 +31,10 @@ public sealed class RestartableAzurite : IAsyncDisposable
             return;
         }
 
-        var executable = Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite");
-        if (!File.Exists(executable))
-        {
-            throw new InvalidOperationException("The fault tests start an Azurite of their own: run 'npm ci' in the repository (scripts/test.sh does).");
-        }
-
-        var start = new ProcessStartInfo(executable)
-        {
-            ArgumentList =
-            {
-                "--blobHost", "127.0.0.1", "--blobPort", $"{_blob}",
-                "--queueHost", "127.0.0.1", "--queuePort", $"{_queue}",
-                "--tableHost", "127.0.0.1", "--tablePort", $"{_table}",
-                "--location", _data, "--skipApiVersionCheck", "--loose", "--silent",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var executable = AzuriteProcess.Executable
+            ?? throw new InvalidOperationException("The fault tests start an Azurite of their own: run 'npm ci' in the repository (scripts/test.sh does).");
         _process?.Dispose();
-        _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!(await IsListeningAsync(_blob) && await IsListeningAsync(_queue) && await IsListeningAsync(_table)))
-        {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"Azurite did not start listening on ports {_blob}, {_queue}, {_table} (exited: {_process.HasExited}).");
-            }
-
-            await Task.Delay(200);
-        }
+        _process = await AzuriteProcess.StartAsync(executable, _data, _blob, _queue, _table, TimeSpan.FromSeconds(90));
     }
 
     /// <summary>Freezes Azurite with SIGSTOP: it keeps its ports, and nothing it is asked is answered.</summary>
@@ -101,7 +60,7 @@ public sealed class RestartableAzurite : IAsyncDisposable
 
         await ProcessStopper.StopAsync(process, TimeSpan.FromSeconds(30));
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await IsListeningAsync(_table) || await IsListeningAsync(_queue) || await IsListeningAsync(_blob)) && DateTime.UtcNow < deadline)
+        while ((await AzuriteProcess.IsListeningAsync(_table) || await AzuriteProcess.IsListeningAsync(_queue) || await AzuriteProcess.IsListeningAsync(_blob)) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
@@ -137,20 +96,5 @@ public sealed class RestartableAzurite : IAsyncDisposable
         using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", $"{process.Id}"]) { UseShellExecute = false })
             ?? throw new InvalidOperationException("kill did not start.");
         await kill.WaitForExitAsync();
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
