@@ -136,7 +136,9 @@ public sealed class AzureStorageOptionsTests
         var store = provider.GetRequiredService<IObjectStore>();
         var queue = provider.GetRequiredService<IWorkQueue>();
 
-        Assert.IsType<TableObjectStore>(store);
+        // The table store, behind the guard that turns storage being away into Unavailable (the API's 503).
+        Assert.IsType<OutageAwareObjectStore>(store);
+        Assert.Same(provider.GetRequiredService<TableObjectStore>(), provider.GetRequiredService<TableObjectStore>());
         Assert.IsType<StorageQueueWorkQueue>(queue);
         Assert.Same(store, provider.GetRequiredService<IObjectStore>());
         Assert.Same(queue, provider.GetRequiredService<IWorkQueue>());
