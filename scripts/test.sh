@@ -41,6 +41,10 @@ if ! dotnet build "$root/Functions.sln" -c "$configuration" -nologo -v quiet >"$
   exit 1
 fi
 
+# The end-to-end fixtures start the host with scripts/up.sh: it starts what was just built instead of building again,
+# since two test projects run at once and two builds of the same projects race on their obj/ files.
+export DURABLEKUBE_NO_BUILD=1
+
 # One Azurite for the whole run, on free ports, with fresh data; stopped whatever happens.
 read -r blob queue table < <(free_ports 3)
 azurite_pid=""
