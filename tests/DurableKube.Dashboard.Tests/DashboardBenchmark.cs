@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using DurableKube.LocalHost.Tests;
+using DurableKube.Testing;
 using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace DurableKube.Dashboard.Tests;
 
@@ -18,7 +18,7 @@ namespace DurableKube.Dashboard.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class DashboardBenchmark(Browser host, ITestOutputHelper output)
 {
-    [BenchmarkFact]
+    [ByHandFact("DURABLEKUBE_DASHBOARD_BENCH")]
     public async Task First_paint_and_update_rate_with_many_pods()
     {
         var count = int.Parse(Environment.GetEnvironmentVariable("DURABLEKUBE_DASHBOARD_BENCH_PODS") ?? "1000", CultureInfo.InvariantCulture);
@@ -56,28 +56,3 @@ public sealed class DashboardBenchmark(Browser host, ITestOutputHelper output)
     }
 }
 
-/// <summary>
-/// A benchmark run by hand only: without <c>DURABLEKUBE_DASHBOARD_BENCH=1</c> it is not even discovered, so the suite
-/// neither runs nor skips it.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method)]
-[XunitTestCaseDiscoverer("DurableKube.Dashboard.Tests.BenchmarkDiscoverer", "DurableKube.Dashboard.Tests")]
-public sealed class BenchmarkFactAttribute : FactAttribute
-{
-}
-
-/// <summary>Discovers <see cref="BenchmarkFactAttribute"/> methods only when the benchmark is asked for.</summary>
-/// <param name="messages">Where xunit's diagnostics go.</param>
-public sealed class BenchmarkDiscoverer(IMessageSink messages) : IXunitTestCaseDiscoverer
-{
-    /// <inheritdoc />
-    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
-    {
-        if (Environment.GetEnvironmentVariable("DURABLEKUBE_DASHBOARD_BENCH") != "1")
-        {
-            return [];
-        }
-
-        return [new XunitTestCase(messages, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod)];
-    }
-}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using DurableKube.Testing;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -46,9 +47,8 @@ public sealed class KillNineTests(FaultHostFixture host, ITestOutputHelper outpu
         Aci,
     }
 
-    [Fact(Skip = "Fails today (a finding, not fixed): after a kill -9 during the burst of creates, pods of one Durable Task "
-        + "control-queue partition did not start within 4 minutes (DurableTask.AzureStorage logged PopReceiptMismatch on "
-        + "ExecutionStarted/TaskCompleted and abandoned them every ~10 s). See docs/durability.md, Known gaps.")]
+    // Run by hand (DURABLEKUBE_FAULT_KILL9=1) until it converges: it does not yet (docs/durability.md, Known gaps; issue 11).
+    [ByHandFact("DURABLEKUBE_FAULT_KILL9")]
     [Trait("Category", "Faults")]
     public async Task Host_killed_at_random_moments_of_50_lifecycles_and_scaling_then_everything_converges_as_Kubernetes_would()
     {
