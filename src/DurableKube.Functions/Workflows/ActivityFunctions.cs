@@ -126,7 +126,7 @@ public static class ActivityFunctions
     /// <summary>Syncs a node's lifecycle once: Unknown after its grace period, its taints, its pods' Ready, evictions.</summary>
     /// <param name="reference">The node.</param>
     /// <param name="context">The invocation.</param>
-    /// <returns>When to look again, or whether it is gone or has nothing left to watch.</returns>
+    /// <returns>When to look again, or whether the node is gone.</returns>
     [Function(SyncNodeLifecycleActivity.Name)]
     public static Task<ControllerSyncResult> SyncNodeLifecycleAsync([ActivityTrigger] ControllerRef reference, FunctionContext context)
     {

@@ -5,7 +5,7 @@ namespace DurableKube.Workflows.Controllers;
 /// <summary>
 /// The loop of every controller (ReplicaSet, Deployment, Job, StatefulSet, CronJob): sync when woken by a
 /// change of the object or of what it controls, when the sync asked to look again at a given time, and at
-/// least every <see cref="ResyncPeriod"/>; end when the object is gone. The sync is one idempotent activity
+/// least every <see cref="ResyncPeriod"/> unless the sync found nothing to watch; end when the object is gone. The sync is one idempotent activity
 /// that reads the object and what it controls afresh each time, so a change lost anywhere is made up by the
 /// next sync.
 /// </summary>
@@ -33,8 +33,14 @@ public sealed class ControllerReconciler(string activityName) : IReconciler<Cont
             return LoopStep.Finished<ControllerRef>();
         }
 
-        return state.Dirty || state.NextSyncAt is not { } next || next <= now
-            ? LoopStep.Act(state.Object)
+        if (state.Dirty)
+        {
+            return LoopStep.Act(state.Object);
+        }
+
+        // Not dirty and no time set: the last sync found nothing to watch, so only a wake brings the next.
+        return state.NextSyncAt is not { } next ? LoopStep.Wait<ControllerRef>()
+            : next <= now ? LoopStep.Act(state.Object)
             : LoopStep.Wait<ControllerRef>(next);
     }
 
@@ -46,6 +52,11 @@ public sealed class ControllerReconciler(string activityName) : IReconciler<Cont
         if (result.Gone)
         {
             return state with { Done = true, Dirty = false };
+        }
+
+        if (result.Idle)
+        {
+            return state with { Dirty = false, NextSyncAt = null };
         }
 
         var resync = now + ResyncPeriod;

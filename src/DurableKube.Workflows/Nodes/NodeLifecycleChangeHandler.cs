@@ -116,7 +116,7 @@ public sealed class NodeLifecycleChangeHandler : IChangeHandler
         return nodes.Count;
     }
 
-    /// <summary>Starts the node's controller if none runs (a completed one too: it ended with nothing to watch), or wakes it.</summary>
+    /// <summary>Starts the node's controller if none runs (one that failed, was terminated or completed is started again), or wakes it.</summary>
     private async Task EnsureAsync(IWorkflowClient workflows, V1Node node, string? reason, CancellationToken cancellationToken)
     {
         var meta = node.Metadata;

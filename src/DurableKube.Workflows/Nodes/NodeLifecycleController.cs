@@ -9,7 +9,8 @@ namespace DurableKube.Workflows.Nodes;
 /// The node lifecycle controller of one node (instance <c>nodelc-&lt;uid&gt;</c>; Kubernetes' node lifecycle controller and
 /// taint manager for that node): the <see cref="ReconcileLoop"/> over a <see cref="ControllerReconciler"/> whose sync is the
 /// <see cref="SyncNodeLifecycleActivity"/>. It sleeps on a durable timer until the node's grace period would end or a pod's
-/// toleration runs out, and ends while nothing is left to watch.
+/// toleration runs out, or for a wake while nothing is left to watch, and ends when the node is gone (never before: a wake
+/// raised at the moment it completed would be dropped with it).
 /// </summary>
 public static class NodeLifecycleController
 {
@@ -22,7 +23,7 @@ public static class NodeLifecycleController
     /// <summary>Gets the kind, the orchestration and its instance ids; it controls no pods through ownerReferences.</summary>
     public static ControllerDefinition Definition { get; } = new(ResourceTypes.Nodes, Name, "nodelc-", ResourceTypes.Pods, null);
 
-    /// <summary>Watches the node until it is gone or has nothing left to watch.</summary>
+    /// <summary>Watches the node until it is gone.</summary>
     /// <param name="context">The orchestration context.</param>
     /// <param name="input">The controller's state.</param>
     /// <returns>The node's name once done; <see langword="null"/> after continue-as-new.</returns>

@@ -49,8 +49,10 @@ public sealed class SyncNodeLifecycleActivity
     /// <param name="reference">The node.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>
-    /// When to look again; gone when the node is gone, or when nothing is left to watch (no pod holds it and no eviction
-    /// is due): a binding to it or a change of the Node starts the workflow again.
+    /// When to look again (the end of the grace period, the next eviction); idle while nothing is left to watch (no pod
+    /// holds the node and no eviction is due), until a binding to the node or a change of the Node wakes it; gone only when
+    /// the node is gone. The workflow does not end while its node is there: a wake raised while it completed would be
+    /// dropped with it, and a node gone silent would be noticed only at the dispatcher's next resync.
     /// </returns>
     public async Task<ControllerSyncResult> RunAsync(ControllerRef reference, CancellationToken cancellationToken = default)
     {
@@ -129,7 +131,7 @@ public sealed class SyncNodeLifecycleActivity
         var holdsPods = pods.Any(p => !NodeLifecycle.Finished(p) && !plan.Evict.Contains(p.Metadata.Name));
         return holdsPods || plan.RequeueAt is not null
             ? new ControllerSyncResult(false, plan.RequeueAt)
-            : ControllerSyncResult.ObjectGone;
+            : ControllerSyncResult.Idling;
     }
 
     /// <summary>The component the node lifecycle controller's events name.</summary>

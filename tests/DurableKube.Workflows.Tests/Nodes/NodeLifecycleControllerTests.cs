@@ -1,5 +1,7 @@
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Workflows;
+using DurableKube.Workflows.Nodes;
 using k8s.Models;
 
 namespace DurableKube.Workflows.Tests.Nodes;
@@ -117,6 +119,23 @@ public sealed class NodeLifecycleControllerTests : IAsyncLifetime
         var after = await EventuallyAsync(PodsAsync, pods => pods.Count == 2, "the old pods gone");
         Assert.All(after, p => Assert.Equal("node-2", p.Spec.NodeName));
         await second.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_controller_of_a_node_that_holds_nothing_waits_for_a_wake_instead_of_ending()
+    {
+        // A workflow that completed drops the wake raised to it at that moment: the binding of a pod would go unseen and
+        // the node's silence unnoticed until the dispatcher's next resync. So it ends only with its node.
+        var node = await NodeAsync("node-1");
+        var instanceId = NodeLifecycleController.Definition.InstanceIdFor(node.Metadata.Uid);
+        var synced = await EventuallyAsync(
+            () => _harness.Workflows.GetDetailsAsync(instanceId, historyLimit: 0),
+            d => d is { State: not WorkflowInstanceState.Running } || d?.CustomStatus?.Contains("signal", StringComparison.Ordinal) == true,
+            "the node's controller to sync and wait");
+        Assert.Equal(WorkflowInstanceState.Running, synced!.State);
+
+        // It waits for a wake alone, with no timer: an idle node costs nothing.
+        Assert.DoesNotContain("timer", synced.CustomStatus, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,8 +69,12 @@ public sealed class ProberOrchestrationTests : IAsyncLifetime, IDisposable
             : new FakeExec(1, Stderr: "cat: healthy: No such file or directory\n");
         _healthy = true;
         await _harness.CreatePodAsync(Pod("live", c => c.LivenessProbe = Exec("healthy")));
-        await _harness.WaitForPodAsync("live", p => p.Status?.ContainerStatuses?.Single().State.Running is not null);
-        Assert.Contains(_harness.Runtime.Execs, e => e.Spec.Command.SequenceEqual(["cat", "healthy"]));
+        // The prober starts its worker once it sees the container running, so the first probe may come after the pod
+        // reads Running: wait for a read that also has a probe run.
+        await _harness.WaitForPodAsync(
+            "live",
+            p => p.Status?.ContainerStatuses?.Single().State.Running is not null
+                && _harness.Runtime.Execs.Any(e => e.Spec.Command.SequenceEqual(["cat", "healthy"])));
 
         _healthy = false;
 

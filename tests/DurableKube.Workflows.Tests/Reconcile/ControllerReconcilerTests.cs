@@ -33,6 +33,16 @@ public sealed class ControllerReconcilerTests
     }
 
     [Fact]
+    public void A_sync_that_finds_nothing_to_watch_waits_for_a_wake_with_no_timer_and_syncs_when_woken()
+    {
+        var idle = Reconciler.Apply(Fresh, Fresh.Object, ControllerSyncResult.Idling, Now);
+
+        var step = Reconciler.Plan(idle, Now.AddDays(30));
+        Assert.Equal((false, null, null), (step.Done, step.Work, step.WakeAt));
+        Assert.Equal(Fresh.Object, Reconciler.Plan(Reconciler.Observe(idle, new Wake("binding of pods default/web-1")), Now).Work);
+    }
+
+    [Fact]
     public void A_wake_that_arrived_while_the_last_sync_ran_brings_one_more_sync_instead_of_the_end()
     {
         var done = Reconciler.Apply(Fresh, Fresh.Object, ControllerSyncResult.ObjectGone, Now);
