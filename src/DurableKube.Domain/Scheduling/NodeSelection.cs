@@ -57,6 +57,33 @@ public static class NodeSelection
         return new NodeChoice(feasible[index].Metadata.Name, null);
     }
 
+    /// <summary>
+    /// Says why no node can take the pod when every node is turned down by a filter that does not look at what is placed
+    /// (all but <see cref="NodeResourcesFit"/>): the same answer <see cref="Choose"/> gives whatever is placed, found
+    /// without the list of placed pods. A pod whose node selector no node matches, or whose toleration is missing, costs a
+    /// scheduling attempt a list of the nodes, not of every pod.
+    /// </summary>
+    /// <param name="pod">The pod.</param>
+    /// <param name="nodes">The nodes that exist.</param>
+    /// <returns>The scheduler's refusal, or <see langword="null"/> when some node's answer depends on what is placed.</returns>
+    public static NodeChoice? RefuseRegardlessOfPlacement(V1Pod pod, IReadOnlyList<V1Node> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(nodes);
+        var statuses = new List<FilterStatus>(nodes.Count);
+        foreach (var node in nodes)
+        {
+            if (FilterRegardlessOfPlacement(pod, node) is not { } status)
+            {
+                return null;
+            }
+
+            statuses.Add(status);
+        }
+
+        return new NodeChoice(null, UnschedulableMessage.Format(pod, nodes.Count, statuses));
+    }
+
     /// <summary>Runs the filters on one node, in the scheduler's order, stopping at the first that turns it down.</summary>
     /// <param name="pod">The pod.</param>
     /// <param name="request">The pod's requests (<see cref="PodRequests.Of"/>).</param>
@@ -64,10 +91,13 @@ public static class NodeSelection
     /// <param name="usage">What the pods already on the node request.</param>
     /// <returns><see langword="null"/> if the node can take the pod, else why not.</returns>
     public static FilterStatus? Filter(V1Pod pod, ResourceTotals request, V1Node node, NodeUsage usage) =>
+        FilterRegardlessOfPlacement(pod, node) ?? NodeResourcesFit.Filter(request, node, usage);
+
+    /// <summary>The filters that come before <see cref="NodeResourcesFit"/> and do not depend on what is placed.</summary>
+    private static FilterStatus? FilterRegardlessOfPlacement(V1Pod pod, V1Node node) =>
         NodeUnschedulable.Filter(pod, node)
         ?? TaintToleration.Filter(pod, node)
-        ?? NodeAffinity.Filter(pod, node)
-        ?? NodeResourcesFit.Filter(request, node, usage);
+        ?? NodeAffinity.Filter(pod, node);
 
     private static uint StableHash(string text)
     {

@@ -78,6 +78,43 @@ public class NodeSelectionTests
         Assert.Equal($"0/1 nodes are available: {reasons}. preemption: 0/1 nodes are available: {preemption}.", choice.Message);
     }
 
+    [Theory]
+    // Refused on the nodes alone exactly when Choose refuses whatever is placed, with Choose's message; a node whose
+    // answer depends on what is placed (room, pod count) leaves the choice to Choose.
+    [InlineData("cordoned", true)]
+    [InlineData("tainted", true)]
+    [InlineData("elsewhere", true)]
+    [InlineData("none", true)]
+    [InlineData("small", false)]
+    [InlineData("full", false)]
+    [InlineData("roomy", false)]
+    [InlineData("elsewhere-and-roomy", false)]
+    public void A_pod_no_node_takes_whatever_is_placed_is_refused_without_the_placed_pods(string kind, bool refused)
+    {
+        V1Node[] nodes = kind switch
+        {
+            "cordoned" => [Node(kind, unschedulable: true)],
+            "tainted" => [Node(kind, taints: [Taint("dedicated", "gpu", "NoSchedule")]), Node("tainted-too", taints: [Taint("dedicated", "gpu", "NoSchedule")])],
+            "elsewhere" => [Node(kind, labels: new() { ["disk"] = "hdd" })],
+            "none" => [],
+            "small" => [Node(kind, cpu: "1", labels: new() { ["disk"] = "ssd" })],
+            "full" => [Node(kind, pods: "0", labels: new() { ["disk"] = "ssd" })],
+            "roomy" => [Node(kind, labels: new() { ["disk"] = "ssd" })],
+            _ => [Node("elsewhere", labels: new() { ["disk"] = "hdd" }), Node("roomy", labels: new() { ["disk"] = "ssd" })],
+        };
+        var pod = Pod(cpu: "2");
+        pod.Spec.NodeSelector = new Dictionary<string, string> { ["disk"] = "ssd" };
+        var placed = new[] { Pod("busy", cpu: "1", node: nodes.FirstOrDefault()?.Metadata.Name ?? "gone", phase: "Running") };
+
+        var early = NodeSelection.RefuseRegardlessOfPlacement(pod, nodes);
+
+        Assert.Equal(refused, early is not null);
+        if (early is not null)
+        {
+            Assert.Equal(NodeSelection.Choose(pod, nodes, placed), early);
+        }
+    }
+
     [Fact]
     public void Reasons_are_counted_over_nodes_and_sorted_as_strings_as_the_scheduler_sorts_them()
     {
