@@ -105,16 +105,25 @@ public sealed class KillNineTests(FaultHostFixture host, ITestOutputHelper outpu
 
         // Convergence: every pod as its spec implies, the ReplicaSet at exactly 6.
         var rs = await client.AppsV1.ReadNamespacedReplicaSetAsync("web", ns);
-        var final = await Eventually.WaitAsync(
-            async () =>
-            {
-                var pods = await client.CoreV1.ListNamespacedPodAsync(ns);
-                counts.Observe(pods);
-                return pods;
-            },
-            pods => Unconverged(pods, plan, rs.Uid()).Count == 0,
-            Patience,
-            "every pod to converge");
+        List<string> unconverged = [];
+        V1PodList final;
+        try
+        {
+            final = await Eventually.WaitAsync(
+                async () =>
+                {
+                    var pods = await client.CoreV1.ListNamespacedPodAsync(ns);
+                    counts.Observe(pods);
+                    return pods;
+                },
+                pods => (unconverged = Unconverged(pods, plan, rs.Uid())).Count == 0,
+                Patience,
+                "every pod to converge");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"not converged (seed {seed}): {string.Join("; ", unconverged)}", e);
+        }
         var set = await Eventually.WaitAsync(
             () => client.AppsV1.ReadNamespacedReplicaSetAsync("web", ns),
             r => r.Status?.Replicas == 6 && r.Status.ReadyReplicas == 6,
@@ -246,7 +255,10 @@ public sealed class KillNineTests(FaultHostFixture host, ITestOutputHelper outpu
             };
             if (!ok)
             {
-                problems.Add($"{name} ({kind}): {pod?.Status?.Phase} {status?.State?.Waiting?.Reason}");
+                var state = status?.State is { } st
+                    ? st.Running is not null ? "running" : st.Terminated is { } t ? $"terminated {t.ExitCode} {t.Reason}" : $"waiting {st.Waiting?.Reason}"
+                    : "no status";
+                problems.Add($"{name} ({kind}, uid {pod?.Uid()}): {pod?.Status?.Phase ?? "missing"} {state} restarts {status?.RestartCount}");
             }
         }
 

@@ -151,7 +151,11 @@ public class LocalHostFixture : IAsyncLifetime
         }
 
         await StopStorageAsync();
-        await Arm.DisposeAsync();
+        if (Arm is not null)
+        {
+            await Arm.DisposeAsync(); // Null when InitializeAsync failed before it started.
+        }
+
         try
         {
             Directory.Delete(RunDirectory, recursive: true);
