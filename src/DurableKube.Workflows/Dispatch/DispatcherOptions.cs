@@ -8,13 +8,17 @@ public sealed class DispatcherOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Dispatcher";
 
-    /// <summary>Gets or sets how many changes to take at once (the storage queue's maximum is 32).</summary>
+    /// <summary>Gets or sets how many changes to take at once (the storage queue's maximum is 32; host.json's <c>batchSize</c>, 16).</summary>
     [Range(1, 32)]
     public int BatchSize { get; set; } = 16;
 
-    /// <summary>Gets or sets how many changes to handle at once.</summary>
-    [Range(1, 64)]
-    public int Parallelism { get; set; } = 8;
+    /// <summary>
+    /// Gets or sets how few changes may be in hand before the next batch is taken (the Functions queue trigger's
+    /// <c>newBatchThreshold</c>, half the batch size by default): up to <see cref="BatchSize"/> + this many are handled at
+    /// once, and a slow change holds up none of the others.
+    /// </summary>
+    [Range(0, 64)]
+    public int NewBatchThreshold { get; set; } = 8;
 
     /// <summary>Gets or sets how long a taken change stays hidden before it comes back if not completed.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]

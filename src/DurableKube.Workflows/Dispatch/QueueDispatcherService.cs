@@ -16,6 +16,9 @@ namespace DurableKube.Workflows.Dispatch;
 /// </summary>
 public sealed partial class QueueDispatcherService : BackgroundService
 {
+    /// <summary>How soon a resync that failed is tried again; the changes on the queue are dispatched meanwhile.</summary>
+    private static readonly TimeSpan ResyncRetry = TimeSpan.FromSeconds(5);
+
     private readonly IWorkQueue _queue;
     private readonly IServiceScopeFactory _scopes;
     private readonly IOptions<DispatcherOptions> _options;
@@ -40,89 +43,142 @@ public sealed partial class QueueDispatcherService : BackgroundService
         _reporter = reporter;
     }
 
-    /// <summary>Takes one batch off the queue and handles it.</summary>
+    /// <summary>Takes one batch off the queue and handles all of it.</summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>How many changes were taken.</returns>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken = default)
     {
         var options = _options.Value;
         var batch = await _queue.ReceiveAsync(options.BatchSize, options.VisibilityTimeout, cancellationToken);
-        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken }, async (message, ct) =>
-        {
-            if (message.DequeueCount > options.MaxDequeueCount)
-            {
-                // Taken more often than allowed without an outcome (a host died while handling it, each
-                // time): the Functions queue trigger sets such a message aside untried, and so does this.
-                await SetAsideAsync(message, null, ct);
-                return;
-            }
-
-            try
-            {
-                using var scope = _scopes.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<ChangeDispatcher>().DispatchAsync(message.Change, ct);
-                await _queue.CompleteAsync(message, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                if (message.DequeueCount >= options.MaxDequeueCount)
-                {
-                    // As the Functions queue trigger does with a poison message: kept on the poison queue
-                    // for a person to look at and re-queue; meanwhile the periodic resync makes up for it.
-                    await SetAsideAsync(message, e, ct);
-                }
-                else
-                {
-                    LogRetry(_logger, e, message.Change.Resource, message.Change.Namespace, message.Change.Name, message.DequeueCount);
-                }
-            }
-        });
+        await Task.WhenAll(batch.Select(message => HandleAsync(message, cancellationToken)));
         return batch.Count;
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// As the Functions queue trigger: a new batch is taken as soon as no more than
+    /// <see cref="DispatcherOptions.NewBatchThreshold"/> changes are still in hand, not once the whole last batch is done,
+    /// so one slow change (a workflow start behind a busy task hub) holds up no others.
+    /// </remarks>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = _options.Value;
         var nextResync = DateTimeOffset.MinValue;
         var idle = options.MinPollInterval;
-        while (!stoppingToken.IsCancellationRequested)
+        var inHand = new HashSet<Task>();
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                if (_time.GetUtcNow() >= nextResync)
+                inHand.RemoveWhere(t => t.IsCompleted);
+                if (inHand.Count > options.NewBatchThreshold)
                 {
-                    using var scope = _scopes.CreateScope();
-                    await scope.ServiceProvider.GetRequiredService<ChangeDispatcher>().ResyncAsync(stoppingToken);
-                    nextResync = _time.GetUtcNow() + options.ResyncInterval;
-                }
-
-                if (await DispatchBatchAsync(stoppingToken) > 0)
-                {
-                    idle = options.MinPollInterval;
+                    await Task.WhenAny(inHand);
                     continue;
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogLoopError(_logger, e, e.Message);
-            }
 
+                if (_time.GetUtcNow() >= nextResync)
+                {
+                    nextResync = await ResyncAsync(options, stoppingToken);
+                }
+
+                try
+                {
+                    var batch = await _queue.ReceiveAsync(options.BatchSize, options.VisibilityTimeout, stoppingToken);
+                    foreach (var message in batch)
+                    {
+                        inHand.Add(HandleAsync(message, stoppingToken));
+                    }
+
+                    if (batch.Count > 0)
+                    {
+                        idle = options.MinPollInterval;
+                        continue;
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogLoopError(_logger, e, e.Message);
+                }
+
+                try
+                {
+                    await Task.Delay(idle, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                // Poll less often while the queue stays empty, as the Functions queue trigger does.
+                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollInterval.Ticks));
+            }
+        }
+        finally
+        {
+            // What is in hand finishes or is cancelled with the host; a change cut short comes back after its visibility timeout.
             try
             {
-                await Task.Delay(idle, _time, stoppingToken);
+                await Task.WhenAll(inHand);
             }
             catch (OperationCanceledException)
             {
-                return;
+                // Stopping.
             }
+        }
+    }
 
-            // Poll less often while the queue stays empty, as the Functions queue trigger does.
-            idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollInterval.Ticks));
+    /// <summary>Resyncs every handler; returns when to do it next: after the interval, or soon if it failed (changes flow meanwhile).</summary>
+    private async Task<DateTimeOffset> ResyncAsync(DispatcherOptions options, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var scope = _scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<ChangeDispatcher>().ResyncAsync(stoppingToken);
+            return _time.GetUtcNow() + options.ResyncInterval;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            LogLoopError(_logger, e, e.Message);
+            return _time.GetUtcNow() + (options.ResyncInterval < ResyncRetry ? options.ResyncInterval : ResyncRetry);
+        }
+    }
+
+    /// <summary>Handles one change: completes it, or leaves it to come back, or sets it aside after its last try.</summary>
+    private async Task HandleAsync(QueuedChange message, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // The caller takes the rest of its batch while this one runs.
+        var options = _options.Value;
+        if (message.DequeueCount > options.MaxDequeueCount)
+        {
+            // Taken more often than allowed without an outcome (a host died while handling it, each
+            // time): the Functions queue trigger sets such a message aside untried, and so does this.
+            await SetAsideAsync(message, null, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            using var scope = _scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<ChangeDispatcher>().DispatchAsync(message.Change, cancellationToken);
+            await _queue.CompleteAsync(message, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (message.DequeueCount >= options.MaxDequeueCount)
+            {
+                // As the Functions queue trigger does with a poison message: kept on the poison queue
+                // for a person to look at and re-queue; meanwhile the periodic resync makes up for it.
+                await SetAsideAsync(message, e, cancellationToken);
+            }
+            else
+            {
+                LogRetry(_logger, e, message.Change.Resource, message.Change.Namespace, message.Change.Name, message.DequeueCount);
+            }
         }
     }
 

@@ -196,4 +196,51 @@ public sealed class QueueDispatcherServiceTests : IAsyncDisposable
         Assert.Contains("without an outcome", error.Message, StringComparison.Ordinal);
         Assert.Equal("dequeue_limit", (string?)Assert.Single(_poisonCounts).Tags["reason"]);
     }
+
+    [Fact]
+    public async Task A_slow_change_holds_up_none_of_the_changes_behind_it()
+    {
+        // The pod "web" takes as long as the test says; every other object is read at once (and found gone).
+        var slow = new TaskCompletionSource<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _store.Setup(s => s.GetAsync(It.IsAny<ObjectKey>(), It.IsAny<CancellationToken>()))
+            .Returns((ObjectKey key, CancellationToken _) => key.Name == "web" ? slow.Task : Task.FromResult<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>?>(null));
+        _store.Setup(s => s.ListAsync(It.IsAny<ResourceType>(), It.IsAny<string?>(), It.IsAny<ListQuery>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new ObjectList([], "1"));
+        await _queue.EnqueueAsync(Change);
+        for (var i = 0; i < 40; i++)
+        {
+            await _queue.EnqueueAsync(Change with { Name = $"other-{i}", Uid = $"uid-other-{i}" });
+        }
+
+        var dispatcher = Dispatcher;
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            // Forty changes in three batches of 16: the second and third are taken while "web" of the first is in hand.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (_queue.Pending.Any(c => c.Name != "web") && DateTime.UtcNow < deadline)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(["web"], _queue.Pending.Select(c => c.Name));
+            Assert.False(slow.Task.IsCompleted);
+
+            slow.SetResult(null);
+            deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (_queue.Pending.Count > 0 && DateTime.UtcNow < deadline)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Delay(10);
+            }
+
+            Assert.Empty(_queue.Pending);
+        }
+        finally
+        {
+            slow.TrySetResult(null);
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
+    }
 }
