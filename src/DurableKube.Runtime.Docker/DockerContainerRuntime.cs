@@ -161,6 +161,14 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
 
         if (existing is null)
         {
+            var latest = (await ListOursAsync(launch.Id.PodUid, cancellationToken))
+                .Select(c => DockerLabels.TryReadRun(c.Labels, out var run) && run.ContainerName == launch.Id.ContainerName ? run.Attempt : (int?)null)
+                .Max();
+            if (latest > launch.Id.Attempt)
+            {
+                throw new ContainerRunSupersededException(launch.Id, latest.Value);
+            }
+
             var sandbox = await InspectAsync(DockerLabels.SandboxName(launch.Id.PodUid), cancellationToken)
                 ?? throw new ContainerRuntimeException($"pod {launch.Id.PodUid} has no sandbox on this node: create it first", transient: false);
             if (launch.Privileged && !_options.AllowPrivileged)

@@ -40,6 +40,11 @@ internal sealed partial class ProcessContainerRuntime
                     return existing;
                 }
 
+                if (LatestAttempt(id) is { } latest && latest > id.Attempt)
+                {
+                    throw new ContainerRunSupersededException(id, latest);
+                }
+
                 if (!File.Exists(_layout.SandboxFile(id.PodUid)))
                 {
                     throw new ContainerRuntimeException($"The sandbox of pod {id.PodUid} does not exist.", transient: false);
@@ -575,6 +580,15 @@ internal sealed partial class ProcessContainerRuntime
 
             await Task.Delay(ShortPoll * 5, _time, cancellationToken);
         }
+    }
+
+    /// <summary>The latest attempt of the run's container on this node (the runs kept: this one, the one before), if any.</summary>
+    private int? LatestAttempt(ContainerRunId id)
+    {
+        var folder = new DirectoryInfo(_layout.ContainerDirectory(id.PodUid, id.ContainerName));
+        return folder.Exists
+            ? folder.EnumerateDirectories().Select(run => StateLayout.TryParseAttempt(run.Name, out var attempt) ? attempt : (int?)null).Max()
+            : null;
     }
 
     /// <summary>Keeps the new run and the one before it; older runs of the container are ended and removed.</summary>

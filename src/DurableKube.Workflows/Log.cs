@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(102, LogLevel.Information, "Pod {Namespace}/{Name}: started container {Container} (attempt {Attempt})")]
     public static partial void Started(ILogger logger, string @namespace, string name, string container, int attempt);
 
+    [LoggerMessage(135, LogLevel.Warning, "Pod {Namespace}/{Name}: a sync asked to start container {Container} attempt {Attempt}, but it has run attempt {Latest} already: a sync redelivered after a crash; nothing done")]
+    public static partial void StaleStart(ILogger logger, string @namespace, string name, string container, int attempt, int latest);
+
     [LoggerMessage(103, LogLevel.Warning, "Pod {Namespace}/{Name}: container {Container} cannot be created: {Message}")]
     public static partial void NotCreated(ILogger logger, string @namespace, string name, string container, string message);
 

@@ -27,6 +27,30 @@ public sealed class StartAndExitTests
     }
 
     [Fact]
+    public async Task A_start_of_an_attempt_older_than_the_containers_latest_run_is_refused_and_runs_nothing()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+        await TestRoot.CreatePodAsync(runtime, "p1");
+        var runs = Path.Combine(root.Path, "runs.txt");
+        ContainerLaunch Attempt(int attempt) => TestRoot.Launch("p1", "app", attempt, "sh", "-c", $"echo run >> {runs}; exit 1");
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await runtime.StartContainerAsync(Attempt(attempt));
+            await TestRoot.WaitForExitAsync(runtime, Attempt(attempt).Id);
+        }
+
+        // Run 0 is gone (only the latest run and the one before are kept); a redelivered sync asks for it again.
+        Assert.Null(await runtime.GetContainerAsync(Attempt(0).Id));
+        var refused = await Assert.ThrowsAsync<ContainerRunSupersededException>(() => runtime.StartContainerAsync(Attempt(0)));
+
+        Assert.Equal(2, refused.LatestAttempt);
+        Assert.Equal(3, File.ReadAllLines(runs).Length);
+        Assert.Equal(1, (await runtime.StartContainerAsync(Attempt(1))).Id.Attempt); // The run before the latest is kept: found, not refused.
+        Assert.Equal(3, File.ReadAllLines(runs).Length);
+    }
+
+    [Fact]
     public async Task Environment_is_exactly_the_launch_environment_plus_PATH_and_HOSTNAME()
     {
         await using var root = new TestRoot();

@@ -59,6 +59,7 @@ public interface IContainerRuntime
     /// command could not be started at all).
     /// </returns>
     /// <exception cref="ContainerRuntimeException">Transient when a pod-scoped sandbox has not started that run yet.</exception>
+    /// <exception cref="ContainerRunSupersededException">When the container already has a later run (a stale start).</exception>
     Task<ContainerRunStatus> StartContainerAsync(ContainerLaunch launch, CancellationToken cancellationToken = default);
 
     /// <summary>

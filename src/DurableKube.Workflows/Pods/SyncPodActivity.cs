@@ -540,6 +540,13 @@ public sealed class SyncPodActivity
         {
             return new ContainerNotCreated(start.Name, new ContainerCreateError(ContainerCreateError.RuntimeErrorReason, e.Message));
         }
+        catch (ContainerRunSupersededException e)
+        {
+            // An activity runs at least once: this is an earlier turn's sync, run again after a crash, long after its
+            // workflow moved on. It fails before it writes anything; its workflow has dropped its result already.
+            Log.StaleStart(_logger, state.Pod.Namespace, state.Pod.Name, start.Name, start.Attempt, e.LatestAttempt);
+            throw;
+        }
 
         Log.Started(_logger, state.Pod.Namespace, state.Pod.Name, start.Name, start.Attempt);
         return new ContainerStarted(start.Name, new ContainerRun(

@@ -138,6 +138,14 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     public Task<ContainerRunStatus> StartContainerAsync(ContainerLaunch launch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(launch);
+        if (Scope == SandboxScope.Container && !_runs.ContainsKey(launch.Id)
+            && _runs.Keys.Where(k => k.PodUid == launch.Id.PodUid && k.ContainerName == launch.Id.ContainerName).Select(k => k.Attempt).DefaultIfEmpty(-1).Max() is var latest
+            && latest > launch.Id.Attempt)
+        {
+            // As the real runtimes: attempts only grow, so this is a stale start.
+            return Task.FromException<ContainerRunStatus>(new ContainerRunSupersededException(launch.Id, latest));
+        }
+
         var behavior = Behavior(launch);
         var now = _time.GetUtcNow();
         var created = false;

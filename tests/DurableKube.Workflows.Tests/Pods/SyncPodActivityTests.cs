@@ -53,6 +53,32 @@ public sealed class SyncPodActivityTests
     }
 
     [Fact]
+    public async Task A_sync_redelivered_after_its_workflow_moved_on_starts_nothing_and_writes_nothing()
+    {
+        // The pod's container is at its run 2 on the node (runs 0 and 1 removed); the first sync the workflow ever made,
+        // bind, sandbox and start of run 0, is delivered again after a crash.
+        await _sync.StoreNodeAsync();
+        var pod = (V1Pod)await _sync.Store.CreateAsync(ResourceTypes.Pods, new V1Pod
+        {
+            ApiVersion = "v1", Kind = "Pod",
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default", Uid = "uid-1" },
+            Spec = new V1PodSpec { NodeName = "node-1", RestartPolicy = "OnFailure", Containers = [new V1Container { Name = "app", Image = "busybox", Command = ["sleep", "60"] }] },
+            Status = new V1PodStatus { Phase = "Pending" },
+        });
+        var stale = PodLifecycle.Initialize(pod, KubeletSettings.Kubernetes);
+        var commands = PodLifecycle.Plan(stale, DateTimeOffset.UtcNow).Commands;
+        await _sync.Runtime.CreateSandboxAsync(new SandboxSpec("uid-1", "default", "web", "node-1"));
+        await _sync.Runtime.StartContainerAsync(new ContainerLaunch(new ContainerRunId("uid-1", "app", 2), "default", "web", "busybox", ["sleep", "60"], [], null));
+
+        await Assert.ThrowsAsync<ContainerRunSupersededException>(() => _sync.Activity().RunAsync(new SyncPodRequest(stale, commands)));
+
+        Assert.Contains(commands, c => c is StartContainer { Attempt: 0 });
+        Assert.Equal([2], _sync.Runtime.Launches.Select(l => l.Id.Attempt));
+        var stored = (V1Pod?)await _sync.Store.GetAsync(new ObjectKey(ResourceTypes.Pods, "default", "web"));
+        Assert.Equal(pod.Metadata.ResourceVersion, stored!.Metadata.ResourceVersion);
+    }
+
+    [Fact]
     public async Task A_new_pod_is_bound_started_and_its_status_written_in_one_call()
     {
         var state = await RunningPodAsync("a", "b");
