@@ -27,6 +27,19 @@ public sealed class DashboardBrowserTests(Browser host)
         },
     };
 
+    /// <summary>
+    /// Where the timeline test saves its screenshot: the README's <c>docs/images/dashboard.png</c> only when asked
+    /// (<c>DURABLEKUBE_UPDATE_SCREENSHOT=1</c>), so that a test run leaves the checkout clean; otherwise the test's output directory.
+    /// </summary>
+    private static string ScreenshotPath()
+    {
+        var directory = Environment.GetEnvironmentVariable("DURABLEKUBE_UPDATE_SCREENSHOT") == "1"
+            ? Path.Combine(Browser.RepositoryRoot, "docs", "images")
+            : AppContext.BaseDirectory;
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, "dashboard.png");
+    }
+
     private async Task<(Kubernetes Client, string Namespace)> NamespaceAsync(string prefix)
     {
         var client = host.CreateClient();
@@ -51,8 +64,7 @@ public sealed class DashboardBrowserTests(Browser host)
         await Assertions.Expect(page.GetByTestId("workflow-instance")).ToContainTextAsync("pod-");
         await Assertions.Expect(page.GetByTestId("logs")).ToContainTextAsync("starting");
 
-        Directory.CreateDirectory(Path.Combine(Browser.RepositoryRoot, "docs", "images"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.RepositoryRoot, "docs", "images", "dashboard.png"), FullPage = false });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(), FullPage = false });
         await client.CoreV1.DeleteNamespaceAsync(ns);
     }
 
