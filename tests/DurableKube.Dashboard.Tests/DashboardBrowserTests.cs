@@ -27,6 +27,22 @@ public sealed class DashboardBrowserTests(Browser host)
         },
     };
 
+    /// <summary>
+    /// Where the timeline test saves its screenshot: the README's <c>docs/images/dashboard.png</c> only when asked
+    /// (<c>DURABLEKUBE_UPDATE_SCREENSHOT=1</c>), so that a test run leaves the checkout clean; otherwise the test's output directory.
+    /// </summary>
+    private static string ScreenshotPath()
+    {
+        var directory = Environment.GetEnvironmentVariable("DURABLEKUBE_UPDATE_SCREENSHOT") == "1"
+            ? Path.Combine(Browser.RepositoryRoot, "docs", "images")
+            : AppContext.BaseDirectory;
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, "dashboard.png");
+    }
+
+    /// <summary>A StatefulSet's pod names in ordinal order: web-0, web-1, ...</summary>
+    private static IEnumerable<string> Ordinals(string name, int count) => Enumerable.Range(0, count).Select(i => $"{name}-{i}");
+
     private async Task<(Kubernetes Client, string Namespace)> NamespaceAsync(string prefix)
     {
         var client = host.CreateClient();
@@ -51,8 +67,7 @@ public sealed class DashboardBrowserTests(Browser host)
         await Assertions.Expect(page.GetByTestId("workflow-instance")).ToContainTextAsync("pod-");
         await Assertions.Expect(page.GetByTestId("logs")).ToContainTextAsync("starting");
 
-        Directory.CreateDirectory(Path.Combine(Browser.RepositoryRoot, "docs", "images"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.RepositoryRoot, "docs", "images", "dashboard.png"), FullPage = false });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(), FullPage = false });
         await client.CoreV1.DeleteNamespaceAsync(ns);
     }
 
@@ -121,6 +136,202 @@ public sealed class DashboardBrowserTests(Browser host)
     }
 
     [BrowserFact]
+    public async Task A_StatefulSets_page_lists_its_pods_in_ordinal_order_and_scales_and_restarts_it()
+    {
+        var (client, ns) = await NamespaceAsync("dash-sts");
+        var labels = new Dictionary<string, string> { ["app"] = "web" };
+        await client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
+        {
+            Metadata = new V1ObjectMeta { Name = "web" },
+            Spec = new V1StatefulSetSpec
+            {
+                Replicas = 2,
+                ServiceName = "web",
+                Selector = new V1LabelSelector { MatchLabels = labels },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = labels }, Spec = Pod("x", "sleep 3600").Spec },
+            },
+        }, ns);
+        var page = await host.OpenAsync($"/controllers/statefulsets/{ns}/web");
+        var names = page.GetByTestId("controller-pods").Locator("tbody tr td:first-child");
+        await Assertions.Expect(names).ToHaveTextAsync(Ordinals("web", 2), new() { Timeout = 120_000 });
+
+        // A deleted web-0 comes back under its name after web-1 was seen: it is still listed first.
+        var first = (await client.CoreV1.ReadNamespacedPodAsync("web-0", ns)).Metadata.Uid;
+        await client.CoreV1.DeleteNamespacedPodAsync("web-0", ns);
+        var again = await Eventually.WaitAsync(
+            async () => (await client.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: "metadata.name=web-0")).Items.FirstOrDefault(p => p.Metadata.DeletionTimestamp is null)?.Metadata.Uid,
+            uid => uid is not null && uid != first, Patience, "web-0 to be created again");
+        await Assertions.Expect(page.Locator("[data-testid=controller-pod][data-name=web-0]")).ToHaveAttributeAsync("data-uid", again!, new() { Timeout = 120_000 });
+        await Assertions.Expect(names).ToHaveTextAsync(Ordinals("web", 2), new() { Timeout = 60_000 });
+
+        // kubectl scale: from the page, to 3; web-2 joins the end and all three become Ready.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Scale StatefulSet web" }).ClickAsync();
+        await page.GetByRole(AriaRole.Spinbutton, new() { Name = "Replicas" }).FillAsync("3");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Scale", Exact = true }).ClickAsync();
+        await Assertions.Expect(names).ToHaveTextAsync(Ordinals("web", 3), new() { Timeout = 120_000 });
+        await Assertions.Expect(page.GetByTestId("desired")).ToHaveTextAsync("3", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("ready")).ToHaveTextAsync("3", new() { Timeout = 180_000 });
+        Assert.Equal(3, (await client.AppsV1.ReadNamespacedStatefulSetAsync("web", ns)).Spec.Replicas);
+
+        // kubectl rollout restart: the restartedAt annotation on the template, and a new revision to roll to.
+        var before = (await client.AppsV1.ReadNamespacedStatefulSetAsync("web", ns)).Status?.UpdateRevision;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Restart StatefulSet web" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Restart" }).ClickAsync();
+        await Eventually.WaitAsync(
+            () => client.AppsV1.ReadNamespacedStatefulSetAsync("web", ns),
+            sts => sts.Spec.Template.Metadata.Annotations?.ContainsKey("kubectl.kubernetes.io/restartedAt") == true
+                && sts.Status?.UpdateRevision is { } revision && revision != before,
+            Patience, "the restartedAt annotation and a new update revision");
+        await client.CoreV1.DeleteNamespaceAsync(ns);
+    }
+
+    [BrowserFact]
+    public async Task A_Jobs_page_counts_its_completions_and_its_pods_read_Completed()
+    {
+        var (client, ns) = await NamespaceAsync("dash-job");
+        await client.BatchV1.CreateNamespacedJobAsync(new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "thrice" },
+            Spec = new V1JobSpec { Completions = 3, Template = new V1PodTemplateSpec { Spec = Pod("x", "exit 0", "Never").Spec } },
+        }, ns);
+        var page = await host.OpenAsync($"/controllers/jobs/{ns}/thrice");
+
+        await Assertions.Expect(page.GetByTestId("succeeded")).ToHaveTextAsync("3", new() { Timeout = 180_000 });
+        await Assertions.Expect(page.GetByTestId("completions")).ToHaveTextAsync("3/3");
+        await Assertions.Expect(page.GetByTestId("failed")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByTestId("job-status")).ToHaveTextAsync("Complete", new() { Timeout = 120_000 });
+        await Assertions.Expect(page.Locator("[data-testid=job-condition][data-type=Complete] td").Nth(1)).ToHaveTextAsync("True", new() { Timeout = 120_000 });
+        // The pods' STATUS as kubectl prints it.
+        await Assertions.Expect(page.GetByTestId("controller-pods").Locator("tbody tr td:nth-child(3)"))
+            .ToHaveTextAsync(Enumerable.Repeat("Completed", 3), new() { Timeout = 120_000 });
+
+        // The list: COMPLETIONS as kubectl get jobs prints it.
+        var list = await host.OpenAsync($"/controllers?namespace={ns}");
+        var row = list.GetByTestId("table-jobs").Locator("[data-testid=controller-row][data-name=thrice] td");
+        await Assertions.Expect(row.Nth(2)).ToHaveTextAsync("Complete", new() { Timeout = 120_000 });
+        await Assertions.Expect(row.Nth(3)).ToHaveTextAsync("3/3");
+        Assert.Matches(@"(?m)^thrice\s+Complete\s+3/3\s", await host.KubectlOkAsync("get", "jobs", "-n", ns, "--no-headers"));
+        await client.CoreV1.DeleteNamespaceAsync(ns);
+    }
+
+    [BrowserFact]
+    public async Task A_Job_past_its_backoff_limit_shows_the_Failed_condition_with_its_reason()
+    {
+        var (client, ns) = await NamespaceAsync("dash-jobfail");
+        await client.BatchV1.CreateNamespacedJobAsync(new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "doomed" },
+            Spec = new V1JobSpec { BackoffLimit = 0, Template = new V1PodTemplateSpec { Spec = Pod("x", "exit 1", "Never").Spec } },
+        }, ns);
+        var page = await host.OpenAsync($"/controllers/jobs/{ns}/doomed");
+
+        var failed = page.Locator("[data-testid=job-condition][data-type=Failed] td");
+        await Assertions.Expect(failed.Nth(1)).ToHaveTextAsync("True", new() { Timeout = 180_000 });
+        await Assertions.Expect(failed.Nth(2)).ToHaveTextAsync("BackoffLimitExceeded");
+        await Assertions.Expect(failed.Nth(3)).ToHaveTextAsync("Job has reached the specified backoff limit");
+        await Assertions.Expect(page.GetByTestId("job-status")).ToHaveTextAsync("Failed", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("failed")).ToHaveTextAsync("1", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("succeeded")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByTestId("controller-pods").Locator("tbody tr td:nth-child(3)"))
+            .ToHaveTextAsync(Enumerable.Repeat("Error", 1), new() { Timeout = 120_000 });
+        await client.CoreV1.DeleteNamespaceAsync(ns);
+    }
+
+    private static V1CronJob NeverFiring(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1CronJobSpec
+        {
+            // Midnight on the first of January: not during a test.
+            Schedule = "0 0 1 1 *",
+            JobTemplate = new V1JobTemplateSpec
+            {
+                Metadata = new V1ObjectMeta
+                {
+                    Labels = new Dictionary<string, string> { ["team"] = "dash" },
+                    Annotations = new Dictionary<string, string> { ["example.com/note"] = "from the template" },
+                },
+                Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = Pod("x", "echo ran; exit 0", "Never").Spec } },
+            },
+        },
+    };
+
+    [BrowserFact]
+    public async Task Run_now_on_a_CronJobs_page_creates_a_Job_as_kubectl_create_job_from_does_and_lists_it_completing()
+    {
+        var (client, ns) = await NamespaceAsync("dash-cron");
+        var cronJob = await client.BatchV1.CreateNamespacedCronJobAsync(NeverFiring("nightly"), ns);
+        var page = await host.OpenAsync($"/controllers/cronjobs/{ns}/nightly");
+        await Assertions.Expect(page.GetByTestId("schedule")).ToHaveTextAsync("0 0 1 1 *", new() { Timeout = 120_000 });
+        await Assertions.Expect(page.GetByTestId("cronjob-jobs").Locator("tbody")).ToHaveTextAsync("None", new() { Timeout = 60_000 });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run CronJob nightly now" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        var proposed = await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Job name" }).InputValueAsync();
+        Assert.Matches("^nightly-manual-[a-z0-9]{3,5}$", proposed);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+
+        // What kubectl create job --from=cronjob/nightly makes.
+        var job = await Eventually.WaitAsync(
+            async () => (await client.BatchV1.ListNamespacedJobAsync(ns)).Items.SingleOrDefault(),
+            j => j is not null, Patience, "a Job");
+        Assert.Equal(proposed, job!.Metadata.Name);
+        Assert.Equal("manual", job.Metadata.Annotations["cronjob.kubernetes.io/instantiate"]);
+        Assert.Equal("from the template", job.Metadata.Annotations["example.com/note"]);
+        Assert.Equal("dash", job.Metadata.Labels["team"]);
+        var owner = Assert.Single(job.Metadata.OwnerReferences);
+        Assert.Equal(("batch/v1", "CronJob", "nightly", cronJob.Metadata.Uid, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller == true));
+
+        var row = page.Locator($"[data-testid=cronjob-job][data-name={proposed}]");
+        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("Complete", new() { Timeout = 180_000 });
+        await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("1/1");
+        await Assertions.Expect(row.Locator("td").Nth(5)).ToHaveTextAsync("manual");
+        await row.GetByRole(AriaRole.Link, new() { Name = proposed }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Job {proposed}", Level = 1 })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("succeeded")).ToHaveTextAsync("1", new() { Timeout = 120_000 });
+        await client.CoreV1.DeleteNamespaceAsync(ns);
+    }
+
+    [BrowserFact]
+    public async Task Suspend_and_Resume_on_a_CronJobs_page_patch_spec_suspend_and_a_viewer_is_told_no()
+    {
+        var (client, ns) = await NamespaceAsync("dash-suspend");
+        await client.BatchV1.CreateNamespacedCronJobAsync(NeverFiring("nightly"), ns);
+
+        // A viewer may look but not suspend: the API's 403 is shown.
+        var viewer = await host.OpenAsync($"/controllers/cronjobs/{ns}/nightly", user: "viewer");
+        await viewer.GetByRole(AriaRole.Button, new() { Name = "Suspend CronJob nightly" }).ClickAsync(new() { Timeout = 120_000 });
+        await viewer.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Suspend" }).ClickAsync();
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Status)).ToContainTextAsync("Forbidden", new() { Timeout = 60_000 });
+        Assert.False((await client.BatchV1.ReadNamespacedCronJobAsync("nightly", ns)).Spec.Suspend);
+        await viewer.Context.CloseAsync();
+
+        var page = await host.OpenAsync($"/controllers/cronjobs/{ns}/nightly");
+        await Assertions.Expect(page.GetByTestId("suspend")).ToHaveTextAsync("False", new() { Timeout = 120_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Suspend CronJob nightly" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Suspend" }).ClickAsync();
+        await Eventually.WaitAsync(
+            async () => (await client.BatchV1.ReadNamespacedCronJobAsync("nightly", ns)).Spec.Suspend,
+            suspended => suspended == true, Patience, "spec.suspend to be true");
+        await Assertions.Expect(page.GetByTestId("suspend")).ToHaveTextAsync("True", new() { Timeout = 60_000 });
+
+        // The list shows SUSPEND as kubectl get cronjobs does.
+        var list = await host.OpenAsync($"/controllers?namespace={ns}");
+        await Assertions.Expect(list.GetByTestId("table-cronjobs").Locator("[data-testid=controller-row][data-name=nightly] td").Nth(4))
+            .ToHaveTextAsync("True", new() { Timeout = 120_000 });
+        await list.Context.CloseAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume CronJob nightly" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await Eventually.WaitAsync(
+            async () => (await client.BatchV1.ReadNamespacedCronJobAsync("nightly", ns)).Spec.Suspend,
+            suspended => suspended == false, Patience, "spec.suspend to be false");
+        await Assertions.Expect(page.GetByTestId("suspend")).ToHaveTextAsync("False", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Suspend CronJob nightly" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await client.CoreV1.DeleteNamespaceAsync(ns);
+    }
+
+    [BrowserFact]
     public async Task A_deleted_pod_disappears_from_the_list_live_and_one_deleted_from_the_page_is_gone()
     {
         var (client, ns) = await NamespaceAsync("dash-delete");
@@ -173,12 +384,20 @@ public sealed class DashboardBrowserTests(Browser host)
     {
         var (client, ns) = await NamespaceAsync("dash-axe");
         await client.CoreV1.CreateNamespacedPodAsync(Pod("looked-at", "echo hello; sleep 3600"), ns);
+        await client.BatchV1.CreateNamespacedJobAsync(new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "once" },
+            Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = Pod("x", "echo once", "Never").Spec } },
+        }, ns);
+        await client.BatchV1.CreateNamespacedCronJobAsync(NeverFiring("nightly"), ns);
         foreach (var (route, ready) in new[]
         {
             ("/", "[data-testid=phase-counts]"),
             ($"/pods?namespace={ns}", "[data-testid=pod-row]"),
             ($"/pods/{ns}/looked-at", "[data-testid=workflow-panel]"),
             ("/controllers", "[data-testid=table-replicasets]"),
+            ($"/controllers/jobs/{ns}/once", "[data-testid=controller-pod]"),
+            ($"/controllers/cronjobs/{ns}/nightly", "[data-testid=cronjob-jobs]"),
         })
         {
             var page = await host.OpenAsync(route);

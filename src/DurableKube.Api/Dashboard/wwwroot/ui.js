@@ -20,12 +20,16 @@ export function h(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** A table with a caption, headers and rows of cells (strings or nodes). */
+/**
+ * A table with a caption, headers and rows of cells (strings or nodes). A row is an array of cells, or
+ * `{ attributes, cells }` for a row with attributes of its own (a data-testid, say).
+ */
 export function table(caption, headers, rows, attributes = {}) {
+  const tr = (r) => (Array.isArray(r) ? h('tr', {}, r.map((c) => h('td', {}, c ?? ''))) : h('tr', r.attributes, r.cells.map((c) => h('td', {}, c ?? ''))));
   return h('table', attributes,
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c ?? '')))) : h('tr', {}, h('td', { colspan: headers.length }, 'None'))));
+    h('tbody', {}, rows.length ? rows.map(tr) : h('tr', {}, h('td', { colspan: headers.length }, 'None'))));
 }
 
 /** Shows a message in the live region (read by screen readers), an error in red. */

@@ -1,8 +1,10 @@
-// Controllers: ReplicaSets, Deployments (rollout history from their ReplicaSets), Jobs, StatefulSets, CronJobs;
-// desired / current / ready, their pods, and the actions kubectl takes (scale, rollout restart).
+// Controllers: ReplicaSets, Deployments (rollout history from their ReplicaSets), StatefulSets (pods in ordinal
+// order), Jobs (counts, conditions, pods), CronJobs (their Jobs); what kubectl prints of them, their pods, and the
+// actions kubectl takes (scale, rollout restart, suspend / resume, create job --from=cronjob).
 import { get, call, collectionPath, LiveCollection } from '../api.js';
 import { age, selectorString } from '../format.js';
 import { h, table, confirmAction, explain, notify } from '../ui.js';
+import { byOrdinal, controlledBy, jobFromCronJob, manualJobName, newestFirst, randomSuffix, startedBy } from '../workloads.js';
 import { readWorkflow, workflowPanel } from './workflow.js';
 
 export const KINDS = [
@@ -10,19 +12,75 @@ export const KINDS = [
   { plural: 'replicasets', kind: 'ReplicaSet', group: 'apps', scale: true },
   { plural: 'statefulsets', kind: 'StatefulSet', group: 'apps', scale: true, restart: true },
   { plural: 'jobs', kind: 'Job', group: 'batch' },
-  { plural: 'cronjobs', kind: 'CronJob', group: 'batch' },
+  { plural: 'cronjobs', kind: 'CronJob', group: 'batch', cron: true },
 ];
 
-function counts(kind, o) {
+const JOBS = KINDS.find((k) => k.kind === 'Job');
+const CRONJOBS = KINDS.find((k) => k.kind === 'CronJob');
+
+const text = (v) => (v === undefined || v === null || v === '' ? '-' : String(v));
+const ago = (t, now) => (t ? `${age(t, now)} ago (${new Date(t).toLocaleString()})` : '<none>');
+
+/**
+ * The columns of a kind in the list: kubectl's for Jobs (STATUS, COMPLETIONS, DURATION) and CronJobs (SCHEDULE,
+ * TIMEZONE, SUSPEND, ACTIVE, LAST SCHEDULE); desired / current / ready for the others.
+ */
+function listColumns(kind) {
+  switch (kind.kind) {
+    case 'Job': return ['Status', 'Completions', 'Duration'];
+    case 'CronJob': return ['Schedule', 'Timezone', 'Suspend', 'Active', 'Last schedule'];
+    default: return ['Desired', 'Current', 'Ready'];
+  }
+}
+
+/** A row's cells under listColumns: the server's Table cells where kubectl prints them, times computed here so they are current. */
+function listCells(kind, c, row, now) {
+  const o = row.object;
+  const cell = (name) => text(c.cell(row, name));
+  switch (kind.kind) {
+    case 'Job': return [cell('Status'), cell('Completions'), cell('Duration')];
+    case 'CronJob': return [cell('Schedule'), cell('Timezone'), cell('Suspend'), cell('Active'), o.status?.lastScheduleTime ? age(o.status.lastScheduleTime, now) : '<none>'];
+    default: return [String(o.spec?.replicas ?? 1), String(o.status?.replicas ?? 0), String(o.status?.readyReplicas ?? 0)];
+  }
+}
+
+/** What a controller's page says of it: [label, value, data-testid]. */
+function factsOf(kind, o, cell, now) {
   const s = o.status ?? {};
   switch (kind.kind) {
-    case 'Job': return { desired: o.spec?.completions ?? 1, current: s.active ?? 0, ready: s.succeeded ?? 0, labels: ['Completions', 'Active', 'Succeeded'] };
-    case 'CronJob': return { desired: o.spec?.schedule ?? '', current: (s.active ?? []).length, ready: s.lastScheduleTime ? age(s.lastScheduleTime, Date.now()) + ' ago' : '-', labels: ['Schedule', 'Active', 'Last schedule'] };
-    default: return { desired: o.spec?.replicas ?? 1, current: s.replicas ?? 0, ready: s.readyReplicas ?? 0, labels: ['Desired', 'Current', 'Ready'] };
+    case 'Job': return [
+      ['Status', text(cell('Status')), 'job-status'],
+      ['Completions', text(cell('Completions')), 'completions'],
+      ['Parallelism', text(o.spec?.parallelism ?? 1), 'parallelism'],
+      ['Active', String(s.active ?? 0), 'active'],
+      ['Succeeded', String(s.succeeded ?? 0), 'succeeded'],
+      ['Failed', String(s.failed ?? 0), 'failed'],
+      ['Backoff limit', text(o.spec?.backoffLimit ?? 6), 'backoff-limit'],
+      ['Started', ago(s.startTime, now), 'started'],
+      ['Completed', ago(s.completionTime, now), 'completed'],
+      ['Selector', selectorString(o.spec?.selector) || '-', 'selector'],
+    ];
+    case 'CronJob': return [
+      ['Schedule', text(o.spec?.schedule), 'schedule'],
+      // Without a time zone this server's CronJob controller reads the schedule in UTC.
+      ['Time zone', o.spec?.timeZone ?? '<none> (UTC)', 'time-zone'],
+      ['Suspend', o.spec?.suspend === true ? 'True' : 'False', 'suspend'],
+      ['Concurrency policy', o.spec?.concurrencyPolicy ?? 'Allow', 'concurrency-policy'],
+      ['Active', String((s.active ?? []).length), 'active'],
+      ['Last schedule', ago(s.lastScheduleTime, now), 'last-schedule'],
+      ['Last successful', ago(s.lastSuccessfulTime, now), 'last-successful'],
+    ];
+    default: return [
+      ['Desired', String(o.spec?.replicas ?? 1), 'desired'],
+      ['Current', String(s.replicas ?? 0), 'current'],
+      ['Ready', String(s.readyReplicas ?? 0), 'ready'],
+      ['Selector', selectorString(o.spec?.selector) || '-', 'selector'],
+    ];
   }
 }
 
 const objectPath = (kind, ns, name) => `${collectionPath(kind.group, 'v1', kind.plural, ns)}/${encodeURIComponent(name)}`;
+const pageOf = (kind, ns, name) => `#/controllers/${kind.plural}/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`;
 
 export async function scale(kind, ns, name, current) {
   const value = await confirmAction(`Scale ${kind.kind}`, `Set the replicas of ${kind.kind} ${name} in ${ns}.`, { confirm: 'Scale', input: { label: 'Replicas', value: String(current), type: 'number', min: 0 } });
@@ -51,12 +109,46 @@ export async function restart(kind, ns, name) {
   }
 }
 
+/** kubectl patch cronjob NAME -p '{"spec":{"suspend":true}}': a merge patch of spec.suspend. */
+export async function setSuspend(ns, name, suspend) {
+  const verb = suspend ? 'Suspend' : 'Resume';
+  const ok = await confirmAction(`${verb} CronJob`, suspend
+    ? `Suspend CronJob ${name} in ${ns}? It starts no Jobs on its schedule until resumed; Jobs already running go on.`
+    : `Resume CronJob ${name} in ${ns}? It starts Jobs on its schedule again.`, { confirm: verb });
+  if (!ok) return;
+  try {
+    await call('PATCH', objectPath(CRONJOBS, ns, name), { body: { spec: { suspend } }, contentType: 'application/merge-patch+json' });
+    notify(`CronJob ${name} ${suspend ? 'suspended' : 'resumed'}`);
+  } catch (e) {
+    explain(e, `${suspend ? 'Suspending' : 'Resuming'} CronJob ${name}`);
+  }
+}
+
+/** kubectl create job NAME --from=cronjob/CRONJOB: a Job from the CronJob's template as it is now, owned by it. */
+export async function runNow(ns, name) {
+  const value = await confirmAction('Run CronJob now', `Create a Job from the template of CronJob ${name} in ${ns} now, as kubectl create job --from=cronjob/${name} does.`,
+    { confirm: 'Run', input: { label: 'Job name', value: manualJobName(name, randomSuffix()) } });
+  if (value === null) return;
+  const jobName = String(value).trim();
+  try {
+    const cronJob = await get(objectPath(CRONJOBS, ns, name));
+    const job = await call('POST', collectionPath(JOBS.group, 'v1', JOBS.plural, ns), { body: jobFromCronJob(cronJob, jobName) });
+    notify(`Job ${job?.metadata?.name ?? jobName} created from CronJob ${name}`);
+  } catch (e) {
+    explain(e, `Running CronJob ${name}`);
+  }
+}
+
 function actionsOf(kind, o) {
   const ns = o.metadata.namespace;
   const name = o.metadata.name;
+  const suspended = o.spec?.suspend === true;
   return h('span', { className: 'row-actions' },
     kind.scale ? h('button', { type: 'button', className: 'small', 'aria-label': `Scale ${kind.kind} ${name}`, onclick: () => scale(kind, ns, name, o.spec?.replicas ?? 1) }, 'Scale') : null,
-    kind.restart ? h('button', { type: 'button', className: 'small', 'aria-label': `Restart ${kind.kind} ${name}`, onclick: () => restart(kind, ns, name) }, 'Restart') : null);
+    kind.restart ? h('button', { type: 'button', className: 'small', 'aria-label': `Restart ${kind.kind} ${name}`, onclick: () => restart(kind, ns, name) }, 'Restart') : null,
+    kind.cron ? h('button', { type: 'button', className: 'small', 'aria-label': `${suspended ? 'Resume' : 'Suspend'} CronJob ${name}`, onclick: () => setSuspend(ns, name, !suspended) }, suspended ? 'Resume' : 'Suspend') : null,
+    // Its visible text is part of its accessible name (WCAG 2.5.3, axe's label-content-name-mismatch): "Run", not "Run now".
+    kind.cron ? h('button', { type: 'button', className: 'small', 'aria-label': `Run CronJob ${name} now`, onclick: () => runNow(ns, name) }, 'Run') : null);
 }
 
 export async function controllers(main, signal, params) {
@@ -65,15 +157,20 @@ export async function controllers(main, signal, params) {
   const sections = KINDS.map((kind) => {
     const section = h('section', { 'aria-labelledby': `h-${kind.plural}` }, h('h2', { id: `h-${kind.plural}` }, `${kind.kind}s`), h('p', {}, 'Loading…'));
     main.append(section);
+    // Tables: the cells kubectl prints (a Job's COMPLETIONS, a CronJob's SUSPEND) come from the server's printer.
     const live = new LiveCollection(collectionPath(kind.group, 'v1', kind.plural, namespace), {
+      table: true,
       onChange: (c) => {
         const now = Date.now();
-        const items = [...c.items.values()].sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
-        const labels = counts(kind, {}).labels;
-        section.replaceChildren(h('h2', { id: `h-${kind.plural}` }, `${kind.kind}s`), table(`${kind.kind}s`, ['Name', 'Namespace', ...labels, 'Age', 'Actions'], items.map((o) => {
-          const n = counts(kind, o);
-          return [h('a', { href: `#/controllers/${kind.plural}/${encodeURIComponent(o.metadata.namespace)}/${encodeURIComponent(o.metadata.name)}` }, o.metadata.name),
-            o.metadata.namespace, String(n.desired), String(n.current), String(n.ready), age(o.metadata.creationTimestamp, now), actionsOf(kind, o)];
+        const rows = [...c.items.values()].filter((r) => r.object?.metadata)
+          .sort((a, b) => `${a.object.metadata.namespace}/${a.object.metadata.name}`.localeCompare(`${b.object.metadata.namespace}/${b.object.metadata.name}`));
+        section.replaceChildren(h('h2', { id: `h-${kind.plural}` }, `${kind.kind}s`), table(`${kind.kind}s`, ['Name', 'Namespace', ...listColumns(kind), 'Age', 'Actions'], rows.map((r) => {
+          const o = r.object;
+          return {
+            attributes: { 'data-testid': 'controller-row', 'data-namespace': o.metadata.namespace, 'data-name': o.metadata.name },
+            cells: [h('a', { href: pageOf(kind, o.metadata.namespace, o.metadata.name) }, o.metadata.name),
+              o.metadata.namespace, ...listCells(kind, c, r, now), age(o.metadata.creationTimestamp, now), actionsOf(kind, o)],
+          };
         }), { 'data-testid': `table-${kind.plural}` }));
       },
       onError: (e) => explain(e, `Watching ${kind.plural}`),
@@ -83,43 +180,90 @@ export async function controllers(main, signal, params) {
   signal.addEventListener('abort', () => sections.forEach((s) => s.stop()));
 }
 
+/** The pods a controller controls, live, as kubectl get pods prints them (a StatefulSet's in ordinal order). */
+function watchPods(kind, ns, selector, owner, section) {
+  return new LiveCollection(collectionPath('', 'v1', 'pods', ns), {
+    table: true,
+    query: `labelSelector=${encodeURIComponent(selector)}`,
+    onChange: (p) => {
+      // A Deployment's pods are its ReplicaSets': any controller among the selected pods will do.
+      const mine = (r) => (kind.kind === 'Deployment'
+        ? (r.object.metadata.ownerReferences ?? []).some((ref) => ref.controller === true)
+        : controlledBy(r.object, owner()));
+      const order = kind.kind === 'StatefulSet' ? byOrdinal : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+      const rows = [...p.items.values()].filter(mine).sort((a, b) => order(a.object.metadata.name, b.object.metadata.name));
+      const now = Date.now();
+      section.replaceChildren(h('h2', { id: 'pods-heading' }, 'Pods'), table('Pods of this controller', ['Name', 'Ready', 'Status', 'Restarts', 'Age'], rows.map((r) => ({
+        attributes: { 'data-testid': 'controller-pod', 'data-name': r.object.metadata.name, 'data-uid': r.object.metadata.uid },
+        cells: [h('a', { href: `#/pods/${encodeURIComponent(ns)}/${encodeURIComponent(r.object.metadata.name)}` }, r.object.metadata.name),
+          String(p.cell(r, 'Ready') ?? ''), String(p.cell(r, 'Status') ?? ''), String(p.cell(r, 'Restarts') ?? ''), age(r.object.metadata.creationTimestamp, now)],
+      })), { 'data-testid': 'controller-pods' }));
+    },
+    onError: (e) => explain(e, 'Watching the pods'),
+  }).start();
+}
+
+/** A CronJob's Jobs (those it controls), live and newest first, with kubectl's STATUS, COMPLETIONS and DURATION. */
+function watchJobs(ns, owner, section) {
+  return new LiveCollection(collectionPath(JOBS.group, 'v1', JOBS.plural, ns), {
+    table: true,
+    onChange: (c) => {
+      const rows = [...c.items.values()].filter((r) => controlledBy(r.object, owner())).sort((a, b) => newestFirst(a.object, b.object));
+      const now = Date.now();
+      section.replaceChildren(h('h2', { id: 'jobs-heading' }, 'Jobs'), table('Jobs of this CronJob, newest first', ['Name', 'Status', 'Completions', 'Duration', 'Age', 'Started by'], rows.map((r) => ({
+        attributes: { 'data-testid': 'cronjob-job', 'data-name': r.object.metadata.name },
+        cells: [h('a', { href: pageOf(JOBS, ns, r.object.metadata.name) }, r.object.metadata.name),
+          text(c.cell(r, 'Status')), text(c.cell(r, 'Completions')), text(c.cell(r, 'Duration')), age(r.object.metadata.creationTimestamp, now), startedBy(r.object)],
+      })), { 'data-testid': 'cronjob-jobs' }));
+    },
+    onError: (e) => explain(e, 'Watching the Jobs'),
+  }).start();
+}
+
+/** A Job's conditions: Complete or Failed (with the reason, e.g. BackoffLimitExceeded, and message), and those before them. */
+function conditionsTable(job, now) {
+  return table('Conditions of this Job', ['Type', 'Status', 'Reason', 'Message', 'Last transition'], (job.status?.conditions ?? []).map((x) => ({
+    attributes: { 'data-testid': 'job-condition', 'data-type': x.type },
+    cells: [x.type, x.status, x.reason ?? '', x.message ?? '', x.lastTransitionTime ? `${age(x.lastTransitionTime, now)} ago` : ''],
+  })), { 'data-testid': 'job-conditions' });
+}
+
 export async function controllerPage(main, signal, plural, ns, name) {
   const kind = KINDS.find((k) => k.plural === plural);
   if (!kind) { main.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, `No controller kind ${plural}`)); return; }
   const heading = h('h1', {}, `${kind.kind} ${name}`);
   const facts = h('div');
-  const podsSection = h('section', { 'aria-labelledby': 'pods-heading' });
+  // Each section has its heading from the start (its aria-labelledby names it), and only the kind's own are shown.
+  const section = (id, title) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), h('p', {}, 'Loading…'));
+  const conditions = section('conditions-heading', 'Conditions');
+  const podsSection = section('pods-heading', 'Pods');
+  const jobsSection = section('jobs-heading', 'Jobs');
   const history = h('div');
   const workflow = h('div');
-  main.replaceChildren(heading, h('p', {}, `Namespace ${ns}`), facts, history, podsSection, workflow);
+  main.replaceChildren(...[heading, h('p', {}, `Namespace ${ns}`), facts, kind.kind === 'Job' ? conditions : null, history, kind.cron ? jobsSection : podsSection, workflow].filter(Boolean));
   let podsLive;
+  let jobsLive;
+  let uid = '';
+  // The object as a Table row: kubectl's cells (a Job's STATUS and COMPLETIONS) with the object itself.
   const live = new LiveCollection(collectionPath(kind.group, 'v1', plural, ns), {
+    table: true,
     query: `fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`,
     onChange: async (c) => {
-      const o = [...c.items.values()][0];
-      if (!o) { facts.replaceChildren(h('p', {}, `This ${kind.kind} no longer exists.`)); return; }
-      const n = counts(kind, o);
+      const row = [...c.items.values()][0];
+      const o = row?.object;
+      if (!o) { facts.replaceChildren(h('p', { 'data-testid': 'controller-gone' }, `This ${kind.kind} no longer exists.`)); return; }
+      uid = o.metadata.uid;
+      const now = Date.now();
       facts.replaceChildren(
         h('dl', { className: 'facts', 'data-testid': 'controller-counts' },
-          h('dt', {}, n.labels[0]), h('dd', { 'data-testid': 'desired' }, String(n.desired)),
-          h('dt', {}, n.labels[1]), h('dd', { 'data-testid': 'current' }, String(n.current)),
-          h('dt', {}, n.labels[2]), h('dd', { 'data-testid': 'ready' }, String(n.ready)),
-          h('dt', {}, 'Selector'), h('dd', {}, selectorString(o.spec?.selector) || '-')),
+          factsOf(kind, o, (column) => c.cell(row, column), now).flatMap(([label, value, id]) => [h('dt', {}, label), h('dd', { 'data-testid': id }, value)])),
         h('p', { className: 'actions' }, actionsOf(kind, o)));
-      const selector = selectorString(o.spec?.selector ?? o.spec?.jobTemplate?.spec?.selector);
-      if (!podsLive && kind.kind !== 'CronJob' && selector) {
-        podsLive = new LiveCollection(collectionPath('', 'v1', 'pods', ns), {
-          table: true,
-          query: `labelSelector=${encodeURIComponent(selector)}`,
-          onChange: (p) => {
-            const rows = [...p.items.values()].filter((r) => (r.object.metadata.ownerReferences ?? []).some((ref) => ref.controller && (ref.uid === o.metadata.uid || kind.kind === 'Deployment')));
-            podsSection.replaceChildren(h('h2', { id: 'pods-heading' }, 'Pods'), table('Pods of this controller', ['Name', 'Ready', 'Status', 'Restarts', 'Age'], rows.map((r) => [
-              h('a', { href: `#/pods/${encodeURIComponent(ns)}/${encodeURIComponent(r.object.metadata.name)}` }, r.object.metadata.name),
-              String(p.cell(r, 'Ready') ?? ''), String(p.cell(r, 'Status') ?? ''), String(p.cell(r, 'Restarts') ?? ''), age(r.object.metadata.creationTimestamp, Date.now())]), { 'data-testid': 'controller-pods' }));
-          },
-          onError: (e) => explain(e, 'Watching the pods'),
-        }).start();
+      if (kind.kind === 'Job') {
+        conditions.replaceChildren(h('h2', { id: 'conditions-heading' }, 'Conditions'), conditionsTable(o, now));
       }
+      const selector = selectorString(o.spec?.selector);
+      if (!podsLive && !kind.cron && selector) podsLive = watchPods(kind, ns, selector, () => uid, podsSection);
+      if (!jobsLive && kind.cron) jobsLive = watchJobs(ns, () => uid, jobsSection);
       if (kind.kind === 'Deployment') {
         const sets = await get(`${collectionPath('apps', 'v1', 'replicasets', ns)}`, { signal });
         const owned = (sets.items ?? []).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid))
@@ -136,5 +280,5 @@ export async function controllerPage(main, signal, plural, ns, name) {
     },
     onError: (e) => explain(e, `Watching ${kind.kind} ${name}`),
   }).start();
-  signal.addEventListener('abort', () => { live.stop(); podsLive?.stop(); });
+  signal.addEventListener('abort', () => { live.stop(); podsLive?.stop(); jobsLive?.stop(); });
 }
