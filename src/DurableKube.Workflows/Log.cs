@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(135, LogLevel.Warning, "Pod {Namespace}/{Name}: a sync asked to start container {Container} attempt {Attempt}, but it has run attempt {Latest} already: a sync redelivered after a crash; nothing done")]
     public static partial void StaleStart(ILogger logger, string @namespace, string name, string container, int attempt, int latest);
 
+    [LoggerMessage(136, LogLevel.Warning, "Pod {Namespace}/{Name}: a sync's status would take the pod back (phase {Stored} to {Next}, or a lower restart count): a sync redelivered after a crash; not written")]
+    public static partial void StaleStatus(ILogger logger, string @namespace, string name, string? stored, string? next);
+
     [LoggerMessage(103, LogLevel.Warning, "Pod {Namespace}/{Name}: container {Container} cannot be created: {Message}")]
     public static partial void NotCreated(ILogger logger, string @namespace, string name, string container, string message);
 

@@ -13,6 +13,33 @@ public static class PodStatusBuilder
     private static readonly HashSet<string> KubeletConditions =
         ["PodScheduled", "PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready"];
 
+    /// <summary>
+    /// Whether writing <paramref name="next"/> over <paramref name="stored"/> would take the pod back: out of a terminal
+    /// phase (the kubelet's status manager refuses that: a pod never leaves Succeeded or Failed), or to a lower restart
+    /// count of a container. Only a stale writer does that (a sync redelivered after a crash), so its write is dropped.
+    /// </summary>
+    /// <param name="stored">The status as stored.</param>
+    /// <param name="next">The status about to be written.</param>
+    /// <returns>Whether the write goes back.</returns>
+    public static bool GoesBack(V1PodStatus? stored, V1PodStatus next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        if (stored is null)
+        {
+            return false;
+        }
+
+        if (stored.Phase is "Succeeded" or "Failed" && next.Phase != stored.Phase)
+        {
+            return true;
+        }
+
+        static IEnumerable<V1ContainerStatus> All(V1PodStatus status) =>
+            (status.InitContainerStatuses ?? []).Concat(status.ContainerStatuses ?? []).Concat(status.EphemeralContainerStatuses ?? []);
+        var restarts = All(stored).GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(c => c.RestartCount), StringComparer.Ordinal);
+        return All(next).Any(c => restarts.TryGetValue(c.Name, out var before) && c.RestartCount < before);
+    }
+
     /// <summary>Builds the status.</summary>
     /// <param name="pod">The pod as stored: its spec, and its current status, whose transition times and foreign conditions are kept.</param>
     /// <param name="state">The kubelet's state of the pod.</param>

@@ -594,6 +594,13 @@ public sealed class SyncPodActivity
                     return null;
                 }
 
+                if (PodStatusBuilder.GoesBack(pod.Status, status))
+                {
+                    // A stale sync (an activity redelivered after a crash) must not undo what later ones wrote.
+                    Log.StaleStatus(_logger, state.Pod.Namespace, state.Pod.Name, pod.Status?.Phase, status.Phase);
+                    return null;
+                }
+
                 pod.Status = status;
                 return pod;
             }, UpdateOptions.Status(state.Pod.Uid), cancellationToken);

@@ -7,6 +7,27 @@ public class PodStatusBuilderTests
 {
     private static readonly DateTimeOffset T0 = TestPods.T0;
 
+    [Theory]
+    // stored phase, stored restarts, next phase, next restarts, goes back
+    [InlineData("Succeeded", 2, "Running", 2, true)]
+    [InlineData("Failed", 0, "Pending", 0, true)]
+    [InlineData("Succeeded", 2, "Succeeded", 2, false)]
+    [InlineData("Running", 3, "Running", 1, true)]
+    [InlineData("Running", 1, "Running", 2, false)]
+    [InlineData("Running", 1, "Succeeded", 1, false)]
+    [InlineData("Pending", 0, "Running", 0, false)]
+    public void A_status_that_leaves_a_terminal_phase_or_lowers_a_restart_count_goes_back(string storedPhase, int storedRestarts, string nextPhase, int nextRestarts, bool goesBack)
+    {
+        static V1PodStatus Status(string phase, int restarts) => new()
+        {
+            Phase = phase,
+            ContainerStatuses = [new V1ContainerStatus { Name = "app", RestartCount = restarts }],
+        };
+
+        Assert.Equal(goesBack, PodStatusBuilder.GoesBack(Status(storedPhase, storedRestarts), Status(nextPhase, nextRestarts)));
+        Assert.False(PodStatusBuilder.GoesBack(null, Status(nextPhase, nextRestarts)));
+    }
+
     [Fact]
     public void A_pod_not_yet_scheduled_is_Pending_with_no_container_statuses()
     {
