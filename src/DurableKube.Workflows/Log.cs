@@ -57,6 +57,9 @@ internal static partial class Log
     [LoggerMessage(204, LogLevel.Warning, "Resync: {Handler} failed; the other handlers resync anyway")]
     public static partial void ResyncFailed(ILogger logger, Exception exception, string handler);
 
+    [LoggerMessage(205, LogLevel.Warning, "Workflow {InstanceId} has waited for its {WaitingFor} since {Since}: terminating it, to be started again from its object")]
+    public static partial void WorkflowStuck(ILogger logger, string instanceId, string waitingFor, DateTimeOffset since);
+
     [LoggerMessage(203, LogLevel.Warning, "Workflow {InstanceId} was {State}; started it again for {Resource} {Namespace}/{Name}")]
     public static partial void WorkflowRestarted(ILogger logger, string instanceId, Ports.Workflows.WorkflowInstanceState state, string resource, string? @namespace, string name);
 

@@ -37,6 +37,9 @@ internal sealed class TaskHubWorkflowClient : IWorkflowClient
     public Task RaiseEventAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken = default) =>
         _host.Client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, payload);
 
+    public Task TerminateAsync(string instanceId, string reason, CancellationToken cancellationToken = default) =>
+        _host.Client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = instanceId }, reason);
+
     public async Task<WorkflowInstanceState?> GetStateAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         var state = await _host.Client.GetOrchestrationStateAsync(instanceId);

@@ -40,4 +40,11 @@ public interface IWorkflowClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The details, or <see langword="null"/> if no such instance exists.</returns>
     Task<WorkflowInstanceDetails?> GetDetailsAsync(string instanceId, int historyLimit, CancellationToken cancellationToken = default);
+
+    /// <summary>Terminates a running instance (it stops at its next episode; nothing it started is undone).</summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="reason">Why, kept as the instance's output.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the termination is queued.</returns>
+    Task TerminateAsync(string instanceId, string reason, CancellationToken cancellationToken = default);
 }

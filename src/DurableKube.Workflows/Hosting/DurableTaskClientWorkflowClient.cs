@@ -42,6 +42,10 @@ public sealed class DurableTaskClientWorkflowClient : IWorkflowClient
     }
 
     /// <inheritdoc />
+    public Task TerminateAsync(string instanceId, string reason, CancellationToken cancellationToken = default) =>
+        _client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(reason), cancellationToken);
+
+    /// <inheritdoc />
     public async Task RaiseEventAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken = default)
     {
         try

@@ -45,4 +45,34 @@ public static class WorkflowInstances
 
         return (state, true);
     }
+
+    /// <summary>
+    /// Terminates a running workflow that has waited for one activity's result for longer than
+    /// <paramref name="stuckAfter"/>: its custom status (a <see cref="Reconcile.LoopStatus"/>) says it waits for an activity,
+    /// and it has not changed since. The next <see cref="EnsureRunningAsync"/> (a change, the resync) starts it again from
+    /// its object, as after any failure. The Azure Storage provider can hold an activity's result back for good after a
+    /// host is killed between sending an episode's messages and writing its history.
+    /// </summary>
+    /// <param name="workflows">The workflow client.</param>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="stuckAfter">How long a wait for one activity may last.</param>
+    /// <param name="now">The present.</param>
+    /// <param name="logger">Where to say it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was terminated.</returns>
+    public static async Task<bool> TerminateIfStuckAsync(
+        this IWorkflowClient workflows, string instanceId, TimeSpan stuckAfter, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        var details = await workflows.GetDetailsAsync(instanceId, historyLimit: 0, cancellationToken);
+        if (details is not { State: WorkflowInstanceState.Running } || now - details.LastUpdatedAt < stuckAfter
+            || Reconcile.LoopStatus.WaitingForOf(details.CustomStatus) is not { } waiting || !waiting.StartsWith("activity ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        Log.WorkflowStuck(logger, instanceId, waiting, details.LastUpdatedAt);
+        await workflows.TerminateAsync(instanceId, $"waited for its {waiting} since {details.LastUpdatedAt:O}: terminated to be started again from its object", cancellationToken);
+        return true;
+    }
 }

@@ -92,8 +92,13 @@ public sealed class PodChangeHandler : IChangeHandler
     public async Task<int> ResyncAsync(IWorkflowClient workflows, CancellationToken cancellationToken)
     {
         var pods = await _store.ListAsync(ResourceTypes.Pods, null, ListQuery.All, cancellationToken);
+        var stuckAfter = _reconcile.CurrentValue.StuckAfter;
         foreach (var pod in pods.Items.Cast<V1Pod>())
         {
+            // A workflow that has waited for one sync far longer than any takes is started again from the pod as stored
+            // (its restart counts and runs are recovered from its status and the runtime): at this resync it is
+            // terminated, at the next change or resync it starts.
+            await workflows.TerminateIfStuckAsync(PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid), stuckAfter, _time.GetUtcNow(), _logger, cancellationToken);
             await EnsureAsync(pod, workflows, cancellationToken);
         }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace DurableKube.Workflows.Reconcile;
@@ -15,4 +16,34 @@ public sealed record LoopStatus(
     [property: JsonPropertyName("turn")] int Turn,
     [property: JsonPropertyName("waitingFor")] string WaitingFor,
     [property: JsonPropertyName("nextTimer")] DateTimeOffset? NextTimer,
-    [property: JsonPropertyName("detail")] object? Detail);
+    [property: JsonPropertyName("detail")] object? Detail)
+{
+    /// <summary>Reads what a loop waits for from its orchestration's custom status as a workflow client returns it.</summary>
+    /// <param name="customStatus">The custom status: the JSON of a <see cref="LoopStatus"/>, or that JSON as a JSON string.</param>
+    /// <returns>Its <see cref="WaitingFor"/>, or <see langword="null"/> if it is not a loop's status.</returns>
+    public static string? WaitingForOf(string? customStatus)
+    {
+        if (string.IsNullOrEmpty(customStatus))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(customStatus);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.String)
+            {
+                return WaitingForOf(root.GetString());
+            }
+
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("waitingFor", out var waiting) && waiting.ValueKind == JsonValueKind.String
+                ? waiting.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -24,6 +24,14 @@ public sealed class ReconcileOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan FailedWorkDelay { get; set; } = ReconcileTimings.Default.FailedWorkDelay;
 
+    /// <summary>
+    /// Gets or sets how long a workflow may wait for one activity's result before the resync terminates it, to be started
+    /// again from its object (<c>Reconcile__StuckAfter</c>, 10 minutes). No activity here takes that long; after a host is
+    /// killed at the wrong moment the Azure Storage provider can hold a result back for good ("received out of order").
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Gets the timings a new workflow carries.</summary>
     /// <returns>The timings.</returns>
     public ReconcileTimings ToTimings() => new(ActivityAttempts, ActivityFirstRetry, ActivityMaxRetry, FailedWorkDelay);

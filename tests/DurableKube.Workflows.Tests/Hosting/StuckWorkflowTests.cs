@@ -1,0 +1,57 @@
+using DurableKube.Ports.Workflows;
+using DurableKube.Workflows.Hosting;
+using DurableKube.Workflows.Reconcile;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+
+namespace DurableKube.Workflows.Tests.Hosting;
+
+/// <summary>The resync's watchdog: a workflow that has waited for one activity far too long is terminated, to be started again from its object.</summary>
+public sealed class StuckWorkflowTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(10);
+
+    private static string Status(string waitingFor) =>
+        System.Text.Json.JsonSerializer.Serialize(new LoopStatus(3, waitingFor, null, null));
+
+    [Theory]
+    // state, minutes since the last update, what it waits for, terminated
+    [InlineData(WorkflowInstanceState.Running, 11, "activity SyncPod", true)]
+    [InlineData(WorkflowInstanceState.Running, 9, "activity SyncPod", false)]
+    [InlineData(WorkflowInstanceState.Running, 60, "signal PodSignal", false)]
+    [InlineData(WorkflowInstanceState.Running, 60, "signal PodSignal or timer", false)]
+    [InlineData(WorkflowInstanceState.Completed, 60, "activity SyncPod", false)]
+    [InlineData(WorkflowInstanceState.Running, 60, null, false)]
+    public async Task Only_a_running_workflow_that_has_waited_for_one_activity_past_the_limit_is_terminated(
+        WorkflowInstanceState state, int minutes, string? waitingFor, bool terminated)
+    {
+        var workflows = new Mock<IWorkflowClient>();
+        workflows.Setup(w => w.GetDetailsAsync("pod-1", 0, It.IsAny<CancellationToken>())).ReturnsAsync(new WorkflowInstanceDetails(
+            "pod-1", "PodLifecycle", state, state.ToString(), Now.AddHours(-2), Now.AddMinutes(-minutes), waitingFor is null ? null : Status(waitingFor), null));
+
+        var result = await workflows.Object.TerminateIfStuckAsync("pod-1", StuckAfter, Now, NullLogger.Instance);
+
+        Assert.Equal(terminated, result);
+        workflows.Verify(w => w.TerminateAsync("pod-1", It.IsAny<string>(), It.IsAny<CancellationToken>()), terminated ? Times.Once() : Times.Never());
+    }
+
+    [Fact]
+    public async Task A_workflow_that_is_not_there_is_left_alone()
+    {
+        var workflows = new Mock<IWorkflowClient>(MockBehavior.Strict);
+        workflows.Setup(w => w.GetDetailsAsync("pod-1", 0, It.IsAny<CancellationToken>())).ReturnsAsync((WorkflowInstanceDetails?)null);
+
+        Assert.False(await workflows.Object.TerminateIfStuckAsync("pod-1", StuckAfter, Now, NullLogger.Instance));
+    }
+
+    [Theory]
+    [InlineData("{\"turn\":1,\"waitingFor\":\"activity SyncPod\"}", "activity SyncPod")]
+    [InlineData("\"{\\\"turn\\\":1,\\\"waitingFor\\\":\\\"signal Wake\\\"}\"", "signal Wake")]
+    [InlineData("\"just a string\"", null)]
+    [InlineData("[1,2]", null)]
+    [InlineData("not json", null)]
+    [InlineData("", null)]
+    public void What_a_loop_waits_for_is_read_from_its_custom_status_as_either_client_returns_it(string customStatus, string? waitingFor) =>
+        Assert.Equal(waitingFor, LoopStatus.WaitingForOf(customStatus));
+}
