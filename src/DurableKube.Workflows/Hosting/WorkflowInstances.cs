@@ -47,15 +47,16 @@ public static class WorkflowInstances
     }
 
     /// <summary>
-    /// Terminates a running workflow that has waited for one activity's result for longer than
-    /// <paramref name="stuckAfter"/>: its custom status (a <see cref="Reconcile.LoopStatus"/>) says it waits for an activity,
-    /// and it has not changed since. The next <see cref="EnsureRunningAsync"/> (a change, the resync) starts it again from
-    /// its object, as after any failure. The Azure Storage provider can hold an activity's result back for good after a
+    /// Terminates a running workflow that has been silent for longer than <paramref name="stuckAfter"/> while it should
+    /// not be: it waits for one activity's result (its custom status, a <see cref="Reconcile.LoopStatus"/>, says so), or for
+    /// a timer that was due that long ago, or it never published a status at all (its first episode never completed). A
+    /// loop idle on a signal alone is left be. The next <see cref="EnsureRunningAsync"/> (a change, the resync) starts it
+    /// again from its object, as after any failure. The Azure Storage provider can hold a message back for good after a
     /// host is killed between sending an episode's messages and writing its history.
     /// </summary>
     /// <param name="workflows">The workflow client.</param>
     /// <param name="instanceId">The instance.</param>
-    /// <param name="stuckAfter">How long a wait for one activity may last.</param>
+    /// <param name="stuckAfter">How long such a silence may last.</param>
     /// <param name="now">The present.</param>
     /// <param name="logger">Where to say it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -65,14 +66,26 @@ public static class WorkflowInstances
     {
         ArgumentNullException.ThrowIfNull(workflows);
         var details = await workflows.GetDetailsAsync(instanceId, historyLimit: 0, cancellationToken);
-        if (details is not { State: WorkflowInstanceState.Running } || now - details.LastUpdatedAt < stuckAfter
-            || Reconcile.LoopStatus.WaitingForOf(details.CustomStatus) is not { } waiting || !waiting.StartsWith("activity ", StringComparison.Ordinal))
+        if (details is not { State: WorkflowInstanceState.Running } || now - details.LastUpdatedAt < stuckAfter)
         {
             return false;
         }
 
-        Log.WorkflowStuck(logger, instanceId, waiting, details.LastUpdatedAt);
-        await workflows.TerminateAsync(instanceId, $"waited for its {waiting} since {details.LastUpdatedAt:O}: terminated to be started again from its object", cancellationToken);
+        var status = Reconcile.LoopStatus.Parse(details.CustomStatus);
+        var waitingFor = status switch
+        {
+            null when details.CustomStatus is null => "first episode",
+            { WaitingFor: var activity } when activity.StartsWith("activity ", StringComparison.Ordinal) => activity,
+            { NextTimer: { } due } when now - due >= stuckAfter => $"timer due at {due:O}",
+            _ => null,
+        };
+        if (waitingFor is null)
+        {
+            return false;
+        }
+
+        Log.WorkflowStuck(logger, instanceId, waitingFor, details.LastUpdatedAt);
+        await workflows.TerminateAsync(instanceId, $"waited for its {waitingFor} since {details.LastUpdatedAt:O}: terminated to be started again from its object", cancellationToken);
         return true;
     }
 }

@@ -18,10 +18,10 @@ public sealed record LoopStatus(
     [property: JsonPropertyName("nextTimer")] DateTimeOffset? NextTimer,
     [property: JsonPropertyName("detail")] object? Detail)
 {
-    /// <summary>Reads what a loop waits for from its orchestration's custom status as a workflow client returns it.</summary>
+    /// <summary>Reads a loop's status from its orchestration's custom status as a workflow client returns it.</summary>
     /// <param name="customStatus">The custom status: the JSON of a <see cref="LoopStatus"/>, or that JSON as a JSON string.</param>
-    /// <returns>Its <see cref="WaitingFor"/>, or <see langword="null"/> if it is not a loop's status.</returns>
-    public static string? WaitingForOf(string? customStatus)
+    /// <returns>The status, or <see langword="null"/> if it is not a loop's status.</returns>
+    public static LoopStatus? Parse(string? customStatus)
     {
         if (string.IsNullOrEmpty(customStatus))
         {
@@ -34,11 +34,11 @@ public sealed record LoopStatus(
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.String)
             {
-                return WaitingForOf(root.GetString());
+                return Parse(root.GetString());
             }
 
             return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("waitingFor", out var waiting) && waiting.ValueKind == JsonValueKind.String
-                ? waiting.GetString()
+                ? root.Deserialize<LoopStatus>()
                 : null;
         }
         catch (JsonException)

@@ -12,23 +12,26 @@ public sealed class StuckWorkflowTests
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(10);
 
-    private static string Status(string waitingFor) =>
-        System.Text.Json.JsonSerializer.Serialize(new LoopStatus(3, waitingFor, null, null));
+    private static string Status(string waitingFor, int? timerMinutesAgo) =>
+        System.Text.Json.JsonSerializer.Serialize(new LoopStatus(3, waitingFor, timerMinutesAgo is { } ago ? Now.AddMinutes(-ago) : null, null));
 
     [Theory]
-    // state, minutes since the last update, what it waits for, terminated
-    [InlineData(WorkflowInstanceState.Running, 11, "activity SyncPod", true)]
-    [InlineData(WorkflowInstanceState.Running, 9, "activity SyncPod", false)]
-    [InlineData(WorkflowInstanceState.Running, 60, "signal PodSignal", false)]
-    [InlineData(WorkflowInstanceState.Running, 60, "signal PodSignal or timer", false)]
-    [InlineData(WorkflowInstanceState.Completed, 60, "activity SyncPod", false)]
-    [InlineData(WorkflowInstanceState.Running, 60, null, false)]
-    public async Task Only_a_running_workflow_that_has_waited_for_one_activity_past_the_limit_is_terminated(
-        WorkflowInstanceState state, int minutes, string? waitingFor, bool terminated)
+    // state, minutes since the last update, what it waits for (null: no status), its timer's due time in minutes ago, terminated
+    [InlineData(WorkflowInstanceState.Running, 11, "activity SyncPod", null, true)]
+    [InlineData(WorkflowInstanceState.Running, 9, "activity SyncPod", null, false)]
+    [InlineData(WorkflowInstanceState.Running, 60, "signal PodSignal", null, false)]
+    [InlineData(WorkflowInstanceState.Running, 60, "signal PodSignal or timer", -5, false)]
+    [InlineData(WorkflowInstanceState.Running, 60, "signal PodSignal or timer", 5, false)]
+    [InlineData(WorkflowInstanceState.Running, 60, "signal PodSignal or timer", 15, true)]
+    [InlineData(WorkflowInstanceState.Running, 60, null, null, true)]
+    [InlineData(WorkflowInstanceState.Running, 5, null, null, false)]
+    [InlineData(WorkflowInstanceState.Completed, 60, "activity SyncPod", null, false)]
+    public async Task Only_a_running_workflow_silent_past_the_limit_on_an_activity_an_overdue_timer_or_its_first_episode_is_terminated(
+        WorkflowInstanceState state, int minutes, string? waitingFor, int? timerMinutesAgo, bool terminated)
     {
         var workflows = new Mock<IWorkflowClient>();
         workflows.Setup(w => w.GetDetailsAsync("pod-1", 0, It.IsAny<CancellationToken>())).ReturnsAsync(new WorkflowInstanceDetails(
-            "pod-1", "PodLifecycle", state, state.ToString(), Now.AddHours(-2), Now.AddMinutes(-minutes), waitingFor is null ? null : Status(waitingFor), null));
+            "pod-1", "PodLifecycle", state, state.ToString(), Now.AddHours(-2), Now.AddMinutes(-minutes), waitingFor is null ? null : Status(waitingFor, timerMinutesAgo), null));
 
         var result = await workflows.Object.TerminateIfStuckAsync("pod-1", StuckAfter, Now, NullLogger.Instance);
 
@@ -46,12 +49,12 @@ public sealed class StuckWorkflowTests
     }
 
     [Theory]
-    [InlineData("{\"turn\":1,\"waitingFor\":\"activity SyncPod\"}", "activity SyncPod")]
+    [InlineData("{\"turn\":1,\"waitingFor\":\"activity SyncPod\",\"nextTimer\":null}", "activity SyncPod")]
     [InlineData("\"{\\\"turn\\\":1,\\\"waitingFor\\\":\\\"signal Wake\\\"}\"", "signal Wake")]
     [InlineData("\"just a string\"", null)]
     [InlineData("[1,2]", null)]
     [InlineData("not json", null)]
     [InlineData("", null)]
-    public void What_a_loop_waits_for_is_read_from_its_custom_status_as_either_client_returns_it(string customStatus, string? waitingFor) =>
-        Assert.Equal(waitingFor, LoopStatus.WaitingForOf(customStatus));
+    public void A_loops_status_is_read_from_its_custom_status_as_either_client_returns_it(string customStatus, string? waitingFor) =>
+        Assert.Equal(waitingFor, LoopStatus.Parse(customStatus)?.WaitingFor);
 }
