@@ -47,7 +47,7 @@ public sealed class KillNineTests(FaultHostFixture host, ITestOutputHelper outpu
         Aci,
     }
 
-    // Run by hand (DURABLEKUBE_FAULT_KILL9=1) until it converges: it does not yet (docs/durability.md, Known gaps; issue 11).
+    // Run by hand (DURABLEKUBE_FAULT_KILL9=1) until it has passed many seeds in a row (docs/durability.md, Known gaps; issue 11).
     [ByHandFact("DURABLEKUBE_FAULT_KILL9")]
     [Trait("Category", "Faults")]
     public async Task Host_killed_at_random_moments_of_50_lifecycles_and_scaling_then_everything_converges_as_Kubernetes_would()
