@@ -37,7 +37,7 @@ public sealed class ChangeFunctionsTests : IDisposable
     {
         var starts = new List<(TaskName, object?, StartOrchestrationOptions?)>();
         _harness.Client
-            .Setup(c => c.GetInstanceAsync(It.IsAny<string>(), false, It.IsAny<CancellationToken>()))
+            .Setup(c => c.GetInstanceAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((OrchestrationMetadata?)null);
         _harness.Client
             .Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
