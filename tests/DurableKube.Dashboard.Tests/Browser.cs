@@ -67,11 +67,32 @@ public sealed class Browser : LocalHostFixture
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(90_000);
-        await page.GotoAsync($"{BaseAddress}ui/#token={Uri.EscapeDataString(Token(user))}");
+        await GoAsync(page, $"{BaseAddress}ui/#token={Uri.EscapeDataString(Token(user))}");
         // The token moves to sessionStorage and leaves the address bar.
         await page.WaitForFunctionAsync("() => !location.hash.includes('token=') && sessionStorage.getItem('durablekube.token')");
-        await page.GotoAsync($"{BaseAddress}ui/#{route}");
+        await GoAsync(page, $"{BaseAddress}ui/#{route}");
         return page;
+    }
+
+    /// <summary>
+    /// Navigates as a person would, who presses reload when the browser says the network changed: chromium aborts a
+    /// navigation in flight with <c>ERR_NETWORK_CHANGED</c> whenever a network interface comes or goes on the machine,
+    /// which the Docker tests running beside these do with every container they start.
+    /// </summary>
+    private static async Task GoAsync(IPage page, string url)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.GotoAsync(url);
+                return;
+            }
+            catch (PlaywrightException e) when (attempt < 5 && e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
+            }
+        }
     }
 
     /// <summary>Gets the repository's root (for the screenshot the README shows).</summary>

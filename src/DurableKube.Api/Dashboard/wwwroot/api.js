@@ -61,13 +61,28 @@ export async function call(method, path, options = {}) {
     init.body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     init.headers.set('Content-Type', options.contentType ?? 'application/json');
   }
-  const response = await fetch(path, init);
+  const response = method === 'GET' ? await fetchRetrying(path, init) : await fetch(path, init);
   if (!response.ok) await fail(response);
   const text = await response.text();
   return text ? JSON.parse(text) : undefined;
 }
 
 export const get = (path, options) => call('GET', path, options);
+
+/**
+ * A read sent again when it never reached the API (fetch rejects: the browser's network changed, a connection dropped),
+ * up to three times with growing pauses. Only reads: a write that may have arrived is never sent twice.
+ */
+async function fetchRetrying(path, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(path, init);
+    } catch (e) {
+      if (init.signal?.aborted || attempt > 3) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
 
 /**
  * Reads a streamed response line by line (a watch's events, a followed log) until it ends or the signal aborts.
