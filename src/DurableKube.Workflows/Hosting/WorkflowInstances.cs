@@ -22,6 +22,24 @@ public static class WorkflowInstances
         ArgumentNullException.ThrowIfNull(workflows);
         ArgumentNullException.ThrowIfNull(start);
         var state = await workflows.GetStateAsync(start.InstanceId, cancellationToken);
+        return (state, await workflows.EnsureRunningAsync(start, state, logger, cancellationToken));
+    }
+
+    /// <summary>
+    /// As <see cref="EnsureRunningAsync(IWorkflowClient, WorkflowStart, ILogger, CancellationToken)"/>, for a caller that
+    /// has just read the instance's state (the resync reads its details once for the watchdog and for this).
+    /// </summary>
+    /// <param name="workflows">The workflow client.</param>
+    /// <param name="start">What to start, and for whom.</param>
+    /// <param name="state">The instance's state as just read; <see langword="null"/> when there is no instance.</param>
+    /// <param name="logger">Where to say it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether a new execution was started.</returns>
+    public static async Task<bool> EnsureRunningAsync(
+        this IWorkflowClient workflows, WorkflowStart start, WorkflowInstanceState? state, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        ArgumentNullException.ThrowIfNull(start);
         var needed = state switch
         {
             null => true,
@@ -31,7 +49,7 @@ public static class WorkflowInstances
         };
         if (!needed || !await workflows.StartAsync(start.Workflow, start.InstanceId, start.Input(), cancellationToken))
         {
-            return (state, false);
+            return false;
         }
 
         if (state is { } ended)
@@ -43,49 +61,59 @@ public static class WorkflowInstances
             Log.WorkflowStarted(logger, start.InstanceId, start.Resource, start.Namespace, start.Name);
         }
 
-        return (state, true);
+        return true;
     }
 
     /// <summary>
-    /// Terminates a running workflow that has been silent for longer than <paramref name="stuckAfter"/> while it should
-    /// not be: it waits for one activity's result (its custom status, a <see cref="Reconcile.LoopStatus"/>, says so), or for
-    /// a timer that was due that long ago, or it never published a status at all (its first episode never completed). A
-    /// loop idle on a signal alone is left be. The next <see cref="EnsureRunningAsync"/> (a change, the resync) starts it
-    /// again from its object, as after any failure. The Azure Storage provider can hold a message back for good after a
-    /// host is killed between sending an episode's messages and writing its history.
+    /// Why a workflow is stuck, if it is: it is running and has been silent for longer than <paramref name="stuckAfter"/>
+    /// while it should not be: it waits for one activity's result (its custom status, a <see cref="Reconcile.LoopStatus"/>,
+    /// says so), or for a timer that was due that long ago, or it never published a status at all (its first episode never
+    /// completed). A loop idle on a signal alone is not stuck, however long it waits. The Azure Storage provider can hold
+    /// a message back for good after a host is killed between sending an episode's messages and writing its history.
     /// </summary>
-    /// <param name="workflows">The workflow client.</param>
-    /// <param name="instanceId">The instance.</param>
+    /// <param name="details">The instance as read, or <see langword="null"/> when there is none.</param>
     /// <param name="stuckAfter">How long such a silence may last.</param>
     /// <param name="now">The present.</param>
-    /// <param name="logger">Where to say it.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Whether it was terminated.</returns>
-    public static async Task<bool> TerminateIfStuckAsync(
-        this IWorkflowClient workflows, string instanceId, TimeSpan stuckAfter, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken = default)
+    /// <returns>What it has waited for (<c>activity SyncPod</c>, <c>timer due at ...</c>, <c>first episode</c>), or
+    /// <see langword="null"/> when it is not stuck.</returns>
+    public static string? StuckOn(WorkflowInstanceDetails? details, TimeSpan stuckAfter, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(workflows);
-        var details = await workflows.GetDetailsAsync(instanceId, historyLimit: 0, cancellationToken);
         if (details is not { State: WorkflowInstanceState.Running } || now - details.LastUpdatedAt < stuckAfter)
         {
-            return false;
+            return null;
         }
 
-        var status = Reconcile.LoopStatus.Parse(details.CustomStatus);
-        var waitingFor = status switch
+        return Reconcile.LoopStatus.Parse(details.CustomStatus) switch
         {
             null when details.CustomStatus is null => "first episode",
             { WaitingFor: var activity } when activity.StartsWith("activity ", StringComparison.Ordinal) => activity,
             { NextTimer: { } due } when now - due >= stuckAfter => $"timer due at {due:O}",
             _ => null,
         };
-        if (waitingFor is null)
+    }
+
+    /// <summary>
+    /// Terminates a workflow that is stuck (<see cref="StuckOn"/>); the next <see cref="EnsureRunningAsync(IWorkflowClient, WorkflowStart, ILogger, CancellationToken)"/>
+    /// (a change, the resync) starts it again from its object, as after any failure.
+    /// </summary>
+    /// <param name="workflows">The workflow client.</param>
+    /// <param name="details">The instance as just read, or <see langword="null"/> when there is none.</param>
+    /// <param name="stuckAfter">How long such a silence may last.</param>
+    /// <param name="now">The present.</param>
+    /// <param name="logger">Where to say it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was terminated.</returns>
+    public static async Task<bool> TerminateIfStuckAsync(
+        this IWorkflowClient workflows, WorkflowInstanceDetails? details, TimeSpan stuckAfter, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        if (StuckOn(details, stuckAfter, now) is not { } waitingFor)
         {
             return false;
         }
 
-        Log.WorkflowStuck(logger, instanceId, waitingFor, details.LastUpdatedAt);
-        await workflows.TerminateAsync(instanceId, $"waited for its {waitingFor} since {details.LastUpdatedAt:O}: terminated to be started again from its object", cancellationToken);
+        Log.WorkflowStuck(logger, details!.InstanceId, waitingFor, details.LastUpdatedAt);
+        await workflows.TerminateAsync(details.InstanceId, $"waited for its {waitingFor} since {details.LastUpdatedAt:O}: terminated to be started again from its object", cancellationToken);
         return true;
     }
 }

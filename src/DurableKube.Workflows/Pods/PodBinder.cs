@@ -96,7 +96,8 @@ public sealed class PodBinder
         // A pod no node would take whatever is placed (a node selector nothing matches, a taint not tolerated) is
         // refused on the nodes alone: a thousand such pods retrying must not each list every pod.
         // Otherwise every bound pod that is not terminal, in every namespace: what the nodes hold. The store has no
-        // index on spec.nodeName, so this is one list of the pods per scheduling attempt, filtered as it is read.
+        // index on spec.nodeName, so it is a list of all pods, filtered as it is read; the attempts that begin within
+        // PlacedListReuse of it share it, with the pods this process bound since (see PlacedPods).
         var choice = NodeSelection.RefuseRegardlessOfPlacement(pod, nodes);
         if (choice is null)
         {

@@ -84,7 +84,8 @@ public sealed class PodChangeHandler : IChangeHandler
 
         if (pod is not null)
         {
-            await EnsureAsync(pod, workflows, cancellationToken, specChanged: change.Type == ObjectChangeType.Modified && change.Facets.HasFlag(ChangeFacets.Spec));
+            var found = await workflows.GetStateAsync(PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid), cancellationToken);
+            await EnsureAsync(pod, found, workflows, cancellationToken, specChanged: change.Type == ObjectChangeType.Modified && change.Facets.HasFlag(ChangeFacets.Spec));
         }
     }
 
@@ -95,17 +96,27 @@ public sealed class PodChangeHandler : IChangeHandler
         var stuckAfter = _reconcile.CurrentValue.StuckAfter;
         foreach (var pod in pods.Items.Cast<V1Pod>())
         {
-            // A workflow that has waited for one sync far longer than any takes is started again from the pod as stored
-            // (its restart counts and runs are recovered from its status and the runtime): at this resync it is
-            // terminated, at the next change or resync it starts.
-            await workflows.TerminateIfStuckAsync(PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid), stuckAfter, _time.GetUtcNow(), _logger, cancellationToken);
-            await EnsureAsync(pod, workflows, cancellationToken);
+            // One read answers both questions. A workflow that has waited for one sync far longer than any takes is
+            // started again from the pod as stored (its restart counts and runs are recovered from its status and the
+            // runtime): at this resync it is terminated, at the next change or resync it starts.
+            var details = await workflows.GetDetailsAsync(PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid), historyLimit: 0, cancellationToken);
+            if (!await workflows.TerminateIfStuckAsync(details, stuckAfter, _time.GetUtcNow(), _logger, cancellationToken))
+            {
+                await EnsureAsync(pod, details?.State, workflows, cancellationToken);
+            }
         }
 
         return pods.Items.Count;
     }
 
-    private async Task EnsureAsync(V1Pod pod, IWorkflowClient workflows, CancellationToken cancellationToken, bool specChanged = false)
+    /// <summary>Makes sure the pod's kubelet runs, and tells a running one of a deletion or a spec change.</summary>
+    /// <param name="pod">The pod as stored.</param>
+    /// <param name="found">Its workflow's state as just read; <see langword="null"/> when there is none.</param>
+    /// <param name="workflows">The workflow client.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <param name="specChanged">Whether the change was to its spec.</param>
+    private async Task EnsureAsync(
+        V1Pod pod, WorkflowInstanceState? found, IWorkflowClient workflows, CancellationToken cancellationToken, bool specChanged = false)
     {
         var instanceId = PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid);
 
@@ -120,8 +131,7 @@ public sealed class PodChangeHandler : IChangeHandler
             ResourceTypes.Pods.GroupResource,
             pod.Metadata.NamespaceProperty,
             pod.Metadata.Name);
-        var (found, started) = await workflows.EnsureRunningAsync(start, _logger, cancellationToken);
-        if (started)
+        if (await workflows.EnsureRunningAsync(start, found, _logger, cancellationToken))
         {
             return;
         }

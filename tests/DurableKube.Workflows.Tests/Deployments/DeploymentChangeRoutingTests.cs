@@ -9,7 +9,6 @@ using DurableKube.Workflows.Reconcile;
 using DurableKube.Workflows.ReplicaSets;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DurableKube.Workflows.Tests.Deployments;
 
@@ -19,7 +18,7 @@ public class DeploymentChangeRoutingTests
     private static readonly ChangeRouter Router = new(BuiltInKinds.Registry(), [Handler(ReplicaSetController.Definition), Handler(DeploymentController.Definition)]);
 
     private static ControllerChangeHandler Handler(ControllerDefinition definition) =>
-        new(definition, new InMemoryObjectStore(), new OptionsMonitorStub(), NullLogger<ControllerChangeHandler>.Instance);
+        new(definition, new InMemoryObjectStore(), new FixedOptions<ReconcileOptions>(new ReconcileOptions()), NullLogger<ControllerChangeHandler>.Instance);
 
     private static V1ReplicaSet ReplicaSet(int ready) => new()
     {
@@ -76,14 +75,5 @@ public class DeploymentChangeRoutingTests
         var changed = Deployment(1);
         changed.Spec.Replicas = 3;
         Assert.Equal(["Deployment"], Targets(ObjectChange.Of(ResourceTypes.Deployments, ObjectChangeType.Modified, Deployment(1), changed)));
-    }
-
-    private sealed class OptionsMonitorStub : IOptionsMonitor<ReconcileOptions>
-    {
-        public ReconcileOptions CurrentValue { get; } = new();
-
-        public ReconcileOptions Get(string? name) => CurrentValue;
-
-        public IDisposable? OnChange(Action<ReconcileOptions, string?> listener) => null;
     }
 }

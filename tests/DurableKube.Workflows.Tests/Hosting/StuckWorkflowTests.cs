@@ -6,7 +6,7 @@ using Moq;
 
 namespace DurableKube.Workflows.Tests.Hosting;
 
-/// <summary>The resync's watchdog: a workflow that has waited for one activity far too long is terminated, to be started again from its object.</summary>
+/// <summary>The resync's watchdog: a workflow that has waited for one activity far too long is stuck, and terminated to be started again from its object.</summary>
 public sealed class StuckWorkflowTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
@@ -26,27 +26,41 @@ public sealed class StuckWorkflowTests
     [InlineData(WorkflowInstanceState.Running, 60, null, null, true)]
     [InlineData(WorkflowInstanceState.Running, 5, null, null, false)]
     [InlineData(WorkflowInstanceState.Completed, 60, "activity SyncPod", null, false)]
-    public async Task Only_a_running_workflow_silent_past_the_limit_on_an_activity_an_overdue_timer_or_its_first_episode_is_terminated(
-        WorkflowInstanceState state, int minutes, string? waitingFor, int? timerMinutesAgo, bool terminated)
+    public void Only_a_running_workflow_silent_past_the_limit_on_an_activity_an_overdue_timer_or_its_first_episode_is_stuck(
+        WorkflowInstanceState state, int minutes, string? waitingFor, int? timerMinutesAgo, bool stuck)
     {
-        var workflows = new Mock<IWorkflowClient>();
-        workflows.Setup(w => w.GetDetailsAsync("pod-1", 0, It.IsAny<CancellationToken>())).ReturnsAsync(new WorkflowInstanceDetails(
-            "pod-1", "PodLifecycle", state, state.ToString(), Now.AddHours(-2), Now.AddMinutes(-minutes), waitingFor is null ? null : Status(waitingFor, timerMinutesAgo), null));
+        var details = Details(state, minutes, waitingFor is null ? null : Status(waitingFor, timerMinutesAgo));
 
-        var result = await workflows.Object.TerminateIfStuckAsync("pod-1", StuckAfter, Now, NullLogger.Instance);
+        var on = WorkflowInstances.StuckOn(details, StuckAfter, Now);
 
-        Assert.Equal(terminated, result);
-        workflows.Verify(w => w.TerminateAsync("pod-1", It.IsAny<string>(), It.IsAny<CancellationToken>()), terminated ? Times.Once() : Times.Never());
+        Assert.Equal(stuck, on is not null);
+        if (stuck)
+        {
+            Assert.Equal(waitingFor is null ? "first episode" : timerMinutesAgo is { } ago ? $"timer due at {Now.AddMinutes(-ago):O}" : waitingFor, on);
+        }
     }
 
     [Fact]
-    public async Task A_workflow_that_is_not_there_is_left_alone()
+    public void A_workflow_that_is_not_there_or_whose_status_is_not_a_loops_is_not_stuck()
+    {
+        Assert.Null(WorkflowInstances.StuckOn(null, StuckAfter, Now));
+        Assert.Null(WorkflowInstances.StuckOn(Details(WorkflowInstanceState.Running, 60, "\"hello\""), StuckAfter, Now));
+    }
+
+    [Fact]
+    public async Task A_stuck_workflow_is_terminated_with_what_it_waited_for_and_one_that_is_not_is_left_alone()
     {
         var workflows = new Mock<IWorkflowClient>(MockBehavior.Strict);
-        workflows.Setup(w => w.GetDetailsAsync("pod-1", 0, It.IsAny<CancellationToken>())).ReturnsAsync((WorkflowInstanceDetails?)null);
+        workflows.Setup(w => w.TerminateAsync("pod-1", It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
 
-        Assert.False(await workflows.Object.TerminateIfStuckAsync("pod-1", StuckAfter, Now, NullLogger.Instance));
+        Assert.False(await workflows.Object.TerminateIfStuckAsync(Details(WorkflowInstanceState.Running, 9, Status("activity SyncPod", null)), StuckAfter, Now, NullLogger.Instance));
+        Assert.True(await workflows.Object.TerminateIfStuckAsync(Details(WorkflowInstanceState.Running, 11, Status("activity SyncPod", null)), StuckAfter, Now, NullLogger.Instance));
+
+        workflows.Verify(w => w.TerminateAsync("pod-1", It.Is<string>(r => r.StartsWith("waited for its activity SyncPod since ", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.Once());
     }
+
+    private static WorkflowInstanceDetails Details(WorkflowInstanceState state, int minutesSilent, string? customStatus) =>
+        new("pod-1", "PodLifecycle", state, state.ToString(), Now.AddHours(-2), Now.AddMinutes(-minutesSilent), customStatus, null);
 
     [Theory]
     [InlineData("{\"turn\":1,\"waitingFor\":\"activity SyncPod\",\"nextTimer\":null}", "activity SyncPod")]

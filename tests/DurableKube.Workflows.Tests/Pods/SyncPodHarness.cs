@@ -8,7 +8,6 @@ using DurableKube.Testing.Store;
 using DurableKube.Workflows.Pods;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DurableKube.Workflows.Tests.Pods;
 
@@ -35,7 +34,7 @@ internal sealed class SyncPodHarness
     public ObjectRegistry Registry() => new(Store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance);
 
     public SyncPodActivity Activity(KubeletOptions? options = null) => new(
-        Registry(), new NodeRuntimes([new NodeRuntime("node-1", Runtime), new NodeRuntime("node-2", Runtime)]), new FixedOptions(options ?? new KubeletOptions()),
+        Registry(), new NodeRuntimes([new NodeRuntime("node-1", Runtime), new NodeRuntime("node-2", Runtime)]), new FixedOptions<KubeletOptions>(options ?? new KubeletOptions()),
         TimeProvider.System, NullLogger<SyncPodActivity>.Instance, _binder, _events);
 
     /// <summary>Stores a Ready node with room for pods.</summary>
@@ -48,13 +47,4 @@ internal sealed class SyncPodHarness
             Conditions = [new V1NodeCondition { Type = "Ready", Status = "True" }],
         },
     });
-
-    private sealed class FixedOptions(KubeletOptions value) : IOptionsMonitor<KubeletOptions>
-    {
-        public KubeletOptions CurrentValue => value;
-
-        public KubeletOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<KubeletOptions, string?> listener) => null;
-    }
 }
