@@ -18,6 +18,12 @@ internal static partial class Log
     [LoggerMessage(135, LogLevel.Warning, "Pod {Namespace}/{Name}: a sync asked to start container {Container} attempt {Attempt}, but it has run attempt {Latest} already: a sync redelivered after a crash; nothing done")]
     public static partial void StaleStart(ILogger logger, string @namespace, string name, string container, int attempt, int latest);
 
+    [LoggerMessage(137, LogLevel.Debug, "{Count} unschedulable pods told of a change that may let them fit")]
+    public static partial void SchedulingChance(ILogger logger, int count);
+
+    [LoggerMessage(138, LogLevel.Debug, "Pod {Namespace}/{Name}: could not acknowledge the exit of container {Container} attempt {Attempt} (it will be reported again): {Message}")]
+    public static partial void AcknowledgeFailed(ILogger logger, string @namespace, string name, string container, int attempt, string message);
+
     [LoggerMessage(136, LogLevel.Warning, "Pod {Namespace}/{Name}: a sync's status would take the pod back (phase {Stored} to {Next}, or a lower restart count): a sync redelivered after a crash; not written")]
     public static partial void StaleStatus(ILogger logger, string @namespace, string name, string? stored, string? next);
 

@@ -68,6 +68,7 @@ public static class ServiceCollectionExtensions
         // has one per invocation, so it builds the dispatcher there); the router and the write hook need none.
         services.AddChangeHandler<PodChangeHandler>();
         services.AddChangeHandler<ConfigSourceChangeHandler>();
+        services.AddChangeHandler<SchedulingChanceHandler>();
         services.AddChangeHandler<NamespaceChangeHandler>();
         services.AddChangeHandler<GarbageCollectorHandler>();
         services.AddControllerHandler(ReplicaSetController.Definition);

@@ -77,6 +77,31 @@ public sealed class SchedulingWalkthroughTests(LocalHostFixture host)
         await client.CoreV1.DeleteNamespacedPodAsync("elsewhere", ns, gracePeriodSeconds: 1);
     }
 
+    [Fact]
+    public async Task A_pod_no_node_matches_runs_as_soon_as_a_node_is_labelled_to_match_not_at_its_next_retry()
+    {
+        var ns = E2E.UniqueNamespace("label");
+        await E2E.CreateNamespaceAsync(host, ns);
+        var label = $"test.durablekube.io/{ns}";
+        await host.KubectlOkAsync("run", "picky", "-n", ns, "--image=busybox", "--restart=Never",
+            $"--overrides={{\"spec\":{{\"nodeSelector\":{{\"{label}\":\"yes\"}}}}}}", "--command", "--", "sleep", "3600");
+        await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=PodScheduled=False", "pod/picky", "--timeout=60s");
+
+        // Unschedulable pods are tried again after 5 minutes when nothing happens (Kubelet__ScheduleRetry, as
+        // kube-scheduler's podMaxInUnschedulablePodsDuration); the node's new label is a change that tries it at once.
+        await host.KubectlOkAsync("label", "node", host.NodeName, $"{label}=yes");
+        try
+        {
+            await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=Ready", "pod/picky", "--timeout=60s");
+            Assert.Equal(host.NodeName, (await host.KubectlOkAsync("get", "pod", "picky", "-n", ns, "-o", "jsonpath={.spec.nodeName}")).Trim());
+        }
+        finally
+        {
+            await host.KubectlOkAsync("label", "node", host.NodeName, $"{label}-");
+            await host.KubectlOkAsync("delete", "pod", "picky", "-n", ns, "--grace-period=1");
+        }
+    }
+
     private static V1Pod Pod(string name, V1NodeSelectorTerm term) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },

@@ -35,6 +35,12 @@ public enum ChangeFacets
     /// <summary>Of a node: the status of its Ready condition (a node turning Unknown, or reporting again).</summary>
     NodeReady = 256,
 
+    /// <summary>Of a pod: its phase turned Succeeded or Failed, so it no longer holds its node's resources.</summary>
+    PodFinished = 512,
+
+    /// <summary>Of a node: its allocatable resources (what the scheduler places pods against) changed.</summary>
+    NodeAllocatable = 1024,
+
     /// <summary>Everything: an object created or removed.</summary>
-    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion | Serving | NodeReady,
+    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion | Serving | NodeReady | PodFinished | NodeAllocatable,
 }

@@ -43,18 +43,25 @@ public static class ObjectDiff
         facets |= a.DeletionTimestamp != b.DeletionTimestamp || a.DeletionGracePeriodSeconds != b.DeletionGracePeriodSeconds
             ? ChangeFacets.Deletion
             : ChangeFacets.None;
-        if (old is V1Pod podBefore && now is V1Pod podAfter && ServingOf(podBefore) != ServingOf(podAfter))
+        if (old is V1Pod podBefore && now is V1Pod podAfter)
         {
-            facets |= ChangeFacets.Serving;
+            facets |= ServingOf(podBefore) != ServingOf(podAfter) ? ChangeFacets.Serving : ChangeFacets.None;
+            facets |= !Finished(podBefore) && Finished(podAfter) ? ChangeFacets.PodFinished : ChangeFacets.None;
         }
 
-        if (old is V1Node nodeBefore && now is V1Node nodeAfter && ReadyOf(nodeBefore) != ReadyOf(nodeAfter))
+        if (old is V1Node nodeBefore && now is V1Node nodeAfter)
         {
-            facets |= ChangeFacets.NodeReady;
+            facets |= ReadyOf(nodeBefore) != ReadyOf(nodeAfter) ? ChangeFacets.NodeReady : ChangeFacets.None;
+            facets |= Differs(Quantities(nodeBefore), Quantities(nodeAfter)) ? ChangeFacets.NodeAllocatable : ChangeFacets.None;
         }
 
         return facets;
     }
+
+    private static bool Finished(V1Pod pod) => pod.Status?.Phase is "Succeeded" or "Failed";
+
+    private static Dictionary<string, string> Quantities(V1Node node) =>
+        (node.Status?.Allocatable ?? new Dictionary<string, ResourceQuantity>()).ToDictionary(q => q.Key, q => q.Value?.ToString() ?? string.Empty, StringComparer.Ordinal);
 
     private static string? ReadyOf(V1Node node) => node.Status?.Conditions?.LastOrDefault(c => c.Type == "Ready")?.Status;
 

@@ -27,10 +27,10 @@ public abstract record KubeletOutcome;
 /// <param name="At">When the kubelet took the pod on: its <c>status.startTime</c>, from which <c>activeDeadlineSeconds</c> counts.</param>
 public sealed record PodBound(string NodeName, DateTimeOffset? At = null) : KubeletOutcome;
 
-/// <summary>No node can take the pod now.</summary>
+/// <summary>No node can take the pod now: it waits for a change that may let it fit (<see cref="SchedulingChance"/>), or for <see cref="KubeletSettings.ScheduleRetry"/>.</summary>
 /// <param name="Message">Why, in the scheduler's words.</param>
-/// <param name="RetryAt">When to try again.</param>
-public sealed record PodUnschedulable(string Message, DateTimeOffset RetryAt) : KubeletOutcome;
+/// <param name="At">When the scheduler turned it down.</param>
+public sealed record PodUnschedulable(string Message, DateTimeOffset At) : KubeletOutcome;
 
 /// <summary>The sandbox exists and can hold its containers.</summary>
 /// <param name="Addresses">Its addresses.</param>

@@ -321,6 +321,16 @@ public static class PodLifecycle
             case ConfigSourceChanged changed:
                 return OnConfigSourceChanged(state, changed);
 
+            case SchedulingChance chance:
+                // Brought forward, never put off: to the chance, or to the end of the back-off if that is later.
+                if (state.NodeName is not null || state.ScheduleRetryAt is not { } retryAt)
+                {
+                    return state;
+                }
+
+                var soonest = state.ScheduleBackoffUntil is { } backoff && backoff > chance.At ? backoff : chance.At;
+                return soonest < retryAt ? state with { ScheduleRetryAt = soonest } : state;
+
             case EphemeralContainersAdded added:
                 var known = state.Containers.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
                 var fresh = added.Names.Where(known.Add).Select(n => new ContainerTrack(n, ContainerRole.Ephemeral)).ToList();
@@ -646,7 +656,7 @@ public static class PodLifecycle
                 state = state with { StartTime = state.StartTime ?? bound.At };
                 return state.NodeName == bound.NodeName
                     ? state
-                    : state.Changed() with { NodeName = bound.NodeName, Unschedulable = null, ScheduleRetryAt = null };
+                    : state.Changed() with { NodeName = bound.NodeName, Unschedulable = null, ScheduleRetryAt = null, ScheduleAttempts = 0, ScheduleBackoffUntil = null };
 
             case DeadlineEnforced enforced:
                 if (state.Terminal || state.Termination is not null)
@@ -664,8 +674,17 @@ public static class PodLifecycle
                 };
 
             case PodUnschedulable unschedulable:
+                // Tried again when something changes that may let it fit, once its back-off allows, or at the latest
+                // after ScheduleRetry (kube-scheduler's podMaxInUnschedulablePodsDuration).
                 var changed = state.Unschedulable != unschedulable.Message;
-                state = state with { Unschedulable = unschedulable.Message, ScheduleRetryAt = unschedulable.RetryAt };
+                var attempts = state.ScheduleAttempts + 1;
+                state = state with
+                {
+                    Unschedulable = unschedulable.Message,
+                    ScheduleAttempts = attempts,
+                    ScheduleBackoffUntil = unschedulable.At + SchedulingBackoff.After(attempts),
+                    ScheduleRetryAt = unschedulable.At + state.Settings.ScheduleRetry,
+                };
                 return changed ? state.Changed() : state;
 
             case SandboxCreated created:

@@ -11,7 +11,7 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="GracePeriod">The pod's <c>terminationGracePeriodSeconds</c>: how long SIGTERM is given before SIGKILL.</param>
 /// <param name="NodeName">The node the pod is bound to, once scheduled.</param>
 /// <param name="Unschedulable">Why the last scheduling attempt found no node, if it did not.</param>
-/// <param name="ScheduleRetryAt">When to try scheduling again after it failed.</param>
+/// <param name="ScheduleRetryAt">When to try scheduling again after it failed: <see cref="KubeletSettings.ScheduleRetry"/> after, or sooner on a <see cref="SchedulingChance"/>.</param>
 /// <param name="Sandbox">The sandbox's addresses once it exists.</param>
 /// <param name="Terminal">Whether the pod has finished for good (Succeeded or Failed): nothing will start again.</param>
 /// <param name="StopDeadline">When a terminal pod's remaining sidecars get SIGKILL.</param>
@@ -28,6 +28,8 @@ namespace DurableKube.Domain.Kubelet;
 /// <param name="Revision">Counts changes that the pod's status shows.</param>
 /// <param name="WrittenRevision">The <paramref name="Revision"/> last written to the pod's status.</param>
 /// <param name="VolumesStale">A ConfigMap or Secret a running pod's volume shows has changed: its files are to be refreshed.</param>
+/// <param name="ScheduleAttempts">How many scheduling attempts have failed in a row.</param>
+/// <param name="ScheduleBackoffUntil">Before when a <see cref="SchedulingChance"/> does not try the pod again (its scheduling back-off, <see cref="SchedulingBackoff"/>).</param>
 public sealed record PodLifecycleState(
     PodIdentity Pod,
     PodRestartPolicy RestartPolicy,
@@ -52,7 +54,9 @@ public sealed record PodLifecycleState(
     int SandboxGeneration = 0,
     long Revision = 1,
     long WrittenRevision = 0,
-    bool VolumesStale = false)
+    bool VolumesStale = false,
+    int ScheduleAttempts = 0,
+    DateTimeOffset? ScheduleBackoffUntil = null)
 {
     /// <summary>Gets the track of the named container.</summary>
     /// <param name="name">The container name.</param>

@@ -14,6 +14,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(ContainerProbed), "probed")]
 [JsonDerivedType(typeof(EphemeralContainersAdded), "ephemeralContainers")]
 [JsonDerivedType(typeof(ConfigSourceChanged), "configSource")]
+[JsonDerivedType(typeof(SchedulingChance), "schedulingChance")]
 public abstract record PodSignal
 {
     /// <summary>The name of the external event that carries every signal to a pod's workflow.</summary>
@@ -64,3 +65,11 @@ public sealed record EphemeralContainersAdded(IReadOnlyList<string> Names) : Pod
 /// <param name="At">When the change was seen.</param>
 /// <param name="Mounted">Whether one of the pod's volumes shows the object (not only its env): its files are then refreshed.</param>
 public sealed record ConfigSourceChanged(string Kind, string Name, DateTimeOffset At, bool Mounted = false) : PodSignal;
+
+/// <summary>
+/// Something changed that may let an unschedulable pod fit (a node added, or its labels, taints, readiness or allocatable
+/// changed; a pod removed or finished): a pod waiting to be scheduled is tried again once its back-off allows, as
+/// kube-scheduler moves its unschedulable pods to the active or back-off queue on such cluster events.
+/// </summary>
+/// <param name="At">When the change was seen.</param>
+public sealed record SchedulingChance(DateTimeOffset At) : PodSignal;

@@ -24,7 +24,10 @@ public sealed class KubeletOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan BackoffReset { get; set; } = KubeletSettings.Kubernetes.BackoffReset;
 
-    /// <summary>Gets or sets how long an unschedulable pod waits before it is tried again.</summary>
+    /// <summary>
+    /// Gets or sets the longest an unschedulable pod waits before it is tried again when nothing happens (Kubernetes:
+    /// 5 min); a node added or changed, or a pod removed or finished, tries it sooner.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ScheduleRetry { get; set; } = KubeletSettings.Kubernetes.ScheduleRetry;
 

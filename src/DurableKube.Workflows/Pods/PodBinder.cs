@@ -76,20 +76,19 @@ public sealed class PodBinder
 
     /// <summary>Binds a pod to a node, or says why none can take it.</summary>
     /// <param name="pod">The pod as read from the store.</param>
-    /// <param name="scheduleRetry">How long an unschedulable pod waits before it is tried again.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns><see cref="PodBound"/> or <see cref="PodUnschedulable"/>.</returns>
-    public async Task<KubeletOutcome> BindAsync(V1Pod pod, TimeSpan scheduleRetry, CancellationToken cancellationToken = default)
+    public async Task<KubeletOutcome> BindAsync(V1Pod pod, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        var retryAt = _time.GetUtcNow() + scheduleRetry;
+        var refusedAt = _time.GetUtcNow();
         var nodes = await _registry.ListAsync<V1Node>(ResourceTypes.Nodes, null, cancellationToken: cancellationToken);
         if (!string.IsNullOrEmpty(pod.Spec.NodeName))
         {
             // Bound already: by the user (spec.nodeName) or by an earlier try of this activity.
             var node = nodes.FirstOrDefault(n => n.Metadata.Name == pod.Spec.NodeName);
             return node is null
-                ? new PodUnschedulable($"node \"{pod.Spec.NodeName}\" not found", retryAt)
+                ? new PodUnschedulable($"node \"{pod.Spec.NodeName}\" not found", refusedAt)
                 : new PodBound(node.Metadata.Name, _time.GetUtcNow());
         }
 
@@ -109,7 +108,7 @@ public sealed class PodBinder
         {
             Log.Unschedulable(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, choice.Message!);
             _events.Record(new EventReport(SchedulerName, null, EventReport.Reference(pod), EventReport.Warning, "FailedScheduling", choice.Message!));
-            return new PodUnschedulable(choice.Message!, retryAt);
+            return new PodUnschedulable(choice.Message!, refusedAt);
         }
 
         // The binding subresource, as a scheduler posts it; a pod bound meanwhile keeps its node.

@@ -490,7 +490,7 @@ public sealed class SyncPodActivity
     }
 
     private Task<KubeletOutcome> BindAsync(V1Pod pod, CancellationToken cancellationToken) =>
-        _binder.BindAsync(pod, _options.CurrentValue.ToSettings().ScheduleRetry, cancellationToken);
+        _binder.BindAsync(pod, cancellationToken);
 
     private async Task<KubeletOutcome> StartAsync(V1Pod pod, PodLifecycleState state, StartContainer start, CancellationToken cancellationToken)
     {

@@ -29,7 +29,7 @@ public class ObjectDiffTests
     };
 
     [Theory]
-    [InlineData("status phase", ChangeFacets.Status | ChangeFacets.Serving)]
+    [InlineData("status phase", ChangeFacets.Status | ChangeFacets.Serving | ChangeFacets.PodFinished)]
     [InlineData("status added", ChangeFacets.Status | ChangeFacets.Serving)]
     [InlineData("image", ChangeFacets.Spec)]
     [InlineData("label value", ChangeFacets.Labels)]
@@ -43,7 +43,7 @@ public class ObjectDiffTests
     [InlineData("generation", ChangeFacets.None)]
     [InlineData("labels in another order", ChangeFacets.None)]
     [InlineData("nothing", ChangeFacets.None)]
-    [InlineData("image and status", ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Serving)]
+    [InlineData("image and status", ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Serving | ChangeFacets.PodFinished)]
     public void Each_facet_shows_alone(string change, ChangeFacets expected)
     {
         var old = Pod();
@@ -94,7 +94,7 @@ public class ObjectDiffTests
         Assert.Equal(ChangeFacets.All, ObjectDiff.Between(Pod(), null));
         Assert.Equal(
             ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Labels | ChangeFacets.Annotations | ChangeFacets.Owners | ChangeFacets.Finalizers | ChangeFacets.Deletion
-                | ChangeFacets.Serving | ChangeFacets.NodeReady,
+                | ChangeFacets.Serving | ChangeFacets.NodeReady | ChangeFacets.PodFinished | ChangeFacets.NodeAllocatable,
             ChangeFacets.All);
     }
 
@@ -124,5 +124,58 @@ public class ObjectDiffTests
 
         Assert.Equal(ChangeFacets.Spec, ObjectDiff.Between(old, now));
         Assert.Equal(ChangeFacets.Labels, ObjectDiff.Between(old, relabelled));
+    }
+
+    [Theory]
+    [InlineData("Running", "Succeeded", true)]
+    [InlineData("Pending", "Failed", true)]
+    [InlineData("Pending", "Running", false)]
+    [InlineData("Succeeded", "Succeeded", false)]
+    [InlineData("Failed", "Succeeded", false)] // it held nothing before either
+    public void A_pod_finishes_when_its_phase_turns_Succeeded_or_Failed(string before, string after, bool finished)
+    {
+        var old = Pod();
+        old.Status.Phase = before;
+        var now = KubeJson.Clone(old);
+        now.Status.Phase = after;
+
+        Assert.Equal(finished, ObjectDiff.Between(old, now).HasFlag(ChangeFacets.PodFinished));
+    }
+
+    [Theory]
+    [InlineData("allocatable cpu", ChangeFacets.Status | ChangeFacets.NodeAllocatable)]
+    [InlineData("allocatable pods removed", ChangeFacets.Status | ChangeFacets.NodeAllocatable)]
+    [InlineData("capacity alone", ChangeFacets.Status)]
+    [InlineData("heartbeat", ChangeFacets.Status)]
+    [InlineData("not ready", ChangeFacets.Status | ChangeFacets.NodeReady)]
+    [InlineData("cordoned", ChangeFacets.Spec)]
+    public void A_nodes_allocatable_and_ready_status_show_apart_from_its_heartbeat(string change, ChangeFacets expected)
+    {
+        var old = new V1Node
+        {
+            ApiVersion = "v1",
+            Kind = "Node",
+            Metadata = new V1ObjectMeta { Name = "node-1" },
+            Spec = new V1NodeSpec(),
+            Status = new V1NodeStatus
+            {
+                Capacity = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2"), ["pods"] = new("110") },
+                Allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2"), ["pods"] = new("110") },
+                Conditions = [new V1NodeCondition { Type = "Ready", Status = "True", LastHeartbeatTime = Deleted }],
+            },
+        };
+        var now = KubeJson.Clone(old);
+        switch (change)
+        {
+            case "allocatable cpu": now.Status.Allocatable["cpu"] = new ResourceQuantity("1500m"); break;
+            case "allocatable pods removed": now.Status.Allocatable.Remove("pods"); break;
+            case "capacity alone": now.Status.Capacity["cpu"] = new ResourceQuantity("4"); break;
+            case "heartbeat": now.Status.Conditions[0].LastHeartbeatTime = Deleted.AddSeconds(10); break;
+            case "not ready": now.Status.Conditions[0].Status = "Unknown"; break;
+            case "cordoned": now.Spec.Unschedulable = true; break;
+            default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
+        }
+
+        Assert.Equal(expected, ObjectDiff.Between(old, now));
     }
 }

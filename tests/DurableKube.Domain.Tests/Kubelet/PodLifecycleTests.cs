@@ -257,14 +257,50 @@ public class PodLifecycleTests
     }
 
     [Fact]
-    public void An_unschedulable_pod_waits_and_tries_again()
+    public void An_unschedulable_pod_waits_ScheduleRetry_when_nothing_happens_and_tries_again()
     {
-        var state = PodLifecycle.Apply(TestPods.State(), [new PodUnschedulable("0/0 nodes are available.", T0.AddSeconds(5))]);
+        var state = PodLifecycle.Apply(TestPods.State(), [new PodUnschedulable("0/0 nodes are available.", T0)]);
 
         var plan = PodLifecycle.Plan(state, T0.AddSeconds(1));
         Assert.Empty(plan.Commands);
-        Assert.Equal(T0.AddSeconds(5), plan.WakeAt);
-        Assert.Equal<KubeletCommand>([new BindPod(), new CreateSandbox(), new StartContainer("app", 0)], PodLifecycle.Plan(state, T0.AddSeconds(5)).Commands);
+        Assert.Equal(T0 + TestPods.Scaled.ScheduleRetry, plan.WakeAt);
+        Assert.Equal<KubeletCommand>([new BindPod(), new CreateSandbox(), new StartContainer("app", 0)], PodLifecycle.Plan(state, T0 + TestPods.Scaled.ScheduleRetry).Commands);
+    }
+
+    [Theory]
+    // failed attempts so far, seconds after the last refusal that the chance comes, seconds after it the pod is tried
+    [InlineData(1, 0.5, 1)] // within the first back-off (1 s): at its end
+    [InlineData(1, 3, 3)] // after it: at once
+    [InlineData(3, 2, 4)] // the third refusal backs off 4 s
+    [InlineData(6, 1, 10)] // the back-off stops doubling at 10 s
+    public void A_scheduling_chance_tries_an_unschedulable_pod_again_once_its_back_off_allows(int attempts, double chanceAfter, double triedAfter)
+    {
+        var settings = TestPods.Scaled with { ScheduleRetry = TimeSpan.FromMinutes(5) };
+        var state = PodLifecycle.Initialize(TestPods.Pod(), settings);
+        for (var i = 0; i < attempts; i++)
+        {
+            state = PodLifecycle.Apply(state, [new PodUnschedulable("0/1 nodes are available: 1 Insufficient cpu.", T0)]);
+        }
+
+        Assert.Equal(T0.AddMinutes(5), PodLifecycle.Plan(state, T0).WakeAt);
+        state = PodLifecycle.Observe(state, new SchedulingChance(T0.AddSeconds(chanceAfter)));
+
+        Assert.Equal(T0.AddSeconds(triedAfter), state.ScheduleRetryAt);
+        Assert.Contains(new BindPod(), PodLifecycle.Plan(state, T0.AddSeconds(triedAfter)).Commands);
+    }
+
+    [Fact]
+    public void A_scheduling_chance_never_puts_a_retry_off_and_means_nothing_to_a_bound_pod_or_one_never_tried()
+    {
+        var fresh = TestPods.State();
+        Assert.Same(fresh, PodLifecycle.Observe(fresh, new SchedulingChance(T0)));
+
+        var refused = PodLifecycle.Apply(fresh, [new PodUnschedulable("0/0 nodes are available.", T0)]);
+        Assert.Same(refused, PodLifecycle.Observe(refused, new SchedulingChance(T0.AddMinutes(10))));
+
+        var bound = PodLifecycle.Apply(refused, [new PodBound("node-1", T0.AddSeconds(1))]);
+        Assert.Equal((0, null, null), (bound.ScheduleAttempts, bound.ScheduleBackoffUntil, bound.ScheduleRetryAt));
+        Assert.Same(bound, PodLifecycle.Observe(bound, new SchedulingChance(T0.AddSeconds(2))));
     }
 
     [Fact]

@@ -291,7 +291,7 @@ public class StatusSequenceTests
                     if (_unschedulable)
                     {
                         _unschedulable = false;
-                        return [new PodUnschedulable("0/1 nodes are available: 1 Insufficient cpu.", _now.AddSeconds(5))];
+                        return [new PodUnschedulable("0/1 nodes are available: 1 Insufficient cpu.", _now)];
                     }
 
                     _pod.Spec.NodeName = "node-1";

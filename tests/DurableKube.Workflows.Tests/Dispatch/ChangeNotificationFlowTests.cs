@@ -75,7 +75,7 @@ public sealed class ChangeNotificationFlowTests : IAsyncLifetime
         Assert.True(deleting.Facets.HasFlag(ChangeFacets.Deletion));
 
         await UpdatePodAsync(pod => pod.Status.Phase = "Succeeded", "status");
-        Assert.Equal(ChangeFacets.Status | ChangeFacets.Serving, ObjectDiff.Between(marked.Object, await _store.GetAsync(Web)));
+        Assert.Equal(ChangeFacets.Status | ChangeFacets.Serving | ChangeFacets.PodFinished, ObjectDiff.Between(marked.Object, await _store.GetAsync(Web)));
         Assert.Equal(2, _queue.Pending.Count);
 
         var removed = await _registry.DeleteAsync(Web, DeleteOptions.ForUid(created.Metadata.Uid, 0));

@@ -72,7 +72,7 @@ public sealed class PodBinderTests
         });
 
     private async Task<KubeletOutcome> BindAsync(string name, string cpu, Dictionary<string, string>? nodeSelector = null) =>
-        await _binder.BindAsync(await StorePodAsync(name, cpu, nodeSelector), TimeSpan.FromSeconds(5));
+        await _binder.BindAsync(await StorePodAsync(name, cpu, nodeSelector));
 
     [Fact]
     public async Task Attempts_within_a_second_share_one_list_of_the_placed_pods_and_still_count_the_pods_bound_meanwhile()

@@ -222,7 +222,8 @@ public sealed class PodLifecycleOrchestratorTests : IAsyncLifetime
     [Fact]
     public async Task A_pod_with_no_node_to_go_to_is_unschedulable_until_one_registers()
     {
-        await using var empty = await WorkflowHarness.StartAsync(runNodeAgent: false);
+        // Retried only after ten minutes when nothing happens: the node's registration is what tries it again.
+        await using var empty = await WorkflowHarness.StartAsync(new() { ["Kubelet:ScheduleRetry"] = "00:10:00" }, runNodeAgent: false);
         await empty.CreatePodAsync(Pod("waiting", "Always", "main"));
 
         var pending = await empty.WaitForPodAsync("waiting", p => p.Status.Conditions?.Any(c => c.Type == "PodScheduled" && c.Reason == "Unschedulable") == true);
