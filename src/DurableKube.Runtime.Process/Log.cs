@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Container run {Id} ended without its shim recording an exit; recorded {ExitCode} {Reason}")]
     public static partial void RunVanished(ILogger logger, ContainerRunId id, int exitCode, string? reason);
 
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Container run {Id} was put in place but its shim never started (the runtime died in between); removed, to be started when asked again")]
+    public static partial void RunNeverStarted(ILogger logger, ContainerRunId id);
+
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Sent {Signal} to container run {Id} (process group {ProcessGroup})")]
     public static partial void SignalSent(ILogger logger, string signal, ContainerRunId id, int processGroup);
 

@@ -216,6 +216,10 @@ internal sealed partial class ProcessContainerRuntime
             return failed!;
         }
 
+        // The shim writes its pid too, first thing; written here as well, a run whose directory is in place but has no
+        // shim pid is one whose runtime died before it started the shim (see ObserveExitAsync).
+        RunFiles.WriteAtomic(paths.ShimPid, $"{shim.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n");
+
         // Wait until the container process runs the command (not the shim's subshell, setsid or env, which
         // still ignore what the shim ignores), so a stop right after this returns is not lost.
         var deadline = _time.GetUtcNow() + StartTimeout;
@@ -416,6 +420,15 @@ internal sealed partial class ProcessContainerRuntime
                 return (true, null);
             }
 
+            if (RunFiles.ReadPid(paths.ShimPid) is null && RunFiles.ReadPid(paths.Pid) is null && !AnyShimOf(paths.Directory))
+            {
+                // The runtime died between putting the run's directory in place and starting its shim: nothing ran,
+                // and a start asked again (the activity redelivered) must run it, not report a run that never was.
+                Directory.Delete(paths.Directory, recursive: true);
+                Log.RunNeverStarted(_logger, id);
+                return (false, null);
+            }
+
             // Neither the shim nor the container is there, and no exit was recorded: the shim was killed
             // (or the machine restarted). If this runtime stopped the run, the signal it sent says how it
             // ended; otherwise nobody knows, and Kubernetes' words for that are used.
@@ -445,6 +458,10 @@ internal sealed partial class ProcessContainerRuntime
 
     private bool IsLaunching(RunPaths paths, int pid) =>
         ShimScript.IsLaunching(ProcFs.ReadCommandLine(pid), paths.Directory, _tools!);
+
+    /// <summary>Whether any live process is the shim of this run directory (one started that has not written its pid yet).</summary>
+    private static bool AnyShimOf(string directory) =>
+        ProcFs.EnumerateAll().Any(p => p.IsAlive && ShimScript.IsShimOf(ProcFs.ReadCommandLine(p.Pid), directory));
 
     private static bool IsShimAlive(RunPaths paths, out int shimPid)
     {

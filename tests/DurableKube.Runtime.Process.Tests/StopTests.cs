@@ -110,6 +110,38 @@ public sealed class StopTests
     }
 
     [Fact]
+    public async Task A_run_put_in_place_by_a_runtime_that_died_before_starting_its_shim_never_was_and_a_start_asked_again_runs_it()
+    {
+        await using var root = new TestRoot();
+        var runtime = root.CreateRuntime();
+        await TestRoot.CreatePodAsync(runtime, "p1");
+        var launch = TestRoot.Launch("p1", "app", 1, "sleep", "300");
+        await runtime.StartContainerAsync(launch);
+        Processes.Signals.Send(root.ShimPid(launch.Id), Processes.Signals.Kill);
+        Processes.Signals.Send(root.ContainerPid(launch.Id), Processes.Signals.Kill);
+        await TestRoot.EventuallyAsync(() => !TestRoot.IsAlive(root.ShimPid(launch.Id)) && !TestRoot.IsAlive(root.ContainerPid(launch.Id)));
+        await runtime.DisposeAsync();
+
+        // What a runtime SIGKILLed between moving the run's directory into place and starting its shim leaves behind.
+        var paths = root.Run(launch.Id);
+        File.Delete(paths.ShimPid);
+        File.Delete(paths.Pid);
+        File.Delete(paths.Child);
+        File.Delete(paths.Exit);
+        var again = root.CreateRuntime();
+
+        Assert.Null(await again.GetContainerAsync(launch.Id));
+        Assert.DoesNotContain(await again.ListContainersAsync(), r => r.Id == launch.Id);
+        var started = await again.StartContainerAsync(launch);
+
+        Assert.Equal(ContainerRunState.Running, started.State);
+        Assert.True(TestRoot.IsAlive(root.ContainerPid(launch.Id)));
+        await again.StopContainerAsync(launch.Id, StopMode.Kill);
+        Assert.Equal(137, (await TestRoot.WaitForExitAsync(again, launch.Id)).ExitCode);
+        await again.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_run_whose_shim_was_killed_can_still_be_stopped_and_its_exit_is_recorded()
     {
         await using var root = new TestRoot();
