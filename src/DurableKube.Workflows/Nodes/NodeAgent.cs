@@ -82,8 +82,9 @@ public sealed class NodeAgent : BackgroundService
     }
 
     /// <summary>
-    /// Reports every exit the pods' workflows have not acknowledged, and removes the sandboxes whose pod is gone
-    /// (the kubelet's orphan clean-up).
+    /// Reports again every exit the pods' workflows have not acknowledged (a raised event can be lost: the Durable Task
+    /// provider discards one that reaches an instance whose history a killed host never wrote), acknowledges those no
+    /// running workflow will take, and removes the sandboxes whose pod is gone (the kubelet's orphan clean-up).
     /// </summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The runs the runtime listed, as it listed them.</returns>
@@ -92,7 +93,15 @@ public sealed class NodeAgent : BackgroundService
         var runs = await _runtime.ListContainersAsync(cancellationToken);
         foreach (var run in runs.Where(r => r.State == ContainerRunState.Exited && !r.Acknowledged))
         {
-            await ReportExitAsync(run, cancellationToken);
+            if (await _workflows.GetStateAsync(PodIdentity.WorkflowInstanceIdFor(run.Id.PodUid), cancellationToken) == WorkflowInstanceState.Running)
+            {
+                await ReportExitAsync(run, cancellationToken);
+            }
+            else
+            {
+                // Nobody is there to take it; a workflow started again later reads its runs from the runtime.
+                await _runtime.AcknowledgeExitAsync(run.Id, cancellationToken);
+            }
         }
 
         // Every sandbox with a run in it, running or not: one whose pod is gone is an orphan (an ACI container group
@@ -123,10 +132,13 @@ public sealed class NodeAgent : BackgroundService
         return runs;
     }
 
-    /// <summary>Sends one exit to its pod's workflow, then acknowledges it to the runtime.</summary>
+    /// <summary>
+    /// Sends one exit to its pod's workflow. The workflow's kubelet acknowledges it to the runtime once its state holds
+    /// it (<see cref="Pods.SyncPodActivity"/>); until then <see cref="ResyncAsync"/> sends it again.
+    /// </summary>
     /// <param name="run">The exited run.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <returns>A task that completes once the exit is delivered and acknowledged.</returns>
+    /// <returns>A task that completes once the exit is sent.</returns>
     public async Task ReportExitAsync(ContainerRunStatus run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -137,7 +149,6 @@ public sealed class NodeAgent : BackgroundService
 
         var exited = ContainerExits.From(run, _time.GetUtcNow());
         await _workflows.RaiseEventAsync(PodIdentity.WorkflowInstanceIdFor(run.Id.PodUid), PodSignal.EventName, new PodEvent(exited), cancellationToken);
-        await _runtime.AcknowledgeExitAsync(run.Id, cancellationToken);
         Log.ExitReported(_logger, run.Id.ToString(), exited.ExitCode);
     }
 

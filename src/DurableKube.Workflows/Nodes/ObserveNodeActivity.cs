@@ -61,8 +61,9 @@ public sealed class ObserveNodeActivity
     /// <summary>Whether a pod bound to the node is not finished, or the runtime still has runs (running, or exits not yet acknowledged).</summary>
     private async Task<bool> HoldsPodsAsync(NodeRuntime node, IReadOnlyList<ContainerRunStatus> runs, CancellationToken cancellationToken)
     {
-        // The runs as the resync saw them, before it reported their exits: one list per turn (for ACI, one ARM read).
-        if (runs.Any(r => r.State != ContainerRunState.Exited))
+        // The runs as the resync saw them, before it reported their exits: one list per turn (for ACI, one ARM read). An
+        // exit is held until a kubelet acknowledges it, or the resync finds no workflow to take it.
+        if (runs.Any(r => r.State != ContainerRunState.Exited || !r.Acknowledged))
         {
             return true;
         }

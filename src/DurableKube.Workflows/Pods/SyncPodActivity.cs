@@ -158,7 +158,36 @@ public sealed class SyncPodActivity
             }
         }
 
+        await AcknowledgeExitsAsync(state, pod, cancellationToken);
         return new SyncPodResult(outcomes, _options.CurrentValue.ToSettings());
+    }
+
+    /// <summary>
+    /// Acknowledges to the runtime the exits the workflow's state holds (not those this sync found: its result may never
+    /// reach the workflow, when a redelivered activity's result is a duplicate), so the node agent stops reporting them.
+    /// Best effort: an exit not acknowledged is only reported again.
+    /// </summary>
+    private async Task AcknowledgeExitsAsync(PodLifecycleState state, V1Pod? pod, CancellationToken cancellationToken)
+    {
+        if (RuntimeOf(state, pod) is not { } runtime)
+        {
+            return;
+        }
+
+        foreach (var track in state.Containers)
+        {
+            foreach (var run in new[] { track.PreviousRun, track.Run }.OfType<ContainerRun>().Where(r => r.Exited))
+            {
+                try
+                {
+                    await runtime.AcknowledgeExitAsync(new ContainerRunId(state.Pod.Uid, track.Name, run.Attempt), cancellationToken);
+                }
+                catch (Exception e) when (e is ContainerRuntimeException or IOException)
+                {
+                    Log.AcknowledgeFailed(_logger, state.Pod.Namespace, state.Pod.Name, track.Name, run.Attempt, e.Message);
+                }
+            }
+        }
     }
 
     private async Task<V1Pod?> ReadPodAsync(ObjectKey key, string uid, CancellationToken cancellationToken)

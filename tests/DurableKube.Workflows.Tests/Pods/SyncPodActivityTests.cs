@@ -53,6 +53,24 @@ public sealed class SyncPodActivityTests
     }
 
     [Fact]
+    public async Task A_sync_acknowledges_the_exits_its_workflow_holds_and_not_those_it_finds_itself()
+    {
+        var state = await RunningPodAsync("app", "side");
+        var app = new ContainerRunId("uid-1", "app", 0);
+        var side = new ContainerRunId("uid-1", "side", 0);
+        Assert.True(_sync.Runtime.Exit(app, 1));
+        Assert.True(_sync.Runtime.Exit(side, 0));
+
+        // The workflow has taken app's exit (the node agent's signal); side's it has not.
+        var exited = PodLifecycle.Observe(state, new ContainerExited("app", 0, DateTimeOffset.UtcNow, 1));
+        await _sync.Activity().RunAsync(new SyncPodRequest(exited, PodLifecycle.Plan(exited, DateTimeOffset.UtcNow).Commands));
+
+        // The node agent stops reporting app's exit; side's it reports again until a workflow holds it.
+        Assert.True(_sync.Runtime.Runs.Single(r => r.Id == app).Acknowledged);
+        Assert.False(_sync.Runtime.Runs.Single(r => r.Id == side).Acknowledged);
+    }
+
+    [Fact]
     public async Task A_sync_redelivered_after_its_workflow_moved_on_starts_nothing_and_writes_nothing()
     {
         // The pod's container is at its run 2 on the node (runs 0 and 1 removed); the first sync the workflow ever made,
