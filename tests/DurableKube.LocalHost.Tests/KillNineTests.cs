@@ -47,8 +47,7 @@ public sealed class KillNineTests(FaultHostFixture host, ITestOutputHelper outpu
         Aci,
     }
 
-    // Run by hand (DURABLEKUBE_FAULT_KILL9=1) until it has passed many seeds in a row (docs/durability.md, Known gaps; issue 11).
-    [ByHandFact("DURABLEKUBE_FAULT_KILL9")]
+    [Fact]
     [Trait("Category", "Faults")]
     public async Task Host_killed_at_random_moments_of_50_lifecycles_and_scaling_then_everything_converges_as_Kubernetes_would()
     {
@@ -122,6 +121,15 @@ public sealed class KillNineTests(FaultHostFixture host, ITestOutputHelper outpu
         }
         catch (TimeoutException e)
         {
+            // What each unconverged pod's workflow waits for (the dashboard's workflow view), to tell where it stopped.
+            using var http = host.CreateHttpClient();
+            foreach (var problem in unconverged.Where(p => !p.StartsWith("ReplicaSet", StringComparison.Ordinal)))
+            {
+                var name = problem[..problem.IndexOf(' ', StringComparison.Ordinal)];
+                var workflow = await http.GetStringAsync($"/ui/api/workflow/pods/{ns}/{name}");
+                output.WriteLine($"{name}'s workflow: {workflow[..Math.Min(workflow.Length, 4000)]}");
+            }
+
             throw new TimeoutException($"not converged (seed {seed}): {string.Join("; ", unconverged)}", e);
         }
         var set = await Eventually.WaitAsync(
