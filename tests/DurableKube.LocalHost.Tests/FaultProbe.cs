@@ -13,6 +13,35 @@ namespace DurableKube.LocalHost.Tests;
 /// </summary>
 internal static class FaultProbe
 {
+    /// <summary>
+    /// How a pod stands and what its workflow waits for (the dashboard's workflow view: status, custom status, recent
+    /// history), for a test that gave up waiting on it to say where it stopped.
+    /// </summary>
+    /// <param name="http">An HTTP client of the host, signed in.</param>
+    /// <param name="pod">The pod as last read.</param>
+    /// <returns>One line.</returns>
+    public static async Task<string> DescribeAsync(HttpClient http, V1Pod pod)
+    {
+        var scheduled = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+        var container = pod.Status?.ContainerStatuses?.FirstOrDefault()?.State;
+        var state = container is null ? "no container status"
+            : container.Running is not null ? "running"
+            : container.Terminated is { } t ? $"terminated {t.ExitCode} {t.Reason}"
+            : $"waiting {container.Waiting?.Reason}";
+        string workflow;
+        try
+        {
+            workflow = await http.GetStringAsync($"/ui/api/workflow/pods/{pod.Namespace()}/{pod.Name()}");
+        }
+        catch (HttpRequestException e)
+        {
+            workflow = $"(not read: {e.Message})";
+        }
+
+        return $"{pod.Name()}: {pod.Status?.Phase} node={pod.Spec?.NodeName} PodScheduled={scheduled?.Status} {scheduled?.Reason} {scheduled?.Message}; "
+            + $"{state}; workflow: {workflow[..Math.Min(workflow.Length, 3000)]}";
+    }
+
     /// <summary>The number of runs recorded in a run-count file (0 if none ran).</summary>
     /// <param name="path">The file.</param>
     /// <returns>Its line count.</returns>

@@ -121,13 +121,16 @@ public sealed class KillNineTests(FaultHostFixture host, ITestOutputHelper outpu
         }
         catch (TimeoutException e)
         {
-            // What each unconverged pod's workflow waits for (the dashboard's workflow view), to tell where it stopped.
+            // What each unconverged pod's workflow waits for, to tell where it stopped.
             using var http = host.CreateHttpClient();
+            var pods = await client.CoreV1.ListNamespacedPodAsync(ns);
             foreach (var problem in unconverged.Where(p => !p.StartsWith("ReplicaSet", StringComparison.Ordinal)))
             {
                 var name = problem[..problem.IndexOf(' ', StringComparison.Ordinal)];
-                var workflow = await http.GetStringAsync($"/ui/api/workflow/pods/{ns}/{name}");
-                output.WriteLine($"{name}'s workflow: {workflow[..Math.Min(workflow.Length, 4000)]}");
+                if (pods.Items.FirstOrDefault(p => p.Name() == name) is { } pod)
+                {
+                    output.WriteLine(await FaultProbe.DescribeAsync(http, pod));
+                }
             }
 
             throw new TimeoutException($"not converged (seed {seed}): {string.Join("; ", unconverged)}", e);

@@ -15,7 +15,8 @@ namespace DurableKube.Workflows.Pods;
 /// added, or its spec, labels, Ready status or allocatable changed; a pod removed, or finished so its resources are free)
 /// tells every pod waiting to be scheduled, whose kubelet tries it again once its back-off allows
 /// (<see cref="SchedulingChance"/>, <see cref="SchedulingBackoff"/>). Without a change a pod waits
-/// <c>Kubelet__ScheduleRetry</c> (5 min), so a thousand pods nobody can take cost nothing while nothing changes.
+/// <c>Kubelet__ScheduleRetry</c> (5 min), so a thousand pods nobody can take cost nothing while nothing changes; the
+/// dispatcher's resync tells them too, for a change whose message was lost.
 /// </summary>
 /// <remarks>
 /// Changes come in floods (a hundred pods deleted at once): one pass at a time tells the waiting pods, and the changes
@@ -81,7 +82,7 @@ public sealed class SchedulingChanceHandler : IChangeHandler
             {
                 while (Interlocked.Exchange(ref _wanted, 0) == 1)
                 {
-                    await TellWaitingPodsAsync(workflows, cancellationToken);
+                    _ = await TellWaitingPodsAsync(workflows, cancellationToken);
                 }
             }
             catch
@@ -97,13 +98,20 @@ public sealed class SchedulingChanceHandler : IChangeHandler
         }
     }
 
-    /// <summary>Nothing to resync: a pod that missed a chance is tried again within <c>Kubelet__ScheduleRetry</c>.</summary>
+    /// <summary>
+    /// Tells the waiting pods once: a change whose queue message was lost (a store write acknowledged as storage went
+    /// away) is made up for at the resync, not only at <c>Kubelet__ScheduleRetry</c>.
+    /// </summary>
     /// <param name="workflows">The workflows.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <returns>Zero.</returns>
-    public Task<int> ResyncAsync(IWorkflowClient workflows, CancellationToken cancellationToken) => Task.FromResult(0);
+    /// <returns>How many pods were told.</returns>
+    public Task<int> ResyncAsync(IWorkflowClient workflows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        return TellWaitingPodsAsync(workflows, cancellationToken);
+    }
 
-    private async Task TellWaitingPodsAsync(IWorkflowClient workflows, CancellationToken cancellationToken)
+    private async Task<int> TellWaitingPodsAsync(IWorkflowClient workflows, CancellationToken cancellationToken)
     {
         var pods = await _store.ListAsync(ResourceTypes.Pods, null, new ListQuery(WaitsForNode), cancellationToken);
         var chance = new PodEvent(new SchedulingChance(_time.GetUtcNow()));
@@ -117,6 +125,8 @@ public sealed class SchedulingChanceHandler : IChangeHandler
         {
             Log.SchedulingChance(_logger, pods.Items.Count);
         }
+
+        return pods.Items.Count;
     }
 
     /// <summary>

@@ -67,6 +67,17 @@ public sealed class SchedulingChanceHandlerTests
     }
 
     [Fact]
+    public async Task The_resync_tells_the_waiting_pods_for_a_change_whose_message_was_lost()
+    {
+        await PodAsync("unbound");
+        await PodAsync("bound", node: "node-1", scheduled: "True");
+        var told = new List<(string Instance, SchedulingChance Chance)>();
+
+        Assert.Equal(1, await _handler.ResyncAsync(Recording(told).Object, CancellationToken.None));
+        Assert.Equal("pod-uid-unbound", Assert.Single(told).Instance);
+    }
+
+    [Fact]
     public async Task Changes_that_come_while_a_pass_runs_are_answered_by_one_more_pass_not_one_each()
     {
         await PodAsync("waiting");
