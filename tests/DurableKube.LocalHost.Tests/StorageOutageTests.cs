@@ -115,15 +115,7 @@ public sealed class StorageOutageTests(FaultHostFixture host, ITestOutputHelper 
         // Not asserted: that every acknowledged pod then runs. Most do; but the Durable Task provider can leave a pod
         // workflow whose session was in flight when Azurite went away looping on "Received a duplicate message" until a
         // partition lease changes hands, and then even the watchdog's termination cannot reach it (docs/durability.md,
-        // Known gaps). Such pods are printed here, to be seen.
-        using (var http = host.CreateHttpClient())
-        {
-            foreach (var pod in (await client.CoreV1.ListNamespacedPodAsync(ns)).Items.Where(p => p.Status?.Phase != "Running"))
-            {
-                output.WriteLine("not running (yet): " + await FaultProbe.DescribeAsync(http, pod));
-            }
-        }
-
+        // Known gaps).
         var problems = await Eventually.WaitAsync(
             async () => FaultProbe.ProcessProblems(host.RuntimeRoot, (await client.CoreV1.ListPodForAllNamespacesAsync()).Items.ToList(), host.NodeName),
             p => p.Count == 0,

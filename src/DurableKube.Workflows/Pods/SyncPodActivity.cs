@@ -158,7 +158,12 @@ public sealed class SyncPodActivity
             }
         }
 
-        await AcknowledgeExitsAsync(state, pod, cancellationToken);
+        if (!state.SandboxRemoved && !outcomes.Any(o => o is SandboxRemoved or PodRemoved))
+        {
+            // A removed sandbox took its runs and their acknowledgements with it.
+            await AcknowledgeExitsAsync(state, pod, cancellationToken);
+        }
+
         return new SyncPodResult(outcomes, _options.CurrentValue.ToSettings());
     }
 
