@@ -15,8 +15,8 @@ public static class PodStatusBuilder
 
     /// <summary>
     /// Whether writing <paramref name="next"/> over <paramref name="stored"/> would take the pod back: out of a terminal
-    /// phase (the kubelet's status manager refuses that: a pod never leaves Succeeded or Failed), or to a lower restart
-    /// count of a container. Only a stale writer does that (a sync redelivered after a crash), so its write is dropped.
+    /// phase (the kubelet's status manager refuses that: a pod never leaves Succeeded or Failed), from Running back to
+    /// Pending (a pod never goes back), or to a lower restart count of a container. Only a stale writer does that (a sync redelivered after a crash), so its write is dropped.
     /// </summary>
     /// <param name="stored">The status as stored.</param>
     /// <param name="next">The status about to be written.</param>
@@ -31,6 +31,12 @@ public static class PodStatusBuilder
 
         if (stored.Phase is "Succeeded" or "Failed" && next.Phase != stored.Phase)
         {
+            return true;
+        }
+
+        if (stored.Phase == "Running" && next.Phase == "Pending")
+        {
+            // A pod never goes back to Pending: a sync replayed after a crash, from before its containers started.
             return true;
         }
 
