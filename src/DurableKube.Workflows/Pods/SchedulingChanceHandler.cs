@@ -117,7 +117,6 @@ public sealed class SchedulingChanceHandler : IChangeHandler
         var chance = new PodEvent(new SchedulingChance(_time.GetUtcNow()));
         foreach (var pod in pods.Items)
         {
-            // A pod without a workflow yet is scheduled when it starts; the event then reaches no one, as the port allows.
             await workflows.RaiseEventAsync(PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid), PodSignal.EventName, chance, cancellationToken);
         }
 
@@ -130,12 +129,13 @@ public sealed class SchedulingChanceHandler : IChangeHandler
     }
 
     /// <summary>
-    /// A pod not bound yet, or one the scheduler has turned down (PodScheduled False: bound by its spec to a node that does
-    /// not exist), and neither being deleted nor past Pending.
+    /// A pod the scheduler has turned down (PodScheduled False), neither being deleted nor past Pending. Only those: a pod
+    /// not tried yet is scheduled when its workflow first runs, and an event raised to a workflow not started yet would
+    /// reach an instance the provider may then take as existing. One turned down whose status is not written yet is
+    /// told at the next resync.
     /// </summary>
     private static bool WaitsForNode(k8s.IKubernetesObject<V1ObjectMeta> obj) =>
         obj is V1Pod { Metadata.DeletionTimestamp: null } pod
         && pod.Status?.Phase is null or "Pending"
-        && (string.IsNullOrEmpty(pod.Spec?.NodeName)
-            || pod.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False") == true);
+        && pod.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False") == true;
 }

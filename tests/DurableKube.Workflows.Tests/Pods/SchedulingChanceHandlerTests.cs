@@ -49,8 +49,9 @@ public sealed class SchedulingChanceHandlerTests
     [Fact]
     public async Task Only_pods_waiting_for_a_node_are_told()
     {
-        await PodAsync("unbound");
+        await PodAsync("unbound", scheduled: "False");
         await PodAsync("new", phase: null);
+        await PodAsync("not-tried-yet");
         await PodAsync("refused-by-its-node", node: "gone", scheduled: "False");
         await PodAsync("bound", node: "node-1", scheduled: "True");
         await PodAsync("deleting", deleting: true);
@@ -61,7 +62,7 @@ public sealed class SchedulingChanceHandlerTests
         await _handler.HandleAsync(Change(ResourceTypes.Nodes, ObjectChangeType.Added), workflows.Object, CancellationToken.None);
 
         Assert.Equal(
-            ["pod-uid-new", "pod-uid-refused-by-its-node", "pod-uid-unbound"],
+            ["pod-uid-refused-by-its-node", "pod-uid-unbound"],
             told.Select(t => t.Instance).Order(StringComparer.Ordinal));
         Assert.All(told, t => Assert.Equal(Now, t.Chance.At));
     }
@@ -69,7 +70,7 @@ public sealed class SchedulingChanceHandlerTests
     [Fact]
     public async Task The_resync_tells_the_waiting_pods_for_a_change_whose_message_was_lost()
     {
-        await PodAsync("unbound");
+        await PodAsync("unbound", scheduled: "False");
         await PodAsync("bound", node: "node-1", scheduled: "True");
         var told = new List<(string Instance, SchedulingChance Chance)>();
 
@@ -80,7 +81,7 @@ public sealed class SchedulingChanceHandlerTests
     [Fact]
     public async Task Changes_that_come_while_a_pass_runs_are_answered_by_one_more_pass_not_one_each()
     {
-        await PodAsync("waiting");
+        await PodAsync("waiting", scheduled: "False");
         var passes = 0;
         var firstPass = new TaskCompletionSource();
         var release = new TaskCompletionSource();
@@ -110,7 +111,7 @@ public sealed class SchedulingChanceHandlerTests
     [Fact]
     public async Task A_pass_that_fails_leaves_the_change_unanswered_for_its_retry()
     {
-        await PodAsync("waiting");
+        await PodAsync("waiting", scheduled: "False");
         var calls = 0;
         var workflows = new Mock<IWorkflowClient>(MockBehavior.Strict);
         workflows.Setup(w => w.RaiseEventAsync("pod-uid-waiting", PodSignal.EventName, It.IsAny<object>(), It.IsAny<CancellationToken>()))
