@@ -1,5 +1,6 @@
 using DurableKube.Ports.Runtime;
 using DurableKube.Runtime.Process.Exec;
+using DurableKube.Runtime.Process.State;
 
 namespace DurableKube.Runtime.Process;
 
@@ -17,9 +18,24 @@ internal sealed partial class ProcessContainerRuntime
             throw new ContainerRuntimeException($"Container run {id} is not running: only a running container can be attached to.", transient: false);
         }
 
-        var fifo = stdin && File.Exists(paths.Stdin) ? paths.Stdin : null;
+        // A terminal's FIFO exists without stdin: true too; only a container that asked for stdin is written to.
+        var launch = ReadLaunch(paths);
+        var fifo = stdin && File.Exists(paths.Stdin) && (launch is not { Tty: true } || launch.Stdin) ? paths.Stdin : null;
+        if (launch is { Tty: true })
+        {
+            // One stream, the terminal's (stderr is empty: the container's stderr is the terminal), and resizes go to it.
+            return new AttachSession(paths.Stdout, null, fifo, token => WaitForExitCodeAsync(id, paths, token))
+            {
+                Resize = (width, height) => ResizeTerminal(paths, width, height),
+            };
+        }
+
         return new AttachSession(paths.Stdout, paths.Stderr, fifo, token => WaitForExitCodeAsync(id, paths, token));
     }
+
+    /// <summary>Sets the size of a running container's terminal (<c>TIOCSWINSZ</c>: its foreground process group gets SIGWINCH).</summary>
+    private static bool ResizeTerminal(State.RunPaths paths, ushort width, ushort height) =>
+        RunFiles.ReadPid(paths.Pid) is { } pid && Terminal.ResizeControlling(pid, width, height);
 
     private async Task<int> WaitForExitCodeAsync(ContainerRunId id, State.RunPaths paths, CancellationToken cancellationToken)
     {

@@ -138,6 +138,8 @@ internal sealed partial class ProcessContainerRuntime
     private async Task<ContainerRunStatus> LaunchAsync(ContainerLaunch launch, RunPaths paths)
     {
         var id = launch.Id;
+        var script = !launch.Tty ? null : ScriptLocations.FirstOrDefault(File.Exists)
+            ?? throw new ContainerRuntimeException("A container with tty: true needs util-linux script, which is not installed in /usr/bin or /bin.", transient: false);
         var environment = ContainerEnvironment(launch);
         var sandbox = _layout.SandboxWorkingDirectory(id.PodUid);
         var workingDirectory = string.IsNullOrEmpty(launch.WorkingDirectory) ? sandbox : Path.GetFullPath(launch.WorkingDirectory, sandbox);
@@ -155,7 +157,8 @@ internal sealed partial class ProcessContainerRuntime
 
         var record = new LaunchRecord(
             id.PodUid, id.ContainerName, id.Attempt, launch.Namespace, launch.PodName, launch.Image,
-            [.. launch.Command], [.. environment.Select(pair => pair.Key)], workingDirectory, _time.GetUtcNow(), mounts.Count == 0 ? null : mounts);
+            [.. launch.Command], [.. environment.Select(pair => pair.Key)], workingDirectory, _time.GetUtcNow(), mounts.Count == 0 ? null : mounts,
+            launch.Stdin, launch.Tty);
 
         // The run folder is built aside and renamed into place, so it exists complete or not at all.
         var containerDirectory = _layout.ContainerDirectory(id.PodUid, id.ContainerName);
@@ -180,7 +183,9 @@ internal sealed partial class ProcessContainerRuntime
             return failed!;
         }
 
-        if (launch.Stdin && NativeMethods.MakeFifo(stagingPaths.Stdin, 0x180) != 0)
+        // A terminal's input is a FIFO too, even without stdin: true, so script never sees its input end (a container's
+        // terminal that nobody writes to stays open, as in Kubernetes).
+        if ((launch.Stdin || launch.Tty) && NativeMethods.MakeFifo(stagingPaths.Stdin, 0x180) != 0)
         {
             throw new ContainerRuntimeException(
                 $"Could not create the stdin FIFO of {id}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.", transient: true);
@@ -195,7 +200,17 @@ internal sealed partial class ProcessContainerRuntime
             prefix = [.. _tools!.UnshareWords(), ShimScript.Shell, _mountScript!, paths.Directory, workingDirectory];
         }
 
-        RunFiles.WriteNew(stagingPaths.Argv, ShimScript.BuildArgv(_tools!.Setsid, _tools.Env, environment, launch.Command, prefix), RunFiles.PrivateFile);
+        if (launch.Tty)
+        {
+            // script's child sources tty.sh on the terminal: the files name the run's final folder.
+            RunFiles.WriteNew(stagingPaths.Terminal, ShimScript.BuildTerminal(_tools!.Env, environment, launch.Command, paths.Pid), RunFiles.PrivateFile);
+            RunFiles.WriteNew(stagingPaths.Argv, ShimScript.BuildTerminalArgv(script!, paths.Terminal, prefix), RunFiles.PrivateFile);
+        }
+        else
+        {
+            RunFiles.WriteNew(stagingPaths.Argv, ShimScript.BuildArgv(_tools!.Setsid, _tools.Env, environment, launch.Command, prefix), RunFiles.PrivateFile);
+        }
+
         Directory.Move(staging, paths.Directory);
         await DiscardOlderRunsAsync(id);
 
@@ -283,6 +298,12 @@ internal sealed partial class ProcessContainerRuntime
             environment.Add(new("HOSTNAME", launch.PodName));
         }
 
+        if (launch.Tty && !launch.Environment.Any(pair => pair.Key == "TERM"))
+        {
+            // What containerd gives a container with a terminal.
+            environment.Add(new("TERM", "xterm"));
+        }
+
         environment.AddRange(launch.Environment);
         return environment;
     }
@@ -323,6 +344,7 @@ internal sealed partial class ProcessContainerRuntime
         if (RunFiles.ReadPid(paths.Pid) is not null || File.Exists(paths.Exit))
         {
             File.Delete(paths.Argv);
+            File.Delete(paths.Terminal);
         }
     }
 
@@ -337,7 +359,7 @@ internal sealed partial class ProcessContainerRuntime
             return;
         }
 
-        if (ProcFs.ReadStat(pid) is { } stat && stat.ParentPid == shimPid && ShimScript.IsShimOf(ProcFs.ReadCommandLine(shimPid), paths.Directory))
+        if (ProcFs.ReadStat(pid) is { } stat && IsShimChild(stat, shimPid) && ShimScript.IsShimOf(ProcFs.ReadCommandLine(shimPid), paths.Directory))
         {
             RunFiles.WriteChild(paths.Child, new ChildIdentity(pid, stat.StartTime));
         }
@@ -484,13 +506,20 @@ internal sealed partial class ProcessContainerRuntime
             return true;
         }
 
-        if (shimPid is { } shim && stat.ParentPid == shim)
+        if (shimPid is { } shim && IsShimChild(stat, shim))
         {
             return true;
         }
 
         return RunFiles.ReadChild(paths.Child) is { } child && child.Pid == pid && child.StartTime == stat.StartTime;
     }
+
+    /// <summary>
+    /// Tells whether a process is the shim's child, or, on a terminal, the child of the shim's child (script): an unreaped
+    /// child's pid cannot be reused, so while the shim (and script) live the pid names the container.
+    /// </summary>
+    private static bool IsShimChild(ProcStat stat, int shimPid) =>
+        stat.ParentPid == shimPid || (stat.ParentPid > 1 && ProcFs.ReadStat(stat.ParentPid) is { ParentPid: var grandparent } && grandparent == shimPid);
 
     private static bool IsContainerAlive(RunPaths paths, int? shimPid)
     {

@@ -38,6 +38,12 @@ public sealed record ContainerLaunch(
     /// <summary>Gets a value indicating whether the container keeps a standard input open that <c>kubectl attach -i</c> writes to (the spec's <c>stdin</c>).</summary>
     public bool Stdin { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the container runs on a terminal of its own (the spec's <c>tty</c>): its input and
+    /// output are a pseudo-terminal's, it has no separate standard error, and <c>kubectl attach</c> gets that terminal.
+    /// </summary>
+    public bool Tty { get; init; }
+
     /// <summary>Gets the pod volumes the container mounts.</summary>
     public IReadOnlyList<VolumeMountSpec> VolumeMounts { get; init; } = [];
 

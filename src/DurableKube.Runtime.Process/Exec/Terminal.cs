@@ -20,11 +20,31 @@ internal static class Terminal
     public static bool Resize(int scriptPid, ushort width, ushort height)
     {
         var device = FindTerminal(scriptPid);
-        if (device is null)
-        {
-            return false;
-        }
+        return device is not null && ResizeDevice(device, width, height);
+    }
 
+    /// <summary>Resizes a process's controlling terminal (a container with <c>tty: true</c>: the one script made for it).</summary>
+    /// <param name="pid">The process, which must be on a pseudo-terminal.</param>
+    /// <param name="width">Columns.</param>
+    /// <param name="height">Rows.</param>
+    /// <returns>Whether a terminal was found and resized.</returns>
+    public static bool ResizeControlling(int pid, ushort width, ushort height) =>
+        ProcFs.ReadStat(pid) is { TerminalNumber: var number } && PseudoTerminal(number) is { } device && ResizeDevice(device, width, height);
+
+    /// <summary>The <c>/dev/pts/N</c> a <c>tty_nr</c> of <c>/proc/&lt;pid&gt;/stat</c> names (Unix 98 pseudo-terminals: majors 136 to 143), if it names one.</summary>
+    /// <param name="number">The device number.</param>
+    /// <returns>The device, or <see langword="null"/>.</returns>
+    internal static string? PseudoTerminal(int number)
+    {
+        var major = (number >> 8) & 0xfff;
+        var minor = (number & 0xff) | ((number >> 12) & 0xfff00);
+        return major is >= 136 and <= 143
+            ? string.Create(CultureInfo.InvariantCulture, $"/dev/pts/{((major - 136) * 256) + minor}")
+            : null;
+    }
+
+    private static bool ResizeDevice(string device, ushort width, ushort height)
+    {
         var fd = NativeMethods.Open(device, NativeMethods.OpenReadWrite | NativeMethods.OpenNoControllingTerminal | NativeMethods.OpenCloseOnExec);
         if (fd < 0)
         {

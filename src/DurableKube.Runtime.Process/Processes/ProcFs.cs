@@ -56,6 +56,7 @@ internal static class ProcFs
         {
             CpuTicks = usage?.CpuTicks ?? 0,
             RssPages = usage?.RssPages ?? 0,
+            TerminalNumber = int.TryParse(fields[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var terminal) ? terminal : 0,
         };
     }
 

@@ -12,6 +12,9 @@ internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int
     /// <summary>Gets a value indicating whether the process still runs (a zombie has ended; only its parent has not reaped it).</summary>
     public bool IsAlive => State is not ('Z' or 'X' or 'x');
 
+    /// <summary>Gets the device number of the process's controlling terminal (<c>tty_nr</c>), 0 for none.</summary>
+    public int TerminalNumber { get; init; }
+
     /// <summary>Gets the CPU time the process has used (<c>utime</c> + <c>stime</c>), in clock ticks.</summary>
     public ulong CpuTicks { get; init; }
 

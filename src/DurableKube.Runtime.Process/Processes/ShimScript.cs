@@ -14,6 +14,9 @@ internal static class ShimScript
     /// <summary>The shell that runs the shim (dash on Debian).</summary>
     public const string Shell = "/bin/sh";
 
+    /// <summary>The name of the file in a run folder that script's child sources on the terminal of a container with <c>tty: true</c>.</summary>
+    public const string TerminalFileName = "tty.sh";
+
     /// <summary>The script. It reads its run directory from <c>$1</c> and the container's argv from <c>argv.sh</c> there.</summary>
     public const string Text = """
         # DurableKube process runtime shim: runs one container and records how it ended.
@@ -32,19 +35,25 @@ internal static class ShimScript
         # setsid: the container becomes the leader of a new session and process group, whose id is its pid,
         #   so the runtime can signal it and everything it spawns at once (kill -- -pid).
         # env -i: the environment is exactly the container's (this shell's own is not passed on).
+        # For a container with tty: true, to `script -q -e -E always -c ". <run dir>/tty.sh" /dev/null` instead, and sets
+        # terminal=1: util-linux script makes a pseudo-terminal, runs the container as its child on it (a new session whose
+        # controlling terminal it is), copies the input to it and its output to stdout, and exits with the container's code.
+        terminal=
         . "$dir/argv.sh"
         # Output goes straight to files: no pipe to any process that could die before the container.
-        # A container with stdin: true reads the FIFO "stdin" (kubectl attach writes to it). The shim holds it open for
-        # reading and writing, so opening it never blocks and the container's input never ends while the shim lives.
+        # A container with stdin: true (or tty: true) reads the FIFO "stdin" (kubectl attach writes to it). The shim holds it
+        # open for reading and writing, so opening it never blocks and the container's input never ends while the shim lives.
         input=/dev/null
         if [ -p "$dir/stdin" ]; then exec 3<>"$dir/stdin"; input="$dir/stdin"; fi
         "$@" <"$input" 3>&- >"$dir/stdout" 2>"$dir/stderr" &
         child=$!
-        printf '%s\n' "$child" >"$dir/pid"
+        # On a terminal the container is script's child and writes its pid itself (tty.sh).
+        [ -n "$terminal" ] || printf '%s\n' "$child" >"$dir/pid"
         wait "$child"
         code=$?
+        if [ -n "$terminal" ]; then read -r child <"$dir/pid" || child=; fi
         # Like the end of a container's PID namespace: what the container left in its group goes with it.
-        kill -s KILL -- "-$child" 2>/dev/null
+        [ -z "$child" ] || kill -s KILL -- "-$child" 2>/dev/null
         printf '%s\n' "$code" >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"
 
         """;
@@ -83,6 +92,52 @@ internal static class ShimScript
 
         return text.Append('\n').ToString();
     }
+
+    /// <summary>
+    /// Builds <c>argv.sh</c> of a container with <c>tty: true</c>: the shim runs util-linux <c>script</c>, whose child (on the new
+    /// terminal) sources <c>tty.sh</c> (<see cref="BuildTerminal"/>).
+    /// </summary>
+    /// <param name="script">The path of util-linux <c>script</c>.</param>
+    /// <param name="terminalFile">The run's <c>tty.sh</c>.</param>
+    /// <param name="prefix">Words that run the rest (a run with volume mounts), or none.</param>
+    /// <returns>The script text.</returns>
+    public static string BuildTerminalArgv(string script, string terminalFile, IEnumerable<string>? prefix = null)
+    {
+        var text = new StringBuilder("terminal=1\nset --");
+        foreach (var word in (prefix ?? []).Concat([script, "-q", "-e", "-E", "always", "-c", TerminalCommand(terminalFile), "/dev/null"]))
+        {
+            text.Append(" \\\n  ").Append(Quote(word));
+        }
+
+        return text.Append('\n').ToString();
+    }
+
+    /// <summary>
+    /// Builds <c>tty.sh</c>, which script's child sources on the terminal: it writes its pid (the container's: the leader of
+    /// the terminal's session and of its own process group) and executes <c>env -i --default-signal -- NAME=VALUE... COMMAND ARG...</c>.
+    /// </summary>
+    /// <param name="env">The path of GNU coreutils <c>env</c>.</param>
+    /// <param name="environment">The container's environment.</param>
+    /// <param name="command">The container's command and arguments.</param>
+    /// <param name="pidFile">The run's <c>pid</c> file.</param>
+    /// <returns>The script text.</returns>
+    public static string BuildTerminal(string env, IEnumerable<KeyValuePair<string, string>> environment, IEnumerable<string> command, string pidFile)
+    {
+        var text = new StringBuilder("set --");
+        foreach (var word in new[] { env, "-i", "--default-signal", "--" }
+            .Concat(environment.Select(pair => $"{pair.Key}={pair.Value}"))
+            .Concat(command))
+        {
+            text.Append(" \\\n  ").Append(Quote(word));
+        }
+
+        return text.Append("\nprintf '%s\\n' \"$$\" >").Append(Quote(pidFile)).Append("\nexec \"$@\"\n").ToString();
+    }
+
+    /// <summary>The string script's child runs with <c>/bin/sh -c</c>: sources the run's <c>tty.sh</c>.</summary>
+    /// <param name="terminalFile">The run's <c>tty.sh</c>.</param>
+    /// <returns>The command string.</returns>
+    public static string TerminalCommand(string terminalFile) => ". " + Quote(terminalFile);
 
     /// <summary>Quotes a word for sh: single quotes, with each <c>'</c> written as <c>'\''</c>.</summary>
     /// <param name="word">The word.</param>
@@ -133,7 +188,7 @@ internal static class ShimScript
             return true;
         }
 
-        if (IsShimOf(commandLine, runDirectory) || IsMounting(commandLine, tools))
+        if (IsShimOf(commandLine, runDirectory) || IsMounting(commandLine, tools) || IsSourcingTerminal(commandLine))
         {
             return true;
         }
@@ -154,6 +209,11 @@ internal static class ShimScript
         || (commandLine is [Shell, var script, ..] && Path.GetFileName(script).StartsWith("mounts-", StringComparison.Ordinal))
         || (commandLine is [var chroot, ".", Shell, "-c", MountScript.ChdirScript, ..] && Path.GetFileName(chroot) == "chroot")
         || commandLine is [Shell, "-c", MountScript.ChdirScript, ..];
+
+    /// <summary>Tells whether a process is script's child of a run with a terminal, before it executes <c>env</c> (<see cref="TerminalCommand"/>).</summary>
+    private static bool IsSourcingTerminal(IReadOnlyList<string> commandLine) =>
+        commandLine is [Shell, "-c", var line] && line.StartsWith(". '", StringComparison.Ordinal)
+        && line.EndsWith("/" + TerminalFileName + "'", StringComparison.Ordinal);
 
     private static string Tail(string path)
     {

@@ -14,6 +14,8 @@ namespace DurableKube.Runtime.Process.State;
 /// <param name="WorkingDirectory">The working directory.</param>
 /// <param name="StartedAt">When the runtime started the run.</param>
 /// <param name="Mounts">The volume mounts the run was started with, in its own mount namespace (absent or empty: none, no namespace).</param>
+/// <param name="Stdin">Whether the container has <c>stdin: true</c> (an attach may write to its input).</param>
+/// <param name="Tty">Whether the container runs on a pseudo-terminal (<c>tty: true</c>).</param>
 internal sealed record LaunchRecord(
     string PodUid,
     string ContainerName,
@@ -25,4 +27,6 @@ internal sealed record LaunchRecord(
     IReadOnlyList<string> EnvironmentNames,
     string WorkingDirectory,
     DateTimeOffset StartedAt,
-    IReadOnlyList<ResolvedMount>? Mounts = null);
+    IReadOnlyList<ResolvedMount>? Mounts = null,
+    bool Stdin = false,
+    bool Tty = false);

@@ -13,6 +13,9 @@ internal sealed record RunPaths(string Directory)
     /// <summary>Gets the script that sets the shim's positional parameters to the container's argv (removed once the container started).</summary>
     public string Argv => Path.Combine(Directory, "argv.sh");
 
+    /// <summary>Gets the script script's child sources on the terminal of a container with <c>tty: true</c> (removed once the container started).</summary>
+    public string Terminal => Path.Combine(Directory, "tty.sh");
+
     /// <summary>Gets the shim's own pid, written by the shim.</summary>
     public string ShimPid => Path.Combine(Directory, "shim.pid");
 
@@ -43,7 +46,7 @@ internal sealed record RunPaths(string Directory)
     /// <summary>Gets the last signal the runtime sent to stop the run.</summary>
     public string Stop => Path.Combine(Directory, "stop");
 
-    /// <summary>Gets the FIFO a container started with <c>stdin: true</c> reads its standard input from (the shim holds it open).</summary>
+    /// <summary>Gets the FIFO a container started with <c>stdin: true</c> or <c>tty: true</c> reads its standard input from (the shim holds it open).</summary>
     public string Stdin => Path.Combine(Directory, "stdin");
 
     /// <summary>Gets the marker saying the exit reached the pod's workflow.</summary>

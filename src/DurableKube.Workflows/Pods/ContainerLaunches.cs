@@ -33,6 +33,7 @@ internal static class ContainerLaunches
             Resources = Resources(container.Resources),
             Ports = (container.Ports ?? []).Select(p => new ContainerPortSpec(p.ContainerPort, p.Protocol ?? "TCP", p.Name)).ToList(),
             Stdin = container.Stdin == true,
+            Tty = container.Tty == true,
             ImagePullPolicy = PullPolicy(container),
             RunAsUser = container.SecurityContext?.RunAsUser ?? pod.Spec.SecurityContext?.RunAsUser,
             ReadOnlyRootFilesystem = container.SecurityContext?.ReadOnlyRootFilesystem == true,
