@@ -71,6 +71,7 @@ internal static class ContainerSpec
             User = launch.RunAsUser?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
             OpenStdin = launch.Stdin,
             AttachStdin = launch.Stdin,
+            Tty = launch.Tty,
             AttachStdout = true,
             AttachStderr = true,
             Labels = labels,

@@ -44,16 +44,19 @@ public sealed partial class DockerContainerRuntime
     public async Task<IExecSession> AttachAsync(ContainerRunId id, bool stdin, CancellationToken cancellationToken = default)
     {
         var name = await RunningContainerAsync(id, cancellationToken);
+
+        // A container created with Tty has one stream, its terminal's (not multiplexed), and its terminal is resized.
+        var tty = (await InspectAsync(name, cancellationToken))?.Config?.Tty == true;
         try
         {
             var stream = await _client.Containers.AttachContainerAsync(
-                name, tty: false, new ContainerAttachParameters { Stream = true, Stdin = stdin, Stdout = true, Stderr = true }, cancellationToken);
+                name, tty, new ContainerAttachParameters { Stream = true, Stdin = stdin, Stdout = true, Stderr = true }, cancellationToken);
             return new DockerExecSession(
                 stream,
                 stdin,
-                tty: false,
+                tty,
                 async () => (int)(await _client.Containers.WaitContainerAsync(name, CancellationToken.None)).StatusCode,
-                (_, _, _) => Task.CompletedTask);
+                tty ? (width, height, token) => ResizeContainerAsync(name, width, height, token) : (_, _, _) => Task.CompletedTask);
         }
         catch (DockerApiException e)
         {
@@ -70,6 +73,18 @@ public sealed partial class DockerContainerRuntime
         catch (DockerApiException)
         {
             // The command has ended (or has no terminal): there is nothing to resize.
+        }
+    }
+
+    private async Task ResizeContainerAsync(string name, ushort width, ushort height, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Containers.ResizeContainerTtyAsync(name, new ContainerResizeParameters { Width = width, Height = height }, cancellationToken);
+        }
+        catch (DockerApiException)
+        {
+            // The container has ended: there is nothing to resize.
         }
     }
 

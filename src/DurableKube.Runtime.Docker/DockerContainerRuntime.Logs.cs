@@ -15,7 +15,7 @@ public sealed partial class DockerContainerRuntime
     {
         ArgumentNullException.ThrowIfNull(options);
         var name = DockerLabels.RunName(id);
-        if (await InspectAsync(name, cancellationToken) is null)
+        if (await InspectAsync(name, cancellationToken) is not { } container)
         {
             throw new ContainerRuntimeException($"container {id} has no log on this node", transient: false);
         }
@@ -34,7 +34,7 @@ public sealed partial class DockerContainerRuntime
         MultiplexedStream stream;
         try
         {
-            stream = await _client.Containers.GetContainerLogsAsync(name, tty: false, parameters, cancellationToken);
+            stream = await _client.Containers.GetContainerLogsAsync(name, tty: container.Config?.Tty == true, parameters, cancellationToken);
         }
         catch (DockerApiException e)
         {

@@ -273,4 +273,29 @@ public sealed class DockerRuntimeTests : IAsyncLifetime
 
         Assert.Equal("got ping\n", Encoding.UTF8.GetString(buffer, 0, read));
     }
+
+    [Fact]
+    public async Task Attach_to_a_container_with_tty_gets_its_terminal_and_resizes_it()
+    {
+        await _runtime.CreateSandboxAsync(_harness.Sandbox("tty-attach"));
+        var app = DockerHarness.Launch("tty-attach", "app", 0, "sh", "-c", "while read line; do echo \"[$line] $(stty size)\"; done") with { Stdin = true, Tty = true };
+        await _runtime.StartContainerAsync(app);
+
+        await using var attach = await _runtime.AttachAsync(app.Id, stdin: true);
+        await attach.ResizeAsync(100, 30);
+        await attach.Stdin!.WriteAsync(Encoding.UTF8.GetBytes("x\r"));
+        var output = new StringBuilder();
+        var buffer = new byte[256];
+        using var timeout = new CancellationTokenSource(DockerHarness.Patience);
+        while (!output.ToString().Contains("[x] 30 100\r\n", StringComparison.Ordinal))
+        {
+            var read = await attach.Stdout.ReadAsync(buffer, timeout.Token);
+            Assert.NotEqual(0, read);
+            output.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        // The terminal echoed the input and turned Enter into a newline; there is no separate stderr.
+        Assert.StartsWith("x\r\n", output.ToString(), StringComparison.Ordinal);
+        Assert.Null(attach.Stderr);
+    }
 }
