@@ -63,4 +63,35 @@ public sealed class DebugWalkthroughTests(LocalHostFixture host)
         Assert.Equal(0, pod.GetProperty("status").GetProperty("ephemeralContainerStatuses")[0].GetProperty("state").GetProperty("terminated").GetProperty("exitCode").GetInt32());
         Assert.Matches(@"(?m)^app\s+1/1\s+Running\s+0\s+", await host.KubectlOkAsync("get", "pods", "-n", ns));
     }
+
+    [Fact]
+    public async Task Kubectl_debug_it_gives_a_shell_on_a_terminal_in_the_ephemeral_container()
+    {
+        var ns = E2E.UniqueNamespace("debug-it");
+        await E2E.CreateNamespaceAsync(host, ns);
+        await host.KubectlOkAsync("run", "app", "-n", ns, "--image=busybox", "--command", "--", "sleep", "3600");
+        await host.KubectlOkAsync("wait", "-n", ns, "--for=condition=Ready", "pod/app", "--timeout=60s");
+
+        // The issue's own example, on a terminal (script): kubectl adds the container with stdin and tty, waits for it to
+        // run and attaches. What is typed (Enter is "\r") reaches the shell on the container's terminal, which echoes it
+        // and runs it; its exit ends the session and is the ephemeral container's exit code.
+        var kubectl = $"kubectl --kubeconfig {host.Kubeconfig}";
+        var running = $"{kubectl} get pod app -n {ns} -o jsonpath='{{.status.ephemeralContainerStatuses[0].state.running}}'";
+        var session = await LocalHostFixture.RunAsync(
+            "bash",
+            ["-c", $"(until {running} | grep -q started; do sleep 0.5; done; sleep 2; printf 'echo from-the-debugger $((6*7)) $(tty)\\r'; sleep 1; printf 'exit 5\\r') | timeout 90 script -qfec \"{kubectl} debug -it -n {ns} pod/app --image=busybox --target=app --container=shell -- sh\" /dev/null"],
+            TimeSpan.FromMinutes(2));
+
+        Assert.True(session.ExitCode == 0, session.Output);
+        // tty prints "not a tty" anywhere but on a terminal; the output is read line by line (the terminal's "\r" are gone).
+        Assert.Matches(@"from-the-debugger 42 /dev/pts/\d+\n", session.StandardOutput);
+        var pod = await Eventually.WaitAsync(
+            () => E2E.GetPodJsonAsync(host, ns, "app"),
+            p => p.GetProperty("status").TryGetProperty("ephemeralContainerStatuses", out var s) && s[0].GetProperty("state").TryGetProperty("terminated", out _),
+            TimeSpan.FromSeconds(60),
+            "the debugging shell to exit");
+        Assert.True(pod.GetProperty("spec").GetProperty("ephemeralContainers")[0].GetProperty("tty").GetBoolean());
+        Assert.Equal(5, pod.GetProperty("status").GetProperty("ephemeralContainerStatuses")[0].GetProperty("state").GetProperty("terminated").GetProperty("exitCode").GetInt32());
+        Assert.Matches(@"from-the-debugger 42 /dev/pts/\d+", await host.KubectlOkAsync("logs", "-n", ns, "app", "-c", "shell"));
+    }
 }

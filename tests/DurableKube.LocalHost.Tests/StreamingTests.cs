@@ -54,6 +54,44 @@ public sealed class StreamingTests(LocalHostFixture host)
     }
 
     [Fact]
+    public async Task Attach_with_a_terminal_gets_the_containers_terminal_with_the_callers_size()
+    {
+        var ns = await RunningPodAsync("attach-it", "term", "exec sh", stdin: true, tty: true);
+
+        // kubectl's terminal (script's) is 30x100: kubectl sends that size (resize channel), which stty shows inside. What is
+        // typed is echoed by the container's terminal and Enter ("\r") ends the line there.
+        var result = await ShellAsync(
+            $"(sleep 3; printf 'sleep 1; stty size; echo from-attach $((6*7))\\r'; sleep 1; printf 'exit 4\\r') | timeout 40 script -qfec 'stty rows 30 cols 100; kubectl --kubeconfig {host.Kubeconfig} attach -it term -n {ns}' /dev/null");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        // (The output is read line by line: the terminal's "\r" are gone.) stty and tty fail on anything but a terminal.
+        Assert.True(result.StandardOutput.Contains("\n30 100\n", StringComparison.Ordinal), result.Output);
+        Assert.Contains("from-attach 42\n", result.StandardOutput, StringComparison.Ordinal);
+        var pod = await Eventually.WaitAsync(
+            () => E2E.GetPodJsonAsync(host, ns, "term"),
+            p => p.GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("state").TryGetProperty("terminated", out _),
+            Patience,
+            "the shell to exit");
+        Assert.Equal(4, pod.GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("state").GetProperty("terminated").GetProperty("exitCode").GetInt32());
+        Assert.Contains("from-attach 42", await host.KubectlOkAsync("logs", "term", "-n", ns), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kubectl_run_it_rm_gives_a_shell_and_its_exit_code_then_removes_the_pod()
+    {
+        var ns = E2E.UniqueNamespace("run-it");
+        await E2E.CreateNamespaceAsync(host, ns);
+        var kubectl = $"kubectl --kubeconfig {host.Kubeconfig} -n {ns}";
+
+        var result = await ShellAsync(
+            $"(until {kubectl} get pod shell -o jsonpath='{{.status.phase}}' 2>/dev/null | grep -q Running; do sleep 0.5; done; sleep 2; printf 'echo from-run $((6*7)) $(tty)\\r'; sleep 1; printf 'exit 3\\r') | timeout 50 script -qfec '{kubectl} run shell -it --rm --restart=Never --image=busybox --command -- sh' /dev/null");
+
+        Assert.True(result.ExitCode == 3, result.Output);
+        Assert.Matches(@"from-run 42 /dev/pts/\d+\n", result.StandardOutput);
+        await Eventually.WaitAsync(() => host.KubectlAsync("get", "pod", "shell", "-n", ns), r => r.ExitCode != 0, Patience, "the pod to be removed");
+    }
+
+    [Fact]
     public async Task Exec_into_a_missing_container_is_refused()
     {
         var ns = await RunningPodAsync("exec-missing", "shell", "sleep 3600");
@@ -160,7 +198,7 @@ public sealed class StreamingTests(LocalHostFixture host)
         Assert.Contains("Directory listing", response, StringComparison.Ordinal);
     }
 
-    private async Task<string> RunningPodAsync(string prefix, string name, string script, bool stdin = false)
+    private async Task<string> RunningPodAsync(string prefix, string name, string script, bool stdin = false, bool tty = false)
     {
         var ns = E2E.UniqueNamespace(prefix);
         await E2E.CreateNamespaceAsync(host, ns);
@@ -176,6 +214,7 @@ public sealed class StreamingTests(LocalHostFixture host)
               - name: {{container}}
                 image: busybox
                 stdin: {{(stdin ? "true" : "false")}}
+                tty: {{(tty ? "true" : "false")}}
                 command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(script)}}]
                 env:
                 - name: GREETING
