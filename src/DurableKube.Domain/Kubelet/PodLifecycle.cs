@@ -414,7 +414,9 @@ public static partial class PodLifecycle
 
             if (track.IsRunning)
             {
-                if (track.Role == ContainerRole.Init)
+                // The next container starts once a sidecar has started: it runs, and its startup probe (if any) has
+                // succeeded (the kubelet's computeInitContainerActions). A pod-scoped runtime started them all together.
+                if (track.Role == ContainerRole.Init || !(track.IsStarted || state.PodScoped || appsStarted))
                 {
                     return false;
                 }
@@ -443,7 +445,7 @@ public static partial class PodLifecycle
                 wake.Add(restartAt);
             }
 
-            // A sidecar restarting after the app containers started does not hold them back.
+            // A sidecar restarting after the app containers started (or not started yet again) does not hold them back.
             if (!(track.Role == ContainerRole.Sidecar && appsStarted))
             {
                 return false;

@@ -184,4 +184,66 @@ public class SidecarTests
 
         Assert.Equal("s1,setup", Signalled(PodLifecycle.Plan(state, T0).Commands, StopSignal.Terminate));
     }
+
+    private static V1Probe Probe() => new() { Exec = new V1ExecAction { Command = ["cat", "ready"] } };
+
+    [Theory]
+    // the sidecar's probe, what comes after it, signals about the sidecar -> does the next container start?
+    [InlineData("none", "app", "", true)]
+    [InlineData("startup", "app", "", false)]
+    [InlineData("startup", "app", "S+", true)]
+    [InlineData("startup", "init", "", false)]
+    [InlineData("startup", "init", "S+", true)]
+    [InlineData("startup", "sidecar", "", false)]
+    [InlineData("startup", "sidecar", "S+", true)]
+    [InlineData("readiness", "app", "", true)] // readiness does not hold the next container: started is enough
+    [InlineData("liveness", "init", "", true)]
+    public void A_sidecars_startup_probe_holds_the_next_container_back_until_it_succeeds(string probe, string next, string signals, bool starts)
+    {
+        var pod = TestPods.Pod(sidecars: ["proxy"], apps: ["app"]);
+        var sidecar = pod.Spec.InitContainers[0];
+        sidecar.StartupProbe = probe == "startup" ? Probe() : null;
+        sidecar.ReadinessProbe = probe == "readiness" ? Probe() : null;
+        sidecar.LivenessProbe = probe == "liveness" ? Probe() : null;
+        var following = next switch
+        {
+            "init" => new V1Container { Name = "next", Image = "busybox", Command = ["true"] },
+            "sidecar" => new V1Container { Name = "next", Image = "busybox", Command = ["sleep", "3600"], RestartPolicy = "Always" },
+            _ => null,
+        };
+        if (following is not null)
+        {
+            pod.Spec.InitContainers.Add(following);
+        }
+
+        var state = PodLifecycle.Initialize(pod, TestPods.Scaled).Placed().Started("proxy", 0, T0);
+        if (signals == "S+")
+        {
+            state = PodLifecycle.Observe(state, new ContainerProbed("proxy", 0, ProbeKind.Startup, ProbeResult.Success, T0.AddSeconds(1)));
+        }
+
+        var plan = PodLifecycle.Plan(state, T0.AddSeconds(2));
+
+        var expected = following?.Name ?? "app";
+        Assert.Equal(starts ? [new StartContainer(expected, 0)] : [], plan.Commands);
+        Assert.Equal(starts, state.Find("proxy")!.IsStarted);
+    }
+
+    [Fact]
+    public void A_sidecar_restarting_after_the_app_started_does_not_hold_the_app_back_until_its_startup_probe_passes()
+    {
+        var pod = TestPods.Pod("OnFailure", sidecars: ["proxy"], apps: ["app"]);
+        pod.Spec.InitContainers[0].StartupProbe = Probe();
+        var state = PodLifecycle.Initialize(pod, TestPods.Scaled).Placed().Started("proxy", 0, T0);
+        state = PodLifecycle.Observe(state, new ContainerProbed("proxy", 0, ProbeKind.Startup, ProbeResult.Success, T0.AddSeconds(1)));
+        state = state.Started("app", 0, T0.AddSeconds(1));
+
+        // The sidecar crashes and is restarted; its new run has not passed its startup probe yet, while the app fails.
+        state = state.Exited("proxy", 0, T0.AddSeconds(2), 1);
+        Assert.Equal<KubeletCommand>([new StartContainer("proxy", 1)], PodLifecycle.Plan(state, T0.AddSeconds(2)).Commands);
+        state = state.Started("proxy", 1, T0.AddSeconds(2)).Exited("app", 0, T0.AddSeconds(3), 1);
+        Assert.False(state.Find("proxy")!.IsStarted);
+
+        Assert.Equal<KubeletCommand>([new StartContainer("app", 1)], PodLifecycle.Plan(state, T0.AddSeconds(3)).Commands);
+    }
 }
