@@ -246,4 +246,56 @@ public class SidecarTests
 
         Assert.Equal<KubeletCommand>([new StartContainer("app", 1)], PodLifecycle.Plan(state, T0.AddSeconds(3)).Commands);
     }
+
+    [Fact]
+    public void A_crashed_sidecar_restarts_after_its_own_back_off_while_the_app_keeps_running()
+    {
+        // Under restartPolicy Never too: a sidecar always restarts (KEP-753).
+        var state = Running(1, "Never");
+        var now = T0;
+        var delays = new List<double>();
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            now = now.AddSeconds(1);
+            state = state.Exited("s1", attempt, now, 1);
+            var track = state.Find("s1")!;
+            delays.Add((track.RestartAt!.Value - now).TotalSeconds);
+
+            // Waiting out the back-off: nothing else is stopped or started, the app is not held back.
+            var waiting = PodLifecycle.Plan(state, now);
+            Assert.DoesNotContain(waiting.Commands, c => c is StopContainer || (c is StartContainer s && s.Name == "app"));
+            Assert.Equal(track.RestartAt > now ? track.RestartAt : null, waiting.WakeAt);
+
+            now = track.RestartAt!.Value;
+            Assert.Equal<KubeletCommand>([new StartContainer("s1", attempt + 1)], PodLifecycle.Plan(state, now).Commands);
+            state = state.Started("s1", attempt + 1, now);
+        }
+
+        // client-go's back-off (scaled here: 1 s doubling to 4 s), the first restart immediate; the sidecar's own count.
+        Assert.Equal([0, 1, 2, 4], delays);
+        Assert.Equal(4, state.Find("s1")!.RestartCount);
+        Assert.Equal(new ContainerRun(0, T0), state.Find("app")!.Run);
+        Assert.False(state.Terminal);
+
+        var status = PodStatusBuilder.Build(TestPods.Pod("Never", sidecars: ["s1"]), state, "process", now);
+        Assert.Equal(4, status.InitContainerStatuses.Single().RestartCount);
+        Assert.Equal(0, status.ContainerStatuses.Single().RestartCount);
+        Assert.Equal("Running", status.Phase);
+    }
+
+    [Fact]
+    public void A_sidecar_in_CrashLoopBackOff_does_not_keep_a_Jobs_pod_from_completing()
+    {
+        var state = Running(1, "Never").Exited("s1", 0, T0.AddSeconds(1), 1);
+        state = state.Started("s1", 1, T0.AddSeconds(1)).Exited("s1", 1, T0.AddSeconds(2), 1);
+        Assert.NotNull(state.Find("s1")!.RestartAt);
+
+        state = state.Exited("app", 0, T0.AddSeconds(3), 0);
+
+        Assert.True(state.Terminal);
+        Assert.Null(state.Find("s1")!.RestartAt);
+        var plan = PodLifecycle.Plan(state, T0.AddSeconds(20));
+        Assert.Empty(plan.Commands);
+        Assert.Equal("Succeeded", PodStatusBuilder.Build(TestPods.Pod("Never", sidecars: ["s1"]), state, "process", T0.AddSeconds(20)).Phase);
+    }
 }
