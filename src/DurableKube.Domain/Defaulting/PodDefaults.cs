@@ -210,6 +210,12 @@ public static class PodDefaults
             httpGet.Path = Empty(httpGet.Path) ? "/" : httpGet.Path;
             httpGet.Scheme = Empty(httpGet.Scheme) ? "HTTP" : httpGet.Scheme;
         }
+
+        if (probe.Grpc is { } grpc)
+        {
+            // GRPCAction.Service is marked +default="": the server's overall health, as the gRPC health protocol has it.
+            grpc.Service ??= string.Empty;
+        }
     }
 
     private static void ApplyVolume(V1Volume volume)

@@ -14,7 +14,7 @@ namespace DurableKube.Domain.Kubelet;
 /// Times come in with the signals and outcomes (or as <c>now</c>, the workflow's replay-safe clock),
 /// so the same inputs always give the same state: the functions can run inside an orchestrator.
 /// </remarks>
-public static class PodLifecycle
+public static partial class PodLifecycle
 {
     /// <summary>
     /// Builds the starting state of a pod's lifecycle from its object. A new pod starts with nothing
@@ -207,10 +207,9 @@ public static class PodLifecycle
         {
             if (now >= deadline)
             {
-                // Active too long: the pod fails, and its containers are stopped as in a termination.
+                // Active too long: the pod fails, and its containers are stopped as in a termination (sidecars last).
                 commands.Add(new EnforceDeadline(now));
-                commands.AddRange(state.Containers.Where(c => c.IsRunning && c.StopRequested is null)
-                    .Select(c => new StopContainer(c.Name, c.Run!.Attempt, StopSignal.Terminate)));
+                PlanStops(state.Containers, now + state.GracePeriod, now, commands, wake);
                 return Finish(state, commands, wake);
             }
 
@@ -395,88 +394,6 @@ public static class PodLifecycle
         return apps.Count > 0 && apps.All(c => c.Run is { Exited: true } && c.RestartAt is null);
     }
 
-    private static KubeletPlan PlanTermination(PodLifecycleState state, PodTermination termination, DateTimeOffset now)
-    {
-        var commands = new List<KubeletCommand>();
-        var wake = new WakeTime();
-        var running = state.Containers.Where(c => c.IsRunning).ToList();
-        if (running.Count == 0)
-        {
-            if (!state.SandboxRemoved)
-            {
-                commands.Add(new RemoveSandbox());
-            }
-
-            if (!termination.ObjectGone)
-            {
-                commands.Add(new RemovePod());
-            }
-
-            if (commands.Count == 0)
-            {
-                return new KubeletPlan([], WriteStatus: false, WakeAt: null, Done: true);
-            }
-
-            return new KubeletPlan(commands, WriteStatus: false, WakeAt: null, Done: false);
-        }
-
-        if (state.PodScoped)
-        {
-            // A pod-scoped runtime stops no container alone: the sandbox goes, and everything in it with it.
-            commands.Add(new RemoveSandbox());
-            return new KubeletPlan(commands, WriteStatus: false, WakeAt: null, Done: false);
-        }
-
-        var kill = now >= termination.KillAt;
-        // Sidecars are stopped after the app and init containers (KEP-753), unless the grace period is over.
-        var othersRunning = running.Any(c => c.Role != ContainerRole.Sidecar);
-        foreach (var track in running)
-        {
-            if (kill)
-            {
-                if (track.StopRequested != StopSignal.Kill)
-                {
-                    commands.Add(new StopContainer(track.Name, track.Run!.Attempt, StopSignal.Kill));
-                }
-            }
-            else if (track.StopRequested is null && (track.Role != ContainerRole.Sidecar || !othersRunning))
-            {
-                commands.Add(new StopContainer(track.Name, track.Run!.Attempt, StopSignal.Terminate));
-            }
-        }
-
-        if (!kill)
-        {
-            wake.Add(termination.KillAt);
-        }
-
-        return Finish(state, commands, wake);
-    }
-
-    private static void PlanTerminalStop(PodLifecycleState state, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
-    {
-        var deadline = state.StopDeadline ?? now;
-        foreach (var track in state.Containers.Where(c => c.IsRunning))
-        {
-            if (now >= deadline)
-            {
-                if (track.StopRequested != StopSignal.Kill)
-                {
-                    commands.Add(new StopContainer(track.Name, track.Run!.Attempt, StopSignal.Kill));
-                }
-            }
-            else
-            {
-                if (track.StopRequested is null)
-                {
-                    commands.Add(new StopContainer(track.Name, track.Run!.Attempt, StopSignal.Terminate));
-                }
-
-                wake.Add(deadline);
-            }
-        }
-    }
-
     /// <summary>Plans init containers and sidecars, in order; returns whether the app containers may start.</summary>
     private static bool PlanInitContainers(PodLifecycleState state, DateTimeOffset now, List<KubeletCommand> commands, WakeTime wake)
     {
@@ -497,7 +414,9 @@ public static class PodLifecycle
 
             if (track.IsRunning)
             {
-                if (track.Role == ContainerRole.Init)
+                // The next container starts once a sidecar has started: it runs, and its startup probe (if any) has
+                // succeeded (the kubelet's computeInitContainerActions). A pod-scoped runtime started them all together.
+                if (track.Role == ContainerRole.Init || !(track.IsStarted || state.PodScoped || appsStarted))
                 {
                     return false;
                 }
@@ -526,7 +445,7 @@ public static class PodLifecycle
                 wake.Add(restartAt);
             }
 
-            // A sidecar restarting after the app containers started does not hold them back.
+            // A sidecar restarting after the app containers started (or not started yet again) does not hold them back.
             if (!(track.Role == ContainerRole.Sidecar && appsStarted))
             {
                 return false;

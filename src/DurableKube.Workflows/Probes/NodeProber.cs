@@ -229,6 +229,8 @@ public sealed class NodeProber : BackgroundService
         var state = ProbeWorker.Start(key.Kind, key.Attempt);
         ProbeResult? sent = null;
         DateTimeOffset? reportedAt = null;
+        var origin = _time.GetUtcNow();
+        var tick = origin;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -277,7 +279,13 @@ public sealed class NodeProber : BackgroundService
                     reportedAt = _time.GetUtcNow();
                 }
 
-                await Task.Delay(timings.Period, _time, stop);
+                // The next tick of the period, however long this look took (the kubelet's ticker).
+                var lookedAt = _time.GetUtcNow();
+                tick = ProbeWorker.NextTick(origin, timings.Period, tick, lookedAt);
+                if (tick > lookedAt)
+                {
+                    await Task.Delay(tick - lookedAt, _time, stop);
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -62,6 +62,31 @@ public class PodDefaultsTests
         Assert.Equal("/", container.LivenessProbe.HttpGet.Path);
     }
 
+    [Theory]
+    // service as sent -> as stored (GRPCAction.Service is +default="": the server's overall health)
+    [InlineData(null, "")]
+    [InlineData("", "")]
+    [InlineData("grpc.health.v1.Health", "grpc.health.v1.Health")]
+    public void A_grpc_probes_service_defaults_to_the_empty_name(string? service, string stored)
+    {
+        V1Probe Grpc() => new() { Grpc = new V1GRPCAction { Port = 9090, Service = service } };
+        var pod = new V1Pod
+        {
+            Spec = new V1PodSpec
+            {
+                InitContainers = [new V1Container { Name = "proxy", Image = "envoy", RestartPolicy = "Always", StartupProbe = Grpc() }],
+                Containers = [new V1Container { Name = "app", Image = "nginx", LivenessProbe = Grpc(), ReadinessProbe = Grpc() }],
+            },
+        };
+
+        PodDefaults.Apply(pod);
+
+        var app = pod.Spec.Containers[0];
+        Assert.Equal([stored, stored, stored], [app.LivenessProbe.Grpc.Service, app.ReadinessProbe.Grpc.Service, pod.Spec.InitContainers[0].StartupProbe.Grpc.Service]);
+        Assert.Equal(9090, app.LivenessProbe.Grpc.Port);
+        Assert.Equal(10, app.LivenessProbe.PeriodSeconds);
+    }
+
     [Fact]
     public void Scheme_defaults_keep_what_is_set()
     {

@@ -1,6 +1,8 @@
 using DurableKube.Ports.Runtime;
+using System.Collections.Concurrent;
 using DurableKube.Testing.Runtime;
 using DurableKube.Workflows.Probes;
+using DurableKube.Workflows.Tests.Events;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -177,5 +179,68 @@ public sealed class ProberOrchestrationTests : IAsyncLifetime, IDisposable
         Assert.True(pod.Status.ContainerStatuses.Single().Ready);
         await _harness.WaitForPodAsync("slow", _ => _harness.Runtime.Execs.Any(e => e.Spec.Command[1] == "healthy"), TimeSpan.FromSeconds(20));
         Assert.Equal(0, (await _harness.GetPodAsync("slow"))!.Status.ContainerStatuses.Single().RestartCount);
+    }
+
+    /// <summary>Runs the test against a prober of its own that records its events (the class's prober is stopped first).</summary>
+    private async Task WithRecordingProberAsync(RecordingEventRecorder events, Func<Task> test)
+    {
+        await _prober.StopAsync(CancellationToken.None);
+        using var recording = new NodeProber(
+            new NodeRuntime("node-1", _harness.Runtime),
+            _harness.Faults,
+            _harness.Workflows,
+            _runner,
+            Options.Create(new ProbeOptions { RelistInterval = TimeSpan.FromSeconds(5), ResendInterval = TimeSpan.FromMinutes(5) }),
+            TimeProvider.System,
+            NullLogger<NodeProber>.Instance,
+            events);
+        await recording.StartAsync(CancellationToken.None);
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await recording.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_probe_records_the_kubelets_Unhealthy_event_on_its_container()
+    {
+        var events = new RecordingEventRecorder();
+        _harness.Runtime.OnExec = (_, _) => new FakeExec(1, Stderr: "cat: healthy: No such file or directory\n");
+        await WithRecordingProberAsync(events, async () =>
+        {
+            var pod = await _harness.CreatePodAsync(Pod("sick", c => c.LivenessProbe = Exec("healthy", failureThreshold: 3)));
+            await _harness.WaitForPodAsync("sick", _ => events.Reports.Any(r => r.Reason == "Unhealthy"), TimeSpan.FromSeconds(20));
+
+            // pkg/kubelet/prober/prober.go: "%s probe failed: %s", a Warning from the kubelet on the container, each failure.
+            var report = events.Reports.First(r => r.Reason == "Unhealthy");
+            Assert.Equal(("kubelet", "node-1", "Warning"), (report.Component, report.Host, report.Type));
+            Assert.Equal("Liveness probe failed: cat: healthy: No such file or directory", report.Message);
+            Assert.Equal(("Pod", "sick", "default", pod.Metadata.Uid, "spec.containers{app}"), (report.Regarding.Kind, report.Regarding.Name, report.Regarding.NamespaceProperty, report.Regarding.Uid, report.Regarding.FieldPath));
+        });
+    }
+
+    [Fact]
+    public async Task A_slow_probe_does_not_stretch_its_period()
+    {
+        var looks = new ConcurrentQueue<DateTimeOffset>();
+        _harness.Runtime.OnExec = (_, _) =>
+        {
+            looks.Enqueue(DateTimeOffset.UtcNow);
+            return new FakeExec(0, "ok", Delay: TimeSpan.FromMilliseconds(1200));
+        };
+        var probe = Exec("ready");
+        probe.PeriodSeconds = 2;
+        probe.TimeoutSeconds = 5;
+        await _harness.CreatePodAsync(Pod("slowprobe", c => c.ReadinessProbe = probe));
+        await _harness.WaitForPodAsync("slowprobe", _ => looks.Count >= 4, TimeSpan.FromSeconds(30));
+
+        // Every 2 s from the worker's start (the kubelet's ticker), not 2 s after each 1.2 s probe (3.2 s apart).
+        var times = looks.ToList();
+        var span = (times[3] - times[0]).TotalSeconds;
+        Assert.InRange(span, 5.5, 7.5);
     }
 }

@@ -61,6 +61,25 @@ public static class ProbeWorker
         return target.Started == (state.Kind == ProbeKind.Startup) ? ProbeDecision.Skip : ProbeDecision.Probe;
     }
 
+    /// <summary>
+    /// When a worker looks next: at the next tick of its period (the kubelet's worker waits on a Go <c>time.Ticker</c>),
+    /// so a slow probe does not stretch the period. Ticks fall every <paramref name="period"/> from the worker's start; a
+    /// tick that passed while the last look was still running was held by the ticker and is taken at once, and any more
+    /// that passed were dropped.
+    /// </summary>
+    /// <param name="origin">When the worker started (its first look, and the ticker's start).</param>
+    /// <param name="period">The probe's <c>periodSeconds</c>.</param>
+    /// <param name="lastTick">When the tick the last look was made for was due (as returned by this function before, or <paramref name="origin"/>).</param>
+    /// <param name="now">The current time, once the last look is over.</param>
+    /// <returns>When to look next: the first tick after <paramref name="lastTick"/>, or <paramref name="now"/> if it has passed.</returns>
+    public static DateTimeOffset NextTick(DateTimeOffset origin, TimeSpan period, DateTimeOffset lastTick, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero);
+        var elapsed = Math.Max(0, (lastTick - origin).Ticks);
+        var next = origin + TimeSpan.FromTicks(((elapsed / period.Ticks) + 1) * period.Ticks);
+        return next > now ? next : now;
+    }
+
     /// <summary>Folds one probe's observation into the worker.</summary>
     /// <param name="state">The worker.</param>
     /// <param name="timings">The probe's thresholds.</param>

@@ -165,4 +165,40 @@ public class ProbeWorkerTests
             new ProbeTimings(TimeSpan.FromSeconds(eDelay), TimeSpan.FromSeconds(ePeriod), TimeSpan.FromSeconds(eTimeout), eSuccess, eFailure, grace is { } g ? TimeSpan.FromSeconds(g) : null),
             timings);
     }
+
+    [Theory]
+    // period 10 s from the worker's start: the tick the last look was made for, when it ended -> when the next look is
+    [InlineData(0, 0.5, 10)] // a quick probe: the next tick
+    [InlineData(0, 9.99, 10)]
+    [InlineData(0, 10, 10)]
+    [InlineData(10, 10.5, 20)]
+    [InlineData(0, 15, 15)] // a probe that took 15 s: the tick at 10 s was held, and is taken at once
+    [InlineData(15, 15.2, 20)] // then back on the grid, not 10 s after the slow one
+    [InlineData(0, 35, 35)] // the ticks at 20 and 30 s were dropped: one look, not three in a row
+    [InlineData(35, 35.1, 40)]
+    public void The_next_look_is_on_the_periods_ticks_whatever_a_probe_took(double lastTick, double endedAt, double next)
+    {
+        var period = TimeSpan.FromSeconds(10);
+
+        var due = ProbeWorker.NextTick(T0, period, T0.AddSeconds(lastTick), T0.AddSeconds(endedAt));
+
+        Assert.Equal(T0.AddSeconds(next), due);
+    }
+
+    [Fact]
+    public void Looks_that_take_part_of_the_period_fall_on_its_ticks_without_drifting()
+    {
+        var period = TimeSpan.FromSeconds(1);
+        var tick = T0;
+        var looks = new List<DateTimeOffset>();
+        for (var i = 0; i < 1000; i++)
+        {
+            // Each look takes 300 ms; a Task.Delay-after-probe loop would drift 5 minutes over these 1,000 looks.
+            tick = ProbeWorker.NextTick(T0, period, tick, tick.AddMilliseconds(300));
+            looks.Add(tick);
+        }
+
+        Assert.Equal(T0.AddSeconds(1000), looks[^1]);
+        Assert.All(looks, l => Assert.Equal(0, (l - T0).Ticks % period.Ticks));
+    }
 }
