@@ -128,9 +128,17 @@ public sealed class SyncEndpointsActivity
                 $"A max of {EndpointSliceMirroring.MaxEndpointsPerSubset} addresses can be mirrored to EndpointSlices per Endpoints subset. {plan.SkippedAddresses} addresses were skipped"));
         }
 
-        foreach (var slice in endpoints?.Metadata.DeletionTimestamp is null ? plan.Slices : [])
+        try
         {
-            await WriteSliceAsync(slice, existing.FirstOrDefault(s => s.Metadata.Name == slice.Metadata.Name), cancellationToken);
+            foreach (var slice in endpoints?.Metadata.DeletionTimestamp is null ? plan.Slices : [])
+            {
+                await WriteSliceAsync(slice, existing.FirstOrDefault(s => s.Metadata.Name == slice.Metadata.Name), cancellationToken);
+            }
+        }
+        catch (ObjectRejectedException e) when (e.Cause?.Reason == RejectionCause.NamespaceTerminating)
+        {
+            // As the controller: creates will keep failing in a namespace being deleted, which takes everything with it.
+            return ControllerSyncResult.Idling;
         }
 
         await DeleteAsync([.. existing.Where(s => plan.Slices.All(p => p.Metadata.Name != s.Metadata.Name))], cancellationToken);

@@ -1,6 +1,7 @@
 using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Domain.Services;
+using DurableKube.Domain.Strategies;
 using DurableKube.Ports.Store;
 using DurableKube.Registry;
 using DurableKube.Testing.Store;
@@ -28,6 +29,16 @@ public sealed class EndpointSliceMirroringSyncTests
     {
         _registry = new ObjectRegistry(_store, BuiltInKinds.Registry(), [], TimeProvider.System, NullLogger<ObjectRegistry>.Instance);
         _activity = new SyncEndpointsActivity(_registry, _events);
+    }
+
+    /// <summary>Refuses slices as the registry refuses a create in a namespace being deleted.</summary>
+    private sealed class NamespaceTerminating : IWriteHook
+    {
+        public ValueTask BeforeWriteAsync(ObjectWrite write, CancellationToken cancellationToken) =>
+            write.Kind.Type == ResourceTypes.EndpointSlices
+                ? throw new ObjectRejectedException(RejectionReason.Forbidden, write.Kind.Type, write.Object.Metadata.Name, "namespace shop is being terminated",
+                    cause: new RejectionCause(RejectionCause.NamespaceTerminating, "namespace shop is being terminated", "metadata.namespace"))
+                : ValueTask.CompletedTask;
     }
 
     private async Task<ControllerRef> ServiceAsync(Dictionary<string, string>? selector = null)
@@ -167,5 +178,17 @@ public sealed class EndpointSliceMirroringSyncTests
         var report = Assert.Single(_events.Reports);
         Assert.Equal("InvalidIPAddress Skipped 2 invalid IP addresses when mirroring to EndpointSlices", $"{report.Reason} {report.Message}");
         Assert.Equal(("endpoint-slice-mirroring-controller", "Warning", "Endpoints", "ext"), (report.Component, report.Type, report.Regarding.Kind, report.Regarding.Name));
+    }
+
+    [Fact]
+    public async Task In_a_namespace_being_deleted_the_refused_slices_are_dropped_quietly()
+    {
+        var reference = await ServiceAsync();
+        await WriteEndpointsAsync(ips: ["192.0.2.1"]);
+        var refused = new SyncEndpointsActivity(new ObjectRegistry(_store, BuiltInKinds.Registry(), [new NamespaceTerminating()], TimeProvider.System, NullLogger<ObjectRegistry>.Instance), _events);
+
+        Assert.Equal(ControllerSyncResult.Idling, await refused.RunAsync(reference));
+        Assert.Empty(await SlicesAsync());
+        Assert.Empty(_events.Reports);
     }
 }
