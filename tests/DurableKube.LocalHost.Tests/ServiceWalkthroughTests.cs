@@ -200,6 +200,63 @@ public sealed partial class ServiceWalkthroughTests(LocalHostFixture host)
     }
 
     [Fact]
+    public async Task A_Service_without_selector_has_the_Endpoints_its_user_writes_mirrored_in_EndpointSlices()
+    {
+        var ns = E2E.UniqueNamespace("svcmirror");
+        await E2E.CreateNamespaceAsync(host, ns);
+        static string Manifest(string addresses) => $$"""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: ext
+            spec:
+              ports:
+              - port: 80
+            ---
+            apiVersion: v1
+            kind: Endpoints
+            metadata:
+              name: ext
+              labels:
+                tier: db
+            subsets:
+            - addresses: [{{addresses}}]
+              notReadyAddresses: [{ip: 192.0.2.20}]
+              ports:
+              - port: 5432
+            """;
+        async Task<string> SlicesAsync() =>
+            (await host.KubectlOkAsync("get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=ext", "-o",
+                "jsonpath={range .items[*]}{.metadata.labels.endpointslice\\.kubernetes\\.io/managed-by} {.metadata.ownerReferences[0].kind} {range .endpoints[*]}{.addresses[0]}/{.conditions.ready} {end};{end}")).Trim();
+
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", E2E.Manifest(host, Manifest("{ip: 192.0.2.10}, {ip: 192.0.2.11}")));
+
+        await Eventually.WaitAsync(
+            SlicesAsync,
+            text => text == "endpointslicemirroring-controller.k8s.io Endpoints 192.0.2.10/true 192.0.2.11/true 192.0.2.20/false ;",
+            Patience,
+            "the Endpoints mirrored in one slice");
+        var table = await host.KubectlOkAsync("get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=ext");
+        Assert.Matches(@"(?m)^ext-\w{5}\s+IPv4\s+5432\s+192\.0\.2\.10,192\.0\.2\.11,192\.0\.2\.20\s+\d+s$", table);
+        var labels = await host.KubectlOkAsync("get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=ext", "-o", "jsonpath={.items[0].metadata.labels.tier} {.items[0].metadata.annotations}");
+        Assert.Equal("db", labels.Trim()); // the Endpoints' labels, not kubectl's last-applied-configuration
+
+        // Updating the Endpoints updates its slice.
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", E2E.Manifest(host, Manifest("{ip: 192.0.2.12}")));
+        await Eventually.WaitAsync(
+            SlicesAsync,
+            text => text == "endpointslicemirroring-controller.k8s.io Endpoints 192.0.2.12/true 192.0.2.20/false ;",
+            Patience,
+            "the updated Endpoints mirrored");
+
+        // Deleting it removes the slice; the Service stays.
+        await host.KubectlOkAsync("delete", "endpoints", "ext", "-n", ns);
+        await Eventually.WaitAsync(SlicesAsync, text => text.Length == 0, Patience, "the slice of the deleted Endpoints removed");
+        Assert.Contains("No resources found", (await host.KubectlAsync("get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=ext")).Output, StringComparison.Ordinal);
+        await host.KubectlOkAsync("get", "svc", "ext", "-n", ns);
+    }
+
+    [Fact]
     public async Task The_kubernetes_Service_names_the_API_and_cluster_info_prints_the_control_plane()
     {
         var service = await host.KubectlOkAsync("get", "svc", "kubernetes", "-n", "default", "-o", "json");

@@ -41,6 +41,12 @@ public enum ChangeFacets
     /// <summary>Of a node: its allocatable resources (what the scheduler places pods against) changed.</summary>
     NodeAllocatable = 1024,
 
+    /// <summary>
+    /// Of an Endpoints the EndpointSlice mirroring controller mirrors, before or after the write: what it mirrors changed
+    /// (its subsets, labels or annotations, and so whether it is mirrored at all). The endpoints controller's own writes never carry it.
+    /// </summary>
+    Mirrored = 2048,
+
     /// <summary>Everything: an object created or removed.</summary>
-    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion | Serving | NodeReady | PodFinished | NodeAllocatable,
+    All = Spec | Status | Labels | Annotations | Owners | Finalizers | Deletion | Serving | NodeReady | PodFinished | NodeAllocatable | Mirrored,
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DurableKube.Domain.Serialization;
+using DurableKube.Domain.Services;
 using k8s;
 using k8s.Models;
 
@@ -47,6 +48,12 @@ public static class ObjectDiff
         {
             facets |= ServingOf(podBefore) != ServingOf(podAfter) ? ChangeFacets.Serving : ChangeFacets.None;
             facets |= !Finished(podBefore) && Finished(podAfter) ? ChangeFacets.PodFinished : ChangeFacets.None;
+        }
+
+        if (old is V1Endpoints endpointsBefore && now is V1Endpoints endpointsAfter
+            && (EndpointSliceMirroring.ShouldMirror(endpointsBefore) || EndpointSliceMirroring.ShouldMirror(endpointsAfter)))
+        {
+            facets |= (facets & (ChangeFacets.Spec | ChangeFacets.Labels | ChangeFacets.Annotations)) != ChangeFacets.None ? ChangeFacets.Mirrored : ChangeFacets.None;
         }
 
         if (old is V1Node nodeBefore && now is V1Node nodeAfter)

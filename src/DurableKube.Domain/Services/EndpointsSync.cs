@@ -25,12 +25,18 @@ public static class EndpointsSync
     /// <summary>The EndpointSlice controller's name, the value of <see cref="ManagedByLabel"/>.</summary>
     public const string ManagedBy = "endpointslice-controller.k8s.io";
 
+    /// <summary>The label naming what manages an Endpoints (pkg/controller/endpoint's <c>LabelManagedBy</c>): the EndpointSlice mirroring controller leaves those alone.</summary>
+    public const string EndpointsManagedByLabel = "endpoints.kubernetes.io/managed-by";
+
+    /// <summary>The endpoints controller's name, the value of <see cref="EndpointsManagedByLabel"/> on the Endpoints it writes.</summary>
+    public const string EndpointsManagedBy = "endpoint-controller";
+
     /// <summary>The label on the Endpoints and slices of a headless Service.</summary>
     public const string HeadlessLabel = "service.kubernetes.io/headless";
 
     /// <summary>Whether the endpoints controllers keep this Service's endpoints: it has a selector and is not ExternalName.</summary>
     /// <param name="service">The Service.</param>
-    /// <returns>Whether they do (a Service without selector has user-managed Endpoints, left alone).</returns>
+    /// <returns>Whether they do (a Service without selector has user-managed Endpoints, which <see cref="EndpointSliceMirroring"/> mirrors).</returns>
     public static bool Manages(V1Service service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -193,7 +199,7 @@ public static class EndpointsSync
         Kind = ResourceTypes.EndpointSlices.Kind,
         Metadata = new V1ObjectMeta
         {
-            Name = SliceName(service, key, chunk),
+            Name = SliceName(service.Metadata, key, chunk),
             NamespaceProperty = service.Metadata.NamespaceProperty,
             Labels = Labels(service, slice: true),
             OwnerReferences = [OwnerReferences.NewControllerRef(ResourceTypes.Services.ApiVersion, ResourceTypes.Services.Kind, service.Metadata)],
@@ -203,12 +209,16 @@ public static class EndpointsSync
         Ports = ports,
     };
 
-    /// <summary>A slice's name: the Service's name and a hash of its uid, port set and chunk, so every sync names it alike.</summary>
-    private static string SliceName(V1Service service, string key, int chunk)
+    /// <summary>A slice's name: its owner's name and a hash of the owner's uid, the port set and the chunk, so every sync names it alike.</summary>
+    /// <param name="owner">The slice's owner (the Service, or the Endpoints a slice mirrors).</param>
+    /// <param name="key">What tells the owner's slices apart (their ports, address type).</param>
+    /// <param name="chunk">Which slice of that key.</param>
+    /// <returns>The name.</returns>
+    internal static string SliceName(V1ObjectMeta owner, string key, int chunk)
     {
-        var prefix = service.Metadata.Name.Length > 57 ? service.Metadata.Name[..57] : service.Metadata.Name;
+        var prefix = owner.Name.Length > 57 ? owner.Name[..57] : owner.Name;
         var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes($"{service.Metadata.Uid}|{key}|{chunk.ToString(CultureInfo.InvariantCulture)}"))
+        foreach (var b in Encoding.UTF8.GetBytes($"{owner.Uid}|{key}|{chunk.ToString(CultureInfo.InvariantCulture)}"))
         {
             hash = (hash ^ b) * 16777619u;
         }
@@ -236,6 +246,10 @@ public static class EndpointsSync
         {
             labels[ServiceNameLabel] = service.Metadata.Name;
             labels[ManagedByLabel] = ManagedBy;
+        }
+        else
+        {
+            labels[EndpointsManagedByLabel] = EndpointsManagedBy;
         }
 
         return labels;

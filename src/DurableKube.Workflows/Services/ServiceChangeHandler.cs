@@ -15,10 +15,12 @@ using Microsoft.Extensions.Options;
 namespace DurableKube.Workflows.Services;
 
 /// <summary>
-/// The dispatcher's handler of Services (the endpoints controllers' informers): a Service's own change wakes its
-/// <see cref="EndpointsController"/>, starting it for a Service with a selector; a pod's change that can move it in or
-/// out of a Service (created, removed, its labels, address, Ready condition, phase or deletion) wakes the controllers
-/// of the Services of its namespace that select it now, or whose Endpoints name it (those that selected it before).
+/// The dispatcher's handler of Services (the endpoints controllers' and the EndpointSlice mirroring controller's
+/// informers): a Service's own change wakes its <see cref="EndpointsController"/>, starting it for a Service either
+/// controller tends (<see cref="Tends"/>); a pod's change that can move it in or out of a Service (created, removed, its
+/// labels, address, Ready condition, phase or deletion) wakes the controllers of the Services of its namespace that
+/// select it now, or whose Endpoints name it (those that selected it before); a change of an Endpoints a user keeps
+/// (<see cref="ChangeFacets.Mirrored"/>) wakes the controller of its Service, if that Service has no selector.
 /// </summary>
 public sealed class ServiceChangeHandler : IChangeHandler
 {
@@ -41,12 +43,18 @@ public sealed class ServiceChangeHandler : IChangeHandler
     public ResourceType? Kind => ResourceTypes.Services;
 
     /// <inheritdoc />
-    public IReadOnlyList<ResourceType> Watches { get; } = [ResourceTypes.Pods];
+    public IReadOnlyList<ResourceType> Watches { get; } = [ResourceTypes.Pods, ResourceTypes.Endpoints];
+
+    /// <summary>Whether a Service has a controller: the endpoints controllers' (a selector) or the mirroring controller's (none).</summary>
+    /// <param name="service">The Service.</param>
+    /// <returns>Whether it does: all but an ExternalName Service with a selector.</returns>
+    public static bool Tends(V1Service service) => EndpointsSync.Manages(service) || EndpointSliceMirroring.Mirrors(service);
 
     /// <summary>
     /// Of a Service: anything but a status write. Of a pod: its creation or removal, or a write that changed its labels,
-    /// what makes it serve (<see cref="ChangeFacets.Serving"/>) or its deletion. Of an EndpointSlice a Service owns: nothing
-    /// (the controller's own writes).
+    /// what makes it serve (<see cref="ChangeFacets.Serving"/>) or its deletion. Of an Endpoints: its creation or removal, or a
+    /// write of one that is mirrored (<see cref="ChangeFacets.Mirrored"/>), never the endpoints controller's own updates. Of an
+    /// EndpointSlice a Service owns: nothing (the controller's own writes).
     /// </summary>
     /// <param name="change">The change.</param>
     /// <returns>Whether to wake a controller for it.</returns>
@@ -62,6 +70,11 @@ public sealed class ServiceChangeHandler : IChangeHandler
         {
             return change.Type != ObjectChangeType.Modified
                 || (change.Facets & (ChangeFacets.Labels | ChangeFacets.Serving | ChangeFacets.Deletion)) != ChangeFacets.None;
+        }
+
+        if (change.Resource == ResourceTypes.Endpoints.GroupResource)
+        {
+            return change.Type != ObjectChangeType.Modified || (change.Facets & ChangeFacets.Mirrored) != ChangeFacets.None;
         }
 
         return false;
@@ -86,6 +99,19 @@ public sealed class ServiceChangeHandler : IChangeHandler
                 && service.Metadata.Uid == change.Uid)
             {
                 await EnsureAsync(workflows, service, reason, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (change.Resource == ResourceTypes.Endpoints.GroupResource)
+        {
+            // One reconcile per Service: the Endpoints' change goes to its Service's controller, which mirrors it if the
+            // Service has no selector (one with a selector writes its Endpoints itself; without a Service nothing is mirrored).
+            if (await _store.GetAsync(new ObjectKey(ResourceTypes.Services, change.Namespace, change.Name), cancellationToken) is V1Service owner
+                && EndpointSliceMirroring.Mirrors(owner))
+            {
+                await EnsureAsync(workflows, owner, reason, cancellationToken);
             }
 
             return;
@@ -140,7 +166,7 @@ public sealed class ServiceChangeHandler : IChangeHandler
     {
         ArgumentNullException.ThrowIfNull(workflows);
         var services = await _store.ListAsync(ResourceTypes.Services, null, ListQuery.All, cancellationToken);
-        foreach (var service in services.Items.Cast<V1Service>().Where(EndpointsSync.Manages))
+        foreach (var service in services.Items.Cast<V1Service>().Where(Tends))
         {
             await EnsureAsync(workflows, service, reason: null, cancellationToken);
         }
@@ -148,10 +174,10 @@ public sealed class ServiceChangeHandler : IChangeHandler
         return services.Items.Count;
     }
 
-    /// <summary>Starts the Service's controller if it has a selector and none runs, or wakes the running one.</summary>
+    /// <summary>Starts the Service's controller if it is tended and none runs, or wakes the running one.</summary>
     private async Task EnsureAsync(IWorkflowClient workflows, V1Service service, string? reason, CancellationToken cancellationToken)
     {
-        if (!EndpointsSync.Manages(service))
+        if (!Tends(service))
         {
             return;
         }

@@ -94,8 +94,39 @@ public class ObjectDiffTests
         Assert.Equal(ChangeFacets.All, ObjectDiff.Between(Pod(), null));
         Assert.Equal(
             ChangeFacets.Spec | ChangeFacets.Status | ChangeFacets.Labels | ChangeFacets.Annotations | ChangeFacets.Owners | ChangeFacets.Finalizers | ChangeFacets.Deletion
-                | ChangeFacets.Serving | ChangeFacets.NodeReady | ChangeFacets.PodFinished | ChangeFacets.NodeAllocatable,
+                | ChangeFacets.Serving | ChangeFacets.NodeReady | ChangeFacets.PodFinished | ChangeFacets.NodeAllocatable | ChangeFacets.Mirrored,
             ChangeFacets.All);
+    }
+
+    [Theory]
+    [InlineData("user's subsets", null, ChangeFacets.Spec | ChangeFacets.Mirrored)]
+    [InlineData("user's label", null, ChangeFacets.Labels | ChangeFacets.Mirrored)]
+    [InlineData("user's annotation", null, ChangeFacets.Annotations | ChangeFacets.Mirrored)]
+    [InlineData("user's owner", null, ChangeFacets.Owners)]
+    [InlineData("controller's subsets", "endpoints.kubernetes.io/managed-by=endpoint-controller", ChangeFacets.Spec)]
+    [InlineData("skip-mirror's subsets", "endpointslice.kubernetes.io/skip-mirror=true", ChangeFacets.Spec)]
+    [InlineData("skip-mirror set", null, ChangeFacets.Labels | ChangeFacets.Mirrored)]
+    public void An_Endpoints_change_is_Mirrored_when_the_mirroring_controller_mirrors_it_before_or_after(string change, string? label, ChangeFacets expected)
+    {
+        var old = new V1Endpoints
+        {
+            ApiVersion = "v1",
+            Kind = "Endpoints",
+            Metadata = new V1ObjectMeta { Name = "ext", Labels = label is null ? null : new Dictionary<string, string> { [label.Split('=')[0]] = label.Split('=')[1] } },
+            Subsets = [new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = "192.0.2.1" }] }],
+        };
+        var now = KubeJson.Clone(old);
+        switch (change)
+        {
+            case "user's subsets" or "controller's subsets" or "skip-mirror's subsets": now.Subsets[0].Addresses[0].Ip = "192.0.2.2"; break;
+            case "user's label": now.Metadata.Labels = new Dictionary<string, string> { ["x"] = "y" }; break;
+            case "user's annotation": now.Metadata.Annotations = new Dictionary<string, string> { ["x"] = "y" }; break;
+            case "user's owner": now.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "c", Uid = "u" }]; break;
+            case "skip-mirror set": now.Metadata.Labels = new Dictionary<string, string> { ["endpointslice.kubernetes.io/skip-mirror"] = "true" }; break;
+            default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
+        }
+
+        Assert.Equal(expected, ObjectDiff.Between(old, now));
     }
 
     [Fact]

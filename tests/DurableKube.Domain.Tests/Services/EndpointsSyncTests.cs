@@ -91,6 +91,8 @@ public sealed class EndpointsSyncTests
         Assert.Equal(("node-1", "Pod", "shop", "a", "uid-a"), (address.NodeName, address.TargetRef.Kind, address.TargetRef.NamespaceProperty, address.TargetRef.Name, address.TargetRef.Uid));
         Assert.Equal(("web", "shop"), (plan.Endpoints.Metadata.Name, plan.Endpoints.Metadata.NamespaceProperty));
         Assert.Equal("front", plan.Endpoints.Metadata.Labels["tier"]);
+        Assert.Equal("endpoint-controller", plan.Endpoints.Metadata.Labels[EndpointsSync.EndpointsManagedByLabel]);
+        Assert.False(EndpointSliceMirroring.ShouldMirror(plan.Endpoints));
 
         var slice = Assert.Single(plan.Slices);
         Assert.Equal("IPv4", slice.AddressType);

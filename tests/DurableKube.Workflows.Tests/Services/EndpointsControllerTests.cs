@@ -138,8 +138,48 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
         }
     }
 
+    private async Task<List<V1EndpointSlice>> WaitForMirroredAsync(Func<List<V1EndpointSlice>, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        List<V1EndpointSlice> last = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            last = (await _harness.Store.ListAsync(ResourceTypes.EndpointSlices, "default", ListQuery.All)).Items.Cast<V1EndpointSlice>()
+                .Where(s => Label(s.Metadata, EndpointsSync.ManagedByLabel) == EndpointSliceMirroring.ManagedBy).ToList();
+            if (condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{what}: last mirrored slices {Domain.Serialization.KubeJson.Serialize(last)}");
+    }
+
+    private static string? Label(V1ObjectMeta meta, string key) => meta.Labels is not null && meta.Labels.TryGetValue(key, out var value) ? value : null;
+
+    private static string Mirrored(List<V1EndpointSlice> slices) =>
+        string.Join(";", slices.Select(s => string.Join(",", s.Endpoints.Select(e => $"{e.Addresses[0]}/{e.Conditions.Ready}"))));
+
+    private async Task WriteUserEndpointsAsync(params V1EndpointSubset[] subsets)
+    {
+        var key = new ObjectKey(ResourceTypes.Endpoints, "default", "web");
+        if (await _harness.Registry.GetAsync(key) is null)
+        {
+            await _harness.Registry.CreateAsync(ResourceTypes.Endpoints, new V1Endpoints { Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" }, Subsets = subsets });
+            return;
+        }
+
+        await _harness.Registry.UpdateAsync(key, obj =>
+        {
+            ((V1Endpoints)obj).Subsets = subsets;
+            return obj;
+        });
+    }
+
     [Fact]
-    public async Task A_Service_without_selector_keeps_the_Endpoints_its_user_writes()
+    public async Task A_Service_without_selector_keeps_the_Endpoints_its_user_writes_mirrored_in_EndpointSlices()
     {
         await _harness.CreatePodAsync(Pod("a"));
         await _harness.Registry.CreateAsync(ResourceTypes.Services, new V1Service
@@ -147,18 +187,61 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
             Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
             Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] },
         });
-        await _harness.Registry.CreateAsync(ResourceTypes.Endpoints, new V1Endpoints
+        await WriteUserEndpointsAsync(new V1EndpointSubset
         {
-            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
-            Subsets = [new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = "192.0.2.10" }], Ports = [new Corev1EndpointPort { Port = 80 }] }],
+            Addresses = [new V1EndpointAddress { Ip = "192.0.2.10" }],
+            NotReadyAddresses = [new V1EndpointAddress { Ip = "192.0.2.11" }],
+            Ports = [new Corev1EndpointPort { Port = 80 }],
         });
 
-        await _harness.WaitForPodAsync("a", p => p.Status?.Phase == "Running");
-        await Task.Delay(1000);
+        // The Endpoints' creation wakes the Service's controller, which mirrors it.
+        var slice = Assert.Single(await WaitForMirroredAsync(s => Mirrored(s) == "192.0.2.10/True,192.0.2.11/False", "the Endpoints mirrored"));
+        Assert.Equal("web", slice.Metadata.Labels[EndpointsSync.ServiceNameLabel]);
+        Assert.Equal("Endpoints", slice.Metadata.OwnerReferences[0].Kind);
 
+        // Its update is followed; the pods, which the Service does not select, never enter.
+        await WriteUserEndpointsAsync(new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = "192.0.2.12" }], Ports = [new Corev1EndpointPort { Port = 80 }] });
+        await WaitForMirroredAsync(s => Mirrored(s) == "192.0.2.12/True", "the update mirrored");
+        await _harness.WaitForPodAsync("a", p => p.Status?.Phase == "Running");
         var endpoints = (V1Endpoints)(await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Endpoints, "default", "web")))!;
-        Assert.Equal("192.0.2.10", Assert.Single(Assert.Single(endpoints.Subsets).Addresses).Ip);
-        Assert.Empty((await _harness.Store.ListAsync(ResourceTypes.EndpointSlices, "default", ListQuery.All)).Items);
-        Assert.False(EndpointsSync.Manages((V1Service)(await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Services, "default", "web")))!));
+        Assert.Equal("192.0.2.12", Assert.Single(Assert.Single(endpoints.Subsets).Addresses).Ip);
+        Assert.Single((await _harness.Store.ListAsync(ResourceTypes.EndpointSlices, "default", ListQuery.All)).Items);
+
+        // Its removal takes the slices away.
+        await _harness.Registry.DeleteAsync(new ObjectKey(ResourceTypes.Endpoints, "default", "web"));
+        await WaitForMirroredAsync(s => s.Count == 0, "the slices of a deleted Endpoints removed");
+
+        // Written again, then the Service gains a selector: the endpoints controllers take over.
+        await WriteUserEndpointsAsync(new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = "192.0.2.13" }], Ports = [new Corev1EndpointPort { Port = 80 }] });
+        await WaitForMirroredAsync(s => Mirrored(s) == "192.0.2.13/True", "the Endpoints written again mirrored");
+        await _harness.Registry.UpdateAsync(new ObjectKey(ResourceTypes.Services, "default", "web"), obj =>
+        {
+            ((V1Service)obj).Spec.Selector = new Dictionary<string, string> { ["app"] = "web" };
+            return obj;
+        });
+        await WaitForMirroredAsync(s => s.Count == 0, "the mirrored slices of a Service that gained a selector removed");
+        await WaitForEndpointsAsync(e => Label(e.Metadata, EndpointsSync.EndpointsManagedByLabel) == EndpointsSync.EndpointsManagedBy, "the endpoints controller's Endpoints");
+    }
+
+    [Fact]
+    public async Task Deleting_a_Service_without_selector_takes_its_mirrored_slices_and_Endpoints_with_it()
+    {
+        await _harness.Registry.CreateAsync(ResourceTypes.Services, new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
+            Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] },
+        });
+        await WriteUserEndpointsAsync(new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = "192.0.2.10" }], Ports = [new Corev1EndpointPort { Port = 80 }] });
+        await WaitForMirroredAsync(s => s.Count == 1, "the Endpoints mirrored");
+
+        await _harness.Registry.DeleteAsync(new ObjectKey(ResourceTypes.Services, "default", "web"));
+
+        await WaitForMirroredAsync(s => s.Count == 0, "the mirrored slices of a deleted Service removed");
+        var deadline = DateTime.UtcNow + Patience;
+        while (await _harness.Store.GetAsync(new ObjectKey(ResourceTypes.Endpoints, "default", "web")) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the Endpoints of a deleted Service should go with it, as Kubernetes' endpoints controller deletes it");
+            await Task.Delay(100);
+        }
     }
 }
