@@ -122,6 +122,48 @@ public sealed class AciWalkthroughTests(LocalHostFixture host)
     }
 
     [Fact]
+    public async Task A_group_deleted_behind_our_back_is_made_again_for_a_restarting_pod_and_fails_a_pod_that_never_restarts()
+    {
+        var ns = E2E.UniqueNamespace("acigone");
+        await E2E.CreateNamespaceAsync(host, ns);
+        using var client = host.CreateClient();
+        var never = AciPod("once", "mcr.microsoft.com/azuredocs/aci-helloworld");
+        never.Spec.RestartPolicy = "Never";
+        await client.CoreV1.CreateNamespacedPodAsync(AciPod("web", "mcr.microsoft.com/azuredocs/aci-helloworld"), ns);
+        await client.CoreV1.CreateNamespacedPodAsync(never, ns);
+        foreach (var name in new[] { "web", "once" })
+        {
+            await WaitForPodAsync(client, ns, name, p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Running is not null, $"{name} to run");
+        }
+
+        // Someone deletes both groups in the portal.
+        var groups = host.Arm.GroupNames.Where(n => n.Contains(ns, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.All(groups, g => Assert.True(host.Arm.DeleteBehindOurBack(g)));
+
+        // restartPolicy Always: a new group under the same name, the container restarted once, its last state the loss.
+        var web = await WaitForPodAsync(client, ns, "web", p => p.Status?.ContainerStatuses?.FirstOrDefault() is { RestartCount: 1, State.Running: not null }, "web to run again in a new group");
+        var status = web.Status.ContainerStatuses[0];
+        Assert.Equal(("ContainerStatusUnknown", 137), (status.LastState.Terminated.Reason, status.LastState.Terminated.ExitCode));
+        Assert.Contains("deleted outside DurableKube", status.LastState.Terminated.Message, StringComparison.Ordinal);
+        var webGroup = Assert.Single(groups, g => g.Contains("-web-", StringComparison.Ordinal));
+        Assert.Contains(webGroup, host.Arm.GroupNames);
+        var events = await Eventually.WaitAsync(
+            async () => (await client.CoreV1.ListNamespacedEventAsync(ns)).Items,
+            items => items.Any(e => e.InvolvedObject.Name == "web" && e.Reason == "SandboxChanged"),
+            Patience,
+            "the SandboxChanged event");
+        Assert.Contains(events, e => e.InvolvedObject.Name == "web" && e.Message == "Pod sandbox changed, it will be killed and re-created.");
+
+        // restartPolicy Never: no new group; the container is lost as the kubelet reports it, and the pod fails.
+        var once = await WaitForPodAsync(client, ns, "once", p => p.Status?.Phase == "Failed", "once to fail");
+        Assert.Equal(("ContainerStatusUnknown", 137), (once.Status.ContainerStatuses[0].State.Terminated.Reason, once.Status.ContainerStatuses[0].State.Terminated.ExitCode));
+        Assert.DoesNotContain(host.Arm.GroupNames, g => g.Contains("-once-", StringComparison.Ordinal) && g.Contains(ns, StringComparison.Ordinal));
+
+        await host.KubectlOkAsync("delete", "namespace", ns, "--wait=false");
+    }
+
+    [Fact]
     public async Task Throttling_server_errors_and_a_quota_refusal_lose_and_duplicate_no_pod()
     {
         var ns = E2E.UniqueNamespace("acifault");
