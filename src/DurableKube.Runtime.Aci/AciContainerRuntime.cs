@@ -44,6 +44,7 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     private readonly ConcurrentDictionary<ContainerRunId, bool> _acknowledged = new();
     private readonly ConcurrentDictionary<ContainerRunId, ContainerRunStatus> _vanished = new();
     private readonly SemaphoreSlim _observing = new(1, 1);
+    private DateTimeOffset? _listedAt;
 
     /// <summary>Initializes a new instance of the <see cref="AciContainerRuntime"/> class.</summary>
     /// <param name="options">The node.</param>
