@@ -44,6 +44,7 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     private readonly ConcurrentDictionary<ContainerRunId, bool> _acknowledged = new();
     private readonly ConcurrentDictionary<ContainerRunId, ContainerRunStatus> _vanished = new();
     private readonly SemaphoreSlim _observing = new(1, 1);
+    private DateTimeOffset? _listedAt;
 
     /// <summary>Initializes a new instance of the <see cref="AciContainerRuntime"/> class.</summary>
     /// <param name="options">The node.</param>
@@ -129,7 +130,8 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     public async Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default)
     {
         var entry = await FindAsync(podUid, cancellationToken) ?? throw Gone(podUid);
-        var group = await ReadAsync(entry, cancellationToken, fresh: true) ?? throw Gone(podUid);
+        var before = entry.Observed;
+        var group = await ReadAsync(entry, cancellationToken, fresh: true) ?? throw Gone(entry, before);
         var generation = GroupObservation.GenerationOf(group);
         if (generation >= attempt)
         {
@@ -164,7 +166,8 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
         ArgumentNullException.ThrowIfNull(launch);
         var id = launch.Id;
         var entry = await FindAsync(id.PodUid, cancellationToken) ?? throw Gone(id.PodUid);
-        var group = await ReadAsync(entry, cancellationToken) ?? throw Gone(id.PodUid);
+        var before = entry.Observed;
+        var group = await ReadAsync(entry, cancellationToken) ?? throw Gone(entry, before);
         var generation = GroupObservation.GenerationOf(group);
         if (generation != id.Attempt)
         {
@@ -380,10 +383,17 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
 
     private bool IsOurs(ContainerGroup group) => GroupObservation.NodeOf(group) == _options.NodeName && GroupObservation.UidOf(group) is not null;
 
-    private ContainerRuntimeException Gone(string podUid)
+    private SandboxNotFoundException Gone(string podUid)
     {
         var name = _groups.TryGetValue(podUid, out var entry) ? entry.Name : "(none)";
         Log.GroupGone(_logger, name, podUid);
-        return new ContainerRuntimeException($"The container group {name} of pod {podUid} is gone (deleted outside DurableKube?).", transient: false);
+        return new SandboxNotFoundException(podUid, $"The container group {name} of pod {podUid} is gone (deleted outside DurableKube?).");
+    }
+
+    /// <summary>A known group a read found gone: its runs are recorded as vanished (as the observation does), and it is forgotten.</summary>
+    private SandboxNotFoundException Gone(GroupEntry entry, Arm.Models.ContainerGroup? lastSeen)
+    {
+        Vanished(entry, lastSeen);
+        return new SandboxNotFoundException(entry.PodUid, $"The container group {entry.Name} of pod {entry.PodUid} is gone (deleted outside DurableKube?).");
     }
 }

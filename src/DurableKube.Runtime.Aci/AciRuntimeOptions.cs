@@ -40,7 +40,11 @@ public sealed class AciRuntimeOptions
     [Range(0.1, 240)]
     public double DefaultMemoryGB { get; set; } = 1.5;
 
-    /// <summary>Gets or sets how often the node agent lists the resource group (one read per interval, whatever the number of pods).</summary>
+    /// <summary>
+    /// Gets or sets how often the node agent observes the node: reads the groups that are due, and lists the resource group
+    /// (one read, whatever the number of pods; spaced out further while the node holds few groups, so the list's cost per pod
+    /// stays within the read budget).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ObserveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -50,7 +54,7 @@ public sealed class AciRuntimeOptions
 
     /// <summary>Gets or sets the longest wait between two reads of a group nothing changes in (the wait doubles up to it).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan MaxReadInterval { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxReadInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Gets or sets how long a read of a group answers the calls that follow it (one activity's create and starts share one read).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]

@@ -41,7 +41,8 @@ public static class ContainerGroupBuilder
         return new ContainerGroup
         {
             Location = options.Region,
-            Tags = Tags(spec.Namespace, spec.PodName, spec.PodUid, options.NodeName, generation: 0),
+            // The runs' attempt is the group's generation: a group made again (deleted behind our back) carries on from it.
+            Tags = Tags(spec.Namespace, spec.PodName, spec.PodUid, options.NodeName, generation: spec.Containers.Select(c => c.Id.Attempt).DefaultIfEmpty(0).Max()),
             Properties = new ContainerGroupProperties
             {
                 OsType = "Linux",

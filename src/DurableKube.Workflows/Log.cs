@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(120, LogLevel.Information, "Pod {Namespace}/{Name}: its sandbox restarts every container (attempt {Attempt})")]
     public static partial void SandboxRestarted(ILogger logger, string @namespace, string name, int attempt);
 
+    [LoggerMessage(122, LogLevel.Warning, "Pod {Namespace}/{Name}: its sandbox is gone from the runtime: {Message}")]
+    public static partial void SandboxLost(ILogger logger, string @namespace, string name, string message);
+
     [LoggerMessage(121, LogLevel.Warning, "Pod {Namespace}/{Name}: its sandbox cannot be created now ({Reason}): {Message}")]
     public static partial void SandboxPending(ILogger logger, string @namespace, string name, string reason, string message);
 

@@ -122,16 +122,62 @@ public sealed class AciWalkthroughTests(LocalHostFixture host)
     }
 
     [Fact]
+    public async Task A_group_deleted_behind_our_back_is_made_again_for_a_restarting_pod_and_fails_a_pod_that_never_restarts()
+    {
+        var ns = E2E.UniqueNamespace("acigone");
+        await E2E.CreateNamespaceAsync(host, ns);
+        using var client = host.CreateClient();
+        var never = AciPod("once", "mcr.microsoft.com/azuredocs/aci-helloworld");
+        never.Spec.RestartPolicy = "Never";
+        await client.CoreV1.CreateNamespacedPodAsync(AciPod("web", "mcr.microsoft.com/azuredocs/aci-helloworld"), ns);
+        await client.CoreV1.CreateNamespacedPodAsync(never, ns);
+        foreach (var name in new[] { "web", "once" })
+        {
+            await WaitForPodAsync(client, ns, name, p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Running is not null, $"{name} to run");
+        }
+
+        // Someone deletes both groups in the portal.
+        var groups = host.Arm.GroupNames.Where(n => n.Contains(ns, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.All(groups, g => Assert.True(host.Arm.DeleteBehindOurBack(g)));
+
+        // restartPolicy Always: a new group under the same name, the container restarted once, its last state the loss.
+        var web = await WaitForPodAsync(client, ns, "web", p => p.Status?.ContainerStatuses?.FirstOrDefault() is { RestartCount: 1, State.Running: not null }, "web to run again in a new group");
+        var status = web.Status.ContainerStatuses[0];
+        Assert.Equal(("ContainerStatusUnknown", 137), (status.LastState.Terminated.Reason, status.LastState.Terminated.ExitCode));
+        Assert.Contains("deleted outside DurableKube", status.LastState.Terminated.Message, StringComparison.Ordinal);
+        var webGroup = Assert.Single(groups, g => g.Contains("-web-", StringComparison.Ordinal));
+        Assert.Contains(webGroup, host.Arm.GroupNames);
+        var events = await Eventually.WaitAsync(
+            async () => (await client.CoreV1.ListNamespacedEventAsync(ns)).Items,
+            items => items.Any(e => e.InvolvedObject.Name == "web" && e.Reason == "SandboxChanged"),
+            Patience,
+            "the SandboxChanged event");
+        Assert.Contains(events, e => e.InvolvedObject.Name == "web" && e.Message == "Pod sandbox changed, it will be killed and re-created.");
+
+        // restartPolicy Never: no new group; the container is lost as the kubelet reports it, and the pod fails.
+        var once = await WaitForPodAsync(client, ns, "once", p => p.Status?.Phase == "Failed", "once to fail");
+        Assert.Equal(("ContainerStatusUnknown", 137), (once.Status.ContainerStatuses[0].State.Terminated.Reason, once.Status.ContainerStatuses[0].State.Terminated.ExitCode));
+        Assert.DoesNotContain(host.Arm.GroupNames, g => g.Contains("-once-", StringComparison.Ordinal) && g.Contains(ns, StringComparison.Ordinal));
+
+        await host.KubectlOkAsync("delete", "namespace", ns, "--wait=false");
+    }
+
+    [Fact]
     public async Task Throttling_server_errors_and_a_quota_refusal_lose_and_duplicate_no_pod()
     {
         var ns = E2E.UniqueNamespace("acifault");
         await E2E.CreateNamespaceAsync(host, ns);
         using var client = host.CreateClient();
 
-        // ARM throttles and fails a while, and refuses the first groups over quota.
-        host.Arm.Inject(FakeArmFault.QuotaReached(), "PUT", ns, times: 2);
+        // web-0's group is refused by the quota until the test lifts it; around it ARM throttles, fails, drops a
+        // connection and answers slowly.
+        var overQuota = $"dk-{ns}-web-0-";
+        host.Arm.Inject(FakeArmFault.QuotaReached(), "PUT", overQuota, times: 10_000);
         host.Arm.Inject(FakeArmFault.Throttle(TimeSpan.FromSeconds(1)), "PUT", ns, times: 2);
+        host.Arm.Inject(FakeArmFault.Drop(), "PUT", ns, times: 1);
         host.Arm.Inject(FakeArmFault.ServerError(503), "GET", ns, times: 3);
+        host.Arm.Inject(FakeArmFault.Slow(TimeSpan.FromSeconds(3)), "GET", ns, times: 1);
         host.Arm.Inject(FakeArmFault.Throttle(TimeSpan.FromSeconds(1)), "GET", "/containerGroups", times: 2);
         const int Pods = 5;
         for (var i = 0; i < Pods; i++)
@@ -139,20 +185,41 @@ public sealed class AciWalkthroughTests(LocalHostFixture host)
             await client.CoreV1.CreateNamespacedPodAsync(AciPod($"web-{i}", "mcr.microsoft.com/azuredocs/aci-helloworld"), ns);
         }
 
-        // A pod refused by the quota says so while it waits.
-        var refused = await Eventually.WaitAsync(
+        // While the quota refuses it, web-0 is Pending and says why; the others run.
+        var refused = await WaitForPodAsync(
+            client, ns, "web-0",
+            p => p.Status?.Conditions?.Any(c => c.Type == "PodReadyToStartContainers" && c.Reason == "ContainerGroupQuotaReached") == true,
+            "web-0 to show the quota refusal");
+        Assert.Equal("Pending", refused.Status.Phase);
+        var condition = refused.Status.Conditions.Single(c => c.Type == "PodReadyToStartContainers");
+        Assert.Equal("False", condition.Status);
+        Assert.Contains("quota 'StandardCores' exceeded in region 'westeurope'", condition.Message, StringComparison.Ordinal);
+        await Eventually.WaitAsync(
             async () => (await client.CoreV1.ListNamespacedPodAsync(ns)).Items,
-            pods => pods.Any(p => p.Status?.Conditions?.Any(c => c.Type == "PodReadyToStartContainers" && c.Reason == "ContainerGroupQuotaReached") == true)
-                || pods.All(p => p.Status?.Phase == "Running"),
-            Patience,
-            "a pod to show the quota refusal (or all to run)");
-        Assert.NotEmpty(refused);
+            pods => pods.Count(p => p.Status?.Phase == "Running") == Pods - 1,
+            TimeSpan.FromSeconds(150),
+            "every pod but web-0 to run despite the faults");
+        refused = await client.CoreV1.ReadNamespacedPodAsync("web-0", ns);
+        Assert.Equal("Pending", refused.Status.Phase);
+        Assert.Equal("ContainerGroupQuotaReached", refused.Status.Conditions.Single(c => c.Type == "PodReadyToStartContainers").Reason);
+        Assert.DoesNotContain(host.Arm.GroupNames, n => n.StartsWith(overQuota, StringComparison.Ordinal));
 
+        // Every injected fault was served: the throttles as 429, the server errors as 503, the drop as no answer at all.
+        var requests = host.Arm.Requests;
+        Assert.True(requests.Count(r => r.Method == "PUT" && r.Path.Contains(overQuota, StringComparison.Ordinal) && r.Status == 409) >= 2, "the quota refused web-0 more than once");
+        Assert.Equal(2, requests.Count(r => r.Method == "PUT" && r.Path.Contains(ns, StringComparison.Ordinal) && r.Status == 429));
+        Assert.Equal(1, requests.Count(r => r.Method == "PUT" && r.Path.Contains(ns, StringComparison.Ordinal) && r.Status == 0));
+        Assert.Equal(3, requests.Count(r => r.Method == "GET" && r.Path.Contains(ns, StringComparison.Ordinal) && r.Status == 503));
+        Assert.True(requests.Count(r => r.Method == "GET" && r.Status == 429) >= 2, "the list was throttled");
+        Assert.Single(host.Arm.FaultsServed, f => f.Fault is FakeArmFault.Delay && f.Path.Contains(ns, StringComparison.Ordinal));
+
+        // The quota is raised: web-0 gets its group, and no pod has two.
+        Assert.Equal(1, host.Arm.ClearFaults(overQuota));
         var running = await Eventually.WaitAsync(
             async () => (await client.CoreV1.ListNamespacedPodAsync(ns)).Items,
             pods => pods.Count == Pods && pods.All(p => p.Status?.Phase == "Running" && p.Status.ContainerStatuses?.All(c => c.Ready) == true),
             TimeSpan.FromSeconds(150),
-            "every pod to run despite the faults");
+            "every pod to run once the quota is raised");
         Assert.Equal(Pods, running.Count);
         Assert.Equal(Pods, GroupsOf(host.Arm, ns));
 

@@ -61,6 +61,10 @@ public static class KubeletEvents
                 case SandboxRestarted:
                     events.Add(new(null, Normal, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created."));
                     break;
+                case SandboxLost when pod.Spec?.RestartPolicy != "Never":
+                    // A pod that restarts its containers gets a new sandbox; one that does not gets none, and no event (its status says why).
+                    events.Add(new(null, Normal, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created."));
+                    break;
             }
         }
 

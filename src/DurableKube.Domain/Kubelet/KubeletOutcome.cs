@@ -18,6 +18,7 @@ namespace DurableKube.Domain.Kubelet;
 [JsonDerivedType(typeof(DeadlineEnforced), "deadlineEnforced")]
 [JsonDerivedType(typeof(SandboxPending), "sandboxPending")]
 [JsonDerivedType(typeof(SandboxRestarted), "sandboxRestarted")]
+[JsonDerivedType(typeof(SandboxLost), "sandboxLost")]
 [JsonDerivedType(typeof(VolumesRefreshed), "volumesRefreshed")]
 [JsonDerivedType(typeof(BackoffShown), "backoffShown")]
 public abstract record KubeletOutcome;
@@ -52,6 +53,17 @@ public sealed record SandboxPending(SandboxWait Wait, bool PodScoped = true) : K
 /// <param name="Attempt">The generation its new runs take.</param>
 /// <param name="At">When the restart was asked for: the end of the runs it replaced.</param>
 public sealed record SandboxRestarted(int Attempt, DateTimeOffset At) : KubeletOutcome;
+
+/// <summary>
+/// A pod-scoped sandbox the kubelet asked to restart, or whose run it asked for, is gone from the runtime (an ACI container
+/// group deleted behind DurableKube's back): its runs went with it. As Kubernetes' kubelet does when a pod's sandbox
+/// disappears, the sandbox is made again if the restart policy restarts the containers (the runs counted as restarts),
+/// else the containers are lost (exit 137, <c>ContainerStatusUnknown</c>) and the pod fails.
+/// </summary>
+/// <param name="Attempt">The generation the command asked for: the new sandbox's runs take at least this number.</param>
+/// <param name="At">When the loss was found.</param>
+/// <param name="Message">The runtime's words for what is gone.</param>
+public sealed record SandboxLost(int Attempt, DateTimeOffset At, string Message) : KubeletOutcome;
 
 /// <summary>The pod's volumes of files were given their objects' current content, or the runtime cannot change them.</summary>
 public sealed record VolumesRefreshed : KubeletOutcome;

@@ -620,6 +620,9 @@ public static partial class PodLifecycle
             case SandboxRestarted restarted:
                 return OnSandboxRestarted(state, restarted);
 
+            case SandboxLost lost:
+                return OnSandboxLost(state, lost);
+
             case ContainerStarted started:
                 return OnStarted(state, started);
 
@@ -690,6 +693,62 @@ public static partial class PodLifecycle
 
     /// <summary>The message of a run ended because its pod-scoped sandbox was removed.</summary>
     public const string SandboxRemovedMessage = "Stopped with its pod's sandbox";
+
+    /// <summary>The reason of a run whose container the runtime can no longer find (the kubelet's, with exit code 137).</summary>
+    public const string ContainerStatusUnknownReason = "ContainerStatusUnknown";
+
+    /// <summary>
+    /// A pod-scoped sandbox is gone behind the kubelet's back. As the kubelet (<c>computePodActions</c>): a pod whose
+    /// policy restarts failed containers gets a new sandbox at once, every container restarting in it with the next
+    /// generation (a restart counted); a pod with <c>restartPolicy: Never</c> gets none, and each container not yet
+    /// terminated ends as the kubelet reports a container it cannot locate (exit 137, <c>ContainerStatusUnknown</c>),
+    /// so the pod fails.
+    /// </summary>
+    private static PodLifecycleState OnSandboxLost(PodLifecycleState state, SandboxLost lost)
+    {
+        var anyRunning = state.Containers.Any(c => c.IsRunning);
+        if (!anyRunning && state.Sandbox is null && state.SandboxGeneration >= lost.Attempt)
+        {
+            // Already taken into account (an outcome repeated), or the sandbox is being made again.
+            return state;
+        }
+
+        ContainerRun Lost(ContainerRun run) => run.Exit(lost.At, 137, ContainerStatusUnknownReason, lost.Message);
+
+        if (state.RestartPolicy == PodRestartPolicy.Never || state.Termination is not null || state.Terminal)
+        {
+            var ended = state.Containers.Select(c => c.Run is { Exited: true }
+                ? c with { RestartAt = null }
+                : c with { Run = Lost(c.Run ?? new ContainerRun(FirstAttempt(state), lost.At)), RestartAt = null, StopRequested = null, ProbeKill = null }).ToList();
+            return state.Changed() with
+            {
+                Containers = ended,
+                Terminal = state.Termination is null || state.Terminal,
+                StopDeadline = state.StopDeadline ?? lost.At,
+            };
+        }
+
+        var generation = Math.Max(
+            Math.Max(lost.Attempt, state.SandboxGeneration),
+            state.Containers.Select(c => c.Run is { } run ? run.Attempt + 1 : 0).DefaultIfEmpty(0).Max());
+        var containers = state.Containers.Select(c => c.Run is null
+            ? c
+            : c with
+            {
+                Run = c.IsRunning ? Lost(c.Run) : c.Run,
+                RestartAt = c.RestartAt is { } due && due < lost.At ? due : lost.At,
+                StopRequested = null,
+                ProbeKill = null,
+                BackoffShown = false,
+            }).ToList();
+        return state.Changed() with
+        {
+            Containers = containers,
+            Sandbox = null,
+            SandboxGeneration = generation,
+            SandboxWait = null,
+        };
+    }
 
     private static PodLifecycleState OnSandboxRestarted(PodLifecycleState state, SandboxRestarted restarted)
     {

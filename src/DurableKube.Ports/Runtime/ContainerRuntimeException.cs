@@ -1,7 +1,7 @@
 namespace DurableKube.Ports.Runtime;
 
 /// <summary>A runtime operation that failed; <see cref="Transient"/> says whether trying again may help.</summary>
-public sealed class ContainerRuntimeException : Exception
+public class ContainerRuntimeException : Exception
 {
     /// <summary>Initializes a new instance of the <see cref="ContainerRuntimeException"/> class.</summary>
     /// <param name="message">A sentence for the user.</param>

@@ -46,6 +46,7 @@ public interface IContainerRuntime
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The sandbox as it is after the restart was asked for.</returns>
     /// <exception cref="NotSupportedException">The runtime is container-scoped: restart the container instead.</exception>
+    /// <exception cref="SandboxNotFoundException">The sandbox is gone (removed behind the kubelet's back): create it again.</exception>
     Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -60,6 +61,7 @@ public interface IContainerRuntime
     /// </returns>
     /// <exception cref="ContainerRuntimeException">Transient when a pod-scoped sandbox has not started that run yet.</exception>
     /// <exception cref="ContainerRunSupersededException">When the container already has a later run (a stale start).</exception>
+    /// <exception cref="SandboxNotFoundException">A pod-scoped sandbox is gone (removed behind the kubelet's back): create it again.</exception>
     Task<ContainerRunStatus> StartContainerAsync(ContainerLaunch launch, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -108,7 +108,7 @@ public sealed class SyncPodActivity
             }
 
             outcomes.AddRange(produced);
-            if (produced[^1] is PodUnschedulable or SandboxPending or SandboxRestarted)
+            if (produced[^1] is PodUnschedulable or SandboxPending or SandboxRestarted or SandboxLost)
             {
                 break;
             }
@@ -226,7 +226,16 @@ public sealed class SyncPodActivity
                     return [];
                 }
 
-                await restarting.RestartSandboxAsync(state.Pod.Uid, restart.Attempt, cancellationToken);
+                try
+                {
+                    await restarting.RestartSandboxAsync(state.Pod.Uid, restart.Attempt, cancellationToken);
+                }
+                catch (SandboxNotFoundException e)
+                {
+                    // Deleted behind our back: the kubelet makes a pod's vanished sandbox again (or fails the pod, for Never).
+                    return [Lost(state, restart.Attempt, e)];
+                }
+
                 Log.SandboxRestarted(_logger, state.Pod.Namespace, state.Pod.Name, restart.Attempt);
                 return [new SandboxRestarted(restart.Attempt, _time.GetUtcNow())];
 
@@ -283,6 +292,12 @@ public sealed class SyncPodActivity
             default:
                 throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command));
         }
+    }
+
+    private SandboxLost Lost(PodLifecycleState state, int attempt, SandboxNotFoundException e)
+    {
+        Log.SandboxLost(_logger, state.Pod.Namespace, state.Pod.Name, e.Message);
+        return new SandboxLost(attempt, _time.GetUtcNow(), e.Message);
     }
 
     /// <summary>The runtime of the node the pod is bound to, or <see langword="null"/> if it is bound nowhere this control plane serves.</summary>
@@ -569,6 +584,10 @@ public sealed class SyncPodActivity
         try
         {
             run = await runtime.StartContainerAsync(launch, cancellationToken);
+        }
+        catch (SandboxNotFoundException e)
+        {
+            return Lost(state, start.Attempt, e);
         }
         catch (ContainerRuntimeException e) when (!e.Transient)
         {

@@ -139,6 +139,83 @@ public sealed class PodScopedSandboxTests
         Assert.Equal([new RemovePod()], PodLifecycle.Plan(state, T0.AddSeconds(1)).Commands);
     }
 
+    private const string GoneMessage = "The container group dk-default-web-0123456789 of pod uid-1 is gone (deleted outside DurableKube?).";
+
+    [Theory]
+    [InlineData("Always")]
+    [InlineData("OnFailure")]
+    public void A_sandbox_lost_at_a_restart_is_made_again_at_once_and_the_restart_is_counted(string restartPolicy)
+    {
+        // app crashed and is due to restart; side still "runs" in a group someone deleted in the portal.
+        var state = Ready(Bound(restartPolicy, apps: ["app", "side"])).Started("app", 0, T0).Started("side", 0, T0)
+            .Exited("app", 0, T0.AddSeconds(2), 1);
+        Assert.Equal([new RestartSandbox(1)], PodLifecycle.Plan(state, T0.AddSeconds(2)).Commands);
+
+        var lost = PodLifecycle.Apply(state, [new SandboxLost(1, T0.AddSeconds(3), GoneMessage)]);
+
+        Assert.Null(lost.Sandbox);
+        Assert.Equal(1, lost.SandboxGeneration);
+        var side = lost.Find("side")!.Run!;
+        Assert.Equal((137, PodLifecycle.ContainerStatusUnknownReason, GoneMessage), (side.ExitCode, side.Reason, side.Message));
+        Assert.Equal(1, lost.Find("app")!.Run!.ExitCode);
+
+        // A new sandbox now, not after a wait; then every container takes the run of generation 1: one restart each.
+        Assert.Equal([new CreateSandbox()], PodLifecycle.Plan(lost, T0.AddSeconds(3)).Commands.Take(1));
+        var remade = Ready(lost);
+        Assert.Equal([new StartContainer("app", 1), new StartContainer("side", 1)], PodLifecycle.Plan(remade, T0.AddSeconds(4)).Commands);
+        remade = remade.Started("app", 1, T0.AddSeconds(4)).Started("side", 1, T0.AddSeconds(4));
+        Assert.Equal((1, 1), (remade.Find("app")!.RestartCount, remade.Find("side")!.RestartCount));
+
+        var pod = Pod(restartPolicy, apps: ["app", "side"]);
+        pod.Spec.NodeName = "aci-1";
+        var status = PodStatusBuilder.Build(pod, remade, "aci", T0.AddSeconds(5));
+        Assert.Equal("Running", status.Phase);
+        var sideStatus = status.ContainerStatuses.Single(c => c.Name == "side");
+        Assert.Equal((PodLifecycle.ContainerStatusUnknownReason, 137, GoneMessage), (sideStatus.LastState.Terminated.Reason, sideStatus.LastState.Terminated.ExitCode, sideStatus.LastState.Terminated.Message));
+    }
+
+    [Fact]
+    public void A_sandbox_lost_before_its_run_was_taken_on_is_made_again_with_the_same_generation()
+    {
+        var state = Ready(Bound());
+        var lost = PodLifecycle.Apply(state, [new SandboxLost(0, T0.AddSeconds(1), GoneMessage)]);
+
+        Assert.Equal((null, 0), (lost.Sandbox, lost.SandboxGeneration));
+        Assert.Equal([new CreateSandbox()], PodLifecycle.Plan(lost, T0.AddSeconds(1)).Commands.Take(1));
+        Assert.Same(lost, PodLifecycle.Apply(lost, [new SandboxLost(0, T0.AddSeconds(2), GoneMessage)]));
+    }
+
+    [Fact]
+    public void A_sandbox_lost_with_restartPolicy_Never_is_not_made_again_its_containers_end_unknown_and_the_pod_fails()
+    {
+        // The node agent's exit may not have come yet: the loss is found by the runtime first.
+        var state = Ready(Bound("Never", apps: ["app", "side"])).Started("app", 0, T0);
+        var lost = PodLifecycle.Apply(state, [new SandboxLost(0, T0.AddSeconds(3), GoneMessage)]);
+
+        Assert.True(lost.Terminal);
+        Assert.All(lost.Containers, c => Assert.Equal((true, 137, PodLifecycle.ContainerStatusUnknownReason), (c.Run!.Exited, c.Run.ExitCode, c.Run.Reason)));
+        Assert.Empty(PodLifecycle.Plan(lost, T0.AddSeconds(4)).Commands);
+
+        var pod = Pod("Never", apps: ["app", "side"]);
+        pod.Spec.NodeName = "aci-1";
+        var status = PodStatusBuilder.Build(pod, lost, "aci", T0.AddSeconds(4));
+        Assert.Equal("Failed", status.Phase);
+        Assert.All(status.ContainerStatuses, c => Assert.Equal((PodLifecycle.ContainerStatusUnknownReason, 137), (c.State.Terminated.Reason, c.State.Terminated.ExitCode)));
+    }
+
+    [Fact]
+    public void With_restartPolicy_Never_the_exit_the_node_agent_reports_for_a_deleted_group_fails_the_pod_and_asks_nothing_of_the_runtime()
+    {
+        var state = Ready(Bound("Never")).Started("app", 0, T0);
+        state = PodLifecycle.Observe(state, new ContainerExited("app", 0, T0.AddSeconds(5), 137, PodLifecycle.ContainerStatusUnknownReason, GoneMessage));
+
+        Assert.True(state.Terminal);
+        Assert.Empty(PodLifecycle.Plan(state, T0.AddSeconds(6)).Commands);
+        var pod = Pod("Never");
+        pod.Spec.NodeName = "aci-1";
+        Assert.Equal("Failed", PodStatusBuilder.Build(pod, state, "aci", T0.AddSeconds(6)).Phase);
+    }
+
     [Fact]
     public void A_container_scoped_pod_restarts_only_the_container_that_crashed()
     {

@@ -438,6 +438,7 @@ public sealed partial class FakeArmServer
                 _faults[index] = (fault, m, p, remaining - 1);
             }
 
+            _faultsServed.Add((fault, method, path));
             return fault;
         }
     }

@@ -40,6 +40,7 @@ public sealed partial class FakeArmServer : IAsyncDisposable
     private readonly Dictionary<string, (string GroupId, string Kind, DateTimeOffset DoneAt)> _operations = new(StringComparer.Ordinal);
     private readonly List<(FakeArmFault Fault, string? Method, string? PathContains, int Remaining)> _faults = [];
     private readonly List<FakeArmRequest> _requests = [];
+    private readonly List<(FakeArmFault Fault, string Method, string Path)> _faultsServed = [];
     private readonly Dictionary<string, ContainerScript> _scripts = new(StringComparer.Ordinal);
 
     private FakeArmServer(WebApplication app, X509Certificate2 certificate, FakeArmOptions options)
@@ -156,6 +157,29 @@ public sealed partial class FakeArmServer : IAsyncDisposable
         lock (_gate)
         {
             _faults.Add((fault, method, pathContains, times));
+        }
+    }
+
+    /// <summary>Takes back the injected faults not served yet: all, or those injected with this <c>pathContains</c>.</summary>
+    /// <param name="pathContains">The <c>pathContains</c> they were injected with, or <see langword="null"/> for every fault.</param>
+    /// <returns>How many injections were taken back.</returns>
+    public int ClearFaults(string? pathContains = null)
+    {
+        lock (_gate)
+        {
+            return _faults.RemoveAll(f => pathContains is null || string.Equals(f.PathContains, pathContains, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Gets the faults served so far, in order, with the request each hit (the request log shows their answers too).</summary>
+    public IReadOnlyList<(FakeArmFault Fault, string Method, string Path)> FaultsServed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _faultsServed];
+            }
         }
     }
 

@@ -24,6 +24,8 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     private readonly ConcurrentQueue<(ContainerRunId Id, ExecSpec Spec)> _execs = new();
     private readonly ConcurrentQueue<SandboxSpec> _sandboxes = new();
     private readonly ConcurrentQueue<(string PodUid, SandboxVolume Volume)> _volumeUpdates = new();
+    private readonly ConcurrentDictionary<string, bool> _lostSandboxes = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string PodUid, int Attempt)> _sandboxRestarts = new();
     private readonly TimeProvider _time;
 
     /// <summary>Initializes a new instance of the <see cref="FakeContainerRuntime"/> class.</summary>
@@ -92,6 +94,25 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     /// <param name="id">The run.</param>
     public void Forget(ContainerRunId id) => _runs.TryRemove(id, out _);
 
+    /// <summary>
+    /// Loses a pod's sandbox as if someone deleted it behind the kubelet's back (an ACI group deleted in the portal): its
+    /// running runs exit 137 with <c>ContainerStatusUnknown</c> (and are pushed as exits, as the ACI runtime's observation
+    /// reports them), and, pod-scoped, its restarts and starts throw <see cref="SandboxNotFoundException"/> until the
+    /// sandbox is created again.
+    /// </summary>
+    /// <param name="podUid">The pod.</param>
+    public void LoseSandbox(string podUid)
+    {
+        _lostSandboxes[podUid] = true;
+        foreach (var id in _runs.Keys.Where(k => k.PodUid == podUid).ToList())
+        {
+            Exit(id, 137, "ContainerStatusUnknown");
+        }
+    }
+
+    /// <summary>Gets the pod-scoped sandbox restarts asked for, in order.</summary>
+    public IReadOnlyList<(string PodUid, int Attempt)> SandboxRestarts => _sandboxRestarts.ToList();
+
     /// <summary>Gives a run (started or not) a log of its own, instead of its behaviour's lines.</summary>
     /// <param name="id">The run.</param>
     /// <param name="lines">The lines.</param>
@@ -115,6 +136,7 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     public Task<SandboxStatus> CreateSandboxAsync(SandboxSpec spec, CancellationToken cancellationToken = default)
     {
         _sandboxes.Enqueue(spec);
+        _lostSandboxes.TryRemove(spec.PodUid, out _);
         return Task.FromResult(OnCreateSandbox?.Invoke(spec) ?? SandboxStatus.Ready("127.0.0.1", "127.0.0.1"));
     }
 
@@ -131,13 +153,37 @@ public sealed class FakeContainerRuntime : IContainerRuntime
     }
 
     /// <inheritdoc />
-    public Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The fake runtime is container-scoped.");
+    /// <remarks>Pod-scoped only: ends the pod's running runs (exit 137) so the next starts take generation <paramref name="attempt"/>.</remarks>
+    public Task<SandboxStatus> RestartSandboxAsync(string podUid, int attempt, CancellationToken cancellationToken = default)
+    {
+        if (Scope != SandboxScope.Pod)
+        {
+            throw new NotSupportedException("The fake runtime is container-scoped.");
+        }
+
+        if (_lostSandboxes.ContainsKey(podUid))
+        {
+            return Task.FromException<SandboxStatus>(new SandboxNotFoundException(podUid, $"The fake sandbox of pod {podUid} is gone (deleted outside DurableKube?)."));
+        }
+
+        _sandboxRestarts.Enqueue((podUid, attempt));
+        foreach (var id in _runs.Keys.Where(k => k.PodUid == podUid).ToList())
+        {
+            Exit(id, 137);
+        }
+
+        return Task.FromResult(SandboxStatus.Ready("127.0.0.1", "127.0.0.1"));
+    }
 
     /// <inheritdoc />
     public Task<ContainerRunStatus> StartContainerAsync(ContainerLaunch launch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(launch);
+        if (Scope == SandboxScope.Pod && _lostSandboxes.ContainsKey(launch.Id.PodUid))
+        {
+            return Task.FromException<ContainerRunStatus>(new SandboxNotFoundException(launch.Id.PodUid, $"The fake sandbox of pod {launch.Id.PodUid} is gone (deleted outside DurableKube?)."));
+        }
+
         if (Scope == SandboxScope.Container && !_runs.ContainsKey(launch.Id)
             && _runs.Keys.Where(k => k.PodUid == launch.Id.PodUid && k.ContainerName == launch.Id.ContainerName).Select(k => k.Attempt).DefaultIfEmpty(-1).Max() is var latest
             && latest > launch.Id.Attempt)
