@@ -71,6 +71,30 @@ public sealed class ProbesWalkthroughTests(LocalHostFixture host)
         Columns(await host.KubectlOkAsync("get", "pod", name, "-n", ns, "--no-headers"));
 
     [Fact]
+    public async Task The_READMEs_probes_example_is_0_1_Running_until_its_readiness_probe_passes_then_1_1()
+    {
+        // examples/probes.yaml as the README's walkthrough applies it: startup, liveness and readiness probes on one server.
+        var ns = E2E.UniqueNamespace("probes-example");
+        await E2E.CreateNamespaceAsync(host, ns);
+        await host.KubectlOkAsync("apply", "-n", ns, "-f", Path.Combine(RepositoryRoot.Path, "examples", "probes.yaml"));
+
+        var row = await Eventually.WaitAsync(() => RowAsync(ns, "probed"), r => r.Ready == "1/1", TimeSpan.FromSeconds(90), "READY 1/1");
+        Assert.Equal((0, "Running"), (row.Restarts, row.Status));
+
+        // Ready only once /ready answered 200, which it does 5 s after the container started (READY 0/1 until then).
+        var status = (await E2E.GetPodJsonAsync(host, ns, "probed")).GetProperty("status");
+        var container = status.GetProperty("containerStatuses")[0];
+        Assert.True(container.GetProperty("started").GetBoolean());
+        Assert.True(container.GetProperty("ready").GetBoolean());
+        var started = container.GetProperty("state").GetProperty("running").GetProperty("startedAt").GetDateTimeOffset();
+        var ready = status.GetProperty("conditions").EnumerateArray().Single(c => c.GetProperty("type").GetString() == "Ready");
+        Assert.Equal("True", ready.GetProperty("status").GetString());
+        var readyAfter = ready.GetProperty("lastTransitionTime").GetDateTimeOffset() - started;
+        Assert.True(readyAfter >= TimeSpan.FromSeconds(4), $"Ready {readyAfter.TotalSeconds} s after the container started; its /ready answers 503 for 5 s");
+        await host.KubectlOkAsync("delete", "namespace", ns, "--wait=false");
+    }
+
+    [Fact]
     public async Task A_pod_failing_its_httpGet_liveness_probe_is_restarted_with_back_off()
     {
         var ns = E2E.UniqueNamespace("liveness");
