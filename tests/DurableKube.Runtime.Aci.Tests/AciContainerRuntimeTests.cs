@@ -70,6 +70,25 @@ public sealed class AciContainerRuntimeTests
     }
 
     [Fact]
+    public async Task A_pull_still_failing_when_acis_back_off_event_repeats_shows_image_pull_back_off_with_acis_message()
+    {
+        // The fake counts a failing pull's events once per 10 s of its clock: a BackOff seen once is still ErrImagePull.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var aci = await AciHarness.StartAsync(new FakeArmOptions { Time = clock, ProvisioningStep = TimeSpan.FromSeconds(1) });
+        var spec = AciHarness.Spec("p1", aci.Launch("p1", "app", 0, ContainerScript.FailsToPull("contract.example/p1-app:1")));
+        await aci.Runtime.CreateSandboxAsync(spec);
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        var first = await Eventually.ReturnsAsync(() => aci.Runtime.CreateSandboxAsync(spec), s => s.Waiting.Any(w => w.Reason != "ContainerCreating"));
+        clock.Advance(TimeSpan.FromSeconds(15));
+        var later = await Eventually.ReturnsAsync(() => aci.Runtime.CreateSandboxAsync(spec), s => s.Waiting.Any(w => w.Reason != "ErrImagePull"));
+
+        Assert.Equal("ErrImagePull", Assert.Single(first.Waiting).Reason);
+        Assert.Equal(SandboxState.Pending, later.State);
+        Assert.Equal(new ContainerWaiting("app", "ImagePullBackOff", "Back-off pulling image \"contract.example/p1-app:1\""), Assert.Single(later.Waiting));
+    }
+
+    [Fact]
     public async Task App_containers_wait_as_pod_initializing_behind_init_containers_which_run_first()
     {
         await using var aci = await AciHarness.StartAsync();

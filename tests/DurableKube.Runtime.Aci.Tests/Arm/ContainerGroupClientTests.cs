@@ -26,6 +26,27 @@ public sealed class ContainerGroupClientTests
     }
 
     [Fact]
+    public async Task A_create_waited_for_polls_no_sooner_than_the_retry_after_arm_gives_instead_of_the_poll_interval()
+    {
+        // Provisioning takes 1.4 s; ARM asks for 1 s between polls, the client's own interval is 20 ms.
+        await using var arm = await ArmHarness.StartAsync(new FakeArmOptions { ProvisioningStep = TimeSpan.FromMilliseconds(700), OperationRetryAfter = TimeSpan.FromSeconds(1) });
+
+        var result = await arm.Client.CreateOrUpdateAsync("g1", ArmHarness.Group(), WaitUntil.Completed);
+
+        Assert.Equal("Succeeded", result.Group!.Properties.ProvisioningState);
+        var requests = arm.Server.Requests;
+        var polls = requests.Where(r => r.Path.StartsWith("/fake-operations/", StringComparison.Ordinal)).ToList();
+        Assert.True(polls.Count >= 2, $"{polls.Count} polls");
+        Assert.Equal(200, polls[^1].Status);
+
+        // From the PUT to the first poll, and from each poll that said InProgress to the next: at least Retry-After
+        // (less a little for where the server stamps the time).
+        var waited = requests.Where(r => r.Method == "PUT").Concat(polls).ToList();
+        var gaps = waited.Zip(waited.Skip(1), (a, b) => b.Time - a.Time).ToList();
+        Assert.All(gaps, gap => Assert.True(gap >= TimeSpan.FromMilliseconds(950), $"polled after {gap}"));
+    }
+
+    [Fact]
     public async Task A_create_not_waited_for_returns_the_accepted_group_still_provisioning()
     {
         await using var arm = await ArmHarness.StartAsync();
