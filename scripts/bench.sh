@@ -40,7 +40,9 @@ mkdir -p "$work"
 azurite_pid=""
 arm_pid=""
 host_pid=""
-cleanup() { stop_started "$host_pid" "$arm_pid" "$azurite_pid"; }
+# The host first, given time to stop every pod's containers (SIGTERM, then SIGKILL after their grace): killed after
+# a few seconds with hundreds of pods running, it would leave their processes behind, as a crashed host does.
+cleanup() { stop_pid "$work/host.pid" durablekube.dll 300 "the host"; stop_started "$host_pid" "$arm_pid" "$azurite_pid"; }
 trap cleanup EXIT
 trap "exit 130" INT
 trap "exit 143" TERM

@@ -30,7 +30,9 @@ read -r api < <(free_ports 1)
 
 azurite_pid=""
 host_pid=""
-cleanup() { stop_started "$host_pid" "$azurite_pid"; }
+# The host first, given time to stop every pod's containers (SIGTERM, then SIGKILL after their grace): killed after
+# a few seconds with hundreds of pods running, it would leave their processes behind, as a crashed host does.
+cleanup() { stop_pid "$work/host.pid" durablekube.dll 300 "the host"; stop_started "$host_pid" "$azurite_pid"; }
 trap cleanup EXIT
 
 start_logging_azurite "$root" "$work"
