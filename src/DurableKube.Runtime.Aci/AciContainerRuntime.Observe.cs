@@ -8,7 +8,7 @@ public sealed partial class AciContainerRuntime
 {
     /// <inheritdoc />
     /// <remarks>
-    /// One list of the resource group (every page) when one is due (<see cref="ListSpacing"/>), then a GET of each group that is due, whose provisioning state
+    /// One list of the resource group (every page) when one is due (<see cref="ListSpacing(TimeSpan, TimeSpan, int)"/>), then a GET of each group that is due, whose provisioning state
     /// changed since the last list, that is new, or that the list no longer shows (a GET that finds nothing means the
     /// group was deleted behind our back: its runs that had not exited are reported exited with
     /// <c>ContainerStatusUnknown</c>). Runs are reported from the latest read of each group.
@@ -20,7 +20,7 @@ public sealed partial class AciContainerRuntime
         {
             var now = _time.GetUtcNow();
             Dictionary<string, Arm.Models.ContainerGroup>? listed = null;
-            if (_listedAt is not { } last || now - last >= ListSpacing())
+            if (_listedAt is not { } last || now - last >= ListSpacing(_options.MaxReadInterval, _options.ObserveInterval, _groups.Count))
             {
                 listed = (await _arm.ListAsync(cancellationToken)).Where(IsOurs).ToDictionary(group => GroupObservation.UidOf(group)!, StringComparer.Ordinal);
                 _listedAt = now;
@@ -72,16 +72,20 @@ public sealed partial class AciContainerRuntime
     }
 
     /// <summary>
-    /// How long after a list the next one is due: <see cref="AciRuntimeOptions.ObserveInterval"/>, or longer while the node
-    /// holds few groups, so the list costs a node's pods at most a third of their own reads once settled (one read per
-    /// group every <see cref="AciRuntimeOptions.MaxReadInterval"/>): <c>3 × MaxReadInterval / groups</c>. With the
-    /// defaults (15 min) a node of 90 groups or more lists every 30 s, one of 10 every 4.5 minutes, one of 1 every 45
-    /// minutes; settled, reads stay under 1/15 + 1/45 ≈ 0.09 per pod-minute whatever the count.
+    /// How long after a list the next one is due: <paramref name="observeInterval"/>, or longer while the node holds few
+    /// groups, so the list costs a node's pods at most a third of their own reads once settled (one read per group every
+    /// <paramref name="maxReadInterval"/>): <c>3 × maxReadInterval / groups</c>. With the defaults (15 min, 30 s) a node of
+    /// 90 groups or more lists every 30 s, one of 10 every 4.5 minutes, one of 1 every 45 minutes; settled, reads stay
+    /// under 1/15 + 1/45 ≈ 0.09 per pod-minute whatever the count.
     /// </summary>
-    private TimeSpan ListSpacing()
+    /// <param name="maxReadInterval">The longest wait between two reads of a group (<see cref="AciRuntimeOptions.MaxReadInterval"/>).</param>
+    /// <param name="observeInterval">How often the node is observed (<see cref="AciRuntimeOptions.ObserveInterval"/>).</param>
+    /// <param name="groups">The groups the node holds.</param>
+    /// <returns>The time between two lists.</returns>
+    internal static TimeSpan ListSpacing(TimeSpan maxReadInterval, TimeSpan observeInterval, int groups)
     {
-        var spacing = TimeSpan.FromTicks(3 * _options.MaxReadInterval.Ticks / Math.Max(1, _groups.Count));
-        return spacing > _options.ObserveInterval ? spacing : _options.ObserveInterval;
+        var spacing = TimeSpan.FromTicks(3 * maxReadInterval.Ticks / Math.Max(1, groups));
+        return spacing > observeInterval ? spacing : observeInterval;
     }
 
     /// <inheritdoc />

@@ -387,13 +387,16 @@ public sealed partial class AciContainerRuntime : IContainerRuntime, IDisposable
     {
         var name = _groups.TryGetValue(podUid, out var entry) ? entry.Name : "(none)";
         Log.GroupGone(_logger, name, podUid);
-        return new SandboxNotFoundException(podUid, $"The container group {name} of pod {podUid} is gone (deleted outside DurableKube?).");
+        return GoneException(name, podUid);
     }
 
     /// <summary>A known group a read found gone: its runs are recorded as vanished (as the observation does), and it is forgotten.</summary>
     private SandboxNotFoundException Gone(GroupEntry entry, Arm.Models.ContainerGroup? lastSeen)
     {
         Vanished(entry, lastSeen);
-        return new SandboxNotFoundException(entry.PodUid, $"The container group {entry.Name} of pod {entry.PodUid} is gone (deleted outside DurableKube?).");
+        return GoneException(entry.Name, entry.PodUid);
     }
+
+    private static SandboxNotFoundException GoneException(string name, string podUid) =>
+        new(podUid, $"The container group {name} of pod {podUid} is gone (deleted outside DurableKube?).");
 }

@@ -148,12 +148,7 @@ public sealed class IdleHostTests(IdleHostFixture host, Xunit.Abstractions.ITest
                 }
             }
 
-            var running = TableClient.CreateQueryFilter($"RuntimeStatus eq {"Running"} or RuntimeStatus eq {"Pending"}");
-            await foreach (var row in _tables.GetTableClient(name + "Instances").QueryAsync<TableEntity>(running))
-            {
-                parts.Add($"{row.PartitionKey} {row.GetString("RuntimeStatus")} ({row.GetString("CustomStatus")})");
-            }
-
+            parts.AddRange((await LiveInstancesAsync()).Select(row => $"{row.PartitionKey} {row.GetString("RuntimeStatus")} ({row.GetString("CustomStatus")})"));
             return string.Join("; ", parts);
         }
 
@@ -161,8 +156,7 @@ public sealed class IdleHostTests(IdleHostFixture host, Xunit.Abstractions.ITest
         public async Task<List<string>> LiveInstancesWithATimerAsync()
         {
             var timed = new List<string>();
-            var running = TableClient.CreateQueryFilter($"RuntimeStatus eq {"Running"} or RuntimeStatus eq {"Pending"}");
-            await foreach (var row in _tables.GetTableClient(name + "Instances").QueryAsync<TableEntity>(running))
+            foreach (var row in await LiveInstancesAsync())
             {
                 var status = row.GetString("CustomStatus") ?? string.Empty;
                 if (!status.Contains("\"nextTimer\":null", StringComparison.Ordinal))
@@ -172,6 +166,19 @@ public sealed class IdleHostTests(IdleHostFixture host, Xunit.Abstractions.ITest
             }
 
             return timed;
+        }
+
+        /// <summary>The instances not ended: running, or started and not yet run.</summary>
+        private async Task<List<TableEntity>> LiveInstancesAsync()
+        {
+            var live = new List<TableEntity>();
+            var running = TableClient.CreateQueryFilter($"RuntimeStatus eq {"Running"} or RuntimeStatus eq {"Pending"}");
+            await foreach (var row in _tables.GetTableClient(name + "Instances").QueryAsync<TableEntity>(running))
+            {
+                live.Add(row);
+            }
+
+            return live;
         }
 
         public async Task<List<string>> InstancesChangedSinceAsync(DateTimeOffset since)
