@@ -59,7 +59,7 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
 
         Progress("ReplicaSet: kubectl scale to 0");
         var down = await ScaleDownAsync();
-        _rows.Add(["ReplicaSet scale to 0: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), "-", "-", "-", BenchTable.Cell(down.TotalSeconds, 1)]);
+        Add(["ReplicaSet scale to 0: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), "-", "-", "-", BenchTable.Cell(down.TotalSeconds, 1)]);
 
         Progress($"burst: {options.Pods} pods by {Clients} clients");
         var (burst, creates) = await BurstAsync();
@@ -73,14 +73,14 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
 
         Progress("kubectl delete pods --all");
         var delete = await DeleteAllAsync("bench-burst", options.Pods);
-        _rows.Add(["delete pods --all: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, delete), 1), "-", "-", BenchTable.Cell(delete.TotalSeconds, 1)]);
+        Add(["delete pods --all: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, delete), 1), "-", "-", BenchTable.Cell(delete.TotalSeconds, 1)]);
 
         Progress($"run to completion: {options.Pods} pods, created, Succeeded, deleted");
         var from = DateTimeOffset.UtcNow;
         var done = await CompletionAsync();
         Row(done);
         var doneDelete = await DeleteAllAsync("bench-done", options.Pods);
-        _rows.Add(["delete completed pods: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, doneDelete), 1), "-", "-", BenchTable.Cell(doneDelete.TotalSeconds, 1)]);
+        Add(["delete completed pods: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, doneDelete), 1), "-", "-", BenchTable.Cell(doneDelete.TotalSeconds, 1)]);
         var to = DateTimeOffset.UtcNow;
         var storagePerPod = double.NaN;
         if (storage.Counting)
@@ -118,6 +118,14 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
             options.Pods, burst.PerSecond, burst.Latency.P50, burst.Latency.P99, floor.PerSecond, delete.TotalSeconds, creates.P99, storagePerPod, armPerPodMinute);
     }
 
+    // Each row is also reported as it is measured: a run of 1,000 pods takes an hour, and one stopped before its end
+    // keeps what it measured in its progress output.
+    private void Add(IReadOnlyList<string> row)
+    {
+        _rows.Add(row);
+        Console.Error.WriteLine($"bench: row: {string.Join(" | ", row)}");
+    }
+
     private static void Progress(string what) =>
         Console.Error.WriteLine($"bench: {DateTime.UtcNow:HH:mm:ss} {what} (load {ProcFs.LoadAverage(ReadOrEmpty("/proc/loadavg"))})");
 
@@ -133,7 +141,7 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         },
     };
 
-    private void Row(ScenarioResult r) => _rows.Add([
+    private void Row(ScenarioResult r) => Add([
         r.Reached == r.Asked ? r.Name : $"{r.Name} (only {r.Reached} of {r.Asked})",
         r.Reached.ToString(CultureInfo.InvariantCulture),
         BenchTable.Cell(r.PerSecond, 1),
@@ -143,7 +151,7 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
     ]);
 
     private void Row(string name, Summary s) =>
-        _rows.Add([name, s.Count.ToString(CultureInfo.InvariantCulture), "-", BenchTable.Cell(s.P50, 1), BenchTable.Cell(s.P99, 1), "-"]);
+        Add([name, s.Count.ToString(CultureInfo.InvariantCulture), "-", BenchTable.Cell(s.P50, 1), BenchTable.Cell(s.P99, 1), "-"]);
 
     private async Task<ScenarioResult> ReplicaSetAsync()
     {
@@ -328,7 +336,7 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
             return null;
         }
 
-        _rows.Add(["ACI pods (fake ARM): created to all Running", count.ToString(CultureInfo.InvariantCulture), "-", "-", "-", BenchTable.Cell(Stopwatch.GetElapsedTime(start).TotalSeconds, 1)]);
+        Add(["ACI pods (fake ARM): created to all Running", count.ToString(CultureInfo.InvariantCulture), "-", "-", "-", BenchTable.Cell(Stopwatch.GetElapsedTime(start).TotalSeconds, 1)]);
         var (reads0, all0) = await ArmCountAsync();
         await Task.Delay(options.ArmWindow);
         var (reads1, all1) = await ArmCountAsync();
