@@ -69,6 +69,12 @@ internal static partial class Log
     [LoggerMessage(205, LogLevel.Warning, "Workflow {InstanceId} has waited for its {WaitingFor} since {Since}: terminating it, to be started again from its object")]
     public static partial void WorkflowStuck(ILogger logger, string instanceId, string waitingFor, DateTimeOffset since);
 
+    [LoggerMessage(206, LogLevel.Error, "Workflow {InstanceId} still waits for its {WaitingFor} (silent since {Since}) though it was terminated at {TerminatedAt}: the termination did not take; restarting the workflow worker, then terminating it again")]
+    public static partial void TerminationDidNotTake(ILogger logger, string instanceId, string waitingFor, DateTimeOffset since, DateTimeOffset terminatedAt);
+
+    [LoggerMessage(207, LogLevel.Error, "The workflow worker should be restarted ({Reason}), but this host's worker belongs to the Durable extension: restart the app, or wait for the partition's lease to move to another instance")]
+    public static partial void WorkerNotRestartable(ILogger logger, string reason);
+
     [LoggerMessage(203, LogLevel.Warning, "Workflow {InstanceId} was {State}; started it again for {Resource} {Namespace}/{Name}")]
     public static partial void WorkflowRestarted(ILogger logger, string instanceId, Ports.Workflows.WorkflowInstanceState state, string resource, string? @namespace, string name);
 

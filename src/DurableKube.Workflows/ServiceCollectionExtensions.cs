@@ -1,9 +1,11 @@
 using DurableKube.Ports.Queue;
 using DurableKube.Ports.Runtime;
+using DurableKube.Ports.Workflows;
 using DurableKube.Registry;
 using DurableKube.Workflows.Controllers;
 using DurableKube.Workflows.Dispatch;
 using DurableKube.Workflows.GarbageCollection;
+using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Nodes;
 using DurableKube.Workflows.Pods;
@@ -60,6 +62,8 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<SyncStatefulSetActivity>();
         services.TryAddTransient<SyncEndpointsActivity>();
         services.TryAddSingleton<PodBinder>();
+        services.TryAddSingleton<IWorkflowWorker, ExtensionWorkflowWorker>();
+        services.TryAddSingleton<WorkflowWatchdog>();
         services.TryAddTransient<ObserveNodeActivity>();
         services.TryAddTransient<SyncNodeLifecycleActivity>();
         services.TryAddTransient<ResyncChangesActivity>();

@@ -4,7 +4,8 @@ namespace DurableKube.LocalHost.Tests;
 internal static class Eventually
 {
     /// <summary>Polls <paramref name="probe"/> until it returns a value <paramref name="done"/> accepts.</summary>
-    public static async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
+    /// <param name="describe">Says what the last value seen shows, for the timeout's message (its ToString by default).</param>
+    public static async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, Func<T, string>? describe = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         T last = default!;
@@ -28,6 +29,6 @@ internal static class Eventually
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{what} did not happen within {timeout}; last seen: {last}", error);
+        throw new TimeoutException($"{what} did not happen within {timeout}; last seen: {(describe is not null && last is not null ? describe(last) : last)}", error);
     }
 }

@@ -6,8 +6,8 @@ namespace DurableKube.LocalHost.Durable;
 internal static class DurableTaskFrameworkServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the Durable Task Framework host (section <c>Durable</c>) and the <see cref="IWorkflowClient"/>
-    /// over it. Register it before the services that use the client: hosted services start in order.
+    /// Registers the Durable Task Framework host (section <c>Durable</c>), the <see cref="IWorkflowClient"/>
+    /// over it, and it as the <see cref="IWorkflowWorker"/>. Register it before the services that use the client: hosted services start in order.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -18,6 +18,9 @@ internal static class DurableTaskFrameworkServiceCollectionExtensions
         services.AddSingleton<DurableTaskFrameworkHost>();
         services.AddHostedService(provider => provider.GetRequiredService<DurableTaskFrameworkHost>());
         services.AddSingleton<IWorkflowClient, TaskHubWorkflowClient>();
+
+        // This host runs its own worker, so the watchdog can have it started afresh (the Functions app cannot).
+        services.AddSingleton<IWorkflowWorker>(provider => provider.GetRequiredService<DurableTaskFrameworkHost>());
         return services;
     }
 }

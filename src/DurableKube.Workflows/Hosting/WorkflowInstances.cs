@@ -91,29 +91,4 @@ public static class WorkflowInstances
             _ => null,
         };
     }
-
-    /// <summary>
-    /// Terminates a workflow that is stuck (<see cref="StuckOn"/>); the next <see cref="EnsureRunningAsync(IWorkflowClient, WorkflowStart, ILogger, CancellationToken)"/>
-    /// (a change, the resync) starts it again from its object, as after any failure.
-    /// </summary>
-    /// <param name="workflows">The workflow client.</param>
-    /// <param name="details">The instance as just read, or <see langword="null"/> when there is none.</param>
-    /// <param name="stuckAfter">How long such a silence may last.</param>
-    /// <param name="now">The present.</param>
-    /// <param name="logger">Where to say it.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Whether it was terminated.</returns>
-    public static async Task<bool> TerminateIfStuckAsync(
-        this IWorkflowClient workflows, WorkflowInstanceDetails? details, TimeSpan stuckAfter, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(workflows);
-        if (StuckOn(details, stuckAfter, now) is not { } waitingFor)
-        {
-            return false;
-        }
-
-        Log.WorkflowStuck(logger, details!.InstanceId, waitingFor, details.LastUpdatedAt);
-        await workflows.TerminateAsync(details.InstanceId, $"waited for its {waitingFor} since {details.LastUpdatedAt:O}: terminated to be started again from its object", cancellationToken);
-        return true;
-    }
 }

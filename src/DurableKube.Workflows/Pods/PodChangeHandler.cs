@@ -26,6 +26,7 @@ public sealed class PodChangeHandler : IChangeHandler
     private readonly IOptionsMonitor<KubeletOptions> _kubelet;
     private readonly IOptionsMonitor<ReconcileOptions> _reconcile;
     private readonly TimeProvider _time;
+    private readonly WorkflowWatchdog _watchdog;
     private readonly ILogger<PodChangeHandler> _logger;
 
     /// <summary>Initializes a new instance of the <see cref="PodChangeHandler"/> class.</summary>
@@ -33,13 +34,16 @@ public sealed class PodChangeHandler : IChangeHandler
     /// <param name="kubelet">The kubelet options new pod workflows start with.</param>
     /// <param name="reconcile">How new pod workflows retry failed work.</param>
     /// <param name="time">The clock.</param>
+    /// <param name="watchdog">Terminates pod workflows that are stuck, at the resync.</param>
     /// <param name="logger">The logger.</param>
-    public PodChangeHandler(IObjectStore store, IOptionsMonitor<KubeletOptions> kubelet, IOptionsMonitor<ReconcileOptions> reconcile, TimeProvider time, ILogger<PodChangeHandler> logger)
+    public PodChangeHandler(
+        IObjectStore store, IOptionsMonitor<KubeletOptions> kubelet, IOptionsMonitor<ReconcileOptions> reconcile, TimeProvider time, WorkflowWatchdog watchdog, ILogger<PodChangeHandler> logger)
     {
         _store = store;
         _kubelet = kubelet;
         _reconcile = reconcile;
         _time = time;
+        _watchdog = watchdog;
         _logger = logger;
     }
 
@@ -99,8 +103,9 @@ public sealed class PodChangeHandler : IChangeHandler
             // One read answers both questions. A workflow that has waited for one sync far longer than any takes is
             // started again from the pod as stored (its restart counts and runs are recovered from its status and the
             // runtime): at this resync it is terminated, at the next change or resync it starts.
-            var details = await workflows.GetDetailsAsync(PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid), historyLimit: 0, cancellationToken);
-            if (!await workflows.TerminateIfStuckAsync(details, stuckAfter, _time.GetUtcNow(), _logger, cancellationToken))
+            var instanceId = PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid);
+            var details = await workflows.GetDetailsAsync(instanceId, historyLimit: 0, cancellationToken);
+            if (!await _watchdog.CheckAsync(workflows, instanceId, details, stuckAfter, cancellationToken))
             {
                 await EnsureAsync(pod, details?.State, workflows, cancellationToken);
             }

@@ -3,9 +3,11 @@ using DurableKube.Domain.Kinds;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Workflows;
 using DurableKube.Registry;
 using DurableKube.Testing.Store;
 using DurableKube.Workflows.Dispatch;
+using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Namespaces;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
@@ -31,7 +33,8 @@ public sealed class ChangeNotificationFlowTests : IAsyncLifetime
         var kinds = BuiltInKinds.Registry();
         IChangeHandler[] handlers =
         [
-            new PodChangeHandler(_store, Mock.Of<IOptionsMonitor<KubeletOptions>>(), Mock.Of<IOptionsMonitor<ReconcileOptions>>(), time, NullLogger<PodChangeHandler>.Instance),
+            new PodChangeHandler(_store, Mock.Of<IOptionsMonitor<KubeletOptions>>(), Mock.Of<IOptionsMonitor<ReconcileOptions>>(), time,
+                new WorkflowWatchdog(Mock.Of<IWorkflowWorker>(), time, NullLogger<WorkflowWatchdog>.Instance), NullLogger<PodChangeHandler>.Instance),
             new NamespaceChangeHandler(_store, Mock.Of<IOptionsMonitor<ReconcileOptions>>(), NullLogger<NamespaceChangeHandler>.Instance),
         ];
         var notifier = new ChangeNotifier(new ChangeRouter(kinds, handlers), _queue);

@@ -47,18 +47,6 @@ public sealed class StuckWorkflowTests
         Assert.Null(WorkflowInstances.StuckOn(Details(WorkflowInstanceState.Running, 60, "\"hello\""), StuckAfter, Now));
     }
 
-    [Fact]
-    public async Task A_stuck_workflow_is_terminated_with_what_it_waited_for_and_one_that_is_not_is_left_alone()
-    {
-        var workflows = new Mock<IWorkflowClient>(MockBehavior.Strict);
-        workflows.Setup(w => w.TerminateAsync("pod-1", It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
-
-        Assert.False(await workflows.Object.TerminateIfStuckAsync(Details(WorkflowInstanceState.Running, 9, Status("activity SyncPod", null)), StuckAfter, Now, NullLogger.Instance));
-        Assert.True(await workflows.Object.TerminateIfStuckAsync(Details(WorkflowInstanceState.Running, 11, Status("activity SyncPod", null)), StuckAfter, Now, NullLogger.Instance));
-
-        workflows.Verify(w => w.TerminateAsync("pod-1", It.Is<string>(r => r.StartsWith("waited for its activity SyncPod since ", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.Once());
-    }
-
     private static WorkflowInstanceDetails Details(WorkflowInstanceState state, int minutesSilent, string? customStatus) =>
         new("pod-1", "PodLifecycle", state, state.ToString(), Now.AddHours(-2), Now.AddMinutes(-minutesSilent), customStatus, null);
 

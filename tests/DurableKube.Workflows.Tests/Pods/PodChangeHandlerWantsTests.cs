@@ -1,6 +1,8 @@
 using DurableKube.Domain.Changes;
 using DurableKube.Ports.Queue;
 using DurableKube.Ports.Store;
+using DurableKube.Ports.Workflows;
+using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,6 +18,7 @@ public class PodChangeHandlerWantsTests
         Mock.Of<IOptionsMonitor<KubeletOptions>>(MockBehavior.Strict),
         Mock.Of<IOptionsMonitor<ReconcileOptions>>(MockBehavior.Strict),
         TimeProvider.System,
+        new WorkflowWatchdog(Mock.Of<IWorkflowWorker>(MockBehavior.Strict), TimeProvider.System, NullLogger<WorkflowWatchdog>.Instance),
         NullLogger<PodChangeHandler>.Instance);
 
     [Theory]

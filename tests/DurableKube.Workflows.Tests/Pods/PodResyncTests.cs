@@ -2,6 +2,7 @@ using DurableKube.Domain.Kubelet;
 using DurableKube.Domain.Resources;
 using DurableKube.Ports.Workflows;
 using DurableKube.Testing.Store;
+using DurableKube.Workflows.Hosting;
 using DurableKube.Workflows.Pods;
 using DurableKube.Workflows.Reconcile;
 using k8s.Models;
@@ -48,9 +49,10 @@ public sealed class PodResyncTests
         Read(waiting, WorkflowInstanceState.Running, minutesSilent: 60);
         _workflows.Setup(w => w.StartAsync(PodLifecycleOrchestrator.Name, It.IsIn(missing, failed), It.IsAny<object>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
         _workflows.Setup(w => w.TerminateAsync(stuck, It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        var time = new FakeTimeProvider(Now);
         var handler = new PodChangeHandler(
             _store, new FixedOptions<KubeletOptions>(new KubeletOptions()), new FixedOptions<ReconcileOptions>(new ReconcileOptions()),
-            new FakeTimeProvider(Now), NullLogger<PodChangeHandler>.Instance);
+            time, new WorkflowWatchdog(Mock.Of<IWorkflowWorker>(MockBehavior.Strict), time, NullLogger<WorkflowWatchdog>.Instance), NullLogger<PodChangeHandler>.Instance);
 
         Assert.Equal(4, await handler.ResyncAsync(_workflows.Object, CancellationToken.None));
 
