@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DurableKube.Domain.Kubelet;
 using DurableKube.Ports.Runtime;
 
 namespace DurableKube.Runtime.Aci;
@@ -145,7 +146,7 @@ public sealed partial class AciContainerRuntime
                 State = ContainerRunState.Exited,
                 FinishedAt = now,
                 ExitCode = 137,
-                Reason = "ContainerStatusUnknown",
+                Reason = PodLifecycle.ContainerStatusUnknownReason,
                 Message = $"The container group {entry.Name} was deleted outside DurableKube.",
             };
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DurableKube.Domain.Kubelet;
 using DurableKube.Ports.Runtime;
 using DurableKube.Runtime.Aci.Arm.Models;
 
@@ -115,7 +116,7 @@ public static class GroupObservation
         switch (state?.State)
         {
             case "Running" when stopped:
-                return new ContainerRunStatus(id, ContainerRunState.Exited, state.StartTime ?? DateTimeOffset.UnixEpoch, state.StartTime, 137, "ContainerStatusUnknown", "The container group was stopped; ACI did not report how the container ended.");
+                return new ContainerRunStatus(id, ContainerRunState.Exited, state.StartTime ?? DateTimeOffset.UnixEpoch, state.StartTime, 137, PodLifecycle.ContainerStatusUnknownReason, "The container group was stopped; ACI did not report how the container ended.");
             case "Running":
                 return new ContainerRunStatus(id, ContainerRunState.Running, state.StartTime ?? DateTimeOffset.UnixEpoch);
             case "Terminated":
@@ -126,7 +127,7 @@ public static class GroupObservation
                     state.StartTime ?? state.FinishTime ?? DateTimeOffset.UnixEpoch,
                     state.FinishTime ?? state.StartTime,
                     state.ExitCode ?? (oom ? 137 : 1),
-                    oom ? "OOMKilled" : state.ExitCode is null ? "ContainerStatusUnknown" : null,
+                    oom ? "OOMKilled" : state.ExitCode is null ? PodLifecycle.ContainerStatusUnknownReason : null,
                     state.ExitCode is null && !oom ? "ACI reported the container terminated without an exit code." : null);
             default:
                 return null;

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using DurableKube.Domain.Kubelet;
 using DurableKube.Ports.Runtime;
 using DurableKube.Runtime.Process.Logs;
 using DurableKube.Runtime.Process.Processes;
@@ -14,7 +15,7 @@ namespace DurableKube.Runtime.Process;
 internal sealed partial class ProcessContainerRuntime
 {
     private const string StartError = "StartError";
-    private const string StatusUnknown = "ContainerStatusUnknown";
+    private const string StatusUnknown = PodLifecycle.ContainerStatusUnknownReason;
     private const string StatusUnknownMessage = "The container could not be located when the pod was terminated";
 
     /// <inheritdoc />

@@ -21,5 +21,5 @@ public static class ContainerExits
     /// <param name="now">When it was found missing.</param>
     /// <returns>The exit.</returns>
     public static ContainerExited Vanished(ContainerRunId id, DateTimeOffset now) =>
-        new(id.ContainerName, id.Attempt, now, 137, "ContainerStatusUnknown", "The container could not be located when the pod was terminated");
+        new(id.ContainerName, id.Attempt, now, 137, PodLifecycle.ContainerStatusUnknownReason, "The container could not be located when the pod was terminated");
 }
