@@ -1,9 +1,7 @@
-using System.Globalization;
-using System.Text.Json;
 using DurableKube.Ports.Workflows;
+using DurableKube.Workflows.Hosting;
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
-using DurableTask.Core.History;
 
 namespace DurableKube.LocalHost.Durable;
 
@@ -64,7 +62,7 @@ internal sealed class TaskHubWorkflowClient : IWorkflowClient
         IReadOnlyList<WorkflowHistoryEvent>? history = null;
         if (historyLimit > 0 && state.OrchestrationInstance is { } instance)
         {
-            history = ParseHistory(await _host.Client.GetOrchestrationHistoryAsync(instance), historyLimit);
+            history = WorkflowHistory.Parse(await _host.Client.GetOrchestrationHistoryAsync(instance), historyLimit);
         }
 
         return new WorkflowInstanceDetails(
@@ -76,52 +74,6 @@ internal sealed class TaskHubWorkflowClient : IWorkflowClient
             new DateTimeOffset(DateTime.SpecifyKind(state.LastUpdatedTime, DateTimeKind.Utc)),
             string.IsNullOrEmpty(state.Status) ? null : state.Status,
             history);
-    }
-
-    /// <summary>
-    /// The last events of a history as the provider serializes it (a JSON array of DTF <see cref="HistoryEvent"/>s,
-    /// with the event type as a number or a name, and <c>$type</c> when type names are written).
-    /// </summary>
-    /// <param name="json">The provider's JSON.</param>
-    /// <param name="limit">How many of the most recent events to keep.</param>
-    /// <returns>The events, oldest first.</returns>
-    internal static IReadOnlyList<WorkflowHistoryEvent> ParseHistory(string? json, int limit)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return [];
-        }
-
-        using var document = JsonDocument.Parse(json);
-        if (document.RootElement.ValueKind != JsonValueKind.Array)
-        {
-            return [];
-        }
-
-        var events = new List<WorkflowHistoryEvent>();
-        foreach (var item in document.RootElement.EnumerateArray())
-        {
-            var type = item.TryGetProperty("EventType", out var t)
-                ? t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var number) ? ((EventType)number).ToString() : t.ToString()
-                : "Unknown";
-            if (type is nameof(EventType.OrchestratorStarted) or nameof(EventType.OrchestratorCompleted))
-            {
-                // One pair per episode: they say only that the orchestrator ran.
-                continue;
-            }
-
-            var timestamp = item.TryGetProperty("Timestamp", out var ts) && ts.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.MinValue;
-            var name = item.TryGetProperty("Name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-            string? detail = null;
-            if (item.TryGetProperty("FireAt", out var fire) && fire.TryGetDateTimeOffset(out var fireAt))
-            {
-                detail = "fires at " + fireAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            }
-
-            events.Add(new WorkflowHistoryEvent(timestamp, type, name, detail));
-        }
-
-        return events.Count > limit ? events[^limit..] : events;
     }
 
     private static WorkflowInstanceState ToState(OrchestrationStatus status) => status switch

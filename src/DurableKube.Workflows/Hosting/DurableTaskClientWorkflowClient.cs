@@ -1,4 +1,5 @@
 using DurableKube.Ports.Workflows;
+using Grpc.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -78,9 +79,17 @@ public sealed class DurableTaskClientWorkflowClient : IWorkflowClient
     }
 
     /// <inheritdoc />
-    /// <remarks>The Durable Task client gives no history of an instance: <see cref="WorkflowInstanceDetails.History"/> is <see langword="null"/>.</remarks>
+    /// <remarks>
+    /// The history is the client's <see cref="DurableTaskClient.GetOrchestrationHistoryAsync"/> (the current execution,
+    /// streamed by the backend: in the Functions host the Durable extension reads it from the task hub), read as
+    /// <see cref="WorkflowHistory.Recent"/> reads it. A client or backend that cannot stream a history (the base client's
+    /// <see cref="NotSupportedException"/>, a gRPC backend answering Unimplemented) gives
+    /// <see cref="WorkflowInstanceDetails.History"/> <see langword="null"/>, as the port allows.
+    /// </remarks>
     public async Task<WorkflowInstanceDetails?> GetDetailsAsync(string instanceId, int historyLimit, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyLimit);
+
         // Inputs and outputs come with the custom status: the client reads them together.
         var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         if (instance is null)
@@ -103,6 +112,22 @@ public sealed class DurableTaskClientWorkflowClient : IWorkflowClient
             instance.CreatedAt,
             instance.LastUpdatedAt,
             string.IsNullOrEmpty(instance.SerializedCustomStatus) ? null : instance.SerializedCustomStatus,
-            null);
+            historyLimit > 0 ? await ReadHistoryAsync(instanceId, historyLimit, cancellationToken) : null);
+    }
+
+    private async Task<IReadOnlyList<WorkflowHistoryEvent>?> ReadHistoryAsync(string instanceId, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return WorkflowHistory.Recent(await _client.GetOrchestrationHistoryAsync(instanceId, cancellationToken), limit);
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            return null;
+        }
     }
 }

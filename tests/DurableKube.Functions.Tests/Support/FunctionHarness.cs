@@ -26,12 +26,23 @@ internal sealed class FunctionHarness : IDisposable
 {
     public const string NodeName = "node-1";
 
-    public FunctionHarness()
+    /// <param name="settings">Configuration on top of the harness's. The API is open (<c>Auth:Disabled</c>) unless these
+    /// configure its door (any <c>Auth:</c> key), as the app's settings do in Azure.</param>
+    public FunctionHarness(Dictionary<string, string?>? settings = null)
     {
         Store = new InMemoryObjectStore();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Name"] = NodeName, ["Auth:Disabled"] = "true" })
-            .Build();
+        var values = new Dictionary<string, string?> { ["Node:Name"] = NodeName };
+        if (settings is null || !settings.Keys.Any(k => k.StartsWith("Auth:", StringComparison.Ordinal)))
+        {
+            values["Auth:Disabled"] = "true";
+        }
+
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IWorkQueue>(Queue);
@@ -93,7 +104,12 @@ internal sealed class FunctionHarness : IDisposable
     }
 
     /// <summary>Builds a request as the ASP.NET Core integration hands it to the HTTP trigger.</summary>
-    public HttpContext Request(string method, string path, string? body = null, string contentType = "application/json")
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="path">The path and query.</param>
+    /// <param name="body">The body, if any.</param>
+    /// <param name="contentType">The body's type.</param>
+    /// <param name="token">A bearer token to send, if any.</param>
+    public HttpContext Request(string method, string path, string? body = null, string contentType = "application/json", string? token = null)
     {
         var context = new DefaultHttpContext { RequestServices = Services };
         context.Request.Method = method;
@@ -103,6 +119,11 @@ internal sealed class FunctionHarness : IDisposable
         context.Request.Path = query < 0 ? path : path[..query];
         context.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(path[query..]);
         context.Request.Headers.Accept = "application/json";
+        if (token is not null)
+        {
+            context.Request.Headers.Authorization = "Bearer " + token;
+        }
+
         if (body is not null)
         {
             var bytes = Encoding.UTF8.GetBytes(body);
