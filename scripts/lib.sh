@@ -36,6 +36,20 @@ ensure_js_client_installed() {
   fi
 }
 
+# dashboard_sign_in URL_FILE CA: up.sh's lines on signing in to the dashboard. On a terminal they hold the link that
+# signs in (URL_FILE's, with the admin token in its fragment): one click, nothing to type. Output that is not a
+# terminal (a pipe, a log file, a CI job's log) gets where the link is instead, so the token stays out of logs.
+dashboard_sign_in() {
+  local url_file="$1" ca="$2"
+  if [[ -t 1 ]]; then
+    printf '    sign in as admin: %s\n' "$(cat "$url_file")"
+    printf '    (the browser asks you to trust %s first; the link is also in %s)\n' "$ca" "$url_file"
+  else
+    printf '    sign in as admin: open the link in %s (not printed here: this output is not a terminal)\n' "$url_file"
+    printf '    (the browser asks you to trust %s first)\n' "$ca"
+  fi
+}
+
 # pid_alive FILE PATTERN: the pid in FILE is a live process whose command line contains PATTERN
 # (a reused pid belonging to something else does not count).
 pid_alive() {

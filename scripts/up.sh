@@ -140,7 +140,8 @@ chmod 600 "$kubeconfig.tmp"
 mv "$kubeconfig.tmp" "$kubeconfig"
 
 # 5. The dashboard's link that signs in as admin: the token rides in the fragment (never sent to the server; the page
-# moves it to the tab's sessionStorage and drops it from the address). It holds the token, so it is a 0600 file, not output.
+# moves it to the tab's sessionStorage and drops it from the address). It holds the token, so it is a 0600 file, and
+# printed below only to a terminal (dashboard_sign_in), never into a log.
 (umask 077 && printf 'https://127.0.0.1:%s/ui/#token=%s\n' "$port" "$(tr -d '[:space:]' <"$run_dir/tokens/admin")" >"$run_dir/dashboard.url")
 
 cat <<EOF
@@ -148,7 +149,10 @@ cat <<EOF
 DurableKube is up at https://127.0.0.1:$port (as admin; --context durablekube-viewer is read-only)
 
   Dashboard: https://127.0.0.1:$port/ui/
-    signed in as admin: open the link in $run_dir/dashboard.url (the browser asks you to trust $run_dir/pki/ca.crt)
+EOF
+# Not inside the text above: a command substitution's output is never a terminal, and the lines depend on whether it is.
+dashboard_sign_in "$run_dir/dashboard.url" "$run_dir/pki/ca.crt"
+cat <<EOF
 
   export KUBECONFIG=$kubeconfig
   kubectl get nodes

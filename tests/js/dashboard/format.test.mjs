@@ -1,7 +1,7 @@
 // Unit tests of the dashboard's pure pieces: node --test tests/js/dashboard (run by DashboardScriptTests in the Api tests).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanDuration, age, normalizeSelector, selectorString, countByPhase } from '../../../src/DurableKube.Api/Dashboard/wwwroot/format.js';
+import { humanDuration, age, normalizeSelector, selectorString, countByPhase, filterAddress } from '../../../src/DurableKube.Api/Dashboard/wwwroot/format.js';
 
 const s = 1000;
 const m = 60 * s;
@@ -42,4 +42,18 @@ test('pods count by phase, terminating apart', () => {
     { status: { phase: 'Failed' } }, { metadata: { deletionTimestamp: 'x' }, status: { phase: 'Running' } },
   ]);
   assert.deepEqual(counts, { Pending: 1, Running: 2, Succeeded: 0, Failed: 1, Unknown: 0, Terminating: 1 });
+});
+
+test('the filters of a list page go into its address, empty ones left out and the selector normalized', () => {
+  const cases = [
+    ['pods', '', '', '#/pods'],
+    ['pods', 'web', '', '#/pods?namespace=web'],
+    ['pods', '', ' app=web , tier!=db ', '#/pods?labelSelector=app%3Dweb%2Ctier%21%3Ddb'],
+    ['controllers', 'web', 'app in (a,b)', '#/controllers?namespace=web&labelSelector=app+in+%28a%2Cb%29'],
+    ['controllers', '', ' , ', '#/controllers'],
+  ];
+  for (const [page, namespace, selector, expected] of cases) assert.equal(filterAddress(page, namespace, selector), expected, `${page} ${namespace} ${selector}`);
+  // What the router reads back from it is what was typed.
+  const q = new URLSearchParams(filterAddress('pods', 'web', 'app in (a,b)').split('?')[1]);
+  assert.equal(q.get('labelSelector'), 'app in (a,b)');
 });

@@ -12,12 +12,22 @@ export function setToken(value) {
   else sessionStorage.removeItem(KEY);
 }
 
-/** Takes a token given in the address (`#token=...`) once, and removes it from the address bar and history. */
+/**
+ * Takes a token given in the address (`#token=...`) once, and removes it from the address bar and history.
+ * @returns {boolean} whether there was one
+ */
 export function takeTokenFromAddress() {
   const match = location.hash.match(/[#&]token=([^&]+)/);
-  if (!match) return;
-  setToken(decodeURIComponent(match[1]));
+  if (!match) return false;
+  let value;
+  try {
+    value = decodeURIComponent(match[1]);
+  } catch {
+    value = match[1];
+  }
+  setToken(value);
   history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+  return true;
 }
 
 /** A failed call, with the Kubernetes Status the API answered. */
@@ -95,17 +105,24 @@ export async function stream(path, options, onLine) {
   if (!response.ok) await fail(response);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let newline;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      onLine(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        onLine(buffer.slice(0, newline));
+        buffer = buffer.slice(newline + 1);
+      }
     }
+    if (buffer) onLine(buffer);
+  } catch (e) {
+    // A line that throws (a watch's ERROR event) ends the read: close the response rather than leave it open until
+    // the server ends it.
+    reader.cancel().catch(() => {});
+    throw e;
   }
-  if (buffer) onLine(buffer);
 }
 
 /** The path of a resource collection: core (`/api/v1`) or a group's, in a namespace or across all. */
@@ -114,18 +131,54 @@ export function collectionPath(group, version, plural, namespace) {
   return namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${base}/${plural}`;
 }
 
+/** The first pause after a failed list or watch; it doubles with each failure in a row, up to MAX_DELAY. */
+export const FIRST_DELAY = 500;
+export const MAX_DELAY = 10000;
+
 /**
- * A live collection: a list, then a watch from its resourceVersion, again after a watch ends (the server's timeout),
- * and a fresh list after a 410 Gone. Rows are kept by uid; `onChange` gets them all after each change.
+ * What a live collection does after its list or watch failed (pure). `delay` is the pause due now; `next` the one after.
+ * - 410 Gone (the watch's resourceVersion is too old, as an HTTP answer or a watch's ERROR event): list again after
+ *   the pause, which is expected now and then and so not reported.
+ * - 401, 403 and any other 4xx but 408 and 429 (an invalid label selector's 400, a namespace's 404): stop and report
+ *   it: the same request would fail the same way.
+ * - Anything else (5xx, 408, 429, the network, a stream cut short, a line that is not JSON): report it and list again
+ *   after the pause.
+ * @param {unknown} error
+ * @param {number} delay milliseconds
+ * @returns {{action: 'relist'|'stop', report: boolean, wait: number, next: number}}
+ */
+export function afterFailure(error, delay) {
+  const code = error instanceof ApiError ? error.code : 0;
+  const next = Math.min(delay * 2, MAX_DELAY);
+  if (code === 410) return { action: 'relist', report: false, wait: delay, next };
+  if (code >= 400 && code < 500 && code !== 408 && code !== 429) return { action: 'stop', report: true, wait: 0, next: delay };
+  return { action: 'relist', report: true, wait: delay, next };
+}
+
+/** A pause that ends early when the signal aborts. */
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const early = () => { clearTimeout(timer); resolve(); };
+    const timer = setTimeout(() => { signal.removeEventListener('abort', early); resolve(); }, ms);
+    signal.addEventListener('abort', early, { once: true });
+  });
+}
+
+/**
+ * A live collection: a list, then a watch from its resourceVersion (or the last event's or bookmark's), again after a
+ * watch ends (the server's timeout), and a fresh list after a failure (afterFailure says when, or to stop). Rows are
+ * kept by uid; `onChange` gets them all after each change, `onError(error, {retrying})` each failure it reports.
  * With `table`, items are Table rows (cells as kubectl prints them, and the object); otherwise plain objects.
+ * `wait(ms, signal)` makes the pauses (the unit tests give their own).
  */
 export class LiveCollection {
-  constructor(path, { table = false, query = '', onChange, onError }) {
+  constructor(path, { table = false, query = '', onChange, onError, wait = sleep }) {
     this.path = path;
     this.table = table;
     this.query = query;
     this.onChange = onChange;
     this.onError = onError ?? (() => {});
+    this.wait = wait;
     this.items = new Map();
     this.columns = [];
     this.abort = new AbortController();
@@ -133,7 +186,7 @@ export class LiveCollection {
   }
 
   start() {
-    this.run();
+    this.done = this.run();
     return this;
   }
 
@@ -167,8 +220,7 @@ export class LiveCollection {
   apply(event) {
     if (event.type === 'BOOKMARK') return event.object?.metadata?.resourceVersion;
     if (event.type === 'ERROR') {
-      const error = new ApiError(event.object?.code ?? 500, event.object?.reason, event.object?.message);
-      throw error;
+      throw new ApiError(event.object?.code ?? 500, event.object?.reason, event.object?.message);
     }
     const entries = this.table ? (event.object?.rows ?? []) : [event.object];
     if (this.table && event.object?.columnDefinitions?.length) this.columns = event.object.columnDefinitions.map((c) => c.name);
@@ -185,29 +237,27 @@ export class LiveCollection {
   }
 
   async run() {
+    const signal = this.abort.signal;
     let version = '';
-    let delay = 500;
-    while (!this.abort.signal.aborted) {
+    let delay = FIRST_DELAY;
+    while (!signal.aborted) {
       try {
         if (!version) version = await this.list();
         await stream(this.url(`watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(version)}`), {
           accept: this.table ? TABLE : 'application/json',
-          signal: this.abort.signal,
+          signal,
         }, (line) => {
           if (!line.trim()) return;
           version = this.apply(JSON.parse(line)) ?? version;
         });
-        delay = 500;
+        delay = FIRST_DELAY;
       } catch (e) {
-        if (this.abort.signal.aborted) return;
-        if (e instanceof ApiError && e.code === 410) {
-          version = '';
-          continue;
-        }
-        this.onError(e);
-        if (e instanceof ApiError && (e.code === 401 || e.code === 403)) return;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 10000);
+        if (signal.aborted) return;
+        const then = afterFailure(e, delay);
+        if (then.report) this.onError(e, { retrying: then.action !== 'stop' });
+        if (then.action === 'stop') return;
+        await this.wait(then.wait, signal);
+        delay = then.next;
         version = '';
       }
     }

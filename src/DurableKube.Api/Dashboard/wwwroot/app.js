@@ -1,6 +1,7 @@
 // The dashboard's entry: sign-in, theme, and a hash router over the views. No build step: plain ES modules.
 import { get, token, setToken, takeTokenFromAddress, ApiError } from './api.js';
 import { h, explain } from './ui.js';
+import { parseRoute } from './router.js';
 import { overview } from './views/overview.js';
 import { pods } from './views/pods.js';
 import { podPage } from './views/pod.js';
@@ -29,32 +30,50 @@ applyTheme(localStorage.getItem('durablekube.theme'));
 
 document.getElementById('signout').addEventListener('click', () => {
   setToken(null);
-  route();
+  route(true);
+});
+
+// "Skip to content" moves the focus to the main region; the address (the route) stays as it is.
+document.querySelector('a.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
 });
 
 function signIn(message) {
   const input = h('input', { id: 'token', type: 'password', autocomplete: 'off', required: true, 'aria-describedby': 'token-help' });
   main.replaceChildren(h('h1', {}, 'Sign in'),
     message ? h('p', { className: 'error', role: 'alert' }, message) : null,
-    h('form', { className: 'signin', onsubmit: (e) => { e.preventDefault(); setToken(input.value.trim()); route(); } },
+    h('form', { className: 'signin', onsubmit: (e) => { e.preventDefault(); setToken(input.value.trim()); route(true); } },
       h('label', { for: 'token' }, 'Bearer token'), input,
-      h('p', { id: 'token-help' }, 'The token kubectl uses (the kubeconfig has it). scripts/up.sh writes a link that signs you in to .run/dashboard.url, and the admin token to .run/tokens/admin. The token stays in this tab (sessionStorage) only.'),
+      h('p', { id: 'token-help' }, 'The token kubectl uses (the kubeconfig has it). scripts/up.sh prints a link that signs you in (on its terminal; it is also in .run/dashboard.url), and writes the admin token to .run/tokens/admin. The token stays in this tab (sessionStorage) only.'),
       h('button', { type: 'submit' }, 'Sign in')));
   input.focus();
 }
 
-async function route() {
+let shown = false;
+
+/**
+ * Shows the page of the address's route. A fragment that is not a route (`#main`) leaves the page shown as it is,
+ * unless `force` (sign-in, sign-out) or nothing is shown yet (then the overview).
+ */
+async function route(force = false) {
+  const parsed = parseRoute(location.hash);
+  if (parsed === null && shown && !force) return;
+  const { path, parts, params, error } = parsed ?? parseRoute('#/');
+  shown = true;
   current.abort();
   current = new AbortController();
   const signal = current.signal;
-  const [path, query] = (location.hash.replace(/^#/, '') || '/').split('?');
-  const params = new URLSearchParams(query ?? '');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   document.querySelectorAll('nav a').forEach((a) => {
     const target = a.getAttribute('href').replace(/^#/, '');
-    const active = target === '/' ? parts.length === 0 : path.startsWith(target);
+    const active = !error && (target === '/' ? parts.length === 0 : path.startsWith(target));
     if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
+  if (error) {
+    document.title = 'Not found · DurableKube';
+    main.replaceChildren(h('h1', {}, 'Not found'), h('p', { role: 'alert' }, error));
+    return;
+  }
   document.getElementById('signout').hidden = !token();
   try {
     // Whoever this is must be able to read: a 401 asks for a token.
@@ -84,5 +103,18 @@ async function route() {
 }
 
 takeTokenFromAddress();
-window.addEventListener('hashchange', () => { route(); main.focus({ preventScroll: true }); });
+window.addEventListener('hashchange', () => {
+  // up.sh's sign-in link opened in a tab that shows the dashboard already (its sign-in box, say).
+  if (takeTokenFromAddress()) {
+    route(true);
+    return;
+  }
+  if (parseRoute(location.hash) === null) {
+    // A place in the page, not a page: focus it if it is there.
+    document.getElementById(location.hash.slice(1))?.focus();
+    return;
+  }
+  route();
+  main.focus({ preventScroll: true });
+});
 route();

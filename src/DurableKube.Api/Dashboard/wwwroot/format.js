@@ -86,3 +86,19 @@ export function countByPhase(pods) {
   }
   return counts;
 }
+
+/**
+ * The address of a list page with its filters: `#/pods?namespace=web&labelSelector=app%3Dweb`; an empty filter is
+ * left out, and the selector is normalized (normalizeSelector).
+ * @param {string} page the route, e.g. `pods` or `controllers`
+ * @param {string} namespace '' for all namespaces
+ * @param {string} selector as typed
+ */
+export function filterAddress(page, namespace, selector) {
+  const q = new URLSearchParams();
+  if (namespace) q.set('namespace', namespace);
+  const normalized = normalizeSelector(selector);
+  if (normalized) q.set('labelSelector', normalized);
+  const query = q.toString();
+  return query ? `#/${page}?${query}` : `#/${page}`;
+}

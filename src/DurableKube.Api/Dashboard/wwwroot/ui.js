@@ -41,14 +41,18 @@ export function notify(text, error = false) {
   notify.timer = setTimeout(() => { box.textContent = ''; box.className = 'toast'; }, error ? 12000 : 5000);
 }
 
-/** Says what failed and why, with the API's own words (a viewer's 403 is shown, not swallowed). */
-export function explain(error, what) {
+/** Why a call failed, in the API's own words: `Forbidden: ...`, `Error 400: unable to parse requirement: ...`. */
+export function statusText(error) {
   if (error instanceof ApiError) {
     const prefix = error.code === 403 ? 'Forbidden' : error.code === 401 ? 'Not signed in' : `Error ${error.code}`;
-    notify(`${what}: ${prefix}: ${error.message}`, true);
-  } else {
-    notify(`${what}: ${error?.message ?? error}`, true);
+    return `${prefix}: ${error.message}`;
   }
+  return String(error?.message ?? error);
+}
+
+/** Says what failed and why, with the API's own words (a viewer's 403 is shown, not swallowed). */
+export function explain(error, what) {
+  notify(`${what}: ${statusText(error)}`, true);
 }
 
 /**

@@ -3,8 +3,10 @@
 // actions kubectl takes (scale, rollout restart, suspend / resume, create job --from=cronjob).
 import { get, call, collectionPath, LiveCollection } from '../api.js';
 import { age, selectorString } from '../format.js';
-import { h, table, confirmAction, explain, notify } from '../ui.js';
+import { coalesce } from '../tasks.js';
+import { h, table, confirmAction, explain, notify, statusText } from '../ui.js';
 import { byOrdinal, controlledBy, jobFromCronJob, manualJobName, newestFirst, randomSuffix, startedBy } from '../workloads.js';
+import { listFilters } from './filters.js';
 import { readWorkflow, workflowPanel } from './workflow.js';
 
 export const KINDS = [
@@ -152,19 +154,22 @@ function actionsOf(kind, o) {
 }
 
 export async function controllers(main, signal, params) {
-  const namespace = params.get('namespace') ?? '';
-  main.replaceChildren(h('h1', {}, 'Controllers'));
+  // The pods list's filters: a namespace and a label selector, sent to each kind's list and watch.
+  const filters = await listFilters('controllers', params, signal);
+  main.replaceChildren(h('h1', {}, 'Controllers'), filters.form);
   const sections = KINDS.map((kind) => {
-    const section = h('section', { 'aria-labelledby': `h-${kind.plural}` }, h('h2', { id: `h-${kind.plural}` }, `${kind.kind}s`), h('p', {}, 'Loading…'));
+    const heading = () => h('h2', { id: `h-${kind.plural}` }, `${kind.kind}s`);
+    const section = h('section', { 'aria-labelledby': `h-${kind.plural}` }, heading(), h('p', {}, 'Loading…'));
     main.append(section);
     // Tables: the cells kubectl prints (a Job's COMPLETIONS, a CronJob's SUSPEND) come from the server's printer.
-    const live = new LiveCollection(collectionPath(kind.group, 'v1', kind.plural, namespace), {
+    const live = new LiveCollection(collectionPath(kind.group, 'v1', kind.plural, filters.namespace), {
       table: true,
+      query: filters.query,
       onChange: (c) => {
         const now = Date.now();
         const rows = [...c.items.values()].filter((r) => r.object?.metadata)
           .sort((a, b) => `${a.object.metadata.namespace}/${a.object.metadata.name}`.localeCompare(`${b.object.metadata.namespace}/${b.object.metadata.name}`));
-        section.replaceChildren(h('h2', { id: `h-${kind.plural}` }, `${kind.kind}s`), table(`${kind.kind}s`, ['Name', 'Namespace', ...listColumns(kind), 'Age', 'Actions'], rows.map((r) => {
+        section.replaceChildren(heading(), table(filters.describe(rows.length, `${kind.kind}s`), ['Name', 'Namespace', ...listColumns(kind), 'Age', 'Actions'], rows.map((r) => {
           const o = r.object;
           return {
             attributes: { 'data-testid': 'controller-row', 'data-namespace': o.metadata.namespace, 'data-name': o.metadata.name },
@@ -173,7 +178,9 @@ export async function controllers(main, signal, params) {
           };
         }), { 'data-testid': `table-${kind.plural}` }));
       },
-      onError: (e) => explain(e, `Watching ${kind.plural}`),
+      // In the section, as the pods list does: an invalid selector's 400 is shown once, not retried.
+      onError: (e, { retrying }) => section.replaceChildren(heading(),
+        h('p', { className: 'error', 'data-testid': `error-${kind.plural}` }, `Cannot list ${kind.kind}s: ${statusText(e)}${retrying ? ' (trying again)' : ''}`)),
     }).start();
     return live;
   });
@@ -244,11 +251,32 @@ export async function controllerPage(main, signal, plural, ns, name) {
   let podsLive;
   let jobsLive;
   let uid = '';
+  let latest;
+  // The rollout history and the workflow, read again at each change of the object: one read at a time, the last
+  // asked for reading the object as it is by then, so an older answer never replaces a newer one.
+  const refresh = coalesce(async () => {
+    const o = latest;
+    if (kind.kind === 'Deployment') {
+      try {
+        const sets = await get(collectionPath('apps', 'v1', 'replicasets', ns), { signal });
+        history.replaceChildren(h('h2', {}, 'Rollout history'), historyTable(ns, o, sets.items ?? []));
+      } catch (e) {
+        if (signal.aborted) return;
+        history.replaceChildren(h('h2', {}, 'Rollout history'),
+          h('p', { className: 'error', role: 'alert', 'data-testid': 'rollout-history-error' }, `Cannot read the ReplicaSets: ${statusText(e)}`));
+      }
+    }
+    try {
+      workflow.replaceChildren(workflowPanel(await readWorkflow(`${plural}.${kind.group}`, ns, name, signal)));
+    } catch (e) {
+      if (!signal.aborted) explain(e, 'Reading the workflow');
+    }
+  }, (e) => { if (!signal.aborted) explain(e, `Showing ${kind.kind} ${name}`); });
   // The object as a Table row: kubectl's cells (a Job's STATUS and COMPLETIONS) with the object itself.
   const live = new LiveCollection(collectionPath(kind.group, 'v1', plural, ns), {
     table: true,
     query: `fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`,
-    onChange: async (c) => {
+    onChange: (c) => {
       const row = [...c.items.values()][0];
       const o = row?.object;
       if (!o) { facts.replaceChildren(h('p', { 'data-testid': 'controller-gone' }, `This ${kind.kind} no longer exists.`)); return; }
@@ -264,21 +292,20 @@ export async function controllerPage(main, signal, plural, ns, name) {
       const selector = selectorString(o.spec?.selector);
       if (!podsLive && !kind.cron && selector) podsLive = watchPods(kind, ns, selector, () => uid, podsSection);
       if (!jobsLive && kind.cron) jobsLive = watchJobs(ns, () => uid, jobsSection);
-      if (kind.kind === 'Deployment') {
-        const sets = await get(`${collectionPath('apps', 'v1', 'replicasets', ns)}`, { signal });
-        const owned = (sets.items ?? []).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid))
-          .sort((a, b) => Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) - Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
-        history.replaceChildren(h('h2', {}, 'Rollout history'), table('Revisions (ReplicaSets)', ['Revision', 'ReplicaSet', 'Desired', 'Ready', 'Change cause', 'Age'], owned.map((rs) => [
-          rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '', h('a', { href: `#/controllers/replicasets/${encodeURIComponent(ns)}/${encodeURIComponent(rs.metadata.name)}` }, rs.metadata.name),
-          String(rs.spec?.replicas ?? 0), String(rs.status?.readyReplicas ?? 0), rs.metadata.annotations?.['kubernetes.io/change-cause'] ?? '', age(rs.metadata.creationTimestamp, Date.now())]), { 'data-testid': 'rollout-history' }));
-      }
-      try {
-        workflow.replaceChildren(workflowPanel(await readWorkflow(`${plural}.${kind.group}`, ns, name, signal)));
-      } catch (e) {
-        if (!signal.aborted) explain(e, 'Reading the workflow');
-      }
+      latest = o;
+      refresh();
     },
     onError: (e) => explain(e, `Watching ${kind.kind} ${name}`),
   }).start();
   signal.addEventListener('abort', () => { live.stop(); podsLive?.stop(); jobsLive?.stop(); });
+}
+
+/** A Deployment's rollout history: the ReplicaSets it owns, newest revision first. */
+function historyTable(ns, deployment, sets) {
+  const revision = (rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+  const owned = sets.filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === deployment.metadata.uid))
+    .sort((a, b) => revision(b) - revision(a));
+  return table('Revisions (ReplicaSets)', ['Revision', 'ReplicaSet', 'Desired', 'Ready', 'Change cause', 'Age'], owned.map((rs) => [
+    rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '', h('a', { href: `#/controllers/replicasets/${encodeURIComponent(ns)}/${encodeURIComponent(rs.metadata.name)}` }, rs.metadata.name),
+    String(rs.spec?.replicas ?? 0), String(rs.status?.readyReplicas ?? 0), rs.metadata.annotations?.['kubernetes.io/change-cause'] ?? '', age(rs.metadata.creationTimestamp, Date.now())]), { 'data-testid': 'rollout-history' });
 }

@@ -2,6 +2,7 @@
 // the runs the pod's workflow keeps, and the workflow itself.
 import { get, stream, LiveCollection, ApiError } from '../api.js';
 import { age } from '../format.js';
+import { restartable, coalesce } from '../tasks.js';
 import { layoutTimeline, drawTimeline } from '../timeline.js';
 import { h, table, explain } from '../ui.js';
 import { deletePod } from './pods.js';
@@ -30,11 +31,8 @@ export async function podPage(main, signal, namespace, name) {
 
   let pod;
   let logsStarted = false;
-  let refreshing = false;
-  let again = false;
-  const refresh = async () => {
-    if (refreshing) { again = true; return; }
-    refreshing = true;
+  // One read of the workflow and events at a time (a change of the pod and the 3 s timer ask for more).
+  const refresh = coalesce(async () => {
     try {
       const [view, eventList] = await Promise.all([
         readWorkflow('pods', namespace, name, signal).catch((e) => (e instanceof ApiError ? { message: e.message } : Promise.reject(e))),
@@ -48,11 +46,8 @@ export async function podPage(main, signal, namespace, name) {
         items.map((e) => [e.type, e.reason, age(e.lastTimestamp ?? e.eventTime, now), e.source?.component ?? e.reportingComponent ?? '', String(e.count ?? 1), e.message ?? ''])));
     } catch (e) {
       if (!signal.aborted) explain(e, 'Reading the pod\'s workflow and events');
-    } finally {
-      refreshing = false;
-      if (again && !signal.aborted) { again = false; refresh(); }
     }
-  };
+  }, (e) => { if (!signal.aborted) explain(e, 'Showing the pod'); });
 
   const renderTimeline = (view) => {
     const containers = view.instance?.customStatus?.detail?.containers;
@@ -102,26 +97,26 @@ export async function podPage(main, signal, namespace, name) {
     const select = h('select', { id: 'log-container' }, names.map((n) => h('option', { value: n }, n)));
     const follow = h('input', { type: 'checkbox', id: 'log-follow', checked: true });
     const output = h('pre', { className: 'logs', tabindex: '0', 'aria-label': 'Log output', 'data-testid': 'logs' });
-    let controller;
     let retry;
+    // Each start ends the stream before it; the page's end ends the last (one listener on the page's signal, however
+    // often a crash loop starts the stream again).
+    const streams = restartable(signal, () => clearTimeout(retry));
     const start = () => {
       clearTimeout(retry);
-      controller?.abort();
-      const mine = new AbortController();
-      controller = mine;
-      signal.addEventListener('abort', () => { mine.abort(); clearTimeout(retry); });
+      const mine = streams.next();
+      if (mine.aborted) return;
       const q = `container=${encodeURIComponent(select.value)}&tailLines=500${follow.checked ? '&follow=true' : ''}`;
       let fresh = true;
-      stream(`${base}/log?${q}`, { accept: '*/*', signal: mine.signal }, (line) => {
+      stream(`${base}/log?${q}`, { accept: '*/*', signal: mine }, (line) => {
         if (fresh) { output.textContent = ''; fresh = false; }
         output.append(`${line}\n`);
         if (output.childNodes.length > 2000) output.firstChild.remove();
         output.scrollTop = output.scrollHeight;
       }).catch((e) => {
-        if (!mine.signal.aborted && fresh) output.textContent = `[${e.message}]`;
+        if (!mine.aborted && fresh) output.textContent = `[${e.message}]`;
       }).finally(() => {
         // Following goes on with the container's next run (or once it has started): look again shortly.
-        if (!mine.signal.aborted && follow.checked) retry = setTimeout(start, 3000);
+        if (!mine.aborted && follow.checked) retry = setTimeout(start, 3000);
       });
     };
     select.addEventListener('change', start);

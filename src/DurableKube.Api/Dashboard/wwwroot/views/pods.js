@@ -1,9 +1,10 @@
 // Pods, live: the Table kubectl gets (STATUS, READY, RESTARTS as its printer writes them), kept live by a watch of
 // the same Table, filtered by namespace and label selector, in a virtualised list.
-import { LiveCollection, collectionPath, call, get } from '../api.js';
-import { age, normalizeSelector } from '../format.js';
-import { h, confirmAction, explain, notify } from '../ui.js';
+import { LiveCollection, collectionPath, call } from '../api.js';
+import { age } from '../format.js';
+import { h, confirmAction, explain, notify, statusText } from '../ui.js';
 import { VirtualList } from '../vlist.js';
+import { listFilters } from './filters.js';
 
 const ROW = 40;
 
@@ -21,31 +22,15 @@ export async function deletePod(namespace, name) {
 }
 
 export async function pods(main, signal, params) {
-  const namespace = params.get('namespace') ?? '';
-  const selector = normalizeSelector(params.get('labelSelector') ?? '');
-  const namespaces = await get('/api/v1/namespaces', { signal });
-  const nsSelect = h('select', { id: 'ns-filter', name: 'namespace' },
-    h('option', { value: '' }, 'All namespaces'),
-    (namespaces.items ?? []).map((n) => h('option', { value: n.metadata.name, selected: n.metadata.name === namespace }, n.metadata.name)));
-  const selectorInput = h('input', { id: 'label-filter', name: 'labelSelector', value: selector, placeholder: 'app=web,tier!=db', autocomplete: 'off' });
-  const form = h('form', { className: 'filters', role: 'search', onsubmit: (e) => {
-    e.preventDefault();
-    const q = new URLSearchParams();
-    if (nsSelect.value) q.set('namespace', nsSelect.value);
-    if (normalizeSelector(selectorInput.value)) q.set('labelSelector', normalizeSelector(selectorInput.value));
-    location.hash = `#/pods?${q}`;
-  } },
-  h('label', { for: 'ns-filter' }, 'Namespace'), nsSelect,
-  h('label', { for: 'label-filter' }, 'Label selector'), selectorInput,
-  h('button', { type: 'submit' }, 'Filter'));
-  nsSelect.addEventListener('change', () => form.requestSubmit());
-  const summary = h('p', { id: 'pods-summary', 'aria-live': 'polite' }, 'Loading…');
+  const filters = await listFilters('pods', params, signal);
+  const { namespace } = filters;
+  const summary = h('p', { id: 'pods-summary', 'data-testid': 'pods-summary', 'aria-live': 'polite' }, 'Loading…');
   const header = h('div', { className: 'grid-row grid-head', role: 'row', 'aria-rowindex': '1' },
     ['Name', 'Namespace', 'Ready', 'Status', 'Restarts', 'Age', 'Node', 'Actions'].map((c) => h('span', { role: 'columnheader' }, c)));
   const grid = h('div', { role: 'table', 'aria-label': 'Pods', 'aria-describedby': 'pods-summary', className: 'grid pods-grid vlist', 'data-testid': 'pods-table' },
     h('div', { role: 'rowgroup', className: 'grid-head-group' }, header));
   const viewport = grid;
-  main.replaceChildren(h('h1', {}, 'Pods'), form, summary, grid);
+  main.replaceChildren(h('h1', {}, 'Pods'), filters.form, summary, grid);
 
   let live;
   const list = new VirtualList(viewport, ROW, (row) => {
@@ -59,16 +44,20 @@ export async function pods(main, signal, params) {
       h('span', { role: 'cell', 'data-col': 'restarts' }, String(live.cell(row, 'Restarts') ?? '')),
       h('span', { role: 'cell', 'data-col': 'age' }, age(meta.creationTimestamp, now)),
       h('span', { role: 'cell' }, row.object.spec?.nodeName ?? ''),
-      h('span', { role: 'cell' }, h('button', { type: 'button', className: 'small danger', 'aria-label': `Delete pod ${meta.name}`, onclick: () => deletePod(meta.namespace, meta.name) }, 'Delete')));
+      // Across namespaces a name alone is ambiguous: the button names the pod as namespace/name there.
+      h('span', { role: 'cell' }, h('button', { type: 'button', className: 'small danger', 'aria-label': `Delete pod ${namespace ? meta.name : `${meta.namespace}/${meta.name}`}`, onclick: () => deletePod(meta.namespace, meta.name) }, 'Delete')));
   });
   const first = performance.now();
   live = new LiveCollection(collectionPath('', 'v1', 'pods', namespace), {
     table: true,
-    query: selector ? `labelSelector=${encodeURIComponent(selector)}` : '',
+    query: filters.query,
     onChange: (c) => {
       const rows = [...c.items.values()].sort((a, b) =>
         (a.object.metadata.namespace + '/' + a.object.metadata.name).localeCompare(b.object.metadata.namespace + '/' + b.object.metadata.name));
-      summary.textContent = `${rows.length} pods${namespace ? ` in ${namespace}` : ''}${selector ? ` matching ${selector}` : ''}`;
+      summary.textContent = filters.describe(rows.length, 'pods');
+      summary.className = '';
+      // The header row and all the rows, not only those in the DOM (the list is virtualised).
+      grid.setAttribute('aria-rowcount', String(rows.length + 1));
       list.setItems(rows);
       if (!window.__dashboardFirstPaint) {
         // For the benchmark: the time from opening the list to its first rows.
@@ -76,7 +65,12 @@ export async function pods(main, signal, params) {
       }
       window.__dashboardUpdates = c.updates;
     },
-    onError: (e) => explain(e, 'Watching pods'),
+    // In the list itself, once: an invalid label selector's 400 is not retried (afterFailure), so "Loading…" gives
+    // way to the API's message; a failure retried says so until the list is back.
+    onError: (e, { retrying }) => {
+      summary.textContent = `Cannot list pods: ${statusText(e)}${retrying ? ' (trying again)' : ''}`;
+      summary.className = 'error';
+    },
   }).start();
   // For the benchmark: it feeds the list's own update path events of its own to measure what the page can apply.
   window.__dashboardPods = live;
