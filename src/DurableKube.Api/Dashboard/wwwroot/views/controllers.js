@@ -5,7 +5,7 @@ import { get, call, collectionPath, LiveCollection } from '../api.js';
 import { age, selectorString } from '../format.js';
 import { h, table, confirmAction, explain, notify } from '../ui.js';
 import { byOrdinal, controlledBy, jobFromCronJob, manualJobName, newestFirst, randomSuffix, startedBy } from '../workloads.js';
-import { readWorkflow, workflowPanel } from './workflow.js';
+import { followWorkflow } from './workflow.js';
 
 export const KINDS = [
   { plural: 'deployments', kind: 'Deployment', group: 'apps', scale: true, restart: true },
@@ -243,6 +243,7 @@ export async function controllerPage(main, signal, plural, ns, name) {
   main.replaceChildren(...[heading, h('p', {}, `Namespace ${ns}`), facts, kind.kind === 'Job' ? conditions : null, history, kind.cron ? jobsSection : podsSection, workflow].filter(Boolean));
   let podsLive;
   let jobsLive;
+  let refreshWorkflow;
   let uid = '';
   // The object as a Table row: kubectl's cells (a Job's STATUS and COMPLETIONS) with the object itself.
   const live = new LiveCollection(collectionPath(kind.group, 'v1', plural, ns), {
@@ -264,6 +265,8 @@ export async function controllerPage(main, signal, plural, ns, name) {
       const selector = selectorString(o.spec?.selector);
       if (!podsLive && !kind.cron && selector) podsLive = watchPods(kind, ns, selector, () => uid, podsSection);
       if (!jobsLive && kind.cron) jobsLive = watchJobs(ns, () => uid, jobsSection);
+      // Read at once on a change, and every few seconds: what the loop waits for and its next timer change without the object.
+      if (refreshWorkflow) refreshWorkflow(); else refreshWorkflow = followWorkflow(workflow, `${plural}.${kind.group}`, ns, name, signal);
       if (kind.kind === 'Deployment') {
         const sets = await get(`${collectionPath('apps', 'v1', 'replicasets', ns)}`, { signal });
         const owned = (sets.items ?? []).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid))
@@ -271,11 +274,6 @@ export async function controllerPage(main, signal, plural, ns, name) {
         history.replaceChildren(h('h2', {}, 'Rollout history'), table('Revisions (ReplicaSets)', ['Revision', 'ReplicaSet', 'Desired', 'Ready', 'Change cause', 'Age'], owned.map((rs) => [
           rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '', h('a', { href: `#/controllers/replicasets/${encodeURIComponent(ns)}/${encodeURIComponent(rs.metadata.name)}` }, rs.metadata.name),
           String(rs.spec?.replicas ?? 0), String(rs.status?.readyReplicas ?? 0), rs.metadata.annotations?.['kubernetes.io/change-cause'] ?? '', age(rs.metadata.creationTimestamp, Date.now())]), { 'data-testid': 'rollout-history' }));
-      }
-      try {
-        workflow.replaceChildren(workflowPanel(await readWorkflow(`${plural}.${kind.group}`, ns, name, signal)));
-      } catch (e) {
-        if (!signal.aborted) explain(e, 'Reading the workflow');
       }
     },
     onError: (e) => explain(e, `Watching ${kind.kind} ${name}`),
