@@ -73,6 +73,9 @@ public sealed class DashboardDetailBrowserTests(Browser host)
         }
         """;
 
+    /// <summary>What a workflow panel says its loop waits for, and its next timer: as shown, and its instant.</summary>
+    private sealed record Waiting(string For, string NextTimer, string NextTimerAt);
+
     /// <summary>READY, STATUS and RESTARTS of a pod, as a row of the list or kubectl prints them.</summary>
     private sealed record PodColumns(string Ready, string Status, string Restarts);
 
@@ -382,20 +385,24 @@ public sealed class DashboardDetailBrowserTests(Browser host)
         await Assertions.Expect(page.GetByTestId("workflow-instance")).ToHaveTextAsync(instanceId, new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("workflow-status")).ToHaveTextAsync($"Running ({orchestrator})");
         var waiting = await Eventually.WaitAsync(
-            () => page.EvaluateAsync<string[]>("""
-                () => [document.querySelector('[data-testid=workflow-waiting]')?.textContent ?? '',
-                  document.querySelector('[data-testid=workflow-next-timer]')?.textContent ?? '',
-                  document.querySelector('[data-testid=workflow-next-timer] time')?.getAttribute('datetime') ?? '']
-                """),
-            w => w[0] is "signal wake" or "signal wake or timer", Patience, $"{instanceId} to wait for a wake");
-        if (waiting[0] == "signal wake")
+            async () =>
+            {
+                var w = await page.EvaluateAsync<string[]>("""
+                    () => [document.querySelector('[data-testid=workflow-waiting]')?.textContent ?? '',
+                      document.querySelector('[data-testid=workflow-next-timer]')?.textContent ?? '',
+                      document.querySelector('[data-testid=workflow-next-timer] time')?.getAttribute('datetime') ?? '']
+                    """);
+                return new Waiting(w[0], w[1], w[2]);
+            },
+            w => w.For is "signal wake" or "signal wake or timer", Patience, $"{instanceId} to wait for a wake");
+        if (waiting.For == "signal wake")
         {
-            Assert.Equal("none", waiting[1]);
+            Assert.Equal("none", waiting.NextTimer);
         }
         else
         {
             // Its next sync: the resync, or sooner when the sync asked to look again.
-            var due = DateTimeOffset.Parse(waiting[2], CultureInfo.InvariantCulture);
+            var due = DateTimeOffset.Parse(waiting.NextTimerAt, CultureInfo.InvariantCulture);
             var now = DateTimeOffset.UtcNow;
             Assert.True(due > now - TimeSpan.FromMinutes(1) && due < now + TimeSpan.FromMinutes(11), $"the next timer {due:O} is no resync of now {now:O}");
         }
