@@ -7,7 +7,7 @@ import { coalesce } from '../tasks.js';
 import { h, table, confirmAction, explain, notify, statusText } from '../ui.js';
 import { byOrdinal, controlledBy, jobFromCronJob, manualJobName, newestFirst, randomSuffix, startedBy } from '../workloads.js';
 import { listFilters } from './filters.js';
-import { readWorkflow, workflowPanel } from './workflow.js';
+import { followWorkflow } from './workflow.js';
 
 export const KINDS = [
   { plural: 'deployments', kind: 'Deployment', group: 'apps', scale: true, restart: true },
@@ -250,10 +250,11 @@ export async function controllerPage(main, signal, plural, ns, name) {
   main.replaceChildren(...[heading, h('p', {}, `Namespace ${ns}`), facts, kind.kind === 'Job' ? conditions : null, history, kind.cron ? jobsSection : podsSection, workflow].filter(Boolean));
   let podsLive;
   let jobsLive;
+  let refreshWorkflow;
   let uid = '';
   let latest;
-  // The rollout history and the workflow, read again at each change of the object: one read at a time, the last
-  // asked for reading the object as it is by then, so an older answer never replaces a newer one.
+  // The rollout history, read again at each change of the object: one read at a time, the last asked for reading the
+  // object as it is by then, so an older answer never replaces a newer one.
   const refresh = coalesce(async () => {
     const o = latest;
     if (kind.kind === 'Deployment') {
@@ -265,11 +266,6 @@ export async function controllerPage(main, signal, plural, ns, name) {
         history.replaceChildren(h('h2', {}, 'Rollout history'),
           h('p', { className: 'error', role: 'alert', 'data-testid': 'rollout-history-error' }, `Cannot read the ReplicaSets: ${statusText(e)}`));
       }
-    }
-    try {
-      workflow.replaceChildren(workflowPanel(await readWorkflow(`${plural}.${kind.group}`, ns, name, signal)));
-    } catch (e) {
-      if (!signal.aborted) explain(e, 'Reading the workflow');
     }
   }, (e) => { if (!signal.aborted) explain(e, `Showing ${kind.kind} ${name}`); });
   // The object as a Table row: kubectl's cells (a Job's STATUS and COMPLETIONS) with the object itself.
@@ -292,8 +288,10 @@ export async function controllerPage(main, signal, plural, ns, name) {
       const selector = selectorString(o.spec?.selector);
       if (!podsLive && !kind.cron && selector) podsLive = watchPods(kind, ns, selector, () => uid, podsSection);
       if (!jobsLive && kind.cron) jobsLive = watchJobs(ns, () => uid, jobsSection);
+      // Read at once on a change, and every few seconds: what the loop waits for and its next timer change without the object.
+      if (refreshWorkflow) refreshWorkflow(); else refreshWorkflow = followWorkflow(workflow, `${plural}.${kind.group}`, ns, name, signal);
       latest = o;
-      refresh();
+      if (kind.kind === 'Deployment') refresh();
     },
     onError: (e) => explain(e, `Watching ${kind.kind} ${name}`),
   }).start();
