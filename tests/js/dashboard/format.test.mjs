@@ -1,7 +1,7 @@
 // Unit tests of the dashboard's pure pieces: node --test tests/js/dashboard (run by DashboardScriptTests in the Api tests).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanDuration, age, normalizeSelector, selectorString, countByPhase, filterAddress } from '../../../src/DurableKube.Api/Dashboard/wwwroot/format.js';
+import { humanDuration, age, normalizeSelector, selectorString, countByPhase, filterAddress, podEventsPath } from '../../../src/DurableKube.Api/Dashboard/wwwroot/format.js';
 
 const s = 1000;
 const m = 60 * s;
@@ -56,4 +56,11 @@ test('the filters of a list page go into its address, empty ones left out and th
   // What the router reads back from it is what was typed.
   const q = new URLSearchParams(filterAddress('pods', 'web', 'app in (a,b)').split('?')[1]);
   assert.equal(q.get('labelSelector'), 'app in (a,b)');
+});
+
+test('podEventsPath asks for a pod\'s events as kubectl describe does, by uid once it is known', () => {
+  assert.equal(podEventsPath('default', 'web', undefined),
+    '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb%2CinvolvedObject.kind%3DPod');
+  assert.equal(podEventsPath('team a', 'web', 'u-1'),
+    '/api/v1/namespaces/team%20a/events?fieldSelector=involvedObject.name%3Dweb%2CinvolvedObject.kind%3DPod%2CinvolvedObject.uid%3Du-1');
 });

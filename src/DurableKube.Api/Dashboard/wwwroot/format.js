@@ -102,3 +102,12 @@ export function filterAddress(page, namespace, selector) {
   const query = q.toString();
   return query ? `#/${page}?${query}` : `#/${page}`;
 }
+
+/**
+ * The events of one pod, as `kubectl describe pod` asks for them: by name and kind, and by uid once the pod is known, so
+ * that an earlier pod of the same name lends it none of its events.
+ */
+export function podEventsPath(namespace, name, uid) {
+  const selector = `involvedObject.name=${name},involvedObject.kind=Pod${uid ? `,involvedObject.uid=${uid}` : ''}`;
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/events?fieldSelector=${encodeURIComponent(selector)}`;
+}

@@ -1,7 +1,7 @@
 // A pod's page: containers and their states, conditions, events, logs (following), the restart timeline drawn from
 // the runs the pod's workflow keeps, and the workflow itself.
 import { get, stream, LiveCollection, ApiError } from '../api.js';
-import { age } from '../format.js';
+import { age, podEventsPath } from '../format.js';
 import { restartable, coalesce } from '../tasks.js';
 import { layoutTimeline, drawTimeline } from '../timeline.js';
 import { h, table, explain } from '../ui.js';
@@ -36,7 +36,7 @@ export async function podPage(main, signal, namespace, name) {
     try {
       const [view, eventList] = await Promise.all([
         readWorkflow('pods', namespace, name, signal).catch((e) => (e instanceof ApiError ? { message: e.message } : Promise.reject(e))),
-        get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${name},involvedObject.kind=Pod`)}`, { signal }),
+        get(podEventsPath(namespace, name, pod?.metadata?.uid), { signal }),
       ]);
       renderTimeline(view);
       workflow.replaceChildren(workflowPanel(view));
