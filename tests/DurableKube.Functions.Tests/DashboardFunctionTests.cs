@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DurableKube.Functions.Api;
 using DurableKube.Functions.Tests.Support;
+using DurableKube.Testing.Auth;
 using DurableTask.Core.History;
 using k8s;
 using k8s.Models;
@@ -18,19 +19,6 @@ namespace DurableKube.Functions.Tests;
 /// </summary>
 public sealed class DashboardFunctionTests : IDisposable
 {
-    private const string ViewerToken = "viewer-token-0123456789abcdef";
-
-    /// <summary>The API's door as an app's settings configure it (Auth__Tokens__*): an admin and a viewer.</summary>
-    private static readonly Dictionary<string, string?> Door = new()
-    {
-        ["Auth:Tokens:admin:Token"] = "admin-token-0123456789abcdef",
-        ["Auth:Tokens:admin:User"] = "admin",
-        ["Auth:Tokens:admin:Role"] = "admin",
-        ["Auth:Tokens:viewer:Token"] = ViewerToken,
-        ["Auth:Tokens:viewer:User"] = "viewer",
-        ["Auth:Tokens:viewer:Role"] = "view",
-    };
-
     private static readonly DateTime Start = new(2026, 12, 3, 12, 0, 0, DateTimeKind.Utc);
 
     private readonly FunctionHarness _harness = new();
@@ -86,7 +74,7 @@ public sealed class DashboardFunctionTests : IDisposable
     [Fact]
     public async Task With_its_door_on_the_workflow_view_without_a_token_is_a_401_Status()
     {
-        using var harness = new FunctionHarness(Door);
+        using var harness = new FunctionHarness(TestDoor.Settings());
         await harness.StorePodAsync("web");
         var function = ActivatorUtilities.CreateInstance<DashboardWorkflowFunction>(harness.Services);
 
@@ -109,14 +97,14 @@ public sealed class DashboardFunctionTests : IDisposable
     [Fact]
     public async Task With_its_door_on_a_viewer_reads_the_workflow_and_its_history()
     {
-        using var harness = new FunctionHarness(Door);
+        using var harness = new FunctionHarness(TestDoor.Settings());
         var pod = await harness.StorePodAsync("web");
         var instanceId = "pod-" + pod.Metadata.Uid;
         harness.Client.Setup(c => c.GetInstanceAsync(instanceId, true, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new OrchestrationMetadata("PodLifecycle", instanceId) { RuntimeStatus = OrchestrationRuntimeStatus.Running });
         SetUpHistory(harness, instanceId);
         var function = ActivatorUtilities.CreateInstance<DashboardWorkflowFunction>(harness.Services);
-        var context = harness.Request("GET", "/ui/api/workflow/pods/default/web", token: ViewerToken);
+        var context = harness.Request("GET", "/ui/api/workflow/pods/default/web", token: TestDoor.ViewerToken);
 
         await function.RunAsync(context.Request, harness.Client.Object);
 
@@ -134,7 +122,7 @@ public sealed class DashboardFunctionTests : IDisposable
     [InlineData("/ui/style.css", "text/css; charset=utf-8")]
     public async Task With_its_door_on_the_files_are_served_without_a_token_and_the_data_is_not(string path, string contentType)
     {
-        using var harness = new FunctionHarness(Door);
+        using var harness = new FunctionHarness(TestDoor.Settings());
         var function = ActivatorUtilities.CreateInstance<KubernetesApiFunction>(harness.Services);
         var file = harness.Request("GET", path);
         var data = harness.Request("GET", "/api/v1/namespaces/default/pods");

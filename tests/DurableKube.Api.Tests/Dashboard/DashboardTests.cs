@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DurableKube.Api.Dashboard;
 using DurableKube.Api.Tests.Support;
 using DurableKube.Ports.Workflows;
+using DurableKube.Testing.Auth;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
@@ -12,18 +13,6 @@ namespace DurableKube.Api.Tests.Dashboard;
 /// <summary>The dashboard's files under <c>/ui/</c> and its workflow view, through the API's handler.</summary>
 public sealed class DashboardTests
 {
-    private const string ViewerToken = "viewer-token-0123456789abcdef";
-
-    private static readonly Dictionary<string, string?> Door = new()
-    {
-        ["Auth:Tokens:admin:Token"] = "admin-token-0123456789abcdef",
-        ["Auth:Tokens:admin:User"] = "admin",
-        ["Auth:Tokens:admin:Role"] = "admin",
-        ["Auth:Tokens:viewer:Token"] = ViewerToken,
-        ["Auth:Tokens:viewer:User"] = "viewer",
-        ["Auth:Tokens:viewer:Role"] = "view",
-    };
-
     [Theory]
     [InlineData("/ui/", "text/html; charset=utf-8")]
     [InlineData("/ui/index.html", "text/html; charset=utf-8")]
@@ -32,7 +21,7 @@ public sealed class DashboardTests
     [InlineData("/ui/style.css", "text/css; charset=utf-8")]
     public async Task Files_are_served_without_a_token_with_their_type_and_a_strict_policy(string path, string contentType)
     {
-        await using var host = await ApiHost.StartAsync(Door);
+        await using var host = await ApiHost.StartAsync(TestDoor.Settings());
 
         using var response = await host.Client.GetAsync(path);
 
@@ -108,7 +97,7 @@ public sealed class DashboardTests
     [Fact]
     public async Task The_workflow_view_needs_a_token()
     {
-        await using var host = await ApiHost.StartAsync(Door);
+        await using var host = await ApiHost.StartAsync(TestDoor.Settings());
 
         var response = await host.GetAsync("/ui/api/workflow/pods/default/web");
 
@@ -119,7 +108,7 @@ public sealed class DashboardTests
     public async Task A_viewer_reads_the_workflow_behind_a_pod()
     {
         var workflows = new Mock<IWorkflowClient>(MockBehavior.Strict);
-        await using var host = await ApiHost.StartAsync(Door, services: s => s.AddSingleton(workflows.Object));
+        await using var host = await ApiHost.StartAsync(TestDoor.Settings(), services: s => s.AddSingleton(workflows.Object));
         var pod = await host.Registry.CreateAsync(Domain.Resources.ResourceTypes.Pods, new V1Pod
         {
             ApiVersion = "v1", Kind = "Pod", Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
@@ -133,7 +122,7 @@ public sealed class DashboardTests
                 [new WorkflowHistoryEvent(at, "TaskScheduled", "SyncPod")]));
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/ui/api/workflow/pods/default/web");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ViewerToken);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestDoor.ViewerToken);
         using var response = await host.Client.SendAsync(request);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
