@@ -1,5 +1,6 @@
 // The workflow behind an object: /ui/api/workflow/{resource[.group]}/[{namespace}/]{name}.
 import { get } from '../api.js';
+import { coalesce } from '../tasks.js';
 import { h, table, explain } from '../ui.js';
 
 /** How often a page open on an object reads its workflow again (what the loop waits for changes without the object changing). */
@@ -38,36 +39,23 @@ export function workflowPanel(view) {
 }
 
 /**
- * A refresh that never runs twice at once: a call while one runs asks for one more after it (however many calls
- * came), so the last answer shown is never older than one already shown. A failure is reported once until a refresh
- * succeeds again, so that a panel read every few seconds does not repeat its message.
+ * The panel's refresh: tasks.js's `coalesce` (never two reads at once; calls meanwhile make one more read, so the last
+ * answer shown is never older than one already shown), with a failure reported once until a refresh succeeds again, so
+ * that a panel read every few seconds does not repeat its message.
  * @param {() => Promise<any>} read
  * @param {(value: any) => void} render
  * @param {(error: any) => void} report
- * @returns {() => Promise<void>} the refresh: it resolves once the reads it ran are rendered (at once when it only asked for one more)
+ * @returns {() => Promise<void>} the refresh: it resolves once the reads it joined are rendered
  */
 export function serialRefresh(read, render, report) {
-  let running = false;
-  let again = false;
   let failing = false;
-  return async () => {
-    if (running) { again = true; return; }
-    running = true;
-    try {
-      do {
-        again = false;
-        try {
-          render(await read());
-          failing = false;
-        } catch (e) {
-          if (!failing) report(e);
-          failing = true;
-        }
-      } while (again);
-    } finally {
-      running = false;
-    }
-  };
+  return coalesce(async () => {
+    render(await read());
+    failing = false;
+  }, (e) => {
+    if (!failing) report(e);
+    failing = true;
+  });
 }
 
 /**
