@@ -1,7 +1,7 @@
 // Unit tests of the dashboard's pure pieces: node --test tests/js/dashboard (run by DashboardScriptTests in the Api tests).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanDuration, age, normalizeSelector, selectorString, countByPhase, filterAddress, podEventsPath } from '../../../src/DurableKube.Api/Dashboard/wwwroot/format.js';
+import { humanDuration, age, normalizeSelector, selectorString, countByPhase, filterAddress, podEventsPath, restartsNow } from '../../../src/DurableKube.Api/Dashboard/wwwroot/format.js';
 
 const s = 1000;
 const m = 60 * s;
@@ -63,4 +63,27 @@ test('podEventsPath asks for a pod\'s events as kubectl describe does, by uid on
     '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb%2CinvolvedObject.kind%3DPod');
   assert.equal(podEventsPath('team a', 'web', 'u-1'),
     '/api/v1/namespaces/team%20a/events?fieldSelector=involvedObject.name%3Dweb%2CinvolvedObject.kind%3DPod%2CinvolvedObject.uid%3Du-1');
+});
+
+test('restartsNow keeps the server\'s count and measures its "ago" again from the latest finishedAt, as kubectl would now', () => {
+  const now = Date.parse('2026-12-04T12:10:00Z');
+  const pod = {
+    status: {
+      initContainerStatuses: [{ name: 'setup', lastState: { terminated: { finishedAt: '2026-12-04T12:00:00Z' } } }],
+      containerStatuses: [
+        { name: 'app', lastState: { terminated: { finishedAt: '2026-12-04T12:09:20Z' } } },
+        { name: 'side', lastState: {} },
+      ],
+    },
+  };
+  const cases = [
+    ['3 (15s ago)', pod, '3 (40s ago)'],
+    ['3 (15s ago)', { status: { initContainerStatuses: pod.status.initContainerStatuses } }, '3 (10m ago)'],
+    ['0', pod, '0'],
+    ['3', pod, '3'],
+    ['3 (15s ago)', { status: {} }, '3 (15s ago)'],
+    ['3 (15s ago)', { status: { containerStatuses: [{ lastState: { terminated: { finishedAt: 'not a time' } } }] } }, '3 (15s ago)'],
+    [undefined, pod, ''],
+  ];
+  for (const [cell, p, want] of cases) assert.equal(restartsNow(cell, p, now), want, `${cell}`);
 });

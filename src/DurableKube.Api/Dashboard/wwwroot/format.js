@@ -111,3 +111,20 @@ export function podEventsPath(namespace, name, uid) {
   const selector = `involvedObject.name=${name},involvedObject.kind=Pod${uid ? `,involvedObject.uid=${uid}` : ''}`;
   return `/api/v1/namespaces/${encodeURIComponent(namespace)}/events?fieldSelector=${encodeURIComponent(selector)}`;
 }
+
+/**
+ * kubectl's RESTARTS cell as it would read now: the server's cell (`3 (15s ago)`) gives the count and was rendered at
+ * the pod's last change; its "ago" is measured again from the pod's latest `lastState.terminated.finishedAt`, which is
+ * the time the printer used (whenever the cell has an "ago", no container counted after the latest restart has run, so
+ * the latest of all statuses is the printer's). A cell without "ago", or a pod without such a time, is left as it is.
+ * @param {unknown} cell the server's Restarts cell
+ * @param {object} pod the pod the row carries
+ * @param {number} now epoch milliseconds
+ */
+export function restartsNow(cell, pod, now) {
+  const text = String(cell ?? '');
+  const count = /^(\d+) \(.+ ago\)$/.exec(text)?.[1];
+  const finished = [...(pod?.status?.initContainerStatuses ?? []), ...(pod?.status?.containerStatuses ?? [])]
+    .map((s) => Date.parse(s.lastState?.terminated?.finishedAt ?? '')).filter((t) => !Number.isNaN(t));
+  return count && finished.length ? `${count} (${humanDuration(now - Math.max(...finished))} ago)` : text;
+}

@@ -1,7 +1,7 @@
 // Pods, live: the Table kubectl gets (STATUS, READY, RESTARTS as its printer writes them), kept live by a watch of
 // the same Table, filtered by namespace and label selector, in a virtualised list.
 import { LiveCollection, collectionPath, call } from '../api.js';
-import { age } from '../format.js';
+import { age, restartsNow } from '../format.js';
 import { h, confirmAction, explain, notify, statusText } from '../ui.js';
 import { VirtualList } from '../vlist.js';
 import { listFilters } from './filters.js';
@@ -41,7 +41,8 @@ export async function pods(main, signal, params) {
       h('span', { role: 'cell' }, meta.namespace),
       h('span', { role: 'cell', 'data-col': 'ready' }, String(live.cell(row, 'Ready') ?? '')),
       h('span', { role: 'cell', 'data-col': 'status', className: `status-${String(live.cell(row, 'Status') ?? '')}` }, String(live.cell(row, 'Status') ?? '')),
-      h('span', { role: 'cell', 'data-col': 'restarts' }, String(live.cell(row, 'Restarts') ?? '')),
+      // Its "ago" ticks with AGE, as a new kubectl get would print it.
+      h('span', { role: 'cell', 'data-col': 'restarts' }, restartsNow(live.cell(row, 'Restarts'), row.object, now)),
       h('span', { role: 'cell', 'data-col': 'age' }, age(meta.creationTimestamp, now)),
       h('span', { role: 'cell' }, row.object.spec?.nodeName ?? ''),
       // Across namespaces a name alone is ambiguous: the button names the pod as namespace/name there.
