@@ -7,7 +7,10 @@
 # an ACI node on the tests' fake ARM server. Prints a table, then one last line:
 #   bench: pods=N pods_per_s=.. running_p50_ms=.. running_p99_ms=.. baseline_per_s=.. ratio=.. delete_s=.. api_p99_ms=.. storage_req_per_pod=.. arm_req_per_pod_min=..
 #
-#   scripts/bench.sh [--pods N] [--arm-window SECONDS]     (default 200 pods, 60 s)
+#   scripts/bench.sh [--pods N] [--arm-window SECONDS] [--no-request-log]     (default 200 pods, 60 s)
+#
+# --no-request-log runs Azurite without its request log: no storage counts (na on the last line), but none of the
+# log's cost in Azurite's time and memory either.
 #
 # Everything it starts (Azurite, the fake ARM server, the host) lives under .run/bench and is stopped by pid at the
 # end, on Ctrl-C too. Not part of the test suite; docs/benchmarks.md quotes its output.
@@ -19,11 +22,13 @@ source "$root/scripts/lib.sh"
 
 pods=200
 arm_window=60
+request_log=yes
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --pods) pods="$2"; shift 2 ;;
     --arm-window) arm_window="$2"; shift 2 ;;
-    *) fail "unknown argument: $1 (usage: scripts/bench.sh [--pods N] [--arm-window SECONDS])" ;;
+    --no-request-log) request_log=no; shift ;;
+    *) fail "unknown argument: $1 (usage: scripts/bench.sh [--pods N] [--arm-window SECONDS] [--no-request-log])" ;;
   esac
 done
 [[ "$pods" =~ ^[1-9][0-9]*$ ]] || fail "--pods takes a positive number"
@@ -52,7 +57,7 @@ dotnet build "$root/tools/DurableKube.Bench/DurableKube.Bench.csproj" -c Release
   || { tail -n 30 "$work/bench-build.log"; fail "the bench tool's build failed"; }
 bench="$root/tools/DurableKube.Bench/bin/Release/net10.0/durablekube-bench.dll"
 
-start_logging_azurite "$root" "$work"
+start_logging_azurite "$root" "$work" "$request_log"
 
 # The fake ARM server for the ACI node, in a process of its own for the host's whole life.
 dotnet "$bench" fake-arm "$work/arm" >"$work/arm.log" 2>&1 &
@@ -83,5 +88,7 @@ until kubectl get node bench-node >/dev/null 2>&1 && kubectl get node "$aci" >/d
 done
 
 say "Measuring with $pods pods on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) (progress on stderr; host log in $work/host.log)..."
-dotnet "$bench" run --kubeconfig "$work/kubeconfig" --pods "$pods" --storage "$storage" --azurite-log "$work/requests.log" \
+azurite_log=(--azurite-log "$work/requests.log")
+[[ "$request_log" == no ]] && azurite_log=()
+dotnet "$bench" run --kubeconfig "$work/kubeconfig" --pods "$pods" --storage "$storage" "${azurite_log[@]}" \
   --host-pid "$host_pid" --arm-dir "$work/arm" --aci-node "$aci" --arm-window "$arm_window" | tee "$work/result.txt"

@@ -229,18 +229,21 @@ azurite_connection_string() {
     "$account" "$key" "$blob" "$account" "$queue" "$account" "$table" "$account"
 }
 
-# start_logging_azurite ROOT WORK: a fresh Azurite on free ports, its data in WORK/azurite, every request it serves in
-# WORK/requests.log (--debug; scripts/pod-cost.sh and scripts/bench.sh count them). Sets azurite_pid and storage.
+# start_logging_azurite ROOT WORK [LOG]: a fresh Azurite on free ports, its data in WORK/azurite, every request it serves
+# in WORK/requests.log (--debug; scripts/pod-cost.sh and scripts/bench.sh count them), unless LOG is "no". Sets
+# azurite_pid and storage.
 # Node's default heap (about 4 GiB) is not enough for a run of 1,000 pods with the request log on: Azurite slowed down
 # tenfold as it neared it and then died ("JavaScript heap out of memory", docs/benchmarks.md), so it gets
 # AZURITE_HEAP_MB (8192 by default).
 start_logging_azurite() {
-  local root="$1" work="$2" blob queue table
+  local root="$1" work="$2" log="${3:-yes}" blob queue table
+  local debug=(--debug "$work/requests.log")
+  [[ "$log" == no ]] && debug=()
   read -r blob queue table < <(free_ports 3)
   mkdir -p "$work/azurite"
   NODE_OPTIONS="--max-old-space-size=${AZURITE_HEAP_MB:-8192}" "$root/node_modules/.bin/azurite" --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" --location "$work/azurite" --skipApiVersionCheck --loose --silent \
-    --debug "$work/requests.log" >"$work/azurite.log" 2>&1 &
+    "${debug[@]}" >"$work/azurite.log" 2>&1 &
   azurite_pid=$!
   echo "$azurite_pid" >"$work/azurite.pid"
   wait_for_port "$table" 60 "$work/azurite.pid" "$work/azurite.log"

@@ -154,6 +154,82 @@ public sealed class TableObjectStoreTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task WatchesOfOneStore_ReadEachStretchOfTheChangeLog_OnceBetweenThem_AndAWatchFromBeforeItReadsTheLogItself()
+    {
+        var requests = new CountRequests();
+        var store = _harness.CreateStore(table: _harness.NewTableClient(o => o.AddPolicy(requests, HttpPipelinePosition.PerCall)));
+        var start = await store.GetResourceVersionAsync();
+        const int EachKind = 10;
+        var inDefault = Enumerable.Range(0, 6).Select(_ => CollectAsync(store, Pods, "default", start, EachKind)).ToList();
+        var allPods = Enumerable.Range(0, 2).Select(_ => CollectAsync(store, Pods, null, start, 2 * EachKind)).ToList();
+        var nodes = CollectAsync(store, Nodes, null, start, EachKind);
+
+        // One write at a time: each its own commit, each waking all nine watches.
+        var written = new List<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>>();
+        for (var i = 0; i < EachKind; i++)
+        {
+            written.Add(await store.CreateAsync(Pods, Pod("default", $"d{i}")));
+            written.Add(await store.CreateAsync(Pods, Pod("other", $"o{i}")));
+            written.Add(await store.CreateAsync(Nodes, Node($"n{i}")));
+        }
+
+        static IEnumerable<string> Names(IEnumerable<ObjectChangeEvent> events) => events.Select(e => e.Object.Metadata.Name);
+        var podNames = written.Where(o => o is k8s.Models.V1Pod).Select(o => o.Metadata.Name).ToList();
+        foreach (var watch in inDefault)
+        {
+            Assert.Equal(podNames.Where(n => n.StartsWith('d')), Names(await watch));
+        }
+
+        foreach (var watch in allPods)
+        {
+            Assert.Equal(podNames, Names(await watch));
+        }
+
+        Assert.Equal(written.Where(o => o is k8s.Models.V1Node).Select(o => o.Metadata.Name), Names(await nodes));
+        Assert.Equal(written.Select(o => Rv(o)), (await allPods[0]).Concat(await nodes).Select(e => long.Parse(e.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture)).Order());
+
+        // Nine watches each querying the log on each of 30 commits would be up to 270 queries; sharing, about one a commit.
+        Assert.InRange(requests.Queries, 1, 3 * EachKind + 9);
+
+        // A watch from before the window (here: from the start, in a store whose window begins later) reads the log itself.
+        var late = _harness.CreateStore();
+        var lateWatch = CollectAsync(late, Pods, "default", Rv(written[^1]).ToString(System.Globalization.CultureInfo.InvariantCulture), 1);
+        var next = await late.CreateAsync(Pods, Pod("default", "next"));
+        Assert.Equal(next.Metadata.ResourceVersion, (await lateWatch).Single().ResourceVersion);
+        Assert.Equal([.. podNames.Where(n => n.StartsWith('d')), "next"], Names(await CollectAsync(late, Pods, "default", start, EachKind + 1)));
+    }
+
+    [Fact]
+    public async Task IdleWatchesOfOneStore_PollTheChangeLogsHead_AboutOncePerIntervalBetweenThem()
+    {
+        var requests = new CountRequests();
+        var store = _harness.CreateStore(table: _harness.NewTableClient(o => o.AddPolicy(requests, HttpPipelinePosition.PerCall)));
+        var start = await store.GetResourceVersionAsync();
+        using var stop = new CancellationTokenSource();
+        var watches = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var change in store.WatchAsync(Pods, null, start, stop.Token))
+                {
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        })).ToList();
+
+        var watched = TimeSpan.FromSeconds(2);
+        await Task.Delay(watched);
+        await stop.CancelAsync();
+        await Task.WhenAll(watches);
+
+        // Eight watches polling every 250 ms on their own would read the head about 64 times in 2 s.
+        var intervals = (int)(watched / _harness.Options.WatchPollInterval);
+        Assert.InRange(requests.CounterReads, 1, 3 * intervals);
+    }
+
+    [Fact]
     public async Task WatchOfOneStore_SeesTheWritesOfAnother_ByPolling()
     {
         var watcher = _harness.CreateStore();
@@ -272,26 +348,34 @@ public sealed class TableObjectStoreTests(AzuriteFixture azurite) : IAsyncLifeti
         return rows;
     }
 
-    /// <summary>Records the method of every request the store sends.</summary>
+    /// <summary>Records the method and address of every request the store sends.</summary>
     private sealed class CountRequests : HttpPipelinePolicy
     {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _methods = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string Uri)> _requests = new();
 
-        public IReadOnlyList<string> Methods => [.. _methods];
+        public IReadOnlyList<string> Methods => [.. _requests.Select(r => r.Method)];
 
-        public void Reset() => _methods.Clear();
+        /// <summary>Gets how many queries (a <c>$filter</c>: lists and change-log reads) were sent.</summary>
+        public int Queries => _requests.Count(r => r.Uri.Contains("$filter=", StringComparison.Ordinal) || r.Uri.Contains("%24filter=", StringComparison.Ordinal));
+
+        /// <summary>Gets how many point reads of the change log's head (the counter row) were sent.</summary>
+        public int CounterReads => _requests.Count(r => r.Method == "GET" && r.Uri.Contains(Uri.EscapeDataString(TableKeys.CounterRow), StringComparison.Ordinal));
+
+        public void Reset() => _requests.Clear();
 
         public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            _methods.Enqueue(message.Request.Method.ToString());
+            Record(message);
             return ProcessNextAsync(message, pipeline);
         }
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            _methods.Enqueue(message.Request.Method.ToString());
+            Record(message);
             ProcessNext(message, pipeline);
         }
+
+        private void Record(HttpMessage message) => _requests.Enqueue((message.Request.Method.ToString(), message.Request.Uri.ToString()));
     }
 
     /// <summary>Lets one transaction reach the service, then drops its response as a broken connection would.</summary>

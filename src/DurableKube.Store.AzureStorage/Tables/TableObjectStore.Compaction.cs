@@ -45,10 +45,15 @@ internal sealed partial class TableObjectStore
 
         if (doomed.Count == 0)
         {
-            return (await ReadCompactionMarkAsync(cancellationToken)).Value;
+            var (mark, _) = await ReadCompactionMarkAsync(cancellationToken);
+            _window.Forget(mark);
+            return mark;
         }
 
         through = await AdvanceCompactionMarkAsync(through, cancellationToken);
+
+        // The watches of this process then resume no further back than the log, as from the log itself.
+        _window.Forget(through);
         await DeleteLogRowsAsync(doomed, cancellationToken);
         Log.ChangeLogCompacted(_logger, through, doomed.Count);
         return through;

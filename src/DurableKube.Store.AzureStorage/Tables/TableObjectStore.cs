@@ -51,6 +51,8 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
     private readonly AsyncOnce _createTable;
     private readonly SharedRead<(long Value, ETag? ETag)> _watchHead;
     private readonly SharedRead<(long Value, ETag? ETag)> _watchCompaction;
+    private readonly ChangeLogWindow _window = new(WindowBudgetBytes);
+    private readonly SemaphoreSlim _windowExtension = new(1, 1);
 
     /// <summary>Initializes a new instance of the <see cref="TableObjectStore"/> class.</summary>
     /// <param name="table">The table; it is created on first use.</param>
@@ -171,7 +173,11 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _commitLock.Dispose();
+    public void Dispose()
+    {
+        _commitLock.Dispose();
+        _windowExtension.Dispose();
+    }
 
     private static IKubernetesObject<V1ObjectMeta> Deserialize(ResourceType type, byte[] json) =>
         (IKubernetesObject<V1ObjectMeta>)(JsonSerializer.Deserialize(json, type.ObjectType, KubeJson.Options)
