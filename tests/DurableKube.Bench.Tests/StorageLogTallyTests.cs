@@ -59,7 +59,24 @@ public sealed class StorageLogTallyTests
     }
 
     [Fact]
-    public void A_window_counts_by_the_times_Azurite_logged()
+    public void A_window_counts_by_the_time_each_request_was_sent_not_when_Azurite_wrote_it_down()
+    {
+        // Written a minute late, as Azurite does under load; the header says when the client sent it.
+        const string Late =
+            "2026-12-03T10:01:00.000Z 7e8f info: TableStorageContextMiddleware: RequestMethod=GET RequestURL=http://127.0.0.1:10002/devstoreaccount1/kubeobjects() " +
+            "RequestHeaders:{\"host\":\"127.0.0.1:10002\",\"x-ms-date\":\"Thu, 03 Dec 2026 10:00:05 GMT\",\"content-length\":\"0\"} ClientIP=127.0.0.1\n";
+        var tally = new StorageLogTally("kube-changes");
+        tally.Add(Late + Late.Replace("10:00:05", "10:00:07", StringComparison.Ordinal));
+        var at = DateTimeOffset.Parse("2026-12-03T10:00:00.000Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal((2L, 0L), tally.Between(at, at.AddSeconds(10)));
+        Assert.Equal((1L, 0L), tally.Between(at.AddSeconds(6), at.AddSeconds(10)));
+        Assert.Equal((0L, 0L), tally.Between(at.AddMinutes(1), at.AddMinutes(2)));
+        Assert.Equal(at.AddSeconds(7), tally.Latest);
+    }
+
+    [Fact]
+    public void A_request_line_without_its_date_counts_at_the_time_Azurite_logged_it()
     {
         var tally = new StorageLogTally("kube-changes");
         tally.Add(TableRead + ChangePost + HubPost);

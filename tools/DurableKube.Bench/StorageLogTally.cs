@@ -5,13 +5,16 @@ namespace DurableKube.Bench;
 /// <summary>
 /// Counts, in Azurite's debug log (<c>--debug</c>), the storage requests it served and the messages put on the change
 /// queue, as <c>scripts/pod-cost.sh</c> does; fed the log in chunks as it grows (a chunk may end mid-line). Each
-/// request is kept with the time Azurite logged it, so a window is counted by time: Azurite writes its log some
-/// seconds behind under load, and counting what had been written by a window's end would miss its last requests.
+/// request is kept with the time its client sent it (its <c>x-ms-date</c> header, to the second), so a window is
+/// counted by when the requests were made: Azurite writes its log behind under load (23 minutes behind, at the end of a
+/// run of 500 pods), and stamps each line when it writes it, so neither what had been written by a window's end nor
+/// the lines' own times say which requests fell in it. A line without the header counts at its logged time.
 /// </summary>
 /// <param name="changeQueue">The change queue's name (<c>Storage__ChangeQueue</c>, <c>kube-changes</c> by default).</param>
 internal sealed class StorageLogTally(string changeQueue)
 {
     private const string RequestMarker = "StorageContextMiddleware: RequestMethod=";
+    private const string DateHeader = "\"x-ms-date\":\"";
     private readonly string _messagePost = "RequestMethod=POST RequestURL=";
     private readonly string _messagePath = "/" + changeQueue + "/messages";
     private readonly List<DateTimeOffset> _requestTimes = [];
@@ -24,10 +27,10 @@ internal sealed class StorageLogTally(string changeQueue)
     /// <summary>Gets the change-queue messages (POSTs to the queue's messages) counted so far.</summary>
     public long ChangeMessages { get; private set; }
 
-    /// <summary>Gets the time of the last request counted (<see cref="DateTimeOffset.MinValue"/> before any).</summary>
+    /// <summary>Gets the time of the latest request counted (<see cref="DateTimeOffset.MinValue"/> before any).</summary>
     public DateTimeOffset Latest { get; private set; } = DateTimeOffset.MinValue;
 
-    /// <summary>The requests and change-queue messages logged at or after <paramref name="from"/> and before <paramref name="to"/>.</summary>
+    /// <summary>The requests and change-queue messages sent at or after <paramref name="from"/> and before <paramref name="to"/>.</summary>
     /// <param name="from">The window's start.</param>
     /// <param name="to">The window's end.</param>
     /// <returns>Requests and messages in the window.</returns>
@@ -60,8 +63,7 @@ internal sealed class StorageLogTally(string changeQueue)
         }
 
         Requests++;
-        var space0 = line.IndexOf(' ');
-        var time = space0 > 0 && DateTimeOffset.TryParse(line[..space0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : Latest;
+        var time = SentAt(line) ?? LoggedAt(line) ?? Latest;
         Latest = time > Latest ? time : Latest;
         _requestTimes.Add(time);
         var request = line[at..];
@@ -78,5 +80,30 @@ internal sealed class StorageLogTally(string changeQueue)
                 _messageTimes.Add(time);
             }
         }
+    }
+
+    /// <summary>The request's <c>x-ms-date</c> header (RFC 1123, to the second), as its client stamped it.</summary>
+    private static DateTimeOffset? SentAt(ReadOnlySpan<char> line)
+    {
+        var at = line.IndexOf(DateHeader, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var value = line[(at + DateHeader.Length)..];
+        var end = value.IndexOf('"');
+        return end > 0 && DateTimeOffset.TryParseExact(value[..end], "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sent)
+            ? sent
+            : null;
+    }
+
+    /// <summary>The time Azurite stamped the line with, when it wrote it.</summary>
+    private static DateTimeOffset? LoggedAt(ReadOnlySpan<char> line)
+    {
+        var space = line.IndexOf(' ');
+        return space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var logged)
+            ? logged
+            : null;
     }
 }
