@@ -200,6 +200,48 @@ public sealed class TableObjectStoreTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task WholeList_UnchangedSinceItsLastRead_IsAnsweredFromMemory_AndAnyWriteOfItsKindAndNamespaceReadsItAgain()
+    {
+        var requests = new CountRequests();
+        var store = _harness.CreateStore(table: _harness.NewTableClient(o => o.AddPolicy(requests, HttpPipelinePosition.PerCall)));
+        var other = _harness.CreateStore();
+        await store.CreateAsync(Pods, WithLabel(Pod("default", "a"), "app", "web"));
+        await store.CreateAsync(Pods, Pod("default", "b"));
+        var first = await store.ListAsync(Pods, "default", ListQuery.All);
+
+        // Writes of other kinds and namespaces, by this store and by another: the list is still answered from memory.
+        await store.CreateAsync(Nodes, Node("node-1"));
+        await other.CreateAsync(Pods, Pod("other", "c"));
+        requests.Reset();
+        var again = await store.ListAsync(Pods, "default", ListQuery.All);
+        var labelled = await store.ListAsync(Pods, "default", new ListQuery(Filter: o => o.Metadata.Labels?.ContainsKey("app") == true));
+        var unchangedQueries = requests.Queries;
+
+        Assert.Equal(Names(first), Names(again));
+        Assert.Equal(["a"], Names(labelled));
+        Assert.Equal(await store.GetResourceVersionAsync(), again.ResourceVersion);
+        Assert.InRange(unchangedQueries, 0, 1); // at most the one read of the log's new entries, none of the objects
+
+        // Each answer is an object of its own: changing one changes nothing kept.
+        again.Items[0].Metadata.Name = "changed";
+        Assert.Equal(["a", "b"], Names(await store.ListAsync(Pods, "default", ListQuery.All)));
+
+        // A write in the list's namespace, by another store: read again, and seen.
+        await other.CreateAsync(Pods, Pod("default", "d"));
+        Assert.Equal(["a", "b", "d"], Names(await store.ListAsync(Pods, "default", ListQuery.All)));
+        await other.DeleteAsync(new ObjectKey(Pods, "default", "a"));
+        Assert.Equal(["b", "d"], Names(await store.ListAsync(Pods, "default", ListQuery.All)));
+        Assert.Equal(["b", "d", "c"], Names(await store.ListAsync(Pods, null, ListQuery.All))); // by namespace, then name
+
+        // Paged lists are read from the table, as before.
+        var page = await store.ListAsync(Pods, null, new ListQuery(Limit: 2));
+        Assert.Equal(["b", "d"], Names(page));
+        Assert.NotNull(page.Continue);
+    }
+
+    private static List<string> Names(ObjectList list) => [.. list.Items.Select(o => o.Metadata.Name)];
+
+    [Fact]
     public async Task IdleWatchesOfOneStore_PollTheChangeLogsHead_AboutOncePerIntervalBetweenThem()
     {
         var requests = new CountRequests();

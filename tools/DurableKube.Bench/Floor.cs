@@ -8,7 +8,8 @@ namespace DurableKube.Bench;
 /// <summary>
 /// The backend's own floor: N orchestrations of one trivial activity, started at once by 16 clients on a task hub of
 /// their own in the same storage account, with the local host's Durable Task settings (partitions, polling interval,
-/// concurrency). A run's latency is from its start call to its orchestrator's last (non-replayed) turn.
+/// concurrency, and extended sessions from the same <c>Durable__ExtendedSessionIdleTimeout</c> the host reads). A run's
+/// latency is from its start call to its orchestrator's last (non-replayed) turn.
 /// </summary>
 internal static class Floor
 {
@@ -25,6 +26,9 @@ internal static class Floor
     public static async Task<ScenarioResult> RunAsync(string storage, int count, int clients, TimeSpan timeout, string run, string name)
     {
         var hub = "benchfloor" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + run;
+        var sessions = TimeSpan.TryParse(Environment.GetEnvironmentVariable("Durable__ExtendedSessionIdleTimeout"), System.Globalization.CultureInfo.InvariantCulture, out var idle)
+            ? idle
+            : TimeSpan.Zero;
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(storage),
@@ -36,6 +40,8 @@ internal static class Floor
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
             MaxConcurrentTaskActivityWorkItems = 32,
             MaxConcurrentTaskOrchestrationWorkItems = 32,
+            ExtendedSessionsEnabled = sessions > TimeSpan.Zero,
+            ExtendedSessionIdleTimeout = sessions,
         });
         await service.CreateIfNotExistsAsync();
         var worker = new TaskHubWorker(service);

@@ -175,6 +175,8 @@ internal sealed partial class DurableTaskFrameworkHost : IHostedService, IWorkfl
         WorkItemQueueVisibilityTimeout = _settings.VisibilityTimeout,
         MaxConcurrentTaskActivityWorkItems = _settings.MaxConcurrentActivities,
         MaxConcurrentTaskOrchestrationWorkItems = _settings.MaxConcurrentOrchestrations,
+        ExtendedSessionsEnabled = _settings.ExtendedSessionIdleTimeout > TimeSpan.Zero,
+        ExtendedSessionIdleTimeout = _settings.ExtendedSessionIdleTimeout,
 
         // A start refused for a live instance throws instead of returning as if it had started: the workflow
         // client relies on it to answer "already running" (TaskHubWorkflowClient.StartAsync).

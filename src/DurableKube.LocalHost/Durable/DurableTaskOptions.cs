@@ -47,4 +47,14 @@ public sealed class DurableTaskOptions
     /// <summary>Gets or sets the most orchestration episodes run at once.</summary>
     [Range(1, 1000)]
     public int MaxConcurrentOrchestrations { get; set; } = 32;
+
+    /// <summary>
+    /// Gets or sets how long an orchestration stays in memory after an episode, waiting for its next message (the
+    /// provider's extended sessions; zero turns them off). An episode that follows within it (a pod workflow's next step
+    /// after its activity returns) runs on the history in memory instead of reading it again: on Azurite that read is a
+    /// scan of the whole History table. A waiting session holds one of the orchestration slots, and at most half of
+    /// them are ever held so (the Durable Task Framework's rule), so this is kept short.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.Zero;
 }

@@ -44,6 +44,9 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
     private const string TypeProperty = "Type";
     private const string CommittedAtProperty = "CommittedAt";
 
+    /// <summary>The most JSON bytes the snapshots of whole lists keep, in all.</summary>
+    private const long ListSnapshotBudgetBytes = 32L * 1024 * 1024;
+
     private readonly TableClient _table;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -53,6 +56,7 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
     private readonly SharedRead<(long Value, ETag? ETag)> _watchCompaction;
     private readonly ChangeLogWindow _window = new(WindowBudgetBytes);
     private readonly SemaphoreSlim _windowExtension = new(1, 1);
+    private readonly ListSnapshots _lists = new(ListSnapshotBudgetBytes);
 
     /// <summary>Initializes a new instance of the <see cref="TableObjectStore"/> class.</summary>
     /// <param name="table">The table; it is created on first use.</param>
@@ -115,6 +119,11 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
         {
             await _createTable.RunAsync(cancellationToken);
             (resourceVersion, _) = await ReadCounterAsync(cancellationToken);
+            if (query.Limit is null or 0)
+            {
+                return await ListWholeAsync(type, @namespace, resourceVersion, query.Filter, cancellationToken);
+            }
+
             after = prefix;
         }
         else
@@ -162,6 +171,51 @@ internal sealed partial class TableObjectStore : IObjectStore, IDisposable
             items,
             resourceVersion.ToString(CultureInfo.InvariantCulture),
             more ? ContinueToken.Encode(resourceVersion, lastRowKey!) : null);
+    }
+
+    /// <summary>
+    /// An unpaged list at <paramref name="head"/>: from the snapshot of its last read when the change log shows no write
+    /// of its resource (and namespace) since, else read whole and kept as the next snapshot.
+    /// </summary>
+    /// <remarks>
+    /// The window holds every entry of the log through the head (after extending it, as for the watches), so "no entry
+    /// of this list's resource and namespace after the snapshot's version" means the objects as of the snapshot are the
+    /// objects as of the head: the answer is what reading them now would give. A snapshot read while writes went on may
+    /// hold objects newer than its version; those writes are entries after it, so it is read again.
+    /// </remarks>
+    private async Task<ObjectList> ListWholeAsync(
+        ResourceType type, string? @namespace, long head, Func<IKubernetesObject<V1ObjectMeta>, bool>? filter, CancellationToken cancellationToken)
+    {
+        var version = head.ToString(CultureInfo.InvariantCulture);
+        if (_lists.Get(type.GroupResource, @namespace) is { } snapshot && snapshot.ResourceVersion <= head)
+        {
+            await ExtendWindowAsync(snapshot.ResourceVersion, head, cancellationToken);
+            if (_window.TryRead(type.GroupResource, @namespace, snapshot.ResourceVersion, head, 1, out var since) && since.Entries.Count == 0)
+            {
+                _lists.Advance(type.GroupResource, @namespace, snapshot.ResourceVersion, head);
+                return new ObjectList([.. snapshot.Objects.Select(json => Deserialize(type, json)).Where(o => filter is null || filter(o))], version);
+            }
+        }
+
+        var prefix = TableKeys.ListPrefix(type, @namespace);
+        var rows = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {TableKeys.Partition} and RowKey gt {prefix} and RowKey lt {TableKeys.UpperBound(prefix)}");
+        var objects = new List<byte[]>();
+        var items = new List<IKubernetesObject<V1ObjectMeta>>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(rows, 1000, cancellationToken: cancellationToken))
+        {
+            var json = ObjectPayload.Read(row);
+            objects.Add(json);
+            RememberETag(row);
+            var item = Deserialize(type, json);
+            if (filter is null || filter(item))
+            {
+                items.Add(item);
+            }
+        }
+
+        _lists.Put(type.GroupResource, @namespace, head, objects);
+        return new ObjectList(items, version);
     }
 
     /// <inheritdoc />
