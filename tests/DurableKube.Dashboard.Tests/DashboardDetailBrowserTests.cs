@@ -101,23 +101,6 @@ public sealed class DashboardDetailBrowserTests(Browser host)
         await page.EvaluateAsync("() => document.documentElement.removeAttribute('data-theme')");
     }
 
-    /// <summary>Reloads as a person would who presses reload again when chromium says the network changed (see <see cref="Browser"/>).</summary>
-    private static async Task ReloadAsync(IPage page)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await page.ReloadAsync();
-                return;
-            }
-            catch (PlaywrightException e) when (attempt < 5 && e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
-            }
-        }
-    }
-
     /// <summary>
     /// kubectl's RESTARTS cell: <c>3</c>, or <c>3 (12s ago)</c> / <c>3 (2m5s ago)</c> once a container has restarted.
     /// </summary>
@@ -283,7 +266,7 @@ public sealed class DashboardDetailBrowserTests(Browser host)
             async () =>
             {
                 var apiBefore = await CountedAsync();
-                await ReloadAsync(overview);
+                await Browser.ReloadAsync(overview);
                 var shown = await overview.GetByTestId("phase-counts").EvaluateAsync<string[]>("ul => [...ul.children].map((li) => li.textContent)");
                 return (Before: apiBefore, Shown: string.Join(", ", shown), After: await CountedAsync());
             },
@@ -436,7 +419,7 @@ public sealed class DashboardDetailBrowserTests(Browser host)
                 Assert.Equal(colour, await page.EvaluateAsync<string>(background));
                 if (reloaded == 0)
                 {
-                    await ReloadAsync(page);
+                    await Browser.ReloadAsync(page);
                     await page.GetByTestId("phase-counts").WaitForAsync(new() { Timeout = 60_000 });
                 }
             }

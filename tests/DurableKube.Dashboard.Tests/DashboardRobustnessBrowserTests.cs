@@ -52,7 +52,7 @@ public sealed partial class DashboardRobustnessBrowserTests(Browser host)
         await client.CoreV1.CreateNamespacedPodAsync(Pod("kept"), ns);
         var page = await host.OpenAsync($"/pods?namespace={ns}");
         // Loaded afresh, as a user opens it: nothing has the focus yet.
-        await page.ReloadAsync();
+        await Browser.ReloadAsync(page);
         var row = page.Locator("[data-testid=pod-row][data-name=kept]");
         await row.WaitForAsync(new() { Timeout = 120_000 });
         var route = await HashAsync(page);
