@@ -7,8 +7,12 @@
 # an ACI node on the tests' fake ARM server. Prints a table, then one last line:
 #   bench: pods=N pods_per_s=.. running_p50_ms=.. running_p99_ms=.. baseline_per_s=.. ratio=.. delete_s=.. api_p99_ms=.. storage_req_per_pod=.. arm_req_per_pod_min=..
 #
-#   scripts/bench.sh [--pods N] [--arm-window SECONDS] [--no-request-log]     (default 200 pods, 60 s)
+#   scripts/bench.sh [--pods N] [--aci-pods N] [--arm-window SECONDS] [--phases P,...] [--no-request-log]
+#                    (default 200 pods, min(N, 50) ACI pods, a window of 60 s, every phase)
 #
+# --phases runs some of floor, replicaset, burst, completion, aci (what was not run is na on the last line):
+# `--phases aci --aci-pods 1000 --arm-window 1800` is half an hour of 1,000 ACI pods alone, their ARM reads by
+# stretches of five minutes as each group's reads back off, and how low ARM's throttling buckets fell.
 # --no-request-log runs Azurite without its request log: no storage counts (na on the last line), but none of the
 # log's cost in Azurite's time and memory either.
 #
@@ -21,17 +25,26 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/lib.sh"
 
 pods=200
+aci_pods=""
 arm_window=60
+phases=floor,replicaset,burst,completion,aci
 request_log=yes
+usage="scripts/bench.sh [--pods N] [--aci-pods N] [--arm-window SECONDS] [--phases P,...] [--no-request-log]"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --pods) pods="$2"; shift 2 ;;
+    --aci-pods) aci_pods="$2"; shift 2 ;;
     --arm-window) arm_window="$2"; shift 2 ;;
+    --phases) phases="$2"; shift 2 ;;
     --no-request-log) request_log=no; shift ;;
-    *) fail "unknown argument: $1 (usage: scripts/bench.sh [--pods N] [--arm-window SECONDS] [--no-request-log])" ;;
+    *) fail "unknown argument: $1 (usage: $usage)" ;;
   esac
 done
 [[ "$pods" =~ ^[1-9][0-9]*$ ]] || fail "--pods takes a positive number"
+aci_pods="${aci_pods:-$((pods < 50 ? pods : 50))}"
+[[ "$aci_pods" =~ ^[1-9][0-9]*$ ]] || fail "--aci-pods takes a positive number"
+[[ "$phases" =~ ^(floor|replicaset|burst|completion|aci)(,(floor|replicaset|burst|completion|aci))*$ ]] \
+  || fail "--phases takes names of floor, replicaset, burst, completion, aci separated by commas"
 [[ "$arm_window" =~ ^[1-9][0-9]*$ ]] || fail "--arm-window takes a positive number of seconds"
 
 require_command dotnet "Install the .NET SDK 10: https://dotnet.microsoft.com/download"
@@ -77,8 +90,9 @@ start_measured_host "$root" "$work" "$api" "$storage" bench-node \
   "Nodes__${aci}__SubscriptionId=00000000-0000-0000-0000-0000000000be" \
   "Nodes__${aci}__ResourceGroup=rg-bench-nodes" \
   "Nodes__${aci}__Region=westeurope" \
-  "Nodes__${aci}__Cpu=100" \
-  "Nodes__${aci}__MemoryGi=400" \
+  "Nodes__${aci}__Pods=$((aci_pods + 10))" \
+  "Nodes__${aci}__Cpu=$((aci_pods / 10 + 100))" \
+  "Nodes__${aci}__MemoryGi=$((aci_pods / 8 + 400))" \
   "Nodes__${aci}__Labels__type=virtual-kubelet" \
   "Nodes__${aci}__Taints__0=virtual-kubelet.io/provider=azure:NoSchedule"
 export KUBECONFIG="$work/kubeconfig"
@@ -91,4 +105,5 @@ say "Measuring with $pods pods on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/l
 azurite_log=(--azurite-log "$work/requests.log")
 [[ "$request_log" == no ]] && azurite_log=()
 dotnet "$bench" run --kubeconfig "$work/kubeconfig" --pods "$pods" --storage "$storage" "${azurite_log[@]}" \
-  --host-pid "$host_pid" --arm-dir "$work/arm" --aci-node "$aci" --arm-window "$arm_window" | tee "$work/result.txt"
+  --host-pid "$host_pid" --arm-dir "$work/arm" --aci-node "$aci" --arm-window "$arm_window" \
+  --aci-pods "$aci_pods" --phases "$phases" | tee "$work/result.txt"

@@ -20,6 +20,15 @@ public sealed class BenchLineTests
         Assert.EndsWith("baseline_per_s=0.00 ratio=0.00 delete_s=4.0 api_p99_ms=5 storage_req_per_pod=na arm_req_per_pod_min=na", line);
     }
 
+    [Fact]
+    public void A_run_of_ARMs_phase_alone_says_na_for_every_pod_scenario()
+    {
+        var line = BenchLine.Format(BenchFigures.NotMeasured(1000) with { ArmRequestsPerPodMinute = 0.0876 });
+        Assert.Equal(
+            "bench: pods=1000 pods_per_s=na running_p50_ms=na running_p99_ms=na baseline_per_s=na ratio=na delete_s=na api_p99_ms=na storage_req_per_pod=na arm_req_per_pod_min=0.09",
+            line);
+    }
+
     [Theory]
     [InlineData(10, 20, 0.5)]
     [InlineData(30, 20, 1.5)]

@@ -24,8 +24,19 @@ internal sealed record BenchFigures(
     double StorageRequestsPerPod,
     double? ArmRequestsPerPodMinute)
 {
-    /// <summary>Gets pods_per_s / baseline_per_s (0 without a floor).</summary>
-    public double Ratio => BaselinePerSecond > 0 ? PodsPerSecond / BaselinePerSecond : 0;
+    /// <summary>Gets pods_per_s / baseline_per_s (0 with a floor of nothing, NaN with none measured).</summary>
+    public double Ratio => BaselinePerSecond switch
+    {
+        double.NaN => double.NaN,
+        > 0 => PodsPerSecond / BaselinePerSecond,
+        _ => 0,
+    };
+
+    /// <summary>The figures before any scenario ran (a run of some phases fills in theirs).</summary>
+    /// <param name="pods">N.</param>
+    /// <returns>Every figure not measured.</returns>
+    public static BenchFigures NotMeasured(int pods) =>
+        new(pods, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null);
 }
 
 /// <summary>Formats the bench's one last line exactly as issue 11 gives it.</summary>

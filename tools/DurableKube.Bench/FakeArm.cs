@@ -1,12 +1,11 @@
-using System.Globalization;
 using DurableKube.Testing.Arm;
 
 namespace DurableKube.Bench;
 
 /// <summary>
 /// Serves the tests' fake Azure Resource Manager for the host's ACI node until stopped, writing into a folder its
-/// certificate (<c>arm.pem</c>), its address (<c>endpoint</c>) and, every half second, the requests it has had
-/// (<c>requests</c>: reads, then all).
+/// certificate (<c>arm.pem</c>), its address (<c>endpoint</c>) and, every half second, the lines of the requests it
+/// answered since in its request log (<c>requests.tsv</c>, one line each, see <see cref="ArmCall.Line"/>).
 /// </summary>
 internal static class FakeArm
 {
@@ -19,12 +18,15 @@ internal static class FakeArm
         Directory.CreateDirectory(directory);
         await using var arm = await FakeArmServer.StartAsync();
         await File.WriteAllTextAsync(Path.Combine(directory, "arm.pem"), arm.CertificatePem, stop);
-        await WriteAsync(directory, "requests", "0 0");
+        var log = Path.Combine(directory, "requests.tsv");
+        await File.WriteAllTextAsync(log, string.Empty, stop);
         await WriteAsync(directory, "endpoint", arm.Endpoint.ToString());
+        var logged = 0;
         while (!stop.IsCancellationRequested)
         {
             var requests = arm.Requests;
-            await WriteAsync(directory, "requests", string.Create(CultureInfo.InvariantCulture, $"{requests.Count(r => r.IsRead)} {requests.Count}"));
+            await File.AppendAllLinesAsync(log, requests.Skip(logged).Select(r => ArmCall.Line(r.Time, r.Method)), CancellationToken.None);
+            logged = requests.Count;
             await Task.Delay(500, stop).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }

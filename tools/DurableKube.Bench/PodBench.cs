@@ -16,8 +16,20 @@ namespace DurableKube.Bench;
 /// <param name="AciNode">The ACI node's name.</param>
 /// <param name="ChangeQueue">The change queue's name.</param>
 /// <param name="ArmWindow">How long ARM requests are counted with the ACI pods running.</param>
+/// <param name="AciPods">How many pods go to the ACI node.</param>
+/// <param name="Phases">The scenarios to run (<see cref="BenchPhases"/>).</param>
 internal sealed record BenchOptions(
-    string Kubeconfig, int Pods, string Storage, string? AzuriteLog, int? HostPid, string? ArmDirectory, string? AciNode, string ChangeQueue, TimeSpan ArmWindow);
+    string Kubeconfig,
+    int Pods,
+    string Storage,
+    string? AzuriteLog,
+    int? HostPid,
+    string? ArmDirectory,
+    string? AciNode,
+    string ChangeQueue,
+    TimeSpan ArmWindow,
+    int AciPods,
+    IReadOnlySet<string> Phases);
 
 /// <summary>The pod scenarios of issue 11, in one run against one host, then the table and the line.</summary>
 internal sealed class PodBench(BenchOptions options, Kubernetes client)
@@ -27,75 +39,20 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
     private readonly List<IReadOnlyList<string>> _rows = [];
     private readonly List<string> _notes = [];
 
-    private TimeSpan Deadline => TimeSpan.FromSeconds(Math.Max(300, options.Pods * 2));
+    /// <summary>How ARM's requests are told by time: each group's reads back off from 10 s to 15 minutes, so the rate settles over the first half hour.</summary>
+    private static readonly TimeSpan Stretch = TimeSpan.FromMinutes(5);
 
-    /// <summary>Runs every scenario, prints the table and returns the figures of the last line.</summary>
-    /// <returns>The figures.</returns>
+    private TimeSpan Deadline => TimeSpan.FromSeconds(Math.Max(300, Math.Max(options.Pods, options.AciPods) * 2));
+
+    /// <summary>Runs the scenarios of <see cref="BenchOptions.Phases"/>, prints the table and returns the figures of the last line.</summary>
+    /// <returns>The figures (those of a scenario not run not measured).</returns>
     public async Task<BenchFigures> RunAsync()
     {
-        using var storage = new StorageLog(options.AzuriteLog, options.ChangeQueue);
-        foreach (var ns in new[] { "bench-rs", "bench-burst", "bench-done", "bench-aci" })
+        var figures = await PodScenariosAsync();
+        if (Runs(BenchPhases.Aci) && options.ArmDirectory is not null && options.AciNode is not null)
         {
-            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
-        }
-
-        Progress("idle storage rate (10 s)");
-        var idleFrom = DateTimeOffset.UtcNow;
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        var idleTo = DateTimeOffset.UtcNow;
-        var (idleRequests, _) = await storage.BetweenAsync(idleFrom, idleTo, TimeSpan.FromSeconds(30));
-        var idleRate = idleRequests / (idleTo - idleFrom).TotalSeconds;
-
-        Progress($"floor: {options.Pods} trivial orchestrations");
-        var floorFirst = await Floor.RunAsync(options.Storage, options.Pods, Clients, Deadline, "a", "floor: trivial orchestrations, first");
-        Row(floorFirst);
-
-        Progress($"ReplicaSet: kubectl scale to {options.Pods}");
-        var rs = await ReplicaSetAsync();
-        Row(rs);
-
-        Progress($"API latency with {options.Pods} pods stored");
-        await ApiLatencyAsync();
-
-        Progress("ReplicaSet: kubectl scale to 0");
-        var down = await ScaleDownAsync();
-        Add(["ReplicaSet scale to 0: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), "-", "-", "-", BenchTable.Cell(down.TotalSeconds, 1)]);
-
-        Progress($"burst: {options.Pods} pods by {Clients} clients");
-        var (burst, creates) = await BurstAsync();
-        Row(burst);
-        Row("API create (16 clients, under the burst)", creates);
-
-        // The floor again, right after the burst, so the ratio compares the two under the same load on the machine.
-        Progress($"floor again: {options.Pods} trivial orchestrations");
-        var floor = await Floor.RunAsync(options.Storage, options.Pods, Clients, Deadline, "b", "floor: again, right after the burst (the ratio's)");
-        Row(floor);
-
-        Progress("kubectl delete pods --all");
-        var delete = await DeleteAllAsync("bench-burst", options.Pods);
-        Add(["delete pods --all: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, delete), 1), "-", "-", BenchTable.Cell(delete.TotalSeconds, 1)]);
-
-        Progress($"run to completion: {options.Pods} pods, created, Succeeded, deleted");
-        var from = DateTimeOffset.UtcNow;
-        var done = await CompletionAsync();
-        Row(done);
-        var doneDelete = await DeleteAllAsync("bench-done", options.Pods);
-        Add(["delete completed pods: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, doneDelete), 1), "-", "-", BenchTable.Cell(doneDelete.TotalSeconds, 1)]);
-        var to = DateTimeOffset.UtcNow;
-        var storagePerPod = double.NaN;
-        if (storage.Counting)
-        {
-            var (requests, messages) = await storage.BetweenAsync(from, to, TimeSpan.FromSeconds(60));
-            var seconds = (to - from).TotalSeconds;
-            storagePerPod = Math.Max(0, requests - (idleRate * seconds)) / options.Pods;
-            _notes.Add($"storage requests per pod lifecycle (create, Succeeded, delete): {storagePerPod:F1} less the idle {idleRate:F1}/s over {seconds:F0} s, {requests / (double)options.Pods:F1} in all");
-            _notes.Add($"change-queue messages per pod lifecycle: {messages / (double)options.Pods:F1}");
-        }
-
-        double? armPerPodMinute = null;
-        if (options.ArmDirectory is not null && options.AciNode is not null)
-        {
-            armPerPodMinute = await ArmAsync();
+            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "bench-aci" } });
+            figures = figures with { ArmRequestsPerPodMinute = await ArmAsync() };
         }
 
         if (options.HostPid is { } pid)
@@ -114,8 +71,97 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         }
 
         Console.WriteLine();
-        return new BenchFigures(
-            options.Pods, burst.PerSecond, burst.Latency.P50, burst.Latency.P99, floor.PerSecond, delete.TotalSeconds, creates.P99, storagePerPod, armPerPodMinute);
+        return figures;
+    }
+
+    private bool Runs(string phase) => options.Phases.Contains(phase);
+
+    private async Task<BenchFigures> PodScenariosAsync()
+    {
+        var figures = BenchFigures.NotMeasured(options.Pods);
+        if (!options.Phases.Any(phase => phase != BenchPhases.Aci))
+        {
+            return figures;
+        }
+
+        using var storage = new StorageLog(options.AzuriteLog, options.ChangeQueue);
+        foreach (var ns in new[] { "bench-rs", "bench-burst", "bench-done" })
+        {
+            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        }
+
+        Progress("idle storage rate (10 s)");
+        var idleFrom = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var idleTo = DateTimeOffset.UtcNow;
+        var (idleRequests, _) = await storage.BetweenAsync(idleFrom, idleTo, TimeSpan.FromSeconds(30));
+        var idleRate = idleRequests / (idleTo - idleFrom).TotalSeconds;
+
+        if (Runs(BenchPhases.Floor))
+        {
+            Progress($"floor: {options.Pods} trivial orchestrations");
+            var floorFirst = await Floor.RunAsync(options.Storage, options.Pods, Clients, Deadline, "a", "floor: trivial orchestrations, first");
+            Row(floorFirst);
+            figures = figures with { BaselinePerSecond = floorFirst.PerSecond };
+        }
+
+        if (Runs(BenchPhases.ReplicaSet))
+        {
+            Progress($"ReplicaSet: kubectl scale to {options.Pods}");
+            Row(await ReplicaSetAsync());
+
+            Progress($"API latency with {options.Pods} pods stored");
+            await ApiLatencyAsync();
+
+            Progress("ReplicaSet: kubectl scale to 0");
+            var down = await ScaleDownAsync();
+            Add(["ReplicaSet scale to 0: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), "-", "-", "-", BenchTable.Cell(down.TotalSeconds, 1)]);
+        }
+
+        if (Runs(BenchPhases.Burst))
+        {
+            Progress($"burst: {options.Pods} pods by {Clients} clients");
+            var (burst, creates) = await BurstAsync();
+            Row(burst);
+            Row("API create (16 clients, under the burst)", creates);
+            figures = figures with { PodsPerSecond = burst.PerSecond, RunningP50Ms = burst.Latency.P50, RunningP99Ms = burst.Latency.P99, ApiP99Ms = creates.P99 };
+
+            if (Runs(BenchPhases.Floor))
+            {
+                // The floor again, right after the burst, so the ratio compares the two under the same load on the machine.
+                Progress($"floor again: {options.Pods} trivial orchestrations");
+                var floor = await Floor.RunAsync(options.Storage, options.Pods, Clients, Deadline, "b", "floor: again, right after the burst (the ratio's)");
+                Row(floor);
+                figures = figures with { BaselinePerSecond = floor.PerSecond };
+            }
+
+            Progress("kubectl delete pods --all");
+            var delete = await DeleteAllAsync("bench-burst", options.Pods);
+            Add(["delete pods --all: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, delete), 1), "-", "-", BenchTable.Cell(delete.TotalSeconds, 1)]);
+            figures = figures with { DeleteSeconds = delete.TotalSeconds };
+        }
+
+        if (Runs(BenchPhases.Completion))
+        {
+            Progress($"run to completion: {options.Pods} pods, created, Succeeded, deleted");
+            var from = DateTimeOffset.UtcNow;
+            var done = await CompletionAsync();
+            Row(done);
+            var doneDelete = await DeleteAllAsync("bench-done", options.Pods);
+            Add(["delete completed pods: until the last is gone", options.Pods.ToString(CultureInfo.InvariantCulture), BenchTable.Cell(Stats.PerSecond(options.Pods, doneDelete), 1), "-", "-", BenchTable.Cell(doneDelete.TotalSeconds, 1)]);
+            var to = DateTimeOffset.UtcNow;
+            if (storage.Counting)
+            {
+                var (requests, messages) = await storage.BetweenAsync(from, to, TimeSpan.FromSeconds(60));
+                var seconds = (to - from).TotalSeconds;
+                var storagePerPod = Math.Max(0, requests - (idleRate * seconds)) / options.Pods;
+                _notes.Add($"storage requests per pod lifecycle (create, Succeeded, delete): {storagePerPod:F1} less the idle {idleRate:F1}/s over {seconds:F0} s, {requests / (double)options.Pods:F1} in all");
+                _notes.Add($"change-queue messages per pod lifecycle: {messages / (double)options.Pods:F1}");
+                figures = figures with { StorageRequestsPerPod = storagePerPod };
+            }
+        }
+
+        return figures;
     }
 
     // Each row is also reported as it is measured: a run of 1,000 pods takes an hour, and one stopped before its end
@@ -266,7 +312,11 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         return new ScenarioResult(name, options.Pods, reached.Length, Stats.PerSecond(reached.Length, elapsed), elapsed, Summary.Of(latencies));
     }
 
-    private async Task<(ConcurrentDictionary<string, long> Created, List<double> Latencies)> CreateAsync(string ns, string prefix, string[] command, string restartPolicy)
+    private Task<(ConcurrentDictionary<string, long> Created, List<double> Latencies)> CreateAsync(string ns, string prefix, string[] command, string restartPolicy) =>
+        CreateAsync(ns, options.Pods, i => Pod($"{prefix}-{i}", command, restartPolicy));
+
+    /// <summary>Creates <paramref name="count"/> pods by <see cref="Clients"/> concurrent clients.</summary>
+    private async Task<(ConcurrentDictionary<string, long> Created, List<double> Latencies)> CreateAsync(string ns, int count, Func<int, V1Pod> pod)
     {
         var created = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var latencies = new ConcurrentBag<double>();
@@ -274,12 +324,12 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < options.Pods)
+            while ((i = Interlocked.Increment(ref next)) < count)
             {
-                var name = $"{prefix}-{i}";
+                var manifest = pod(i);
                 var start = Stopwatch.GetTimestamp();
-                created[name] = start;
-                await client.CoreV1.CreateNamespacedPodAsync(Pod(name, command, restartPolicy), ns);
+                created[manifest.Metadata.Name] = start;
+                await client.CoreV1.CreateNamespacedPodAsync(manifest, ns);
                 latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         }));
@@ -314,22 +364,30 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         return true;
     }
 
+    /// <summary>
+    /// ARM's requests with <see cref="BenchOptions.AciPods"/> pods on the ACI node (the fake ARM server): from the first
+    /// create until the window after all are Running ends, by <see cref="Stretch"/>, and the lowest ARM's throttling
+    /// buckets fell to.
+    /// </summary>
+    /// <returns>Requests per pod per minute over the window, all Running; null when they did not all start.</returns>
     private async Task<double?> ArmAsync()
     {
         const string ns = "bench-aci";
-        var count = Math.Min(options.Pods, 50);
+        var count = options.AciPods;
         Progress($"ACI: {count} pods on the fake ARM, then ARM requests over {options.ArmWindow.TotalSeconds:F0} s");
         await using var watch = await PodWatch.StartAsync(client, ns);
-        for (var i = 0; i < count; i++)
+        var from = DateTimeOffset.UtcNow;
+        var start = Stopwatch.GetTimestamp();
+        await CreateAsync(ns, count, i =>
         {
             var pod = Pod($"aci-{i}", ["sleep", "3600"], "Always");
             pod.Spec.NodeSelector = new Dictionary<string, string> { ["type"] = "virtual-kubelet" };
             pod.Spec.Tolerations = [new V1Toleration { Key = "virtual-kubelet.io/provider", OperatorProperty = "Exists", Effect = "NoSchedule" }];
-            pod.Spec.Containers[0].Image = "mcr.microsoft.com/azuredocs/aci-helloworld";
-            await client.CoreV1.CreateNamespacedPodAsync(pod, ns);
-        }
-
-        var start = Stopwatch.GetTimestamp();
+            var container = pod.Spec.Containers[0];
+            container.Image = "mcr.microsoft.com/azuredocs/aci-helloworld";
+            container.Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("128Mi") } };
+            return pod;
+        });
         if (!await PodWatch.UntilAsync(() => watch.Running.Count >= count, Deadline))
         {
             _notes.Add($"ACI: only {watch.Running.Count} of {count} pods reached Running; ARM requests not measured");
@@ -337,21 +395,30 @@ internal sealed class PodBench(BenchOptions options, Kubernetes client)
         }
 
         Add(["ACI pods (fake ARM): created to all Running", count.ToString(CultureInfo.InvariantCulture), "-", "-", "-", BenchTable.Cell(Stopwatch.GetElapsedTime(start).TotalSeconds, 1)]);
-        var (reads0, all0) = await ArmCountAsync();
-        await Task.Delay(options.ArmWindow);
-        var (reads1, all1) = await ArmCountAsync();
-        var minutes = options.ArmWindow.TotalMinutes;
-        var perPodMinute = (all1 - all0) / (double)count / minutes;
-        _notes.Add($"ARM requests per pod per minute, {count} ACI pods running: {perPodMinute:F2} (reads {(reads1 - reads0) / (double)count / minutes:F2})");
+        var running = DateTimeOffset.UtcNow;
+        for (var waited = TimeSpan.Zero; waited < options.ArmWindow;)
+        {
+            var step = options.ArmWindow - waited < Stretch ? options.ArmWindow - waited : Stretch;
+            await Task.Delay(step);
+            waited += step;
+            Progress($"ACI: {waited.TotalMinutes:F1} of {options.ArmWindow.TotalMinutes:F1} minutes");
+        }
+
+        var to = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the fake writes its log every half second
+        var calls = ArmCall.ParseLog(await File.ReadAllTextAsync(Path.Combine(options.ArmDirectory!, "requests.tsv"))).Where(c => c.Time >= from && c.Time < to).ToArray();
+        foreach (var stretch in ArmTally.Stretches(calls, from, to, Stretch, count))
+        {
+            _notes.Add($"ARM, {count} ACI pods, minutes {stretch.From.TotalMinutes:F1}-{stretch.To.TotalMinutes:F1} from the first create: {stretch.Reads} reads ({stretch.ReadsPerPodMinute:F3} per pod-minute), {stretch.Writes} writes, {stretch.Deletes} deletes");
+        }
+
+        _notes.Add($"ARM's throttling buckets (per principal and region), lowest level from the first create: reads {ArmTally.LowestLevel(calls, ArmOperation.Read, ArmBucket.Reads):F0} of {ArmBucket.Reads.Capacity:F0}, writes {ArmTally.LowestLevel(calls, ArmOperation.Write, ArmBucket.Writes):F0} of {ArmBucket.Writes.Capacity:F0} (below zero: ARM would have answered 429)");
+        var window = calls.Where(c => c.Time >= running).ToArray();
+        var minutes = (to - running).TotalMinutes;
+        var perPodMinute = window.Length / (double)count / minutes;
+        _notes.Add($"ARM requests per pod per minute, {count} ACI pods running, over {minutes:F1} minutes: {perPodMinute:F3} (reads {window.Count(c => c.Operation == ArmOperation.Read) / (double)count / minutes:F3})");
         await DeleteAllAsync(ns, count);
         return perPodMinute;
-    }
-
-    private async Task<(long Reads, long All)> ArmCountAsync()
-    {
-        var text = await File.ReadAllTextAsync(Path.Combine(options.ArmDirectory!, "requests"));
-        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
     private async Task KubectlAsync(params string[] arguments)

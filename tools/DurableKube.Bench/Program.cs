@@ -7,6 +7,7 @@ using k8s;
 //   durablekube-bench fake-arm DIR
 //   durablekube-bench run --kubeconfig FILE --pods N --storage CONNECTION [--azurite-log FILE] [--host-pid PID]
 //                         [--arm-dir DIR --aci-node NAME] [--change-queue NAME] [--arm-window SECONDS]
+//                         [--aci-pods N] [--phases floor,replicaset,burst,completion,aci]
 if (args is ["fake-arm", var directory])
 {
     // SIGTERM and Ctrl-C end the fake ARM server's loop, so it stops its server and exits of itself.
@@ -45,7 +46,9 @@ var options = new BenchOptions(
     Named("--arm-dir"),
     Named("--aci-node"),
     Named("--change-queue") ?? "kube-changes",
-    TimeSpan.FromSeconds(int.Parse(Named("--arm-window") ?? "60", CultureInfo.InvariantCulture)));
+    TimeSpan.FromSeconds(int.Parse(Named("--arm-window") ?? "60", CultureInfo.InvariantCulture)),
+    int.Parse(Named("--aci-pods") ?? "50", CultureInfo.InvariantCulture),
+    BenchPhases.Parse(Named("--phases")));
 using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig));
 var figures = await new PodBench(options, client).RunAsync();
 Console.WriteLine(BenchLine.Format(figures));
