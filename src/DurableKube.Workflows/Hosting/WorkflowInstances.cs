@@ -65,6 +65,37 @@ public static class WorkflowInstances
     }
 
     /// <summary>
+    /// Starts an object's workflow instance unless one runs, without reading its state first: for an object whose earlier
+    /// instance is replaced however it ended (<see cref="WorkflowStart.CompletedNeedsRestart"/>), the start itself decides
+    /// (<see cref="IWorkflowClient.StartAsync"/> refuses while one runs or waits to), so a read before it would only add
+    /// a request to the backend.
+    /// </summary>
+    /// <param name="workflows">The workflow client.</param>
+    /// <param name="start">What to start, and for whom; <see cref="WorkflowStart.CompletedNeedsRestart"/> must be set.</param>
+    /// <param name="logger">Where to say it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether a new execution was started.</returns>
+    /// <exception cref="ArgumentException">A completed instance is to stay completed: only a read of its state can tell.</exception>
+    public static async Task<bool> StartUnlessRunningAsync(
+        this IWorkflowClient workflows, WorkflowStart start, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        ArgumentNullException.ThrowIfNull(start);
+        if (!start.CompletedNeedsRestart)
+        {
+            throw new ArgumentException($"{start.InstanceId}: a completed instance is to stay completed, so its state must be read first (EnsureRunningAsync)", nameof(start));
+        }
+
+        if (!await workflows.StartAsync(start.Workflow, start.InstanceId, start.Input(), cancellationToken))
+        {
+            return false;
+        }
+
+        Log.WorkflowStarted(logger, start.InstanceId, start.Resource, start.Namespace, start.Name);
+        return true;
+    }
+
+    /// <summary>
     /// Why a workflow is stuck, if it is: it is running and has been silent for longer than <paramref name="stuckAfter"/>
     /// while it should not be: it waits for one activity's result (its custom status, a <see cref="Reconcile.LoopStatus"/>,
     /// says so), or for a timer that was due that long ago, or it never published a status at all (its first episode never

@@ -86,11 +86,21 @@ public sealed class PodChangeHandler : IChangeHandler
             }
         }
 
-        if (pod is not null)
+        if (pod is null)
         {
-            var found = await workflows.GetStateAsync(PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid), cancellationToken);
-            await EnsureAsync(pod, found, workflows, cancellationToken, specChanged: change.Type == ObjectChangeType.Modified && change.Facets.HasFlag(ChangeFacets.Spec));
+            return;
         }
+
+        if (change.Type == ObjectChangeType.Added && pod.Metadata.DeletionTimestamp is null)
+        {
+            // A new pod: a kubelet that runs already has nothing to be told, and the start refuses while one does, so
+            // its state is not read first (one read of the backend less on every pod's way to Running).
+            await workflows.StartUnlessRunningAsync(Start(pod), _logger, cancellationToken);
+            return;
+        }
+
+        var found = await workflows.GetStateAsync(PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid), cancellationToken);
+        await EnsureAsync(pod, found, workflows, cancellationToken, specChanged: change.Type == ObjectChangeType.Modified && change.Facets.HasFlag(ChangeFacets.Spec));
     }
 
     /// <inheritdoc />
@@ -114,6 +124,24 @@ public sealed class PodChangeHandler : IChangeHandler
         return pods.Items.Count;
     }
 
+    /// <summary>The pod's kubelet workflow, as it starts from the pod as stored.</summary>
+    /// <param name="pod">The pod.</param>
+    /// <returns>What to start.</returns>
+    private WorkflowStart Start(V1Pod pod)
+    {
+        // A kubelet that completed is done with its pod once it removed it, or once only finalizers hold it
+        // (deleted with no grace left); a pod in any other state still needs one.
+        var finished = pod.Metadata.DeletionTimestamp is not null && pod.Metadata.DeletionGracePeriodSeconds is 0;
+        return new WorkflowStart(
+            PodLifecycleOrchestrator.Name,
+            PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid),
+            () => new ReconcileInput<PodLifecycleState>(PodLifecycle.Initialize(pod, _kubelet.CurrentValue.ToSettings()), Timings: _reconcile.CurrentValue.ToTimings()),
+            CompletedNeedsRestart: !finished,
+            ResourceTypes.Pods.GroupResource,
+            pod.Metadata.NamespaceProperty,
+            pod.Metadata.Name);
+    }
+
     /// <summary>Makes sure the pod's kubelet runs, and tells a running one of a deletion or a spec change.</summary>
     /// <param name="pod">The pod as stored.</param>
     /// <param name="found">Its workflow's state as just read; <see langword="null"/> when there is none.</param>
@@ -124,19 +152,7 @@ public sealed class PodChangeHandler : IChangeHandler
         V1Pod pod, WorkflowInstanceState? found, IWorkflowClient workflows, CancellationToken cancellationToken, bool specChanged = false)
     {
         var instanceId = PodIdentity.WorkflowInstanceIdFor(pod.Metadata.Uid);
-
-        // A kubelet that completed is done with its pod once it removed it, or once only finalizers hold it
-        // (deleted with no grace left); a pod in any other state still needs one.
-        var finished = pod.Metadata.DeletionTimestamp is not null && pod.Metadata.DeletionGracePeriodSeconds is 0;
-        var start = new WorkflowStart(
-            PodLifecycleOrchestrator.Name,
-            instanceId,
-            () => new ReconcileInput<PodLifecycleState>(PodLifecycle.Initialize(pod, _kubelet.CurrentValue.ToSettings()), Timings: _reconcile.CurrentValue.ToTimings()),
-            CompletedNeedsRestart: !finished,
-            ResourceTypes.Pods.GroupResource,
-            pod.Metadata.NamespaceProperty,
-            pod.Metadata.Name);
-        if (await workflows.EnsureRunningAsync(start, found, _logger, cancellationToken))
+        if (await workflows.EnsureRunningAsync(Start(pod), found, _logger, cancellationToken))
         {
             return;
         }
