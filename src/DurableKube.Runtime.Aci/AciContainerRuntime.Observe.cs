@@ -9,7 +9,8 @@ public sealed partial class AciContainerRuntime
 {
     /// <inheritdoc />
     /// <remarks>
-    /// One list of the resource group (every page) when one is due (<see cref="ListSpacing(TimeSpan, TimeSpan, int)"/>), then a GET of each group that is due, whose provisioning state
+    /// One list of the resource group (every page) when one is due (<see cref="ListSpacing(TimeSpan, TimeSpan, int)"/>), then a GET of each group that is due (at most
+    /// <see cref="AciRuntimeOptions.MaxReadsPerObservation"/>, see <see cref="DueForRead"/>), whose provisioning state
     /// changed since the last list, that is new, or that the list no longer shows (a GET that finds nothing means the
     /// group was deleted behind our back: its runs that had not exited are reported exited with
     /// <c>ContainerStatusUnknown</c>). Runs are reported from the latest read of each group.
@@ -36,18 +37,16 @@ public sealed partial class AciContainerRuntime
                 }
             }
 
-            foreach (var entry in _groups.Values)
+            if (listed is not null)
             {
-                if (listed is not null && !listed.ContainsKey(entry.PodUid))
+                foreach (var entry in _groups.Values.Where(entry => !listed.ContainsKey(entry.PodUid)))
                 {
                     entry.DueAt = now;
                 }
+            }
 
-                if (entry.DueAt > now)
-                {
-                    continue;
-                }
-
+            foreach (var entry in DueForRead(_groups.Values, now, _options.MaxReadsPerObservation))
+            {
                 var before = entry.Observed;
                 if (await ReadAsync(entry, cancellationToken, fresh: true) is null)
                 {
@@ -71,6 +70,17 @@ public sealed partial class AciContainerRuntime
             _observing.Release();
         }
     }
+
+    /// <summary>
+    /// The groups an observation reads: those due, longest due first, at most <paramref name="max"/> (<see
+    /// cref="AciRuntimeOptions.MaxReadsPerObservation"/>); the others stay due and come first in the next.
+    /// </summary>
+    /// <param name="groups">The node's groups.</param>
+    /// <param name="now">The observation's time.</param>
+    /// <param name="max">The most it reads.</param>
+    /// <returns>The groups to read, in order.</returns>
+    internal static IReadOnlyList<GroupEntry> DueForRead(IEnumerable<GroupEntry> groups, DateTimeOffset now, int max) =>
+        [.. groups.Where(g => g.DueAt <= now).OrderBy(g => g.DueAt).ThenBy(g => g.Name, StringComparer.Ordinal).Take(max)];
 
     /// <summary>
     /// How long after a list the next one is due: <paramref name="observeInterval"/>, or longer while the node holds few
