@@ -69,6 +69,15 @@ public sealed class ArmTallyTests
         Assert.Equal(60, stretches[1].ReadsPerPodMinute, 6);
     }
 
+    [Fact]
+    public void A_remainder_of_seconds_joins_the_last_stretch()
+    {
+        var calls = Enumerable.Range(0, 63).Select(i => Read(60 + i)).ToArray();
+        var stretches = ArmTally.Stretches(calls, Start, Start.AddSeconds(123), TimeSpan.FromMinutes(1), pods: 1);
+        Assert.Equal(2, stretches.Count);
+        Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(123), 63L), (stretches[1].From, stretches[1].To, stretches[1].Reads));
+    }
+
     [Theory]
     // No request: the bucket stays full.
     [InlineData(0, 0.0, 250.0)]

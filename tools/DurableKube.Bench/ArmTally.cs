@@ -92,7 +92,10 @@ internal sealed record ArmBucket(double Capacity, double RefillPerSecond)
 /// </summary>
 internal static class ArmTally
 {
-    /// <summary>The requests of <paramref name="calls"/> from <paramref name="from"/> to <paramref name="to"/>, by stretches of <paramref name="stretch"/> (the last may be shorter).</summary>
+    /// <summary>
+    /// The requests of <paramref name="calls"/> from <paramref name="from"/> to <paramref name="to"/>, by stretches of
+    /// <paramref name="stretch"/>: the last may be shorter, or longer by less than a tenth of a stretch.
+    /// </summary>
     /// <param name="calls">The requests, in any order.</param>
     /// <param name="from">The measurement's start.</param>
     /// <param name="to">Its end.</param>
@@ -106,9 +109,11 @@ internal static class ArmTally
         ArgumentOutOfRangeException.ThrowIfLessThan(pods, 1);
         var inside = calls.Where(c => c.Time >= from && c.Time < to).ToArray();
         var stretches = new List<ArmStretch>();
-        for (var start = TimeSpan.Zero; from + start < to; start += stretch)
+        var length = to - from;
+        for (TimeSpan start = TimeSpan.Zero, end; start < length; start = end)
         {
-            var end = from + start + stretch < to ? start + stretch : to - from;
+            // A remainder shorter than a tenth of a stretch joins the stretch before it (a rate over seconds says nothing).
+            end = start + stretch + (stretch / 10) < length ? start + stretch : length;
             var these = inside.Where(c => c.Time >= from + start && c.Time < from + end).ToArray();
             var reads = these.LongCount(c => c.Operation == ArmOperation.Read);
             stretches.Add(new ArmStretch(
